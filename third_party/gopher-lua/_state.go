@@ -369,10 +369,11 @@ type registry struct {
 	maxSize int
 	alloc   *allocator
 	handler registryHandler
+	meter   *Meter // heimnetz: charged for growth
 }
 
 func newRegistry(handler registryHandler, initialSize int, growBy int, maxSize int, alloc *allocator) *registry {
-	return &registry{make([]LValue, initialSize), 0, growBy, maxSize, alloc, handler}
+	return &registry{make([]LValue, initialSize), 0, growBy, maxSize, alloc, handler, nil}
 }
 
 func (rg *registry) checkSize(requiredSize int) { // +inline-start
@@ -1048,12 +1049,19 @@ func (ls *LState) callR(nargs, nret, rbase int) {
 		Parent:     ls.currentFrame,
 		TailCall:   0,
 	}, lv, meta)
+	m := ls.meter // heimnetz: bound Go→Lua nesting
+	if m != nil {
+		m.enter()
+	}
 	if ls.G.MainThread == nil {
 		ls.G.MainThread = ls
 		ls.G.CurrentThread = ls
 		ls.mainLoop(ls, nil)
 	} else {
 		ls.mainLoop(ls, ls.currentFrame)
+	}
+	if m != nil {
+		m.depth--
 	}
 	if nret != MultRet {
 		ls.reg.SetTop(rbase + nret)
@@ -1407,6 +1415,9 @@ func (ls *LState) NewThread() (*LState, context.CancelFunc) {
 		thread.mainLoop = mainLoopWithContext
 		thread.ctx, f = context.WithCancel(ls.ctx)
 		thread.ctxCancelFn = f
+	}
+	if ls.meter != nil { // heimnetz: threads share the meter
+		thread.SetMeter(ls.meter)
 	}
 	return thread, f
 }
@@ -1822,10 +1833,22 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 	if errfunc != nil {
 		ls.hasErrorFunc = true
 	}
+	m := ls.meter // heimnetz: violations are uncatchable
+	depth := 0
+	if m != nil {
+		depth = m.depth
+	}
 	defer func() {
 		ls.Panic = oldpanic
 		ls.hasErrorFunc = false
 		rcv := recover()
+		if rcv != nil && m != nil {
+			if m.err != nil {
+				err = m.unwindPCall(ls, depth, sp, base)
+				return
+			}
+			m.depth = depth
+		}
 		if rcv != nil {
 			if _, ok := rcv.(*ApiError); !ok {
 				err = newApiErrorS(ApiErrorPanic, fmt.Sprint(rcv))
@@ -1844,6 +1867,13 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 				defer func() {
 					ls.Panic = oldpanic
 					rcv := recover()
+					if rcv != nil && m != nil {
+						if m.err != nil {
+							err = m.unwindPCall(ls, depth, sp, base)
+							return
+						}
+						m.depth = depth
+					}
 					if rcv != nil {
 						if _, ok := rcv.(*ApiError); !ok {
 							err = newApiErrorS(ApiErrorPanic, fmt.Sprint(rcv))
@@ -2047,6 +2077,9 @@ func (ls *LState) SetMx(mx int) {
 // SetContext set a context ctx to this LState. The provided ctx must be non-nil.
 func (ls *LState) SetContext(ctx context.Context) {
 	ls.mainLoop = mainLoopWithContext
+	if ls.meter != nil { // heimnetz: the metered loop also checks ctx
+		ls.mainLoop = mainLoopWithMeter
+	}
 	ls.ctx = ctx
 }
 
@@ -2059,6 +2092,9 @@ func (ls *LState) Context() context.Context {
 func (ls *LState) RemoveContext() context.Context {
 	oldctx := ls.ctx
 	ls.mainLoop = mainLoop
+	if ls.meter != nil { // heimnetz
+		ls.mainLoop = mainLoopWithMeter
+	}
 	ls.ctx = nil
 	return oldctx
 }

@@ -195,6 +195,7 @@ type LState struct {
 	mainLoop     func(*LState, *callFrame)
 	ctx          context.Context
 	ctxCancelFn  context.CancelFunc
+	meter        *Meter // heimnetz: resource meter, shared by threads
 }
 
 func (ls *LState) String() string   { return fmt.Sprintf("thread: %p", ls) }

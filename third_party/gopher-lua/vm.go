@@ -269,8 +269,19 @@ func threadRun(L *LState) {
 		return
 	}
 
+	m := L.meter // heimnetz: resume nests Go→Lua; violations pass through
+	depth := 0
+	if m != nil {
+		depth = m.depth
+	}
 	defer func() {
 		if rcv := recover(); rcv != nil {
+			if m != nil {
+				if m.err != nil {
+					m.unwindThread(L, depth)
+				}
+				m.depth = depth
+			}
 			var lv LValue
 			if v, ok := rcv.(*ApiError); ok {
 				lv = v.Object
@@ -291,7 +302,13 @@ func threadRun(L *LState) {
 			}
 		}
 	}()
+	if m != nil {
+		m.enter()
+	}
 	L.mainLoop(L, nil)
+	if m != nil {
+		m.depth--
+	}
 }
 
 type instFunc func(*LState, uint32, *callFrame) int
