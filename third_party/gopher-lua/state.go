@@ -1251,6 +1251,10 @@ func (ls *LState) callR(nargs, nret, rbase int) {
 	}
 	lv := ls.reg.Get(base)
 	fn, meta := ls.metaCall(lv)
+	m := ls.meter // heimnetz: bound Go→Lua nesting
+	if m != nil {
+		m.enter()
+	}
 	ls.pushCallFrame(callFrame{
 		Fn:         fn,
 		Pc:         0,
@@ -1262,10 +1266,6 @@ func (ls *LState) callR(nargs, nret, rbase int) {
 		Parent:     ls.currentFrame,
 		TailCall:   0,
 	}, lv, meta)
-	m := ls.meter // heimnetz: bound Go→Lua nesting
-	if m != nil {
-		m.enter()
-	}
 	if ls.G.MainThread == nil {
 		ls.G.MainThread = ls
 		ls.G.CurrentThread = ls
