@@ -1,0 +1,87 @@
+# shellcheck shell=bash
+# targets.sh is sourced by the router build scripts. It names the OpenWrt
+# architectures heimnetz is built for and maps each to Go's build variables.
+# The OpenWrt names are the package architectures opkg and apk compare
+# against, so a package built for one installs only where it fits.
+
+# HEIMNETZ_TARGETS lists every OpenWrt architecture `make cross` builds.
+HEIMNETZ_TARGETS="mipsel_24kc mips_24kc arm_arm926ej-s arm_cortex-a7_neon-vfpv4 aarch64_cortex-a53 x86_64"
+
+# HEIMNETZ_MODULE is the Go module path, used for -X link flags.
+HEIMNETZ_MODULE="github.com/heimnetz/heimnetz"
+
+# target_goenv ARCH prints the GOOS/GOARCH/GOMIPS/GOARM assignments for one
+# OpenWrt architecture, one per line, or fails naming the unknown target.
+target_goenv() {
+	case "$1" in
+	mipsel_24kc) printf 'GOOS=linux\nGOARCH=mipsle\nGOMIPS=softfloat\n' ;;
+	mips_24kc) printf 'GOOS=linux\nGOARCH=mips\nGOMIPS=softfloat\n' ;;
+	arm_arm926ej-s) printf 'GOOS=linux\nGOARCH=arm\nGOARM=5\n' ;;
+	arm_cortex-a7_neon-vfpv4) printf 'GOOS=linux\nGOARCH=arm\nGOARM=7\n' ;;
+	aarch64_cortex-a53) printf 'GOOS=linux\nGOARCH=arm64\n' ;;
+	x86_64) printf 'GOOS=linux\nGOARCH=amd64\n' ;;
+	*)
+		echo "unknown target \"$1\" (known: $HEIMNETZ_TARGETS)" >&2
+		return 1
+		;;
+	esac
+}
+
+# target_elf ARCH prints what `readelf -h` must report for the target's
+# binary: class, data (endianness) and machine, separated by '|'.
+target_elf() {
+	case "$1" in
+	mipsel_24kc) echo "ELF32|little endian|MIPS R3000" ;;
+	mips_24kc) echo "ELF32|big endian|MIPS R3000" ;;
+	arm_arm926ej-s | arm_cortex-a7_neon-vfpv4) echo "ELF32|little endian|ARM" ;;
+	aarch64_cortex-a53) echo "ELF64|little endian|AArch64" ;;
+	x86_64) echo "ELF64|little endian|Advanced Micro Devices X86-64" ;;
+	*)
+		echo "unknown target \"$1\"" >&2
+		return 1
+		;;
+	esac
+}
+
+# heimnetz_version prints the version string: `git describe` of the checkout,
+# or 0.0.0-dev outside a git checkout.
+heimnetz_version() {
+	local v
+	v=$(git -C "${1:-.}" describe --tags --always --dirty 2>/dev/null) || v=""
+	echo "${v:-0.0.0-dev}"
+}
+
+# heimnetz_commit prints the short commit hash, or "unknown".
+heimnetz_commit() {
+	local c
+	c=$(git -C "${1:-.}" rev-parse --short HEAD 2>/dev/null) || c=""
+	echo "${c:-unknown}"
+}
+
+# heimnetz_ldflags VERSION COMMIT prints the link flags of a release build.
+heimnetz_ldflags() {
+	echo "-s -w -X $HEIMNETZ_MODULE/agent/buildinfo.Version=$1 -X $HEIMNETZ_MODULE/agent/buildinfo.Commit=$2"
+}
+
+# ensure_tool CMD DEBIAN_PACKAGE installs the Debian package that provides
+# CMD when CMD is missing, and fails loudly when that is impossible.
+ensure_tool() {
+	local cmd=$1 pkg=$2 sudo=""
+	command -v "$cmd" >/dev/null 2>&1 && return 0
+	if [ "$(id -u)" != 0 ]; then
+		if command -v sudo >/dev/null 2>&1; then
+			sudo="sudo"
+		else
+			echo "error: $cmd is missing; install the Debian package $pkg (need root or sudo)" >&2
+			return 1
+		fi
+	fi
+	echo "installing $pkg (for $cmd)" >&2
+	if ! $sudo apt-get install -y --no-install-recommends "$pkg" >&2; then
+		$sudo apt-get update >&2 && $sudo apt-get install -y --no-install-recommends "$pkg" >&2
+	fi
+	if ! command -v "$cmd" >/dev/null 2>&1; then
+		echo "error: $cmd still missing after installing $pkg" >&2
+		return 1
+	fi
+}
