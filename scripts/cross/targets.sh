@@ -85,3 +85,14 @@ ensure_tool() {
 		return 1
 	fi
 }
+
+# package_version VERSION turns a `git describe` string into a package
+# version opkg orders sensibly: no leading "v", a digit first.
+package_version() {
+	local v=${1#v}
+	case "$v" in
+	[0-9]*) ;;
+	*) v="0.0.0-git$v" ;;
+	esac
+	echo "$v" | tr -c 'A-Za-z0-9.+~\n-' '.'
+}
