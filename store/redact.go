@@ -1,0 +1,136 @@
+package store
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// Redacted replaces every secret that Redact finds.
+const Redacted = "[REDACTED]"
+
+// secretName matches a field name that holds a secret: the name ends in
+// one of these words (wpa_passphrase, sae_password, client_secret,
+// x-api-key, ...).
+const secretName = `[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|pass|pwd|secret|token|api[_-]?key|apikey|key|psk|auth|credentials?|cookie|session[_-]?id|sid)`
+
+// redactRule replaces submatch group of each match of re with Redacted,
+// when keep (if set) does not veto it.
+type redactRule struct {
+	re    *regexp.Regexp
+	group int
+	veto  func(value string) bool
+}
+
+var redactRules = []redactRule{
+	// PEM blocks, whole; an unterminated block to the end of the text.
+	{re: regexp.MustCompile(`-----BEGIN [A-Z0-9 ]{1,64}-----(?s:.*?)(?:-----END [A-Z0-9 ]{1,64}-----|\z)`), group: 0},
+	// Authorization: Bearer xyz / Basic xyz / a bare credential.
+	{re: regexp.MustCompile(`(?i)\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:(?:bearer|basic|digest|token|negotiate)\s+)?([^\s"',;]+)`), group: 1},
+	{re: regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/=-]+)`), group: 1, veto: isMarker},
+	// user:password@ in URLs.
+	{re: regexp.MustCompile(`://[^/\s:@]*:([^/\s@]+)@`), group: 1},
+	// UCI: option key 'x', option password "x", option psk x.
+	{re: regexp.MustCompile(`(?i)\boption\s+` + secretName + `\s+('[^']*'|"[^"]*"|\S+)`), group: 1},
+	// name=value, name: value, "name": "value", name = 'value'.
+	{re: regexp.MustCompile(`(?i)\b` + secretName + `["']?\s*[:=]\s*("[^"]*"|'[^']*'|[^\s"',;&]+)`), group: 1},
+	// "token abc123..." and similar: only when the value looks like a
+	// credential, so "password changed" stays readable.
+	{re: regexp.MustCompile(`(?i)\b(?:token|password|passwd|passphrase|secret|psk|api[_-]?key)\s+([^\s"',;]+)`), group: 1, veto: notCredential},
+	// Long hex runs (hashes, raw keys, PSKs as 64 hex digits).
+	{re: regexp.MustCompile(`\b[0-9A-Fa-f]{32,}\b`), group: 0},
+	// Long base64 or base64url runs with mixed case and digits.
+	{re: regexp.MustCompile(`[A-Za-z0-9+/_-]{32,}={0,2}`), group: 0, veto: notMixed},
+}
+
+// Redact masks what looks like a password, token, key or Wi-Fi PSK in s:
+// the values of fields named like secrets (password=..., psk: ...,
+// "token": "...", UCI `option key '...'`), credentials in Authorization
+// headers and URLs, PEM blocks, and long hex or base64 runs (32 characters
+// or more). Each secret becomes Redacted; the field names stay so the text
+// still reads. Redact(Redact(s)) == Redact(s).
+func Redact(s string) string {
+	for _, r := range redactRules {
+		s = r.apply(s)
+	}
+	return s
+}
+
+// apply replaces the rule's group in every match.
+func (r redactRule) apply(s string) string {
+	idx := r.re.FindAllStringSubmatchIndex(s, -1)
+	if idx == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range idx {
+		lo, hi := m[2*r.group], m[2*r.group+1]
+		if lo < 0 || lo < last {
+			continue
+		}
+		value := s[lo:hi]
+		if quoted(value) {
+			lo, hi = lo+1, hi-1
+			value = s[lo:hi]
+		}
+		if value == "" || isMarker(value) || (r.veto != nil && r.veto(value)) {
+			continue
+		}
+		b.WriteString(s[last:lo])
+		b.WriteString(Redacted)
+		last = hi
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// quoted reports whether v is wrapped in a pair of quotes.
+func quoted(v string) bool {
+	return len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0]
+}
+
+// isMarker reports whether v is already a redaction marker.
+func isMarker(v string) bool { return v == Redacted }
+
+// notCredential vetoes values that read like words, not credentials:
+// shorter than 8 characters, or without a digit, a symbol or mixed case.
+func notCredential(v string) bool {
+	if len(v) < 8 {
+		return true
+	}
+	var digit, upper, lower, symbol bool
+	for _, r := range v {
+		switch {
+		case unicode.IsDigit(r):
+			digit = true
+		case unicode.IsUpper(r):
+			upper = true
+		case unicode.IsLower(r):
+			lower = true
+		default:
+			symbol = true
+		}
+	}
+	return !(digit || symbol || (upper && lower))
+}
+
+// notMixed vetoes runs that lack a digit, an upper or a lower case letter
+// (paths and long words), so only random-looking runs are masked.
+func notMixed(v string) bool {
+	var digit, upper, lower bool
+	for _, r := range v {
+		switch {
+		case r >= '0' && r <= '9':
+			digit = true
+		case r >= 'A' && r <= 'Z':
+			upper = true
+		case r >= 'a' && r <= 'z':
+			lower = true
+		}
+	}
+	return !(digit && upper && lower)
+}

@@ -1,0 +1,68 @@
+package store
+
+import (
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// testClock is a manual clock for Options.Now.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newTestClock() *testClock {
+	return &testClock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// testOptions returns manual-mode options with live and snapshot files in
+// a fresh temporary directory.
+func testOptions(t testing.TB, clock *testClock) Options {
+	t.Helper()
+	dir := t.TempDir()
+	o := Options{
+		LivePath:     filepath.Join(dir, "ram", FileName),
+		SnapshotPath: filepath.Join(dir, "flash", FileName),
+		Manual:       true,
+		LockTimeout:  200 * time.Millisecond,
+	}
+	if clock != nil {
+		o.Now = clock.Now
+	}
+	return o
+}
+
+// openTest opens a DB and closes it when the test ends.
+func openTest(t testing.TB, o Options) *DB {
+	t.Helper()
+	db, err := Open(o)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// reopen closes db and opens the same options again.
+func reopen(t testing.TB, db *DB) *DB {
+	t.Helper()
+	o := db.Options()
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	return openTest(t, o)
+}
