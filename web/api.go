@@ -1,0 +1,388 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime/multipart"
+	"strings"
+	"time"
+
+	"github.com/valyala/bytebufferpool"
+	"github.com/valyala/fasthttp"
+)
+
+// OverviewView is what the overview page and GET /api/v1/overview show.
+type OverviewView struct {
+	Overview
+	Runtime      RuntimeStats    `json:"runtime"`
+	Plugins      []PluginSummary `json:"plugins"`
+	RecentEvents []Event         `json:"recent_events"`
+	EventStats   EventStats      `json:"event_stats"`
+}
+
+// PluginView is what a plugin's page and GET /api/v1/plugins/{name} show.
+type PluginView struct {
+	PluginDetail
+	History PluginHistory `json:"history"`
+}
+
+const recentEventsOnOverview = 5
+
+func (s *Server) overviewView() OverviewView {
+	v := OverviewView{Overview: s.b.Overview(), Runtime: readRuntimeStats(), Plugins: s.b.Plugins()}
+	evs, st, err := s.b.Events(EventQuery{Limit: recentEventsOnOverview})
+	if err == nil {
+		v.RecentEvents, v.EventStats = evs, st
+	}
+	if v.Plugins == nil {
+		v.Plugins = []PluginSummary{}
+	}
+	return v
+}
+
+func (s *Server) pluginView(name string) (PluginView, error) {
+	d, err := s.b.Plugin(name)
+	if err != nil {
+		return PluginView{}, err
+	}
+	h, _ := s.history.plugin(name)
+	return PluginView{PluginDetail: d, History: h}, nil
+}
+
+func (s *Server) apiOverview(ctx *fasthttp.RequestCtx, m *match) {
+	if !allowMethods(s, ctx, m.route, "GET, HEAD") || !s.noArgs(ctx, m.route) {
+		return
+	}
+	if _, ok := s.requireRead(ctx, m.route); !ok {
+		return
+	}
+	writeJSON(ctx, fasthttp.StatusOK, s.overviewView())
+}
+
+func (s *Server) apiPlugins(ctx *fasthttp.RequestCtx, m *match) {
+	if !allowMethods(s, ctx, m.route, "GET, HEAD") || !s.noArgs(ctx, m.route) {
+		return
+	}
+	if _, ok := s.requireRead(ctx, m.route); !ok {
+		return
+	}
+	ps := s.b.Plugins()
+	if ps == nil {
+		ps = []PluginSummary{}
+	}
+	writeJSON(ctx, fasthttp.StatusOK, struct {
+		Plugins []PluginSummary `json:"plugins"`
+	}{ps})
+}
+
+func (s *Server) apiPlugin(ctx *fasthttp.RequestCtx, m *match) {
+	if !allowMethods(s, ctx, m.route, "GET, HEAD") || !s.noArgs(ctx, m.route) {
+		return
+	}
+	if _, ok := s.requireRead(ctx, m.route); !ok {
+		return
+	}
+	v, err := s.pluginView(m.name)
+	if err != nil {
+		s.backendFail(ctx, m.route, err)
+		return
+	}
+	writeJSON(ctx, fasthttp.StatusOK, v)
+}
+
+// pluginAction runs one admin action on a plugin.
+func (s *Server) pluginAction(name, action string) error {
+	switch action {
+	case "enable":
+		return s.b.EnablePlugin(name)
+	case "disable":
+		return s.b.DisablePlugin(name)
+	case "reload":
+		return s.b.ReloadPlugin(name)
+	case "clear":
+		return s.b.ClearPluginData(name)
+	}
+	return inputErr("unknown action %q", action)
+}
+
+func (s *Server) apiPluginAction(ctx *fasthttp.RequestCtx, m *match) {
+	if !allowMethods(s, ctx, m.route, "POST") || !s.noArgs(ctx, m.route) {
+		return
+	}
+	if _, ok := s.requireAdmin(ctx, m.route); !ok {
+		return
+	}
+	if err := s.pluginAction(m.name, m.action); err != nil {
+		s.backendFail(ctx, m.route, err)
+		return
+	}
+	s.report(EventTypeAdminAction, SeverityInfo, "plugin "+m.name+": "+m.action+" by admin from "+clientIP(ctx))
+	writeJSON(ctx, fasthttp.StatusOK, okResponse{OK: true})
+}
+
+type okResponse struct {
+	OK bool `json:"ok"`
+}
+
+// readUpload returns the plugin package from an install request: the raw
+// body, or the "package" file of a multipart form.
+func (s *Server) readUpload(ctx *fasthttp.RequestCtx) ([]byte, *multipart.Form, error) {
+	if len(ctx.Request.Header.MultipartFormBoundary()) == 0 {
+		body := ctx.PostBody()
+		if len(body) == 0 {
+			return nil, nil, inputErr("empty body: send the plugin package")
+		}
+		return body, nil, nil
+	}
+	form, err := ctx.MultipartForm()
+	if err != nil {
+		return nil, nil, inputErr("malformed multipart form")
+	}
+	files := form.File["package"]
+	if len(files) != 1 {
+		return nil, form, inputErr("send exactly one file in the field \"package\"")
+	}
+	if files[0].Size > int64(s.cfg.MaxRequestBodySize) {
+		return nil, form, inputErr("package larger than %d bytes", s.cfg.MaxRequestBodySize)
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		return nil, form, inputErr("cannot read uploaded file")
+	}
+	defer f.Close()
+	buf := bytebufferpool.Get()
+	defer bytebufferpool.Put(buf)
+	if _, err := io.Copy(buf, io.LimitReader(f, int64(s.cfg.MaxRequestBodySize)+1)); err != nil {
+		return nil, form, inputErr("cannot read uploaded file")
+	}
+	return append([]byte(nil), buf.B...), form, nil
+}
+
+func (s *Server) apiInstall(ctx *fasthttp.RequestCtx, m *match) {
+	if !allowMethods(s, ctx, m.route, "POST") {
+		return
+	}
+	args := ctx.QueryArgs()
+	if err := checkArgs(args, "allow_unsigned"); err != nil {
+		s.inputFail(ctx, m.route, err)
+		return
+	}
+	allowUnsigned, err := parseBool(args.Peek("allow_unsigned"))
+	if err != nil {
+		s.inputFail(ctx, m.route, inputErr("allow_unsigned must be true or false"))
+		return
+	}
+	if _, ok := s.requireAdmin(ctx, m.route); !ok {
+		return
+	}
+	archive, _, err := s.readUpload(ctx)
+	if err != nil {
+		s.inputFail(ctx, m.route, err)
+		return
+	}
+	name, err := s.b.InstallPlugin(archive, allowUnsigned)
+	if err != nil {
+		s.backendFail(ctx, m.route, err)
+		return
+	}
+	s.report(EventTypeAdminAction, SeverityWarning, "plugin "+name+" installed by admin from "+clientIP(ctx))
+	writeJSON(ctx, fasthttp.StatusCreated, struct {
+		Name string `json:"name"`
+	}{name})
+}
+
+func (s *Server) apiEvents(ctx *fasthttp.RequestCtx, m *match) {
+	if !allowMethods(s, ctx, m.route, "GET, HEAD") {
+		return
+	}
+	q, err := parseEventQuery(ctx.QueryArgs())
+	if err != nil {
+		s.inputFail(ctx, m.route, err)
+		return
+	}
+	if _, ok := s.requireRead(ctx, m.route); !ok {
+		return
+	}
+	evs, st, err := s.b.Events(q)
+	if err != nil {
+		s.backendFail(ctx, m.route, err)
+		return
+	}
+	if evs == nil {
+		evs = []Event{}
+	}
+	writeJSON(ctx, fasthttp.StatusOK, struct {
+		Events []Event    `json:"events"`
+		Stats  EventStats `json:"stats"`
+	}{evs, st})
+}
+
+func (s *Server) apiEventsAck(ctx *fasthttp.RequestCtx, m *match) {
+	if !allowMethods(s, ctx, m.route, "POST") || !s.noArgs(ctx, m.route) {
+		return
+	}
+	if _, ok := s.requireAdmin(ctx, m.route); !ok {
+		return
+	}
+	var req ackRequest
+	if err := decodeJSON(ctx.PostBody(), s.cfg.MaxFormSize, &req); err != nil {
+		s.inputFail(ctx, m.route, err)
+		return
+	}
+	if err := req.validate(); err != nil {
+		s.inputFail(ctx, m.route, err)
+		return
+	}
+	if err := s.b.AckEvents(req.Seqs); err != nil {
+		s.backendFail(ctx, m.route, err)
+		return
+	}
+	writeJSON(ctx, fasthttp.StatusOK, okResponse{OK: true})
+}
+
+func (s *Server) apiSettings(ctx *fasthttp.RequestCtx, m *match) {
+	if !allowMethods(s, ctx, m.route, "GET, HEAD, PUT") || !s.noArgs(ctx, m.route) {
+		return
+	}
+	if ctx.IsGet() || ctx.IsHead() {
+		if _, ok := s.requireRead(ctx, m.route); !ok {
+			return
+		}
+		writeJSON(ctx, fasthttp.StatusOK, s.b.Settings())
+		return
+	}
+	if _, ok := s.requireAdmin(ctx, m.route); !ok {
+		return
+	}
+	next := s.b.Settings()
+	if err := decodeJSON(ctx.PostBody(), s.cfg.MaxFormSize, &next); err != nil {
+		s.inputFail(ctx, m.route, err)
+		return
+	}
+	if err := s.applySettings(ctx, next); err != nil {
+		s.backendFail(ctx, m.route, err)
+		return
+	}
+	writeJSON(ctx, fasthttp.StatusOK, s.b.Settings())
+}
+
+// applySettings validates and stores new settings and refreshes the copy
+// web keeps for its own decisions.
+func (s *Server) applySettings(ctx *fasthttp.RequestCtx, next Settings) error {
+	if err := validateSettings(next); err != nil {
+		return err
+	}
+	if err := s.b.UpdateSettings(next); err != nil {
+		return err
+	}
+	st := s.b.Settings()
+	s.settings.Store(&st)
+	s.report(EventTypeAdminAction, SeverityInfo, "settings changed by admin from "+clientIP(ctx))
+	return nil
+}
+
+func (s *Server) apiHistory(ctx *fasthttp.RequestCtx, m *match) {
+	if !allowMethods(s, ctx, m.route, "GET, HEAD") || !s.noArgs(ctx, m.route) {
+		return
+	}
+	if _, ok := s.requireRead(ctx, m.route); !ok {
+		return
+	}
+	writeJSON(ctx, fasthttp.StatusOK, s.history.snapshot())
+}
+
+// loginResponse is the body of a successful POST /api/v1/login.
+type loginResponse struct {
+	CSRFToken string    `json:"csrf_token"`
+	Expires   time.Time `json:"expires"`
+}
+
+func (s *Server) apiLogin(ctx *fasthttp.RequestCtx, m *match) {
+	if !allowMethods(s, ctx, m.route, "POST") || !s.noArgs(ctx, m.route) {
+		return
+	}
+	if !sameOrigin(ctx) {
+		s.report(EventTypeCSRF, SeverityWarning, "rejected cross-site login from "+clientIP(ctx))
+		writeJSONError(ctx, fasthttp.StatusForbidden, "cross-site request rejected")
+		return
+	}
+	var req loginRequest
+	if err := decodeJSON(ctx.PostBody(), s.cfg.MaxFormSize, &req); err != nil {
+		s.inputFail(ctx, m.route, err)
+		return
+	}
+	sess, res, wait := s.login(ctx, req.Password)
+	switch res {
+	case loginLimited:
+		ctx.Response.Header.Set("Retry-After", retryAfter(wait))
+		writeJSONError(ctx, fasthttp.StatusTooManyRequests, "too many login attempts")
+	case loginBad:
+		writeJSONError(ctx, fasthttp.StatusUnauthorized, "wrong password")
+	default:
+		writeJSON(ctx, fasthttp.StatusOK, loginResponse{CSRFToken: sess.csrf, Expires: s.sessions.expiry(sess)})
+	}
+}
+
+func (s *Server) apiLogout(ctx *fasthttp.RequestCtx, m *match) {
+	if !allowMethods(s, ctx, m.route, "POST") || !s.noArgs(ctx, m.route) {
+		return
+	}
+	a, ok := s.requireAdmin(ctx, m.route)
+	if !ok {
+		return
+	}
+	s.logout(ctx, a)
+	writeJSON(ctx, fasthttp.StatusOK, okResponse{OK: true})
+}
+
+// allowMethods answers 405 unless the request's method is in allow (a
+// comma-separated list as sent in the Allow header).
+func allowMethods(s *Server, ctx *fasthttp.RequestCtx, r route, allow string) bool {
+	method := string(ctx.Method())
+	for _, m := range strings.Split(allow, ", ") {
+		if m == method {
+			return true
+		}
+	}
+	s.methodNotAllowed(ctx, r, allow)
+	return false
+}
+
+// noArgs rejects any query arguments.
+func (s *Server) noArgs(ctx *fasthttp.RequestCtx, r route) bool {
+	if err := checkArgs(ctx.QueryArgs()); err != nil {
+		s.inputFail(ctx, r, err)
+		return false
+	}
+	return true
+}
+
+func (s *Server) inputFail(ctx *fasthttp.RequestCtx, r route, err error) {
+	msg := err.Error()
+	if after, ok := cutInputPrefix(msg); ok {
+		msg = after
+	}
+	s.fail(ctx, r, fasthttp.StatusBadRequest, msg)
+}
+
+func cutInputPrefix(msg string) (string, bool) {
+	p := errInput.Error() + ": "
+	if len(msg) >= len(p) && msg[:len(p)] == p {
+		return msg[len(p):], true
+	}
+	return msg, false
+}
+
+// backendFail answers a Backend (or input) error with the fitting status.
+func (s *Server) backendFail(ctx *fasthttp.RequestCtx, r route, err error) {
+	if errors.Is(err, errInput) {
+		s.inputFail(ctx, r, err)
+		return
+	}
+	code := backendErrorStatus(err)
+	msg := err.Error()
+	if code == fasthttp.StatusInternalServerError {
+		s.log.Error("web: backend error", "route", r.String(), "err", err)
+	}
+	s.fail(ctx, r, code, msg)
+}

@@ -1,0 +1,215 @@
+package web
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+const (
+	sessionCookie = "heimnetz_session"
+	csrfHeader    = "X-CSRF-Token"
+	csrfField     = "csrf"
+	maxAuthHeader = 256
+)
+
+type authKind uint8
+
+const (
+	authNone authKind = iota
+	authSession
+	authToken
+)
+
+// auth is who made a request.
+type auth struct {
+	kind   authKind
+	sessID string
+	sess   session
+}
+
+func (a auth) admin() bool { return a.kind != authNone }
+
+// authenticate reads the Bearer token or the session cookie. A present but
+// wrong Bearer token is reported (ok false) so it is answered with 401
+// rather than silently treated as anonymous.
+func (s *Server) authenticate(ctx *fasthttp.RequestCtx) (a auth, ok bool) {
+	if h := ctx.Request.Header.Peek("Authorization"); len(h) > 0 {
+		tok, found := bytes.CutPrefix(h, []byte("Bearer "))
+		if !found || len(h) > maxAuthHeader || !s.creds.checkToken(string(bytes.TrimSpace(tok))) {
+			s.report(EventTypeBadToken, SeverityWarning, "rejected API token from "+clientIP(ctx))
+			return auth{}, false
+		}
+		return auth{kind: authToken}, true
+	}
+	if id := ctx.Request.Header.Cookie(sessionCookie); len(id) > 0 {
+		if sess, found := s.sessions.lookup(string(id)); found {
+			return auth{kind: authSession, sessID: string(id), sess: sess}, true
+		}
+	}
+	return auth{}, true
+}
+
+// requireRead authenticates a read-only request; it answers and returns
+// false when the request may not proceed.
+func (s *Server) requireRead(ctx *fasthttp.RequestCtx, r route) (auth, bool) {
+	a, ok := s.authenticate(ctx)
+	if !ok {
+		s.unauthorized(ctx, r, "invalid token")
+		return a, false
+	}
+	if !a.admin() && s.settings.Load().RequireLoginForPages {
+		s.unauthorized(ctx, r, "authentication required")
+		return a, false
+	}
+	return a, true
+}
+
+// requireAdmin authenticates a state-changing request: the admin token, or
+// an admin session with a same-origin request carrying the session's CSRF
+// token (in the X-CSRF-Token header, or the csrf form field for pages).
+func (s *Server) requireAdmin(ctx *fasthttp.RequestCtx, r route) (auth, bool) {
+	a, ok := s.authenticate(ctx)
+	if !ok {
+		s.unauthorized(ctx, r, "invalid token")
+		return a, false
+	}
+	switch a.kind {
+	case authToken:
+		return a, true
+	case authNone:
+		s.unauthorized(ctx, r, "authentication required")
+		return a, false
+	}
+	got := ctx.Request.Header.Peek(csrfHeader)
+	if len(got) == 0 && !r.isAPI() {
+		got = ctx.PostArgs().Peek(csrfField)
+		if len(got) == 0 {
+			if mf, err := ctx.MultipartForm(); err == nil && len(mf.Value[csrfField]) > 0 {
+				got = []byte(mf.Value[csrfField][0])
+			}
+		}
+	}
+	if !sameOrigin(ctx) || subtle.ConstantTimeCompare(got, []byte(a.sess.csrf)) != 1 {
+		s.report(EventTypeCSRF, SeverityWarning, "rejected cross-site or tokenless request to "+r.String()+" from "+clientIP(ctx))
+		s.fail(ctx, r, fasthttp.StatusForbidden, "CSRF check failed")
+		return a, false
+	}
+	return a, true
+}
+
+// unauthorized answers 401 for the API and sends a browser to the login page.
+func (s *Server) unauthorized(ctx *fasthttp.RequestCtx, r route, msg string) {
+	if r.isAPI() {
+		ctx.Response.Header.Set("WWW-Authenticate", `Bearer realm="heimnetz"`)
+		writeJSONError(ctx, fasthttp.StatusUnauthorized, msg)
+		return
+	}
+	next := "/"
+	if ctx.IsGet() || ctx.IsHead() {
+		next = string(ctx.Path())
+	}
+	redirect(ctx, "/login?next="+next)
+}
+
+// redirect answers 303 See Other to a local path.
+func redirect(ctx *fasthttp.RequestCtx, path string) {
+	ctx.Response.Header.Set("Location", path)
+	ctx.SetStatusCode(fasthttp.StatusSeeOther)
+}
+
+// safeNext returns p if it is a local page path to return to after login,
+// else "/".
+func safeNext(p string) string {
+	if len(p) == 0 || len(p) > maxPathLen || p[0] != '/' || strings.HasPrefix(p, "//") {
+		return "/"
+	}
+	m := matchPath(p)
+	switch m.route {
+	case routeOverview, routeEventsPage, routeSettingsPage, routePluginPage:
+		if m.bad == "" {
+			return p
+		}
+	}
+	return "/"
+}
+
+// errLogin is the outcome of a failed login.
+type loginResult uint8
+
+const (
+	loginOK loginResult = iota
+	loginBad
+	loginLimited
+)
+
+// login checks a password under the rate limits and, when it is right,
+// starts a session and sets its cookie. retry is set when limited.
+func (s *Server) login(ctx *fasthttp.RequestCtx, password string) (session, loginResult, time.Duration) {
+	ip := clientIP(ctx)
+	okIP, wait := s.logins.allow(ip)
+	okAll, waitAll := s.loginsGlobal.allow("")
+	if !okIP || !okAll {
+		s.report(EventTypeLoginRateLimited, SeverityWarning, "login attempts from "+ip+" rate-limited")
+		return session{}, loginLimited, max(wait, waitAll)
+	}
+	s.loginSlots <- struct{}{}
+	good := s.creds.checkPassword(password)
+	<-s.loginSlots
+	if !good {
+		s.report(EventTypeLoginFailed, SeverityWarning, "failed admin login from "+ip)
+		return session{}, loginBad, 0
+	}
+	id, sess := s.sessions.create()
+	s.setSessionCookie(ctx, id, s.cfg.SessionMax)
+	s.report(EventTypeLogin, SeverityInfo, "admin logged in from "+ip)
+	return sess, loginOK, 0
+}
+
+// logout ends the request's session, if any, and clears the cookie.
+func (s *Server) logout(ctx *fasthttp.RequestCtx, a auth) {
+	if a.kind == authSession {
+		s.sessions.delete(a.sessID)
+	}
+	s.setSessionCookie(ctx, "", -1)
+}
+
+func (s *Server) setSessionCookie(ctx *fasthttp.RequestCtx, value string, maxAge time.Duration) {
+	c := fasthttp.AcquireCookie()
+	defer fasthttp.ReleaseCookie(c)
+	c.SetKey(sessionCookie)
+	c.SetValue(value)
+	c.SetPath("/")
+	c.SetHTTPOnly(true)
+	c.SetSameSite(fasthttp.CookieSameSiteStrictMode)
+	c.SetSecure(ctx.IsTLS())
+	if maxAge < 0 {
+		c.SetMaxAge(-1)
+	} else {
+		c.SetMaxAge(int(maxAge / time.Second))
+	}
+	ctx.Response.Header.SetCookie(c)
+}
+
+// report passes a security event to the backend, at most a bounded number
+// per event type and minute.
+func (s *Server) report(typ, severity, msg string) {
+	if ok, _ := s.reports.allow(typ); ok {
+		s.b.SecurityEvent(typ, severity, msg)
+	}
+}
+
+// clientIP is the peer address; heimnetz is served directly, not behind a
+// proxy, so forwarding headers are ignored.
+func clientIP(ctx *fasthttp.RequestCtx) string {
+	return ctx.RemoteIP().String()
+}
+
+// retryAfter formats a wait as whole seconds for the Retry-After header.
+func retryAfter(d time.Duration) string {
+	return strconv.Itoa(int((d + time.Second - 1) / time.Second))
+}

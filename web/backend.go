@@ -1,0 +1,268 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"time"
+)
+
+// ErrNotFound is returned (wrapped or bare) by a Backend when a named plugin
+// does not exist. The API answers it with 404.
+var ErrNotFound = errors.New("not found")
+
+// ErrInvalid is returned (wrapped) by a Backend when the caller's input is
+// wrong: a bad settings value, an archive that is not a plugin package, an
+// unsigned package without allowUnsigned. The API answers it with 400 and
+// the error text.
+var ErrInvalid = errors.New("invalid input")
+
+// Backend is what the agent gives the web server. Web calls it from many
+// goroutines at once and on every page view, so every method must be safe
+// for concurrent use and cheap (no disk reads on the read path where a
+// cached value will do).
+//
+// Strings in the returned values may come from plugins and are treated as
+// hostile: web escapes them wherever they are shown.
+type Backend interface {
+	// Overview returns the device, agent, system and interface facts and the
+	// current alerts.
+	Overview() Overview
+	// Plugins returns every known plugin, loaded or not, sorted by name.
+	Plugins() []PluginSummary
+	// Plugin returns one plugin in detail, or an error wrapping ErrNotFound.
+	Plugin(name string) (PluginDetail, error)
+	// Events returns the newest events matching q (newest first, at most
+	// q.Limit) and counts over all stored events.
+	Events(q EventQuery) ([]Event, EventStats, error)
+
+	// EnablePlugin enables and (re)starts a plugin; ErrNotFound if unknown.
+	EnablePlugin(name string) error
+	// DisablePlugin stops a plugin and keeps it disabled across restarts.
+	DisablePlugin(name string) error
+	// ReloadPlugin re-reads a plugin from disk and restarts it.
+	ReloadPlugin(name string) error
+	// ClearPluginData deletes the plugin's stored key/value data.
+	ClearPluginData(name string) error
+	// AckEvents marks the events with these sequence numbers acknowledged;
+	// unknown numbers are ignored.
+	AckEvents(seqs []uint64) error
+	// InstallPlugin installs a plugin package (the archive bytes as
+	// uploaded) and returns its name. A package the agent rejects is an
+	// error wrapping ErrInvalid.
+	InstallPlugin(archive []byte, allowUnsigned bool) (name string, err error)
+
+	// Settings returns the current owner settings.
+	Settings() Settings
+	// UpdateSettings validates and stores new settings; bad values are an
+	// error wrapping ErrInvalid.
+	UpdateSettings(s Settings) error
+
+	// SecurityEvent records a security-relevant event that web observed
+	// (failed or rate-limited logins, CSRF failures, bad tokens). typ is one
+	// of the EventType... constants, severity one of the Severity...
+	// constants; msg never contains a secret. Web rate-limits its own
+	// reports, so a flood of bad requests cannot flood the event store.
+	SecurityEvent(typ, severity, msg string)
+
+	// WriteMetrics writes the agent's and the plugins' metrics in the
+	// Prometheus text format, every family with HELP and TYPE lines. Web
+	// writes its own heimnetz_server_* families before it.
+	WriteMetrics(w io.Writer)
+}
+
+// Event types web reports through Backend.SecurityEvent.
+const (
+	EventTypeLoginFailed      = "login_failed"
+	EventTypeLoginRateLimited = "login_rate_limited"
+	EventTypeLogin            = "login"
+	EventTypeCSRF             = "csrf_rejected"
+	EventTypeBadToken         = "bad_token"
+	EventTypeAdminAction      = "admin_action"
+)
+
+// Severities of events and alerts.
+const (
+	SeverityInfo     = "info"
+	SeverityWarning  = "warning"
+	SeverityCritical = "critical"
+)
+
+// Plugin states shown in PluginSummary.State.
+const (
+	StateRunning  = "running"
+	StateIdle     = "idle"
+	StateDisabled = "disabled"
+	StateFailed   = "failed"
+)
+
+// Overview is everything the overview page shows besides plugins and events.
+type Overview struct {
+	Agent      AgentInfo   `json:"agent"`
+	Device     DeviceInfo  `json:"device"`
+	System     SystemStats `json:"system"`
+	Interfaces []Interface `json:"interfaces"`
+	Alerts     []Alert     `json:"alerts"`
+}
+
+// AgentInfo describes the running heimnetz binary. Web adds the Go runtime
+// figures (RuntimeStats) itself.
+type AgentInfo struct {
+	Version string    `json:"version"`
+	Commit  string    `json:"commit"`
+	GOOS    string    `json:"goos"`
+	GOARCH  string    `json:"goarch"`
+	Started time.Time `json:"started"`
+}
+
+// DeviceInfo describes the router. Empty strings mean unknown.
+type DeviceInfo struct {
+	Hostname string `json:"hostname"`
+	Model    string `json:"model"`
+	Board    string `json:"board"`
+	Release  string `json:"release"` // OpenWrt release, e.g. "OpenWrt 24.10.0"
+	Arch     string `json:"arch"`
+	Kernel   string `json:"kernel"`
+}
+
+// SystemStats are the device's load, memory and uptime.
+type SystemStats struct {
+	Load1             float64 `json:"load1"`
+	Load5             float64 `json:"load5"`
+	Load15            float64 `json:"load15"`
+	MemTotalBytes     uint64  `json:"mem_total_bytes"`
+	MemAvailableBytes uint64  `json:"mem_available_bytes"`
+	UptimeSeconds     float64 `json:"uptime_seconds"`
+}
+
+// Interface is one network interface's counters since boot.
+type Interface struct {
+	Name     string `json:"name"`
+	RxBytes  uint64 `json:"rx_bytes"`
+	TxBytes  uint64 `json:"tx_bytes"`
+	RxErrors uint64 `json:"rx_errors"`
+	TxErrors uint64 `json:"tx_errors"`
+}
+
+// Alert is a current condition the owner should look at.
+type Alert struct {
+	Severity string    `json:"severity"`
+	Source   string    `json:"source"` // plugin name or "agent"
+	Message  string    `json:"message"`
+	Since    time.Time `json:"since,omitzero"`
+}
+
+// PluginSummary is one plugin at a glance. Durations are in seconds.
+type PluginSummary struct {
+	Name                string    `json:"name"`
+	Version             string    `json:"version"`
+	Description         string    `json:"description"`
+	State               string    `json:"state"` // one of the State... constants
+	Enabled             bool      `json:"enabled"`
+	DisabledReason      string    `json:"disabled_reason,omitempty"`
+	LastRun             time.Time `json:"last_run,omitzero"`
+	LastDurationSeconds float64   `json:"last_duration_seconds"`
+	Runs                uint64    `json:"runs"`
+	Errors              uint64    `json:"errors"`
+	LastError           string    `json:"last_error,omitempty"`
+	IntervalSeconds     float64   `json:"interval_seconds"`
+	MemoryBytes         uint64    `json:"memory_bytes"`
+	CPUSeconds          float64   `json:"cpu_seconds"` // total since load; web derives CPU % from it
+	KVKeys              int       `json:"kv_keys"`
+	KVBytes             int64     `json:"kv_bytes"`
+	Series              int       `json:"series"`
+}
+
+// PluginDetail is everything the plugin page shows.
+type PluginDetail struct {
+	PluginSummary
+	Permissions []string   `json:"permissions"`
+	Limits      []Limit    `json:"limits"`
+	RecentRuns  []Run      `json:"recent_runs"`
+	Logs        []LogLine  `json:"logs"`
+	Metrics     []Series   `json:"metrics"`
+	Docs        string     `json:"docs"`             // plain text or markdown, shown as text
+	Source      string     `json:"source,omitempty"` // "bundled" or a directory
+	Extra       []KeyValue `json:"extra,omitempty"`  // anything else worth showing
+}
+
+// Limit is one limit of a plugin with its current use. Unit is one of
+// "instructions", "bytes", "seconds", "percent", "count".
+type Limit struct {
+	Name string  `json:"name"`
+	Max  float64 `json:"max"`
+	Used float64 `json:"used"`
+	Unit string  `json:"unit"`
+}
+
+// Run is one past call of a plugin's collect().
+type Run struct {
+	Time            time.Time `json:"time"`
+	DurationSeconds float64   `json:"duration_seconds"`
+	Instructions    uint64    `json:"instructions"`
+	MemoryBytes     uint64    `json:"memory_bytes"`
+	Error           string    `json:"error,omitempty"`
+}
+
+// LogLine is one line a plugin logged.
+type LogLine struct {
+	Time    time.Time `json:"time"`
+	Level   string    `json:"level"`
+	Message string    `json:"message"`
+}
+
+// Series is one metric series a plugin exports, with its current value.
+type Series struct {
+	Name   string     `json:"name"`
+	Type   string     `json:"type"` // "gauge" or "counter"
+	Labels []KeyValue `json:"labels"`
+	Value  float64    `json:"value"`
+}
+
+// KeyValue is a name and a value, kept in order.
+type KeyValue struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// EventQuery selects events. Zero fields do not filter.
+type EventQuery struct {
+	Limit       int    `json:"limit"`      // 1..500; web always sets it
+	BeforeSeq   uint64 `json:"before_seq"` // only events with Seq < BeforeSeq
+	Severity    string `json:"severity"`
+	Type        string `json:"type"`
+	Plugin      string `json:"plugin"`
+	UnackedOnly bool   `json:"unacked_only"`
+}
+
+// Event is one stored security or operational event.
+type Event struct {
+	Seq      uint64    `json:"seq"`
+	Time     time.Time `json:"time"`
+	Type     string    `json:"type"`
+	Severity string    `json:"severity"`
+	Plugin   string    `json:"plugin,omitempty"`
+	Message  string    `json:"message"`
+	Acked    bool      `json:"acked"`
+}
+
+// EventStats counts all stored events, not only the returned ones.
+type EventStats struct {
+	Total           int `json:"total"`
+	Unacked         int `json:"unacked"`
+	UnackedCritical int `json:"unacked_critical"`
+	UnackedWarning  int `json:"unacked_warning"`
+}
+
+// Settings are the owner's settings that the page and API can change.
+type Settings struct {
+	// RequireLoginForPages puts the read-only pages and API behind login
+	// too. /metrics and /healthz stay open.
+	RequireLoginForPages bool `json:"require_login_for_pages"`
+	// LogLevel is the agent's log level: debug, info, warn or error.
+	LogLevel string `json:"log_level"`
+	// MaxConsecutiveFailures is how many limit breaks or errors in a row
+	// disable a plugin; 0 never disables.
+	MaxConsecutiveFailures int `json:"max_consecutive_failures"`
+	// EventRetention is how many events the agent keeps.
+	EventRetention int `json:"event_retention"`
+}

@@ -1,0 +1,98 @@
+package web
+
+import (
+	"github.com/valyala/bytebufferpool"
+	"github.com/valyala/fasthttp"
+)
+
+// route checks the request's size limits and path parameters and calls the
+// route's handler.
+func (s *Server) route(ctx *fasthttp.RequestCtx) {
+	m := routeOf(ctx)
+	if len(ctx.Path()) > maxPathLen || len(ctx.URI().QueryString()) > maxQueryLen {
+		s.fail(ctx, m.route, fasthttp.StatusRequestURITooLong, "request URI too long")
+		return
+	}
+	if m.bad != "" {
+		s.fail(ctx, m.route, fasthttp.StatusBadRequest, m.bad)
+		return
+	}
+	// Only the install routes take large bodies.
+	if m.route != routeAPIInstall && m.route != routeInstallForm && len(ctx.Request.Body()) > s.cfg.MaxFormSize {
+		s.fail(ctx, m.route, fasthttp.StatusRequestEntityTooLarge, "request body too large")
+		return
+	}
+	switch m.route {
+	case routeHealthz:
+		s.healthz(ctx, m)
+	case routeMetrics:
+		s.serveMetrics(ctx, m)
+	case routeStatic:
+		s.serveStatic(ctx, m)
+	case routeOverview:
+		s.overviewPage(ctx, m)
+	case routePluginPage:
+		s.pluginPage(ctx, m)
+	case routePluginForm:
+		s.pluginForm(ctx, m)
+	case routeInstallForm:
+		s.installForm(ctx, m)
+	case routeEventsPage:
+		s.eventsPage(ctx, m)
+	case routeEventsAckForm:
+		s.eventsAckForm(ctx, m)
+	case routeSettingsPage:
+		s.settingsPage(ctx, m)
+	case routeLoginPage:
+		s.loginPage(ctx, m)
+	case routeLogoutForm:
+		s.logoutForm(ctx, m)
+	case routeAPIOverview:
+		s.apiOverview(ctx, m)
+	case routeAPIPlugins:
+		s.apiPlugins(ctx, m)
+	case routeAPIPlugin:
+		s.apiPlugin(ctx, m)
+	case routeAPIPluginAction:
+		s.apiPluginAction(ctx, m)
+	case routeAPIInstall:
+		s.apiInstall(ctx, m)
+	case routeAPIEvents:
+		s.apiEvents(ctx, m)
+	case routeAPIEventsAck:
+		s.apiEventsAck(ctx, m)
+	case routeAPISettings:
+		s.apiSettings(ctx, m)
+	case routeAPIHistory:
+		s.apiHistory(ctx, m)
+	case routeAPILogin:
+		s.apiLogin(ctx, m)
+	case routeAPILogout:
+		s.apiLogout(ctx, m)
+	default:
+		s.fail(ctx, routeNotFound, fasthttp.StatusNotFound, "not found")
+	}
+}
+
+func (s *Server) healthz(ctx *fasthttp.RequestCtx, m *match) {
+	if !allowMethods(s, ctx, m.route, "GET, HEAD") {
+		return
+	}
+	ctx.SetContentType("text/plain; charset=utf-8")
+	ctx.SetBodyString("ok")
+}
+
+// metricsContentType is the Prometheus text exposition format 0.0.4.
+const metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
+
+func (s *Server) serveMetrics(ctx *fasthttp.RequestCtx, m *match) {
+	if !allowMethods(s, ctx, m.route, "GET, HEAD") {
+		return
+	}
+	buf := bytebufferpool.Get()
+	defer bytebufferpool.Put(buf)
+	s.metrics.write(buf)
+	s.b.WriteMetrics(buf)
+	ctx.SetContentType(metricsContentType)
+	ctx.SetBody(buf.B)
+}

@@ -1,0 +1,168 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// formatBytes renders a byte count with a binary unit: "512 B", "1.5 KiB".
+func formatBytes(v float64) string {
+	if math.IsNaN(v) || v < 0 {
+		return "–"
+	}
+	const unit = 1024
+	if v < unit {
+		return strconv.FormatFloat(v, 'f', 0, 64) + " B"
+	}
+	exp, div := 0, float64(unit)
+	for n := v / unit; n >= unit && exp < 5; n /= unit {
+		div *= unit
+		exp++
+	}
+	return strconv.FormatFloat(v/div, 'f', 1, 64) + " " + string("KMGTPE"[exp]) + "iB"
+}
+
+// toFloat accepts the integer and float types the view structs use.
+func toFloat(v any) float64 {
+	switch n := v.(type) {
+	case uint64:
+		return float64(n)
+	case int64:
+		return float64(n)
+	case int:
+		return float64(n)
+	case float64:
+		return n
+	}
+	return math.NaN()
+}
+
+// formatSeconds renders a duration given in seconds compactly: "850 µs",
+// "12 ms", "1.5 s", "15 s", "2 min".
+func formatSeconds(s float64) string {
+	switch {
+	case math.IsNaN(s) || s < 0:
+		return "–"
+	case s == 0:
+		return "0 s"
+	case s < 0.001:
+		return strconv.FormatFloat(s*1e6, 'f', 0, 64) + " µs"
+	case s < 1:
+		return strconv.FormatFloat(s*1e3, 'f', 1, 64) + " ms"
+	case s < 60:
+		return strconv.FormatFloat(s, 'g', 3, 64) + " s"
+	}
+	return formatDuration(time.Duration(s * float64(time.Second)))
+}
+
+// formatDuration renders a long duration: "3 d 4 h", "2 h 5 min", "7 min".
+func formatDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	days := int(d / (24 * time.Hour))
+	hours := int(d % (24 * time.Hour) / time.Hour)
+	mins := int(d % time.Hour / time.Minute)
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%d d %d h", days, hours)
+	case hours > 0:
+		return fmt.Sprintf("%d h %d min", hours, mins)
+	case mins > 0:
+		return fmt.Sprintf("%d min", mins)
+	}
+	return fmt.Sprintf("%d s", int(d/time.Second))
+}
+
+// formatAgo renders how long before now t was: "12 s ago".
+func formatAgo(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	if d < 0 {
+		return "just now"
+	}
+	return formatDuration(d) + " ago"
+}
+
+// formatNumber renders a metric value without exponent noise for the
+// common cases.
+func formatNumber(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 6, 64)
+}
+
+// formatLimit renders a limit's use: "1.2 MiB of 8.0 MiB".
+func formatLimit(l Limit) string {
+	f := func(v float64) string {
+		switch l.Unit {
+		case "bytes":
+			return formatBytes(v)
+		case "seconds":
+			return formatSeconds(v)
+		case "percent":
+			return strconv.FormatFloat(v, 'f', 1, 64) + " %"
+		}
+		return formatNumber(v)
+	}
+	if l.Max <= 0 {
+		return f(l.Used) + " (no limit)"
+	}
+	return f(l.Used) + " of " + f(l.Max)
+}
+
+// limitPercent is how much of the limit is used, 0..100.
+func limitPercent(l Limit) float64 {
+	if l.Max <= 0 || l.Used <= 0 || math.IsNaN(l.Used) {
+		return 0
+	}
+	return math.Min(100, 100*l.Used/l.Max)
+}
+
+// clip shortens s to at most n runes, marking the cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	var b strings.Builder
+	i := 0
+	for _, r := range s {
+		if i == n {
+			break
+		}
+		b.WriteRune(r)
+		i++
+	}
+	return b.String() + "…"
+}
+
+// shortCommit is the first 12 characters of a commit id.
+func shortCommit(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
+}
+
+// memUsed is the device's used memory in bytes.
+func memUsed(s SystemStats) uint64 {
+	if s.MemAvailableBytes > s.MemTotalBytes {
+		return 0
+	}
+	return s.MemTotalBytes - s.MemAvailableBytes
+}
+
+// memPercent is the device's used memory share, 0..100.
+func memPercent(s SystemStats) float64 {
+	if s.MemTotalBytes == 0 {
+		return 0
+	}
+	return 100 * float64(memUsed(s)) / float64(s.MemTotalBytes)
+}

@@ -1,0 +1,237 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+
+	"github.com/valyala/fasthttp"
+)
+
+// errInput marks a client input error; its text is shown to the client.
+var errInput = errors.New("bad input")
+
+func inputErr(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errInput}, args...)...)
+}
+
+const (
+	defaultEventLimit = 100
+	maxEventLimit     = 500
+	maxAckSeqs        = 500
+	maxArgLen         = 64
+)
+
+var (
+	eventTypeRE = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,63}$`)
+	severities  = map[string]bool{SeverityInfo: true, SeverityWarning: true, SeverityCritical: true}
+	logLevels   = map[string]bool{"debug": true, "info": true, "warn": true, "error": true}
+)
+
+// checkArgs rejects query (or form) arguments not in allowed, repeated
+// ones, and over-long values.
+func checkArgs(args *fasthttp.Args, allowed ...string) error {
+	var err error
+	seen := make(map[string]bool, args.Len())
+	args.VisitAll(func(k, v []byte) {
+		if err != nil {
+			return
+		}
+		key := string(k)
+		ok := false
+		for _, a := range allowed {
+			if a == key {
+				ok = true
+				break
+			}
+		}
+		switch {
+		case !ok:
+			err = inputErr("unknown parameter %q", truncate(key, maxArgLen))
+		case seen[key]:
+			err = inputErr("parameter %q given twice", key)
+		case len(v) > maxArgLen:
+			err = inputErr("parameter %q longer than %d bytes", key, maxArgLen)
+		}
+		seen[key] = true
+	})
+	return err
+}
+
+// parseEventQuery parses the events filter from query arguments: limit
+// (1..500, default 100), before (a sequence number), severity, type,
+// plugin and unacked (true/false/1/0).
+func parseEventQuery(args *fasthttp.Args) (EventQuery, error) {
+	q := EventQuery{Limit: defaultEventLimit}
+	if err := checkArgs(args, "limit", "before", "severity", "type", "plugin", "unacked"); err != nil {
+		return q, err
+	}
+	if v := args.Peek("limit"); v != nil {
+		n, err := strconv.Atoi(string(v))
+		if err != nil || n < 1 || n > maxEventLimit {
+			return q, inputErr("limit must be an integer in 1..%d", maxEventLimit)
+		}
+		q.Limit = n
+	}
+	if v := args.Peek("before"); v != nil {
+		n, err := strconv.ParseUint(string(v), 10, 64)
+		if err != nil || n == 0 {
+			return q, inputErr("before must be a positive integer")
+		}
+		q.BeforeSeq = n
+	}
+	if v := args.Peek("severity"); len(v) > 0 {
+		if !severities[string(v)] {
+			return q, inputErr("severity must be info, warning or critical")
+		}
+		q.Severity = string(v)
+	}
+	if v := args.Peek("type"); len(v) > 0 {
+		if !eventTypeRE.Match(v) {
+			return q, inputErr("type must match %s", eventTypeRE)
+		}
+		q.Type = string(v)
+	}
+	if v := args.Peek("plugin"); len(v) > 0 {
+		if !validPluginName(string(v)) {
+			return q, inputErr("plugin must match [a-z][a-z0-9-]{0,31}")
+		}
+		q.Plugin = string(v)
+	}
+	if v := args.Peek("unacked"); v != nil {
+		b, err := parseBool(v)
+		if err != nil {
+			return q, inputErr("unacked must be true or false")
+		}
+		q.UnackedOnly = b
+	}
+	return q, nil
+}
+
+func parseBool(v []byte) (bool, error) {
+	switch string(v) {
+	case "1", "true", "on", "yes":
+		return true, nil
+	case "0", "false", "off", "no", "":
+		return false, nil
+	}
+	return false, errors.New("not a boolean")
+}
+
+// decodeJSON decodes exactly one JSON value from body into v, rejecting
+// unknown fields, trailing data and bodies over limit bytes.
+func decodeJSON(body []byte, limit int, v any) error {
+	if len(body) > limit {
+		return inputErr("body larger than %d bytes", limit)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return inputErr("invalid JSON body: %s", truncate(err.Error(), 200))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return inputErr("invalid JSON body: trailing data")
+	}
+	return nil
+}
+
+// loginRequest is the body of POST /api/v1/login.
+type loginRequest struct {
+	Password string `json:"password"`
+}
+
+// ackRequest is the body of POST /api/v1/events/ack.
+type ackRequest struct {
+	Seqs []uint64 `json:"seqs"`
+}
+
+func (r ackRequest) validate() error {
+	if len(r.Seqs) == 0 || len(r.Seqs) > maxAckSeqs {
+		return inputErr("seqs must list 1..%d sequence numbers", maxAckSeqs)
+	}
+	for _, s := range r.Seqs {
+		if s == 0 {
+			return inputErr("seqs must be positive")
+		}
+	}
+	return nil
+}
+
+// validateSettings checks the ranges web knows; the backend checks more.
+func validateSettings(s Settings) error {
+	switch {
+	case !logLevels[s.LogLevel]:
+		return inputErr("log_level must be debug, info, warn or error")
+	case s.MaxConsecutiveFailures < 0 || s.MaxConsecutiveFailures > 1000:
+		return inputErr("max_consecutive_failures must be in 0..1000")
+	case s.EventRetention < 10 || s.EventRetention > 1_000_000:
+		return inputErr("event_retention must be in 10..1000000")
+	}
+	return nil
+}
+
+// parseSettingsForm reads the settings form over the current settings.
+func parseSettingsForm(args *fasthttp.Args, cur Settings) (Settings, error) {
+	if err := checkArgs(args, csrfField, "require_login_for_pages", "log_level", "max_consecutive_failures", "event_retention"); err != nil {
+		return cur, err
+	}
+	s := cur
+	s.RequireLoginForPages = string(args.Peek("require_login_for_pages")) == "on"
+	if v := args.Peek("log_level"); v != nil {
+		s.LogLevel = string(v)
+	}
+	for _, f := range []struct {
+		key string
+		dst *int
+	}{{"max_consecutive_failures", &s.MaxConsecutiveFailures}, {"event_retention", &s.EventRetention}} {
+		if v := args.Peek(f.key); v != nil {
+			n, err := strconv.Atoi(string(v))
+			if err != nil {
+				return cur, inputErr("%s must be an integer", f.key)
+			}
+			*f.dst = n
+		}
+	}
+	return s, validateSettings(s)
+}
+
+// parseAckForm reads the events page's ack form: repeated seq fields.
+func parseAckForm(args *fasthttp.Args) ([]uint64, error) {
+	var seqs []uint64
+	var err error
+	args.VisitAll(func(k, v []byte) {
+		if err != nil {
+			return
+		}
+		switch string(k) {
+		case csrfField:
+		case "seq":
+			n, perr := strconv.ParseUint(string(v), 10, 64)
+			if perr != nil || n == 0 {
+				err = inputErr("seq must be a positive integer")
+				return
+			}
+			seqs = append(seqs, n)
+		default:
+			err = inputErr("unknown field %q", truncate(string(k), maxArgLen))
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(seqs) == 0 || len(seqs) > maxAckSeqs {
+		return nil, inputErr("select 1..%d events", maxAckSeqs)
+	}
+	return seqs, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

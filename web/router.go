@@ -1,0 +1,168 @@
+package web
+
+import (
+	"regexp"
+	"strings"
+)
+
+// route names the handler a request path maps to; it is also the bounded
+// "route" label of the server metrics.
+type route uint8
+
+const (
+	routeNotFound route = iota
+	routeOverview
+	routePluginPage
+	routePluginForm
+	routeInstallForm
+	routeEventsPage
+	routeEventsAckForm
+	routeSettingsPage
+	routeLoginPage
+	routeLogoutForm
+	routeStatic
+	routeMetrics
+	routeHealthz
+	routeAPIOverview
+	routeAPIPlugins
+	routeAPIPlugin
+	routeAPIPluginAction
+	routeAPIInstall
+	routeAPIEvents
+	routeAPIEventsAck
+	routeAPISettings
+	routeAPIHistory
+	routeAPILogin
+	routeAPILogout
+	numRoutes
+)
+
+var routeNames = [numRoutes]string{
+	routeNotFound:        "not_found",
+	routeOverview:        "overview",
+	routePluginPage:      "plugin_page",
+	routePluginForm:      "plugin_form",
+	routeInstallForm:     "install_form",
+	routeEventsPage:      "events_page",
+	routeEventsAckForm:   "events_ack_form",
+	routeSettingsPage:    "settings_page",
+	routeLoginPage:       "login_page",
+	routeLogoutForm:      "logout_form",
+	routeStatic:          "static",
+	routeMetrics:         "metrics",
+	routeHealthz:         "healthz",
+	routeAPIOverview:     "api_overview",
+	routeAPIPlugins:      "api_plugins",
+	routeAPIPlugin:       "api_plugin",
+	routeAPIPluginAction: "api_plugin_action",
+	routeAPIInstall:      "api_install",
+	routeAPIEvents:       "api_events",
+	routeAPIEventsAck:    "api_events_ack",
+	routeAPISettings:     "api_settings",
+	routeAPIHistory:      "api_history",
+	routeAPILogin:        "api_login",
+	routeAPILogout:       "api_logout",
+}
+
+func (r route) String() string {
+	if r < numRoutes {
+		return routeNames[r]
+	}
+	return "not_found"
+}
+
+// isAPI reports whether errors on r are answered as JSON.
+func (r route) isAPI() bool {
+	return r >= routeAPIOverview || r == routeMetrics || r == routeHealthz || r == routeNotFound
+}
+
+// pluginNameRE is the plugin name contract from design.md.
+var pluginNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+
+// validPluginName reports whether s is a well-formed plugin name.
+func validPluginName(s string) bool {
+	if len(s) == 0 || len(s) > 32 {
+		return false
+	}
+	return pluginNameRE.MatchString(s)
+}
+
+// pluginActions are the admin actions on one plugin.
+var pluginActions = map[string]bool{"enable": true, "disable": true, "reload": true, "clear": true}
+
+// match is the result of routing a path.
+type match struct {
+	route  route
+	name   string // plugin name, if the route has one
+	action string // plugin action, if the route has one
+	file   string // static file name
+	bad    string // non-empty: the path parameter is malformed (400)
+}
+
+// matchPath maps a normalized request path to a route and its parameters.
+// Methods are checked by the handlers.
+func matchPath(path string) match {
+	switch path {
+	case "/":
+		return match{route: routeOverview}
+	case "/events":
+		return match{route: routeEventsPage}
+	case "/events/ack":
+		return match{route: routeEventsAckForm}
+	case "/settings":
+		return match{route: routeSettingsPage}
+	case "/login":
+		return match{route: routeLoginPage}
+	case "/logout":
+		return match{route: routeLogoutForm}
+	case "/metrics":
+		return match{route: routeMetrics}
+	case "/healthz":
+		return match{route: routeHealthz}
+	case "/plugins/install":
+		return match{route: routeInstallForm}
+	case "/api/v1/overview":
+		return match{route: routeAPIOverview}
+	case "/api/v1/plugins":
+		return match{route: routeAPIPlugins}
+	case "/api/v1/plugins/install":
+		return match{route: routeAPIInstall}
+	case "/api/v1/events":
+		return match{route: routeAPIEvents}
+	case "/api/v1/events/ack":
+		return match{route: routeAPIEventsAck}
+	case "/api/v1/settings":
+		return match{route: routeAPISettings}
+	case "/api/v1/history":
+		return match{route: routeAPIHistory}
+	case "/api/v1/login":
+		return match{route: routeAPILogin}
+	case "/api/v1/logout":
+		return match{route: routeAPILogout}
+	}
+	if rest, ok := strings.CutPrefix(path, "/static/"); ok {
+		return match{route: routeStatic, file: rest}
+	}
+	if rest, ok := strings.CutPrefix(path, "/api/v1/plugins/"); ok {
+		return matchPlugin(rest, routeAPIPlugin, routeAPIPluginAction)
+	}
+	if rest, ok := strings.CutPrefix(path, "/plugins/"); ok {
+		return matchPlugin(rest, routePluginPage, routePluginForm)
+	}
+	return match{route: routeNotFound}
+}
+
+func matchPlugin(rest string, page, action route) match {
+	name, act, hasAct := strings.Cut(rest, "/")
+	m := match{route: page, name: name}
+	if hasAct {
+		if !pluginActions[act] {
+			return match{route: routeNotFound}
+		}
+		m.route, m.action = action, act
+	}
+	if !validPluginName(name) {
+		m.bad = "invalid plugin name: want [a-z][a-z0-9-]{0,31}"
+	}
+	return m
+}

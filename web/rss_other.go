@@ -1,0 +1,6 @@
+//go:build !linux
+
+package web
+
+// residentBytes is unknown off Linux.
+func residentBytes() uint64 { return 0 }

@@ -1,0 +1,266 @@
+package web
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// ErrServerClosed is returned by Serve and ListenAndServe after Shutdown.
+var ErrServerClosed = errors.New("web: server closed")
+
+const (
+	maxPathLen  = 256
+	maxQueryLen = 1024
+)
+
+// Server is the LAN web server. Create it with New; it is safe for
+// concurrent use.
+type Server struct {
+	cfg     Config
+	b       Backend
+	log     *slog.Logger
+	srv     *fasthttp.Server
+	handler fasthttp.RequestHandler
+	now     func() time.Time
+
+	creds        *credentials
+	sessions     *sessionStore
+	logins       *rateLimiter // per client address
+	loginsGlobal *rateLimiter // all clients together: bounds PBKDF2 work
+	loginSlots   chan struct{}
+	reports      *rateLimiter // per event type: bounds SecurityEvent calls
+	settings     atomic.Pointer[Settings]
+
+	metrics *serverMetrics
+	history *history
+	pages   *pages
+	tlsConf *tls.Config
+
+	mu             sync.Mutex
+	ln             net.Listener
+	closed         bool
+	samplerStarted bool
+	stopOnce       sync.Once
+	stop           chan struct{}
+	wg             sync.WaitGroup
+}
+
+// New checks cfg, resolves the admin credentials (generating and logging
+// them once when none exist yet) and, with cfg.TLS, loads or creates the
+// self-signed certificate. It does not listen yet.
+func New(cfg Config, b Backend) (*Server, error) {
+	return newServer(cfg, b, PasswordIterations, time.Now)
+}
+
+func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Server, error) {
+	if b == nil {
+		return nil, errors.New("web: nil Backend")
+	}
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	creds, gen, err := loadCredentials(cfg, iterations)
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	if gen.password != "" {
+		cfg.Logger.Warn("web: generated admin password; it is shown only this once, store it now", "password", gen.password)
+	}
+	if gen.token != "" {
+		cfg.Logger.Warn("web: generated admin API token (Authorization: Bearer); it is shown only this once, store it now", "token", gen.token)
+	}
+	pg, err := newPages()
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s := &Server{
+		cfg:          cfg,
+		b:            b,
+		log:          cfg.Logger,
+		now:          now,
+		creds:        creds,
+		sessions:     newSessionStore(cfg.MaxSessions, cfg.SessionIdle, cfg.SessionMax, now),
+		logins:       newRateLimiter(cfg.LoginBurst, cfg.LoginRefill, 4096, now),
+		loginsGlobal: newRateLimiter(4*cfg.LoginBurst, cfg.LoginRefill/4, 1, now),
+		loginSlots:   make(chan struct{}, 2),
+		reports:      newRateLimiter(20, 3*time.Second, 64, now),
+		metrics:      newServerMetrics(),
+		history:      newHistory(cfg.HistoryPoints, cfg.HistoryInterval),
+		pages:        pg,
+		stop:         make(chan struct{}),
+	}
+	st := b.Settings()
+	s.settings.Store(&st)
+	if cfg.TLS {
+		if s.tlsConf, err = loadOrCreateCert(cfg); err != nil {
+			return nil, fmt.Errorf("web: %w", err)
+		}
+	}
+	s.handler = fasthttp.CompressHandlerLevel(s.route, fasthttp.CompressBestSpeed)
+	s.srv = &fasthttp.Server{
+		Handler:                      s.serveHTTP,
+		ErrorHandler:                 s.serveError,
+		ConnState:                    s.connState,
+		Name:                         "heimnetz",
+		Concurrency:                  cfg.Concurrency,
+		ReadBufferSize:               cfg.ReadBufferSize,
+		WriteBufferSize:              4 << 10,
+		ReadTimeout:                  cfg.ReadTimeout,
+		WriteTimeout:                 cfg.WriteTimeout,
+		IdleTimeout:                  cfg.IdleTimeout,
+		MaxConnsPerIP:                cfg.MaxConnsPerIP,
+		MaxRequestBodySize:           cfg.MaxRequestBodySize,
+		ReduceMemoryUsage:            cfg.ReduceMemoryUsage,
+		DisablePreParseMultipartForm: true,
+		NoDefaultServerHeader:        true,
+		SecureErrorLogMessage:        true,
+		CloseOnShutdown:              true,
+		Logger:                       quietLogger{s: cfg.Logger},
+	}
+	return s, nil
+}
+
+// Serve serves HTTP (or HTTPS with Config.TLS) on ln until Shutdown. It
+// returns ErrServerClosed after Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		ln.Close()
+		return ErrServerClosed
+	}
+	if s.tlsConf != nil {
+		ln = tls.NewListener(ln, s.tlsConf)
+	}
+	s.ln = ln
+	s.mu.Unlock()
+	s.startSampler()
+	err := s.srv.Serve(ln)
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return ErrServerClosed
+	}
+	return err
+}
+
+// ListenAndServe listens on Config.Addr and serves until Shutdown.
+func (s *Server) ListenAndServe() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("web: listen: %w", err)
+	}
+	return s.Serve(ln)
+}
+
+// Shutdown stops accepting connections, waits for running requests to
+// finish (or ctx to end) and stops the chart sampler.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	ln := s.ln
+	s.mu.Unlock()
+	s.stopOnce.Do(func() { close(s.stop) })
+	err := s.srv.ShutdownWithContext(ctx)
+	if ln != nil {
+		ln.Close() // in case Shutdown raced with Serve registering it
+	}
+	s.wg.Wait()
+	return err
+}
+
+// Addr returns the address being served, or Config.Addr before Serve.
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil {
+		return s.ln.Addr().String()
+	}
+	return s.cfg.Addr
+}
+
+// Handler returns the request handler, for serving on a listener the caller
+// manages (tests, or embedding). It includes compression and metrics.
+func (s *Server) Handler() fasthttp.RequestHandler { return s.serveHTTP }
+
+func (s *Server) connState(_ net.Conn, st fasthttp.ConnState) {
+	switch st {
+	case fasthttp.StateNew:
+		s.metrics.activeConns.Add(1)
+	case fasthttp.StateClosed, fasthttp.StateHijacked:
+		s.metrics.activeConns.Add(-1)
+	}
+}
+
+// serveHTTP wraps every request: security headers, panic recovery,
+// compression and the request metrics.
+func (s *Server) serveHTTP(ctx *fasthttp.RequestCtx) {
+	start := time.Now()
+	m := matchPath(string(ctx.Path()))
+	ctx.SetUserValue(matchKey, &m)
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("web: handler panic", "route", m.route.String(), "panic", p, "stack", string(debug.Stack()))
+			ctx.Response.Reset()
+			setSecurityHeaders(ctx)
+			s.fail(ctx, m.route, fasthttp.StatusInternalServerError, "internal error")
+		}
+		s.metrics.observe(m.route, ctx.Response.StatusCode(), time.Since(start))
+	}()
+	setSecurityHeaders(ctx)
+	s.handler(ctx)
+}
+
+// serveError answers requests fasthttp could not parse or accept.
+func (s *Server) serveError(ctx *fasthttp.RequestCtx, err error) {
+	setSecurityHeaders(ctx)
+	code, msg := fasthttp.StatusBadRequest, "malformed request"
+	var small *fasthttp.ErrSmallBuffer
+	switch {
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		code, msg = fasthttp.StatusRequestEntityTooLarge, "request body too large"
+	case errors.As(err, &small):
+		code, msg = fasthttp.StatusRequestHeaderFieldsTooLarge, "request headers too large"
+	case isTimeout(err):
+		code, msg = fasthttp.StatusRequestTimeout, "request timeout"
+	}
+	writeJSONError(ctx, code, msg)
+	s.metrics.observe(routeNotFound, code, 0)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+type matchKeyType struct{}
+
+var matchKey = matchKeyType{}
+
+func routeOf(ctx *fasthttp.RequestCtx) *match {
+	if m, ok := ctx.UserValue(matchKey).(*match); ok {
+		return m
+	}
+	m := matchPath(string(ctx.Path()))
+	return &m
+}
+
+// quietLogger sends fasthttp's own log lines (per-IP and concurrency limits
+// reached) to slog at debug level.
+type quietLogger struct{ s *slog.Logger }
+
+func (l quietLogger) Printf(format string, args ...any) {
+	l.s.Debug("web: fasthttp: " + fmt.Sprintf(format, args...))
+}
