@@ -82,4 +82,3 @@ func jsonError(file string, data []byte, err error) error {
 	line := 1 + bytes.Count(data[:off], []byte("\n"))
 	return malformed(file, line, "%w", err)
 }
-

@@ -77,7 +77,7 @@ func (b *Board) NetDev() ([]NetDevStats, error) {
 
 // parseNetDev parses the two header lines and then one line per interface:
 //
-//	  eth0: 1234 12 0 0 0 0 0 0 5678 34 0 0 0 0 0 0
+//	eth0: 1234 12 0 0 0 0 0 0 5678 34 0 0 0 0 0 0
 //
 // Names up to six characters are right-aligned; longer ones run straight
 // into the colon, and old kernels wrote the first counter straight after it

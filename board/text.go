@@ -71,4 +71,3 @@ func numError(s string, err error) error {
 	}
 	return fmt.Errorf("%q: %w", s, err)
 }
-

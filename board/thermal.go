@@ -98,4 +98,3 @@ func parseMilliCelsius(file string, data []byte) (float64, error) {
 	}
 	return float64(v) / 1000, nil
 }
-
