@@ -395,6 +395,9 @@ func (rg *registry) resize(requiredSize int) { // +inline-start
 } // +inline-end
 
 func (rg *registry) forceResize(newSize int) {
+	if rg.meter != nil && newSize > len(rg.array) { // heimnetz: charged
+		rg.meter.charge(int64(newSize-len(rg.array)) * slotBytes)
+	}
 	newSlice := make([]LValue, newSize)
 	copy(newSlice, rg.array[:rg.top]) // should we copy the area beyond top? there shouldn't be any valid values there so it shouldn't be necessary.
 	rg.array = newSlice
@@ -996,7 +999,7 @@ func (ls *LState) initCallFrame(cf *callFrame) { // +inline-start
 			if CompatVarArg {
 				ls.reg.SetTop(cf.LocalBase + nargs + np + 1)
 				if (proto.IsVarArg & VarArgNeedsArg) != 0 {
-					argtb := newLTable(nvarargs, 0)
+					argtb := ls.newTable(nvarargs, 0)
 					for i := 0; i < nvarargs; i++ {
 						argtb.RawSetInt(i+1, ls.reg.Get(cf.LocalBase+np+i))
 					}
@@ -1346,6 +1349,9 @@ func (ls *LState) Get(idx int) LValue {
 
 func (ls *LState) Push(value LValue) {
 	ls.reg.Push(value)
+	if ls.meter != nil { // heimnetz: long strings made by Go functions
+		ls.meter.chargePush(value)
+	}
 }
 
 func (ls *LState) Pop(n int) {
@@ -1397,16 +1403,19 @@ func (ls *LState) Remove(index int) {
 /* object allocation {{{ */
 
 func (ls *LState) NewTable() *LTable {
-	return newLTable(defaultArrayCap, defaultHashCap)
+	return ls.newTable(defaultArrayCap, defaultHashCap) // heimnetz: charged
 }
 
 func (ls *LState) CreateTable(acap, hcap int) *LTable {
-	return newLTable(acap, hcap)
+	return ls.newTable(acap, hcap) // heimnetz: charged
 }
 
 // NewThread returns a new LState that shares with the original state all global objects.
 // If the original state has context.Context, the new state has a new child context of the original state and this function returns its cancel function.
 func (ls *LState) NewThread() (*LState, context.CancelFunc) {
+	if ls.meter != nil { // heimnetz: a thread's stacks are KBs
+		ls.meter.chargeThread(ls)
+	}
 	thread := newLState(ls.Options)
 	thread.G = ls.G
 	thread.Env = ls.Env
@@ -1427,6 +1436,9 @@ func (ls *LState) NewFunctionFromProto(proto *FunctionProto) *LFunction {
 }
 
 func (ls *LState) NewUserData() *LUserData {
+	if ls.meter != nil { // heimnetz: charged
+		ls.meter.charge(userDataBytes)
+	}
 	return &LUserData{
 		Env:       ls.currentEnv(),
 		Metatable: LNil,
@@ -1438,6 +1450,9 @@ func (ls *LState) NewFunction(fn LGFunction) *LFunction {
 }
 
 func (ls *LState) NewClosure(fn LGFunction, upvalues ...LValue) *LFunction {
+	if ls.meter != nil { // heimnetz: charged
+		ls.meter.charge(functionBytes + int64(len(upvalues))*(8+upvalueBytes))
+	}
 	cl := newLFunctionG(fn, ls.currentEnv(), len(upvalues))
 	for i, lv := range upvalues {
 		cl.Upvalues[i] = &Upvalue{}
@@ -1816,6 +1831,9 @@ func (ls *LState) Load(reader io.Reader, name string) (*LFunction, error) {
 	proto, err := Compile(chunk, name)
 	if err != nil {
 		return nil, newApiErrorE(ApiErrorSyntax, err)
+	}
+	if ls.meter != nil { // heimnetz: compiled code is charged
+		ls.meter.chargeProto(proto)
 	}
 	return newLFunctionL(proto, ls.currentEnv(), 0), nil
 }

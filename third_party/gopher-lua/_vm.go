@@ -355,7 +355,7 @@ func init() {
 			RA := lbase + A
 			B := int(inst & 0x1ff)    //GETB
 			C := int(inst>>9) & 0x1ff //GETC
-			v := newLTable(B, C)
+			v := L.newTable(B, C)     // heimnetz: charged
 			// +inline-call reg.Set RA v
 			return 0
 		},
@@ -805,6 +805,9 @@ func init() {
 			RA := lbase + A
 			Bx := int(inst & 0x3ffff) //GETBX
 			proto := cf.Fn.Proto.FunctionPrototypes[Bx]
+			if L.meter != nil { // heimnetz: charged
+				L.meter.charge(closureBytes(proto))
+			}
 			closure := newLFunctionL(proto, cf.Fn.Env, int(proto.NumUpvalues))
 			// +inline-call reg.Set RA closure
 			for i := 0; i < int(proto.NumUpvalues); i++ {
@@ -974,6 +977,9 @@ func stringConcat(L *LState, total, last int) LValue {
 				buf[total-1] = LVAsString(lhs)
 				i--
 				total--
+			}
+			if L.meter != nil { // heimnetz: charged before it is built
+				L.meter.chargeConcat(buf)
 			}
 			rhs = LString(strings.Join(buf, ""))
 		}

@@ -59,7 +59,7 @@ type Meter struct {
 	memLimit     int64
 	inUse        int64
 	peak         int64
-	lowYield     int // consecutive recounts that freed little
+	tight        int // consecutive recounts that left little free
 	recounts     int64
 	recounting   bool
 	patternDepth int
@@ -87,6 +87,7 @@ func (ls *LState) SetMeter(m *Meter) {
 	}
 	if m.main == nil {
 		m.main = ls
+		m.Recount(ls) // baseline; makes the existing tables charge m
 	}
 	ls.mainLoop = mainLoopWithMeter
 }
@@ -108,7 +109,7 @@ func (m *Meter) Reset(instructions int64) {
 	m.consumed, m.chunk, m.tick = 0, 0, 0
 	m.err = nil
 	m.depth = 0
-	m.lowYield = 0
+	m.tight = 0
 	m.stop.Store(nil)
 }
 

@@ -68,9 +68,15 @@ func (tb *LTable) Append(value LValue) {
 		return
 	}
 	if tb.array == nil {
+		if tb.meter != nil { // heimnetz: charged
+			tb.meter.chargeSlots(defaultArrayCap)
+		}
 		tb.array = make([]LValue, 0, defaultArrayCap)
 	}
 	if len(tb.array) == 0 || tb.array[len(tb.array)-1] != LNil {
+		if tb.meter != nil && len(tb.array) == cap(tb.array) { // heimnetz
+			tb.meter.chargeSlots(cap(tb.array))
+		}
 		tb.array = append(tb.array, value)
 	} else {
 		i := len(tb.array) - 2
@@ -86,6 +92,9 @@ func (tb *LTable) Append(value LValue) {
 // Insert inserts a given LValue at position `i` in this table.
 func (tb *LTable) Insert(i int, value LValue) {
 	if tb.array == nil {
+		if tb.meter != nil { // heimnetz: charged
+			tb.meter.chargeSlots(defaultArrayCap)
+		}
 		tb.array = make([]LValue, 0, defaultArrayCap)
 	}
 	if i > len(tb.array) {
@@ -97,6 +106,9 @@ func (tb *LTable) Insert(i int, value LValue) {
 		return
 	}
 	i -= 1
+	if tb.meter != nil && len(tb.array) == cap(tb.array) { // heimnetz
+		tb.meter.chargeSlots(cap(tb.array))
+	}
 	tb.array = append(tb.array, LNil)
 	copy(tb.array[i+1:], tb.array[i:])
 	tb.array[i] = value
@@ -149,10 +161,16 @@ func (tb *LTable) RawSet(key LValue, value LValue) {
 	case LNumber:
 		if isArrayKey(v) {
 			if tb.array == nil {
+				if tb.meter != nil { // heimnetz: charged
+					tb.meter.chargeSlots(defaultArrayCap)
+				}
 				tb.array = make([]LValue, 0, defaultArrayCap)
 			}
 			index := int(v) - 1
 			alen := len(tb.array)
+			if tb.meter != nil && index >= alen { // heimnetz: charged
+				tb.meter.chargeArraySet(index, alen, cap(tb.array))
+			}
 			switch {
 			case index == alen:
 				tb.array = append(tb.array, value)
@@ -181,10 +199,16 @@ func (tb *LTable) RawSetInt(key int, value LValue) {
 		return
 	}
 	if tb.array == nil {
+		if tb.meter != nil { // heimnetz: charged
+			tb.meter.chargeSlots(32)
+		}
 		tb.array = make([]LValue, 0, 32)
 	}
 	index := key - 1
 	alen := len(tb.array)
+	if tb.meter != nil && index >= alen { // heimnetz: charged
+		tb.meter.chargeArraySet(index, alen, cap(tb.array))
+	}
 	switch {
 	case index == alen:
 		tb.array = append(tb.array, value)
@@ -201,6 +225,9 @@ func (tb *LTable) RawSetInt(key int, value LValue) {
 // RawSetString sets a given LValue to a given string index without the __newindex metamethod.
 func (tb *LTable) RawSetString(key string, value LValue) {
 	if tb.strdict == nil {
+		if tb.meter != nil { // heimnetz: charged
+			tb.meter.charge(mapBaseBytes + defaultHashCap*hashEntryBytes/2)
+		}
 		tb.strdict = make(map[string]LValue, defaultHashCap)
 	}
 	if tb.keys == nil {
@@ -215,6 +242,9 @@ func (tb *LTable) RawSetString(key string, value LValue) {
 		tb.strdict[key] = value
 		lkey := LString(key)
 		if _, ok := tb.k2i[lkey]; !ok {
+			if tb.meter != nil { // heimnetz: a new key is charged
+				tb.meter.charge(hashEntryBytes)
+			}
 			tb.k2i[lkey] = len(tb.keys)
 			tb.keys = append(tb.keys, lkey)
 		}
@@ -228,6 +258,9 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 		return
 	}
 	if tb.dict == nil {
+		if tb.meter != nil { // heimnetz: charged
+			tb.meter.charge(mapBaseBytes + int64(len(tb.strdict))*hashEntryBytes/2)
+		}
 		tb.dict = make(map[LValue]LValue, len(tb.strdict))
 	}
 	if tb.keys == nil {
@@ -241,6 +274,9 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 	} else {
 		tb.dict[key] = value
 		if _, ok := tb.k2i[key]; !ok {
+			if tb.meter != nil { // heimnetz: a new key is charged
+				tb.meter.charge(hashEntryBytes)
+			}
 			tb.k2i[key] = len(tb.keys)
 			tb.keys = append(tb.keys, key)
 		}

@@ -142,6 +142,7 @@ func (nm LNumber) Format(f fmt.State, c rune) {
 
 type LTable struct {
 	Metatable LValue
+	meter     *Meter // heimnetz: charged for growth, nil when unmetered
 
 	array   []LValue
 	dict    map[LValue]LValue

@@ -1,0 +1,229 @@
+package lua
+
+// heimnetz patch: Recount walks every Lua object reachable from a state
+// (see PATCHES.md).
+
+import "unsafe"
+
+// recounter is one walk over a state's objects. The walk is iterative (an
+// explicit work list), so deep structures cannot overflow the Go stack, and
+// visits every table, function, proto, upvalue, userdata, thread and long
+// string once (a visited set keyed by pointer), so cycles and shared values
+// are counted once.
+type recounter struct {
+	m     *Meter
+	seen  map[unsafe.Pointer]struct{}
+	work  []LValue
+	bytes int64
+}
+
+// Recount walks every Lua object reachable from the state of ls (globals,
+// registry, the data and call stacks of all live threads, upvalues,
+// metatables including the builtin ones, function protos and their
+// constants), returns the estimated bytes, and makes that the new baseline
+// of MemoryInUse. Tables it finds are charged to m from then on.
+func (m *Meter) Recount(ls *LState) int64 {
+	if m.main == nil {
+		m.main = ls
+	}
+	m.recounting = true
+	defer func() { m.recounting = false }()
+	r := &recounter{m: m, seen: make(map[unsafe.Pointer]struct{}, 256)}
+	g := ls.G
+	r.push(g.Registry)
+	r.push(g.Global)
+	for _, mt := range g.builtinMts {
+		r.push(mt)
+	}
+	if g.MainThread != nil {
+		r.push(g.MainThread)
+	}
+	if g.CurrentThread != nil {
+		r.push(g.CurrentThread)
+	}
+	r.push(ls)
+	if m.main != ls {
+		r.push(m.main)
+	}
+	for len(r.work) > 0 {
+		v := r.work[len(r.work)-1]
+		r.work = r.work[:len(r.work)-1]
+		r.visit(v)
+	}
+	m.inUse = r.bytes
+	if m.inUse > m.peak {
+		m.peak = m.inUse
+	}
+	m.recounts++
+	return r.bytes
+}
+
+// push schedules v; values without heap objects are counted right away.
+func (r *recounter) push(v LValue) {
+	switch lv := v.(type) {
+	case nil, *LNilType, LBool:
+	case LNumber:
+		r.bytes += numberBytes
+	case LString:
+		r.str(string(lv))
+	case *LTable:
+		if lv != nil {
+			r.work = append(r.work, v)
+		}
+	case *LFunction:
+		if lv != nil {
+			r.work = append(r.work, v)
+		}
+	case *LState:
+		if lv != nil {
+			r.work = append(r.work, v)
+		}
+	case *LUserData:
+		if lv != nil {
+			r.work = append(r.work, v)
+		}
+	default:
+		r.bytes += slotBytes
+	}
+}
+
+// mark reports whether p is seen for the first time.
+func (r *recounter) mark(p unsafe.Pointer) bool {
+	if _, ok := r.seen[p]; ok {
+		return false
+	}
+	r.seen[p] = struct{}{}
+	return true
+}
+
+// str counts a string; long strings are counted once per backing array.
+func (r *recounter) str(s string) {
+	if len(s) >= smallString && !r.mark(unsafe.Pointer(unsafe.StringData(s))) {
+		r.bytes += stringHdrBytes
+		return
+	}
+	r.bytes += stringHdrBytes + int64(len(s))
+}
+
+func (r *recounter) visit(v LValue) {
+	switch lv := v.(type) {
+	case *LTable:
+		r.table(lv)
+	case *LFunction:
+		r.function(lv)
+	case *LState:
+		r.thread(lv)
+	case *LUserData:
+		if !r.mark(unsafe.Pointer(lv)) {
+			return
+		}
+		r.bytes += userDataBytes
+		if lv.Env != nil {
+			r.push(lv.Env)
+		}
+		r.push(lv.Metatable)
+		if inner, ok := lv.Value.(LValue); ok {
+			r.push(inner)
+		}
+	}
+}
+
+func (r *recounter) table(tb *LTable) {
+	if !r.mark(unsafe.Pointer(tb)) {
+		return
+	}
+	if tb.meter == nil {
+		tb.meter = r.m
+	}
+	r.bytes += tableBytes + int64(cap(tb.array))*slotBytes
+	for _, v := range tb.array {
+		r.push(v)
+	}
+	if tb.strdict != nil {
+		r.bytes += mapBaseBytes
+		for k, v := range tb.strdict {
+			r.str(k)
+			r.push(v)
+		}
+	}
+	if tb.dict != nil {
+		r.bytes += mapBaseBytes
+		for k, v := range tb.dict {
+			r.push(k)
+			r.push(v)
+		}
+	}
+	// keys and k2i never shrink (upstream keeps deleted keys for next()),
+	// and Go maps keep their buckets, so entries ever added are still held.
+	entries := len(tb.k2i)
+	if n := len(tb.strdict) + len(tb.dict); n > entries {
+		entries = n
+	}
+	r.bytes += int64(entries) * hashEntryBytes
+	r.push(tb.Metatable)
+}
+
+func (r *recounter) function(fn *LFunction) {
+	if !r.mark(unsafe.Pointer(fn)) {
+		return
+	}
+	r.bytes += functionBytes + int64(cap(fn.Upvalues))*8
+	if fn.Env != nil {
+		r.push(fn.Env)
+	}
+	for _, uv := range fn.Upvalues {
+		if uv == nil || !r.mark(unsafe.Pointer(uv)) {
+			continue
+		}
+		r.bytes += upvalueBytes
+		r.push(uv.Value())
+	}
+	if fn.Proto != nil {
+		r.proto(fn.Proto)
+	}
+}
+
+func (r *recounter) proto(p *FunctionProto) {
+	protos := []*FunctionProto{p}
+	for len(protos) > 0 {
+		p := protos[len(protos)-1]
+		protos = protos[:len(protos)-1]
+		if !r.mark(unsafe.Pointer(p)) {
+			continue
+		}
+		r.bytes += protoSize(p)
+		for _, c := range p.Constants {
+			r.push(c)
+		}
+		protos = append(protos, p.FunctionPrototypes...)
+	}
+}
+
+func (r *recounter) thread(th *LState) {
+	if !r.mark(unsafe.Pointer(th)) {
+		return
+	}
+	if th.stack == nil || th.reg == nil {
+		r.bytes += stateBytes
+		return
+	}
+	r.bytes += threadBytes(cap(th.reg.array), th.Options.CallStackSize)
+	top := th.reg.top
+	if top > len(th.reg.array) {
+		top = len(th.reg.array)
+	}
+	for _, v := range th.reg.array[:top] {
+		r.push(v)
+	}
+	for i := 0; i < th.stack.Sp(); i++ {
+		if fn := th.stack.At(i).Fn; fn != nil {
+			r.push(fn)
+		}
+	}
+	if th.Env != nil {
+		r.push(th.Env)
+	}
+	if th.Parent != nil {
+		r.push(th.Parent)
+	}
+}
