@@ -40,8 +40,9 @@ test-emulated-ci:
 package-ipk: cross
 	$(ROUTER_ENV) scripts/openwrt/build-ipk.sh
 
-## test-packaging: build the $(IPK_ARCH) package and check its layout, control data, scripts and size
+## test-packaging: the init script off the router, then build the $(IPK_ARCH) package and check its layout, control data, scripts and size
 test-packaging:
+	scripts/openwrt/test-init.sh
 	$(ROUTER_ENV) scripts/cross/build.sh $(IPK_ARCH)
 	$(ROUTER_ENV) scripts/openwrt/build-ipk.sh $(IPK_ARCH)
 	$(ROUTER_ENV) scripts/openwrt/test-ipk.sh $(IPK_ARCH)

@@ -41,8 +41,8 @@ for t in "${targets[@]}"; do
 	goenv=$(target_goenv "$t")
 	mkdir -p "$DIST/$t"
 	echo "build $t ($(echo "$goenv" | tr '\n' ' '))" >&2
-	# shellcheck disable=SC2046 # one assignment per line, no spaces inside
-	env CGO_ENABLED=0 $(echo "$goenv") \
+	# shellcheck disable=SC2086 # one assignment per line, no spaces inside
+	env CGO_ENABLED=0 $goenv \
 		"$GO" build -trimpath -ldflags "$ldflags" -o "$DIST/$t/heimnetz" "$PKG"
 done
 

@@ -23,8 +23,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 (
 	cd "${SRCDIR:-$root}"
-	# shellcheck disable=SC2046 # one assignment per line, no spaces inside
-	env CGO_ENABLED=0 $(echo "$goenv") "$GO" build -trimpath -o "$tmp/heimnetz" "$PKG"
+	# shellcheck disable=SC2086 # one assignment per line, no spaces inside
+	env CGO_ENABLED=0 $goenv "$GO" build -trimpath -o "$tmp/heimnetz" "$PKG"
 )
 echo "size by package, $target, unstripped build of $PKG (stripped file bytes = program image)"
 cd "$root"

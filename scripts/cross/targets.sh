@@ -87,11 +87,12 @@ ensure_tool() {
 }
 
 # package_version VERSION turns a `git describe` string into a package
-# version opkg orders sensibly: no leading "v", a digit first.
+# version opkg orders sensibly: no leading "v", a dotted number first
+# (a bare commit hash becomes 0.0.0-git<hash>).
 package_version() {
 	local v=${1#v}
 	case "$v" in
-	[0-9]*) ;;
+	[0-9]*.*) ;; # a release tag such as 1.2.3 or 1.2.3-4-gabcdef
 	*) v="0.0.0-git$v" ;;
 	esac
 	echo "$v" | tr -c 'A-Za-z0-9.+~\n-' '.'

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# test-init.sh runs the procd init script's start and trigger functions off
+# the router: the OpenWrt helpers it calls (uci_load_validate,
+# network_get_ipaddr, user_exists, procd_*) are replaced by recorders, and
+# the generated config file and procd instance are checked. It runs the
+# script under busybox ash (the router's shell) and dash.
+#
+#   scripts/openwrt/test-init.sh
+#
+# Prints one line per check and "N passed, N failed"; exits 1 on a failure.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+# shellcheck source=scripts/cross/targets.sh
+. "$root/scripts/cross/targets.sh"
+init="$here/files/heimnetz.init"
+
+ensure_tool jq jq || exit 2
+shells=()
+ensure_tool busybox busybox && shells+=("busybox sh")
+command -v dash >/dev/null 2>&1 && shells+=(dash)
+if [ ${#shells[@]} -eq 0 ]; then
+	echo "error: neither busybox nor dash available" >&2
+	exit 2
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The stand-ins for OpenWrt's helpers. Each records what it was asked into
+# $T/trace; settings come from HZ_<option> variables, else the defaults in
+# the script's own validation list, as uci_load_validate would set them.
+cat >"$tmp/stubs.sh" <<'EOF'
+uci_load_validate() {
+	_cb=$4
+	shift 4
+	for _spec in "$@"; do
+		_name=${_spec%%:*}
+		_rest=${_spec#*:}
+		case "$_rest" in
+		*\)) _default= ;;                   # list(string), no default
+		*\):*) _default=${_rest##*\):} ;;   # or("a","b"):default
+		*:*) _default=${_rest#*:} ;;         # type:default
+		*) _default= ;;
+		esac
+		eval "_over=\${HZ_$_name-__unset__}"
+		if [ "$_over" = __unset__ ]; then
+			eval "$_name=\$_default"
+		else
+			eval "$_name=\$_over"
+		fi
+	done
+	"$_cb" main "${HZ_VALID:-0}"
+}
+network_get_ipaddr() { eval "$1=\${HZ_LAN_IP-}"; echo "network_get_ipaddr $2" >>"$T/trace"; }
+user_exists() { [ "${HZ_USER_EXISTS:-1}" = 1 ]; }
+logger() { echo "logger $*" >>"$T/trace"; }
+chown() { echo "chown $*" >>"$T/trace"; }
+procd_open_instance() { echo "open_instance" >>"$T/trace"; }
+procd_close_instance() { echo "close_instance" >>"$T/trace"; }
+procd_set_param() { echo "set $*" >>"$T/trace"; }
+procd_append_param() { echo "append $*" >>"$T/trace"; }
+config_load() { :; }
+config_get() { eval "$1=\${HZ_$3-$4}"; }
+procd_add_reload_trigger() { echo "reload_trigger $*" >>"$T/trace"; }
+procd_add_interface_trigger() { echo "interface_trigger $*" >>"$T/trace"; }
+EOF
+
+passed=0
+failed=0
+pass() {
+	passed=$((passed + 1))
+	echo "ok   $1"
+}
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL $1"
+	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/     /'
+}
+
+# run_case SHELL NAME [VAR=VALUE...] runs start_heimnetz (and the triggers)
+# with the settings given; the trace, config file and exit status are left
+# in $T.
+run_case() {
+	local shell=$1 name=$2
+	shift 2
+	T="$tmp/$(echo "$shell-$name" | tr -c 'A-Za-z0-9\n' '_')"
+	mkdir -p "$T"
+	: >"$T/trace"
+	# shellcheck disable=SC2086,SC2016 # "busybox sh" is two words; $0 and $T expand in the child
+	env -i PATH="$PATH" T="$T" \
+		HZ_data_dir="$T/ram" HZ_snapshot_dir="$T/flash/snapshot" HZ_plugins_dir="$T/flash/plugins" \
+		HZ_LAN_IP=192.168.1.1 "$@" \
+		$shell -c '
+			. "$T/../stubs.sh"
+			. "$0"
+			PROG=/bin/sh
+			CONF_FILE="$T/var/etc/heimnetz.json"
+			validate_heimnetz_section main start_heimnetz
+			echo $? >"$T/status"
+			service_triggers
+		' "$init" >"$T/out" 2>&1
+}
+
+# expect NAME GOT WANT
+expect() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got:  $2"$'\n'"want: $3"; fi
+}
+
+# expect_trace NAME LINE... passes when the trace has every LINE.
+expect_trace() {
+	local name=$1 line
+	shift
+	for line in "$@"; do
+		if ! grep -qxF -- "$line" "$T/trace"; then
+			fail "$name" "missing: $line"$'\n'"trace:"$'\n'"$(cat "$T/trace")"
+			return
+		fi
+	done
+	pass "$name"
+}
+
+for sh in "${shells[@]}"; do
+	echo "--- $sh"
+
+	run_case "$sh" defaults
+	expect "$sh defaults: start succeeds" "$(cat "$T/status")" 0
+	expect "$sh defaults: command line" \
+		"$(grep -E '^(set command|append command)' "$T/trace" | tr '\n' '|')" \
+		"set command /bin/sh run|append command --listen 192.168.1.1:9110|append command --data $T/ram --plugins $T/flash/plugins --config $T/var/etc/heimnetz.json|"
+	conf="$T/var/etc/heimnetz.json"
+	if jq -e . "$conf" >/dev/null 2>&1; then
+		pass "$sh defaults: config file is valid JSON"
+	else
+		fail "$sh defaults: config file is valid JSON" "$(cat "$conf" 2>&1)"
+	fi
+	expect "$sh defaults: config file contents" \
+		"$(jq -c . "$conf" 2>&1)" \
+		"{\"listen\":[\"192.168.1.1:9110\"],\"data_dir\":\"$T/ram\",\"snapshot_dir\":\"$T/flash/snapshot\",\"snapshot_interval\":\"6h\",\"plugins_dir\":\"$T/flash/plugins\",\"admin_password_hash\":\"\",\"log_level\":\"info\",\"memory_limit\":\"32MiB\",\"gc_percent\":50}"
+	expect "$sh defaults: config file mode 600" "$(stat -c %a "$conf" 2>&1)" 600
+	expect "$sh defaults: data and snapshot dirs created" \
+		"$(stat -c %a "$T/ram" "$T/flash/snapshot" 2>&1 | tr '\n' ' ')" "750 750 "
+	expect_trace "$sh defaults: GOMEMLIMIT and GOGC" "set env GOMEMLIMIT=32MiB GOGC=50"
+	expect_trace "$sh defaults: runs as heimnetz" "set user heimnetz"
+	expect_trace "$sh defaults: respawn" "set respawn 300 10 5"
+	expect_trace "$sh defaults: output to logd" "set stdout 1" "set stderr 1"
+	expect_trace "$sh defaults: nofile limit" "set limits nofile=1024 1024"
+	expect_trace "$sh defaults: restart when the config file changes" "set file $conf"
+	expect_trace "$sh defaults: reload on UCI change" "reload_trigger heimnetz"
+	expect_trace "$sh defaults: reload when LAN comes up" "interface_trigger interface.*.up lan /etc/init.d/heimnetz reload"
+
+	run_case "$sh" lan-down HZ_LAN_IP=
+	expect_trace "$sh LAN without address: loopback until it is up" "append command --listen 127.0.0.1:9110"
+	if grep -q '^logger .*lan has no IPv4 address yet' "$T/trace"; then
+		pass "$sh LAN without address: logged"
+	else
+		fail "$sh LAN without address: logged" "$(cat "$T/trace")"
+	fi
+
+	run_case "$sh" two-listen HZ_listen="10.0.0.1 [fd00::1]:9111 fd00::2"
+	if grep -q -- '--listen' "$T/trace"; then
+		fail "$sh several addresses: no --listen flag" "$(cat "$T/trace")"
+	else
+		pass "$sh several addresses: no --listen flag"
+	fi
+	expect "$sh several addresses: all in the config file" \
+		"$(jq -c .listen "$T/var/etc/heimnetz.json" 2>&1)" '["10.0.0.1:9110","[fd00::1]:9111","[fd00::2]:9110"]'
+
+	run_case "$sh" disabled HZ_enabled=0
+	expect "$sh disabled: no instance" "$(grep -c open_instance "$T/trace")" 0
+	expect "$sh disabled: start succeeds" "$(cat "$T/status")" 0
+
+	run_case "$sh" bad-memory HZ_memory_limit=lots
+	expect "$sh bad memory_limit: start fails" "$(cat "$T/status")" 1
+	expect "$sh bad memory_limit: no instance" "$(grep -c open_instance "$T/trace")" 0
+	if grep -q "memory_limit 'lots'" "$T/out"; then
+		pass "$sh bad memory_limit: error names it"
+	else
+		fail "$sh bad memory_limit: error names it" "$(cat "$T/out")"
+	fi
+
+	run_case "$sh" bad-interval HZ_snapshot_interval=often
+	expect "$sh bad snapshot_interval: start fails" "$(cat "$T/status")" 1
+
+	run_case "$sh" invalid HZ_VALID=1
+	expect "$sh invalid UCI: start fails" "$(cat "$T/status")" 1
+
+	# shellcheck disable=SC2016,SC1003 # a literal hash with quote and backslash
+	hash='$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$"q\uote\'
+	run_case "$sh" hash HZ_admin_password_hash="$hash" HZ_gc_percent=-1 HZ_memory_limit=24MiB
+	expect "$sh escaped hash round-trips through JSON" \
+		"$(jq -r .admin_password_hash "$T/var/etc/heimnetz.json" 2>&1)" "$hash"
+	expect "$sh gc_percent -1 is a JSON number" "$(jq -c .gc_percent "$T/var/etc/heimnetz.json" 2>&1)" -1
+
+	run_case "$sh" no-user HZ_USER_EXISTS=0
+	expect_trace "$sh missing user: falls back to root" "set user root"
+
+	run_case "$sh" as-limit HZ_address_space=268435456 HZ_nofile=512
+	expect_trace "$sh address space limit" "set limits nofile=512 512 as=268435456 268435456"
+
+	run_case "$sh" wan-iface HZ_interface=guest
+	expect_trace "$sh other interface: address and trigger follow it" "network_get_ipaddr guest" "interface_trigger interface.*.up guest /etc/init.d/heimnetz reload"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
