@@ -23,7 +23,8 @@ type Snapshot struct {
 	Errors map[string]string `json:"errors,omitempty"`
 }
 
-// Snapshot reads every section. A section that fails does not stop the
+// Snapshot reads every section. Its slices are never nil, so they encode
+// as [] in JSON. A section that fails does not stop the
 // others: its error is recorded in Snapshot.Errors and in err, which joins
 // all of them with errors.Join (each prefixed with its section).
 func (b *Board) Snapshot() (Snapshot, error) {
@@ -58,5 +59,16 @@ func (b *Board) Snapshot() (Snapshot, error) {
 	note("interfaces", err)
 	s.Thermal, err = b.Thermal()
 	note("thermal", err)
+	nonNil(&s.NetDev)
+	nonNil(&s.Interfaces)
+	nonNil(&s.Thermal)
+	nonNil(&s.CPU.CPUs)
 	return s, errors.Join(errs...)
+}
+
+// nonNil replaces a nil slice with an empty one.
+func nonNil[T any](s *[]T) {
+	if *s == nil {
+		*s = []T{}
+	}
 }
