@@ -90,7 +90,7 @@ run_case() {
 	: >"$T/trace"
 	# shellcheck disable=SC2086,SC2016 # "busybox sh" is two words; $0 and $T expand in the child
 	env -i PATH="$PATH" T="$T" \
-		HZ_data_dir="$T/ram" HZ_snapshot_dir="$T/flash/snapshot" HZ_plugins_dir="$T/flash/plugins" \
+		HZ_live_dir="$T/ram" HZ_data_dir="$T/flash" HZ_plugins_dir="$T/flash/plugins" \
 		HZ_LAN_IP=192.168.1.1 "$@" \
 		$shell -c '
 			. "$T/../stubs.sh"
@@ -128,7 +128,7 @@ for sh in "${shells[@]}"; do
 	expect "$sh defaults: start succeeds" "$(cat "$T/status")" 0
 	expect "$sh defaults: command line" \
 		"$(grep -E '^(set command|append command)' "$T/trace" | tr '\n' '|')" \
-		"set command /bin/sh run|append command --listen 192.168.1.1:9110|append command --data $T/ram --plugins $T/flash/plugins --config $T/var/etc/heimnetz.json|"
+		"set command /bin/sh run --listen 192.168.1.1:9110 --data $T/flash --plugins $T/flash/plugins --config $T/var/etc/heimnetz.json|"
 	conf="$T/var/etc/heimnetz.json"
 	if jq -e . "$conf" >/dev/null 2>&1; then
 		pass "$sh defaults: config file is valid JSON"
@@ -137,11 +137,11 @@ for sh in "${shells[@]}"; do
 	fi
 	expect "$sh defaults: config file contents" \
 		"$(jq -c . "$conf" 2>&1)" \
-		"{\"listen\":[\"192.168.1.1:9110\"],\"data_dir\":\"$T/ram\",\"snapshot_dir\":\"$T/flash/snapshot\",\"snapshot_interval\":\"6h\",\"plugins_dir\":\"$T/flash/plugins\",\"admin_password_hash\":\"\",\"log_level\":\"info\",\"memory_limit\":\"32MiB\",\"gc_percent\":50}"
+		"{\"listen\":\"192.168.1.1:9110\",\"data_dir\":\"$T/flash\",\"live_dir\":\"$T/ram\",\"snapshot_interval\":\"30m\",\"plugins_dir\":\"$T/flash/plugins\",\"admin_password_hash\":\"\",\"log_level\":\"info\",\"memory_limit\":\"24MiB\",\"gc_percent\":50}"
 	expect "$sh defaults: config file mode 600" "$(stat -c %a "$conf" 2>&1)" 600
-	expect "$sh defaults: data and snapshot dirs created" \
-		"$(stat -c %a "$T/ram" "$T/flash/snapshot" 2>&1 | tr '\n' ' ')" "750 750 "
-	expect_trace "$sh defaults: GOMEMLIMIT and GOGC" "set env GOMEMLIMIT=32MiB GOGC=50"
+	expect "$sh defaults: RAM and flash dirs created" \
+		"$(stat -c %a "$T/ram" "$T/flash" 2>&1 | tr '\n' ' ')" "750 750 "
+	expect_trace "$sh defaults: dirs owned by the agent's user" "chown heimnetz $T/ram $T/flash" "chown heimnetz $conf"
 	expect_trace "$sh defaults: runs as heimnetz" "set user heimnetz"
 	expect_trace "$sh defaults: respawn" "set respawn 300 10 5"
 	expect_trace "$sh defaults: output to logd" "set stdout 1" "set stderr 1"
@@ -151,21 +151,28 @@ for sh in "${shells[@]}"; do
 	expect_trace "$sh defaults: reload when LAN comes up" "interface_trigger interface.*.up lan /etc/init.d/heimnetz reload"
 
 	run_case "$sh" lan-down HZ_LAN_IP=
-	expect_trace "$sh LAN without address: loopback until it is up" "append command --listen 127.0.0.1:9110"
+	if grep -q -- '^set command .* --listen 127.0.0.1:9110 ' "$T/trace"; then
+		pass "$sh LAN without address: loopback until it is up"
+	else
+		fail "$sh LAN without address: loopback until it is up" "$(cat "$T/trace")"
+	fi
 	if grep -q '^logger .*lan has no IPv4 address yet' "$T/trace"; then
 		pass "$sh LAN without address: logged"
 	else
 		fail "$sh LAN without address: logged" "$(cat "$T/trace")"
 	fi
 
-	run_case "$sh" two-listen HZ_listen="10.0.0.1 [fd00::1]:9111 fd00::2"
-	if grep -q -- '--listen' "$T/trace"; then
-		fail "$sh several addresses: no --listen flag" "$(cat "$T/trace")"
-	else
-		pass "$sh several addresses: no --listen flag"
-	fi
-	expect "$sh several addresses: all in the config file" \
-		"$(jq -c .listen "$T/var/etc/heimnetz.json" 2>&1)" '["10.0.0.1:9110","[fd00::1]:9111","[fd00::2]:9110"]'
+	for c in "10.0.0.1 10.0.0.1:9110" "10.0.0.1:80 10.0.0.1:80" "fd00::2 [fd00::2]:9110" "[fd00::1]:9111 [fd00::1]:9111" "[fd00::1] [fd00::1]:9110"; do
+		# shellcheck disable=SC2086 # two words: the setting and what it becomes
+		set -- $c
+		run_case "$sh" "listen-$1" HZ_listen="$1"
+		expect "$sh listen $1: in the config file" "$(jq -r .listen "$T/var/etc/heimnetz.json" 2>&1)" "$2"
+		if grep -qF -- " --listen $2 " "$T/trace"; then
+			pass "$sh listen $1: on the command line"
+		else
+			fail "$sh listen $1: on the command line" "$(cat "$T/trace")"
+		fi
+	done
 
 	run_case "$sh" disabled HZ_enabled=0
 	expect "$sh disabled: no instance" "$(grep -c open_instance "$T/trace")" 0
@@ -188,7 +195,7 @@ for sh in "${shells[@]}"; do
 
 	# shellcheck disable=SC2016,SC1003 # a literal hash with quote and backslash
 	hash='$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$"q\uote\'
-	run_case "$sh" hash HZ_admin_password_hash="$hash" HZ_gc_percent=-1 HZ_memory_limit=24MiB
+	run_case "$sh" hash HZ_admin_password_hash="$hash" HZ_gc_percent=-1 HZ_memory_limit=16MiB
 	expect "$sh escaped hash round-trips through JSON" \
 		"$(jq -r .admin_password_hash "$T/var/etc/heimnetz.json" 2>&1)" "$hash"
 	expect "$sh gc_percent -1 is a JSON number" "$(jq -c .gc_percent "$T/var/etc/heimnetz.json" 2>&1)" -1
