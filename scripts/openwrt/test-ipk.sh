@@ -119,8 +119,8 @@ check "/usr/share/heimnetz/plugins/ is a directory" test -d data/usr/share/heimn
 check "postinst and prerm executable" test -x control/postinst -a -x control/prerm
 check "init script starts with the rc.common shebang" \
 	want_equal shebang "$(head -n 1 data/etc/init.d/heimnetz)" '#!/bin/sh /etc/rc.common'
-check "keep.d keeps the config and the flash snapshot" \
-	grep -qx -e /etc/heimnetz/snapshot/ data/lib/upgrade/keep.d/heimnetz
+check "keep.d keeps the flash data dir (snapshot, plugins)" \
+	grep -qx -e /etc/heimnetz/ data/lib/upgrade/keep.d/heimnetz
 
 # owners_and_mtimes TARBALL prints "owner mtime" of every entry, deduplicated.
 owners_and_mtimes() {

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# run.sh measures the memory the running agent needs: it builds heimnetz for
+# amd64 and mipsle, runs `heimnetz run` on a free loopback port with a fresh
+# data directory and the bundled plugins, scrapes /metrics once a second for
+# DURATION seconds while sampling VmRSS and VmHWM from /proc, and prints the
+# median and maximum of each memory series.
+#
+# mipsle runs under qemu-mipsel-static, whose own memory is in the process's
+# RSS. To take it out, a Go program that only sleeps (scripts/footprint/idle)
+# is run natively and under the same emulator; the difference of their RSS
+# is the emulator's share and is subtracted from the agent's ("net" lines).
+#
+#   scripts/footprint/run.sh                  # 600 s per architecture
+#   DURATION=60 ARCHS=mipsle scripts/footprint/run.sh
+#
+# Environment: GO (go), PKG (./agent), SRCDIR (the checkout), DURATION (600),
+# ARCHS ("amd64 mipsle"), KEEP (a directory to keep the samples in).
+# It only ever signals the processes it started.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+# shellcheck source=scripts/cross/targets.sh
+. "$root/scripts/cross/targets.sh"
+
+GO=${GO:-go}
+PKG=${PKG:-./agent}
+DURATION=${DURATION:-600}
+ARCHS=${ARCHS:-amd64 mipsle}
+VERSION=${VERSION:-$(heimnetz_version "$root")}
+COMMIT=${COMMIT:-$(heimnetz_commit "$root")}
+
+ensure_tool curl curl
+ensure_tool ss iproute2
+case " $ARCHS " in *" mipsle "*) ensure_tool qemu-mipsel-static qemu-user-static ;; esac
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+	if [ -n "${KEEP:-}" ]; then
+		mkdir -p "$KEEP" && cp -r "$work"/. "$KEEP"/
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# free_port prints a TCP port nothing listens on, from the ephemeral-free
+# range 20000-59999.
+free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		if ! ss -Htln "sport = :$p" | grep -q .; then
+			echo "$p"
+			return 0
+		fi
+	done
+	echo "error: no free port found" >&2
+	return 1
+}
+
+# build GOARCH OUT DIR PKG builds a release binary (static, stripped) of PKG
+# as seen from DIR.
+build() {
+	local goarch=$1 out=$2 dir=$3 pkg=$4 gomips=""
+	[ "$goarch" = mipsle ] && gomips=softfloat
+	(
+		cd "$dir"
+		env CGO_ENABLED=0 GOOS=linux GOARCH="$goarch" ${gomips:+GOMIPS=$gomips} \
+			"$GO" build -trimpath -ldflags "$(heimnetz_ldflags "$VERSION" "$COMMIT")" -o "$out" "$pkg"
+	)
+}
+
+# kib_of PID FIELD prints a /proc/PID/status field (VmRSS, VmHWM) in KiB.
+kib_of() {
+	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+# stop PID stops a process this script started and sets STOP_RC to its exit
+# status (not in a subshell: only the parent shell can wait for it).
+stop() {
+	local pid=$1 rc=0
+	kill -TERM "$pid" 2>/dev/null || true
+	for _ in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "warning: PID $pid did not stop within 10 s of SIGTERM; killing it" >&2
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || rc=$?
+	STOP_RC=$rc
+}
+
+# idle_rss RUNNER... starts the idle program (under RUNNER, if any), lets it
+# settle and sets IDLE_RSS to its VmRSS in KiB.
+idle_rss() {
+	local pid rss
+	"$@" &
+	pid=$!
+	pids+=("$pid")
+	sleep 2
+	rss=$(kib_of "$pid" VmRSS)
+	stop "$pid"
+	if [ -z "$rss" ]; then
+		echo "error: the idle program ($*) exited before it was measured" >&2
+		exit 1
+	fi
+	IDLE_RSS=$rss
+}
+
+# summarise FILE prints "name median max" for every series in FILE, whose
+# lines are "name value".
+summarise() {
+	sort -k1,1 -k2,2g "$1" | awk '
+		function flush() {
+			if (n == 0) return
+			med = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+			printf "%s %.0f %.0f %d\n", name, med, v[n], n
+		}
+		$1 != name { flush(); name = $1; n = 0 }
+		{ v[++n] = $2 }
+		END { flush() }'
+}
+
+mib() {
+	awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'
+}
+
+report=()
+for arch in $ARCHS; do
+	case "$arch" in
+	amd64) runner=() ;;
+	mipsle) runner=(qemu-mipsel-static) ;;
+	*)
+		echo "error: unknown arch \"$arch\" (amd64, mipsle)" >&2
+		exit 2
+		;;
+	esac
+	echo "=== $arch: build" >&2
+	build "$arch" "$work/heimnetz-$arch" "${SRCDIR:-$root}" "$PKG"
+	build "$arch" "$work/idle-$arch" "$root" ./scripts/footprint/idle
+
+	emulator_kib=0
+	if [ ${#runner[@]} -gt 0 ]; then
+		[ -f "$work/idle-amd64-native" ] || (cd "$root" && CGO_ENABLED=0 "$GO" build -o "$work/idle-amd64-native" ./scripts/footprint/idle)
+		idle_rss "$work/idle-amd64-native"
+		native=$IDLE_RSS
+		idle_rss "${runner[@]}" "$work/idle-$arch"
+		emulated=$IDLE_RSS
+		emulator_kib=$((emulated - native))
+		echo "=== $arch: idle Go program $native KiB native, $emulated KiB under ${runner[0]}: emulator $emulator_kib KiB" >&2
+	fi
+
+	port=$(free_port)
+	data="$work/data-$arch"
+	mkdir -p "$data"
+	samples="$work/samples-$arch"
+	: >"$samples"
+	echo "=== $arch: run on 127.0.0.1:$port for $DURATION s" >&2
+	"${runner[@]}" "$work/heimnetz-$arch" run --listen "127.0.0.1:$port" --data "$data" \
+		>"$work/agent-$arch.log" 2>&1 &
+	pid=$!
+	pids+=("$pid")
+
+	up=0
+	for _ in $(seq 1 120); do
+		if curl -fsS -m 2 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+			up=1
+			break
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.5
+	done
+	if [ "$up" != 1 ]; then
+		echo "error: $arch agent did not answer /healthz; its log:" >&2
+		tail -20 "$work/agent-$arch.log" >&2
+		exit 1
+	fi
+
+	end=$(($(date +%s) + DURATION))
+	scrapes=0 failures=0
+	while [ "$(date +%s)" -lt "$end" ]; do
+		tick=$(date +%s.%N)
+		rss=$(kib_of "$pid" VmRSS) hwm=$(kib_of "$pid" VmHWM)
+		if [ -z "$rss" ]; then
+			echo "error: $arch agent exited during the run; its log:" >&2
+			tail -20 "$work/agent-$arch.log" >&2
+			exit 1
+		fi
+		{
+			echo "VmRSS $((rss * 1024))"
+			echo "VmHWM $((hwm * 1024))"
+			[ "$emulator_kib" -gt 0 ] && echo "VmRSS-net $(((rss - emulator_kib) * 1024))"
+		} >>"$samples"
+		# Every unlabelled memory series of the Go runtime, the process and
+		# the agent itself.
+		if body=$(curl -fsS -m 5 "http://127.0.0.1:$port/metrics"); then
+			scrapes=$((scrapes + 1))
+			printf '%s\n' "$body" |
+				awk '$1 ~ /^(go_|process_|heimnetz_)[a-z0-9_]*bytes$/ && NF == 2 { print $1, $2 }' >>"$samples"
+		else
+			failures=$((failures + 1))
+		fi
+		sleep "$(awk -v t="$tick" -v now="$(date +%s.%N)" 'BEGIN { d = 1 - (now - t); print (d > 0 ? d : 0) }')"
+	done
+	stop "$pid"
+	rc=$STOP_RC
+
+	report+=("--- $arch: $DURATION s, $scrapes scrapes ($failures failed), exit status after SIGTERM $rc${runner[*]:+, under ${runner[*]} (emulator $(mib $((emulator_kib * 1024))) subtracted in VmRSS-net)}")
+	while read -r name med max n; do
+		report+=("$(printf '%-8s %-44s %12s %12s %6d' "$arch" "$name" "$(mib "$med")" "$(mib "$max")" "$n")")
+	done < <(summarise "$samples")
+done
+
+echo
+printf '%-8s %-44s %12s %12s %6s\n' arch series median max n
+printf '%s\n' "${report[@]}"
