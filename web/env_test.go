@@ -61,7 +61,6 @@ func newTestEnv(t *testing.T, opts ...func(*Config)) *testEnv {
 		AdminPasswordHash: hash,
 		AdminTokenHash:    HashToken(token),
 		Logger:            slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		HistoryInterval:   time.Hour, // tests sample by hand
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -71,6 +70,7 @@ func newTestEnv(t *testing.T, opts ...func(*Config)) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv.samplerStarted = true // tests call sampleNow themselves
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -167,3 +167,9 @@ func sessionCookieFrom(h http.Header) *http.Cookie {
 
 // bearer is the Authorization header for the env's token.
 func (e *testEnv) bearer() string { return "Authorization: Bearer " + e.token }
+
+var timeNow = time.Now
+
+func newTestLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}

@@ -99,6 +99,19 @@ func formatNumber(v float64) string {
 	return strconv.FormatFloat(v, 'g', 6, 64)
 }
 
+// formatCount renders a large count compactly: "950", "12.3 k", "10 M".
+func formatCount(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 1e9:
+		return strconv.FormatFloat(v/1e9, 'g', 3, 64) + " G"
+	case a >= 1e6:
+		return strconv.FormatFloat(v/1e6, 'g', 3, 64) + " M"
+	case a >= 1e4:
+		return strconv.FormatFloat(v/1e3, 'g', 3, 64) + " k"
+	}
+	return formatNumber(v)
+}
+
 // formatLimit renders a limit's use: "1.2 MiB of 8.0 MiB".
 func formatLimit(l Limit) string {
 	f := func(v float64) string {
@@ -110,7 +123,7 @@ func formatLimit(l Limit) string {
 		case "percent":
 			return strconv.FormatFloat(v, 'f', 1, 64) + " %"
 		}
-		return formatNumber(v)
+		return formatCount(v)
 	}
 	if l.Max <= 0 {
 		return f(l.Used) + " (no limit)"

@@ -165,7 +165,7 @@ type ifaceCharts struct {
 }
 
 const (
-	overviewPoints = 48
+	overviewPoints = 40
 	sparkW, sparkH = 96, 24
 	bigW, bigH     = 240, 48
 )

@@ -75,7 +75,7 @@ func TestRoutesStatusAndType(t *testing.T) {
 		{"GET", "/api/v1/plugins/system/frobnicate", 404, "application/json", `"error":"not found"`},
 		{"GET", "/api/v1/events", 200, "application/json", `"events":[]`},
 		{"GET", "/api/v1/settings", 200, "application/json", `"log_level":"info"`},
-		{"GET", "/api/v1/history", 200, "application/json", `"interval_seconds":3600`},
+		{"GET", "/api/v1/history", 200, "application/json", `"interval_seconds":15`},
 		{"GET", "/api/v1/plugins/system/enable", 405, "application/json", "method not allowed"},
 		{"POST", "/api/v1/plugins", 405, "application/json", "method not allowed"},
 		{"GET", "/nope", 404, "application/json", `{"error":"not found"}`},

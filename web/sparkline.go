@@ -10,7 +10,7 @@ import (
 type sparkline struct {
 	Width, Height int
 	Line          string // polyline points
-	Area          string // polygon points: the line closed along the bottom
+	Area          string // polygon points: the line closed along the bottom; empty for small charts
 	Label         string // accessible description, e.g. "CPU, last 60 min"
 	Last          string // the newest value, formatted
 	Peak          string // the largest value, formatted
@@ -52,10 +52,17 @@ func newSparkline(vals []float64, width, height, maxPoints int, label string, fo
 		buf = strconv.AppendFloat(buf, round1(y), 'f', -1, 64)
 	}
 	sp.Line = string(buf)
+	if width < minAreaWidth {
+		return sp
+	}
 	h := strconv.Itoa(height)
 	sp.Area = "0," + h + " " + sp.Line + " " + strconv.Itoa(width) + "," + h
 	return sp
 }
+
+// minAreaWidth is the smallest chart that gets a filled area; smaller ones
+// are a bare line, which halves their size on pages with many charts.
+const minAreaWidth = 160
 
 func round1(v float64) float64 {
 	return float64(int64(v*10+0.5)) / 10
