@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 const dirNet = "sys/class/net"
@@ -158,11 +159,12 @@ func parseSpeed(file string, data []byte) (v int64, known bool, err error) {
 	return v, true, nil
 }
 
-// ValidInterfaceName reports whether the kernel would accept name for a
-// network interface: 1 to 15 bytes, not "." or "..", without '/', ':',
-// NUL or white space.
+// ValidInterfaceName reports whether name can name a network interface
+// here: what the kernel accepts (1 to 15 bytes, not "." or "..", without
+// '/', ':', NUL or white space), and valid UTF-8, which io/fs paths must
+// be. Interfaces whose names are not UTF-8 are left out of Interfaces.
 func ValidInterfaceName(name string) bool {
-	if name == "" || len(name) > maxInterfaceName || name == "." || name == ".." {
+	if name == "" || len(name) > maxInterfaceName || name == "." || name == ".." || !utf8.ValidString(name) {
 		return false
 	}
 	for i := 0; i < len(name); i++ {

@@ -79,7 +79,7 @@ func TestInterfaceByName(t *testing.T) {
 	if _, err := b.Interface("wlan9"); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("Interface(wlan9) error = %v, want fs.ErrNotExist", err)
 	}
-	for _, bad := range []string{"", ".", "..", "../../etc", "a/b", "eth0:1", "a b", "a\tb", "a\x00b", "sixteen-chars-xx"} {
+	for _, bad := range []string{"", ".", "..", "../../etc", "a/b", "eth0:1", "a b", "a\tb", "a\x00b", "\xffeth", "sixteen-chars-xx"} {
 		if _, err := b.Interface(bad); !errors.Is(err, ErrBadName) {
 			t.Errorf("Interface(%q) error = %v, want ErrBadName", bad, err)
 		}

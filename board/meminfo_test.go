@@ -121,3 +121,14 @@ func FuzzMemInfo(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseMemInfo(b *testing.B) {
+	data := fixtureFile(b, "debian-x86", fileMemInfo)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseMemInfo(fileMemInfo, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

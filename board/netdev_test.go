@@ -2,6 +2,7 @@ package board
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"testing"
 )
@@ -159,6 +160,32 @@ func FuzzNetDev(f *testing.F) {
 		}
 		if _, err := json.Marshal(stats); err != nil {
 			t.Fatalf("parsed value does not encode: %v", err)
+		}
+	})
+}
+
+func BenchmarkParseNetDev(b *testing.B) {
+	b.Run("mt7621", func(b *testing.B) {
+		data := fixtureFile(b, "openwrt-mt7621", fileNetDev)
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := parseNetDev(fileNetDev, data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("500-interfaces", func(b *testing.B) {
+		data := fixtureFile(b, "openwrt-mt7621", fileNetDev)
+		for i := range 500 {
+			data = fmt.Appendf(data, "wlan%d-%d: %d 1 0 0 0 0 0 0 %d 2 0 0 0 0 0 0\n", i/8, i%8, i*1000, i*77)
+		}
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := parseNetDev(fileNetDev, data); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

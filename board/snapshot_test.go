@@ -95,3 +95,34 @@ func TestSnapshotPartial(t *testing.T) {
 		t.Fatalf("error = %v, want both missing and malformed files", err)
 	}
 }
+
+func BenchmarkSnapshot(b *testing.B) {
+	for _, root := range []string{"openwrt-mt7621", "debian-x86"} {
+		b.Run(root, func(b *testing.B) {
+			brd := fixture(b, root)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := brd.Snapshot(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkLoadAvgRealRoot(b *testing.B) {
+	brd, err := New("/")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer brd.Close()
+	if _, err := brd.LoadAvg(); err != nil {
+		b.Skipf("no usable /proc/loadavg: %v", err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := brd.LoadAvg(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

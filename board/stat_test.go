@@ -127,3 +127,14 @@ func FuzzStat(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseStat(b *testing.B) {
+	data := fixtureFile(b, "openwrt-mt7621", fileStat)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseStat(fileStat, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
