@@ -16,7 +16,8 @@ type Utsname struct {
 
 // SystemStats is what sysinfo(2) reports. Sizes are in bytes.
 type SystemStats struct {
-	Uptime time.Duration `json:"uptime"`
+	// Uptime has whole-second resolution; JSON carries it in nanoseconds.
+	Uptime time.Duration `json:"uptime_ns"`
 	// Loads are the 1, 5 and 15 minute load averages.
 	Loads     [3]float64 `json:"loads"`
 	TotalRAM  uint64     `json:"total_ram"`
