@@ -187,7 +187,7 @@ func (db *DB) AppendEvent(e Event) (uint64, error) {
 	}
 	e.Type = clip(e.Type, MaxEventType)
 	e.Plugin = clip(e.Plugin, MaxNameLen)
-	e.Message = clip(Redact(e.Message), MaxEventMessage)
+	e.Message = clip(Redact(clip(e.Message, 2*MaxEventMessage)), MaxEventMessage)
 
 	db.mu.Lock()
 	defer db.mu.Unlock()

@@ -70,7 +70,7 @@ func (db *DB) AppendLog(plugin, level, line string, t time.Time) error {
 	if t.IsZero() {
 		t = db.opts.Now()
 	}
-	l := LogLine{Time: t.UTC(), Level: clip(level, MaxLogLevel), Line: clip(Redact(line), MaxLogLine)}
+	l := LogLine{Time: t.UTC(), Level: clip(level, MaxLogLevel), Line: clip(Redact(clip(line, 2*MaxLogLine)), MaxLogLine)}
 	val, err := json.Marshal(storedLog{Time: l.Time, Level: l.Level, Line: l.Line})
 	if err != nil {
 		return fmt.Errorf("plugin %q: encode log line: %w", plugin, err)

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -48,6 +49,11 @@ func (db *DB) prepareLive() error {
 	}
 	if ok {
 		err := checkFile(live, db.opts.LockTimeout)
+		if errors.Is(err, errTornMeta) {
+			if err = db.repair(live, err); err == nil {
+				return nil
+			}
+		}
 		if err == nil {
 			return nil
 		}
@@ -83,6 +89,40 @@ func (db *DB) prepareLive() error {
 		at = " taken " + st.ModTime().UTC().Format(time.RFC3339)
 	}
 	db.notice(Info, fmt.Sprintf("restored %s from the snapshot %s%s", live, snap, at))
+	return nil
+}
+
+// repair rewrites a file whose only damage is a torn meta page header:
+// bbolt copies it through the good meta page (Tx.WriteTo writes both meta
+// pages afresh), the copy is checked and replaces the original, which is
+// kept as <name>.bad-<timestamp>. Nothing committed is lost.
+func (db *DB) repair(path string, why error) error {
+	fixed := path + ".repair"
+	err := guard(func() error {
+		b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: db.opts.LockTimeout})
+		if err != nil {
+			return err
+		}
+		defer b.Close()
+		return b.View(func(tx *bolt.Tx) error {
+			return writeAtomic(OSFS{}, fixed, func(w io.Writer) error {
+				_, err := tx.WriteTo(w)
+				return err
+			})
+		})
+	})
+	if err == nil {
+		err = checkFile(fixed, db.opts.LockTimeout)
+	}
+	if err != nil {
+		_ = os.Remove(fixed)
+		return fmt.Errorf("%w; repair failed: %v", why, err)
+	}
+	db.moveAside(path, why)
+	if err := os.Rename(fixed, path); err != nil {
+		return fmt.Errorf("%w; repair failed: %v", why, err)
+	}
+	db.notice(Warning, fmt.Sprintf("repaired %s: rewrote it through its good meta page, nothing lost", path))
 	return nil
 }
 

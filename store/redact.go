@@ -9,38 +9,46 @@ import (
 // Redacted replaces every secret that Redact finds.
 const Redacted = "[REDACTED]"
 
-// secretName matches a field name that holds a secret: the name ends in
-// one of these words (wpa_passphrase, sae_password, client_secret,
-// x-api-key, ...).
-const secretName = `[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|pass|pwd|secret|token|api[_-]?key|apikey|key|psk|auth|credentials?|cookie|session[_-]?id|sid)`
+// secretName matches the end of a field name that holds a secret, so
+// wpa_passphrase, sae_password, client_secret and x-api-key all match.
+const secretName = `(?:password|passwd|passphrase|pass|pwd|secret|token|api[_-]?key|apikey|key|psk|auth|credentials?|cookie|session[_-]?id|sid)`
+
+// secretWords are lower-case words one of which a text must hold before
+// the name-based rules run; most log lines hold none and skip them.
+var secretWords = []string{"pass", "pwd", "secret", "token", "key", "psk", "auth", "credential", "cookie", "session", "sid", "bearer"}
 
 // redactRule replaces submatch group of each match of re with Redacted,
-// when keep (if set) does not veto it.
+// when veto (if set) does not veto it. A rule runs only when its
+// precondition holds: the lower-cased text contains hint, or the text has
+// a run of at least 32 characters of the class run accepts.
 type redactRule struct {
 	re    *regexp.Regexp
 	group int
 	veto  func(value string) bool
+	hint  string
+	words bool
+	run   func(c byte) bool
 }
 
 var redactRules = []redactRule{
 	// PEM blocks, whole; an unterminated block to the end of the text.
-	{re: regexp.MustCompile(`-----BEGIN [A-Z0-9 ]{1,64}-----(?s:.*?)(?:-----END [A-Z0-9 ]{1,64}-----|\z)`), group: 0},
+	{re: regexp.MustCompile(`-----BEGIN [A-Z0-9 ]{1,64}-----(?s:.*?)(?:-----END [A-Z0-9 ]{1,64}-----|\z)`), group: 0, hint: "-----begin "},
 	// Authorization: Bearer xyz / Basic xyz / a bare credential.
-	{re: regexp.MustCompile(`(?i)\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:(?:bearer|basic|digest|token|negotiate)\s+)?([^\s"',;]+)`), group: 1},
-	{re: regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/=-]+)`), group: 1, veto: isMarker},
+	{re: regexp.MustCompile(`(?i)\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:(?:bearer|basic|digest|token|negotiate)\s+)?([^\s"',;]+)`), group: 1, hint: "authorization"},
+	{re: regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/=-]+)`), group: 1, hint: "bearer"},
 	// user:password@ in URLs.
-	{re: regexp.MustCompile(`://[^/\s:@]*:([^/\s@]+)@`), group: 1},
+	{re: regexp.MustCompile(`://[^/\s:@]*:([^/\s@]+)@`), group: 1, hint: "://"},
 	// UCI: option key 'x', option password "x", option psk x.
-	{re: regexp.MustCompile(`(?i)\boption\s+` + secretName + `\s+('[^']*'|"[^"]*"|\S+)`), group: 1},
+	{re: regexp.MustCompile(`(?i)\boption\s+[A-Za-z0-9_.-]*?` + secretName + `\s+('[^']*'|"[^"]*"|\S+)`), group: 1, words: true},
 	// name=value, name: value, "name": "value", name = 'value'.
-	{re: regexp.MustCompile(`(?i)\b` + secretName + `["']?\s*[:=]\s*("[^"]*"|'[^']*'|[^\s"',;&]+)`), group: 1},
+	{re: regexp.MustCompile(`(?i)` + secretName + `["']?\s*[:=]\s*("[^"]*"|'[^']*'|[^\s"',;&]+)`), group: 1, words: true},
 	// "token abc123..." and similar: only when the value looks like a
 	// credential, so "password changed" stays readable.
-	{re: regexp.MustCompile(`(?i)\b(?:token|password|passwd|passphrase|secret|psk|api[_-]?key)\s+([^\s"',;]+)`), group: 1, veto: notCredential},
+	{re: regexp.MustCompile(`(?i)\b(?:token|password|passwd|passphrase|secret|psk|api[_-]?key)\s+([^\s"',;]+)`), group: 1, veto: notCredential, words: true},
 	// Long hex runs (hashes, raw keys, PSKs as 64 hex digits).
-	{re: regexp.MustCompile(`\b[0-9A-Fa-f]{32,}\b`), group: 0},
+	{re: regexp.MustCompile(`\b[0-9A-Fa-f]{32,}\b`), group: 0, run: isHex},
 	// Long base64 or base64url runs with mixed case and digits.
-	{re: regexp.MustCompile(`[A-Za-z0-9+/_-]{32,}={0,2}`), group: 0, veto: notMixed},
+	{re: regexp.MustCompile(`[A-Za-z0-9+/_-]{32,}={0,2}`), group: 0, veto: notMixed, run: isBase64},
 }
 
 // Redact masks what looks like a password, token, key or Wi-Fi PSK in s:
@@ -50,10 +58,47 @@ var redactRules = []redactRule{
 // or more). Each secret becomes Redacted; the field names stay so the text
 // still reads. Redact(Redact(s)) == Redact(s).
 func Redact(s string) string {
+	lower := strings.ToLower(s)
+	words := false
+	for _, w := range secretWords {
+		if strings.Contains(lower, w) {
+			words = true
+			break
+		}
+	}
 	for _, r := range redactRules {
+		switch {
+		case r.hint != "" && !strings.Contains(lower, r.hint),
+			r.words && !words,
+			r.run != nil && !hasRun(s, r.run, 32):
+			continue
+		}
 		s = r.apply(s)
 	}
 	return s
+}
+
+// hasRun reports whether s has n bytes in a row that class accepts.
+func hasRun(s string, class func(byte) bool, n int) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if class(s[i]) {
+			if run++; run >= n {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func isBase64(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '+' || c == '/' || c == '_' || c == '-'
 }
 
 // apply replaces the rule's group in every match.

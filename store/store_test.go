@@ -1,6 +1,7 @@
 package store
 
 import (
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -29,11 +30,24 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// ramTempDir returns a temporary directory on /dev/shm when that is a
+// writable RAM disk (as /tmp is on a router), else t.TempDir(): fsync on a
+// RAM disk is cheap, which keeps commit-heavy tests fast.
+func ramTempDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("/dev/shm", "heimnetz-store-test-")
+	if err != nil {
+		return t.TempDir()
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	return dir
+}
+
 // testOptions returns manual-mode options with live and snapshot files in
 // a fresh temporary directory.
 func testOptions(t testing.TB, clock *testClock) Options {
 	t.Helper()
-	dir := t.TempDir()
+	dir := ramTempDir(t)
 	o := Options{
 		LivePath:     filepath.Join(dir, "ram", FileName),
 		SnapshotPath: filepath.Join(dir, "flash", FileName),

@@ -101,6 +101,27 @@ func verifyReader(r io.ReaderAt, size int64) error {
 			return err
 		}
 	}
+	return v.metaHeaders()
+}
+
+// errTornMeta marks a file whose tree is sound but one of whose two meta
+// pages has a damaged page header. bbolt reads such a file through the
+// other meta page, but its Tx.Check asserts on both headers (and would
+// crash the process), so the file is rewritten before use (see repair).
+var errTornMeta = errors.New("meta page header damaged")
+
+// metaHeaders checks the page headers of both meta pages.
+func (v *verifier) metaHeaders() error {
+	ne := binary.NativeEndian
+	for id := uint64(0); id < 2; id++ {
+		hdr := make([]byte, pageHeaderSize)
+		if _, err := v.f.ReadAt(hdr, int64(id)*int64(v.meta.pageSize)); err != nil {
+			return fmt.Errorf("%w: meta page %d: %v", ErrCorrupt, id, err)
+		}
+		if ne.Uint64(hdr) != id || ne.Uint16(hdr[8:]) != flagMeta {
+			return fmt.Errorf("%w: %w: page %d (the other meta page is good)", ErrCorrupt, errTornMeta, id)
+		}
+	}
 	return nil
 }
 
