@@ -3,6 +3,7 @@ package store
 import (
 	"io"
 	"os"
+	"sync/atomic"
 )
 
 // FS is the set of file operations the store uses on the flash side
@@ -53,4 +54,65 @@ func (OSFS) SyncDir(dir string) error {
 		err = cerr
 	}
 	return err
+}
+
+// CountingFS wraps an FS and counts what reaches it: bytes written, file
+// syncs, directory syncs, files created and renames. Use it to measure the
+// flash writes of the snapshot policy. Its counters are safe for
+// concurrent use.
+type CountingFS struct {
+	// FS is the wrapped FS (OSFS when nil).
+	FS FS
+
+	Bytes, FileSyncs, DirSyncs, Creates, Renames atomic.Int64
+}
+
+// inner returns the wrapped FS.
+func (c *CountingFS) inner() FS {
+	if c.FS == nil {
+		return OSFS{}
+	}
+	return c.FS
+}
+
+// Create implements FS.
+func (c *CountingFS) Create(name string) (File, error) {
+	f, err := c.inner().Create(name)
+	if err != nil {
+		return nil, err
+	}
+	c.Creates.Add(1)
+	return &countingFile{File: f, c: c}, nil
+}
+
+// Rename implements FS.
+func (c *CountingFS) Rename(oldpath, newpath string) error {
+	c.Renames.Add(1)
+	return c.inner().Rename(oldpath, newpath)
+}
+
+// Remove implements FS.
+func (c *CountingFS) Remove(name string) error { return c.inner().Remove(name) }
+
+// SyncDir implements FS.
+func (c *CountingFS) SyncDir(dir string) error {
+	c.DirSyncs.Add(1)
+	return c.inner().SyncDir(dir)
+}
+
+// countingFile counts the writes and syncs of one file.
+type countingFile struct {
+	File
+	c *CountingFS
+}
+
+func (f *countingFile) Write(p []byte) (int, error) {
+	n, err := f.File.Write(p)
+	f.c.Bytes.Add(int64(n))
+	return n, err
+}
+
+func (f *countingFile) Sync() error {
+	f.c.FileSyncs.Add(1)
+	return f.File.Sync()
 }

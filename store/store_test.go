@@ -80,3 +80,6 @@ func reopen(t testing.TB, db *DB) *DB {
 	}
 	return openTest(t, o)
 }
+
+// mkdirFor creates the directory of path.
+func mkdirFor(path string) error { return os.MkdirAll(filepath.Dir(path), 0o700) }
