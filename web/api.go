@@ -92,6 +92,7 @@ func (s *Server) apiPlugin(ctx *fasthttp.RequestCtx, m *match) {
 
 // pluginAction runs one admin action on a plugin.
 func (s *Server) pluginAction(name, action string) error {
+	defer s.gen.bump()
 	switch action {
 	case "enable":
 		return s.b.EnablePlugin(name)
@@ -181,6 +182,7 @@ func (s *Server) apiInstall(ctx *fasthttp.RequestCtx, m *match) {
 		return
 	}
 	name, err := s.b.InstallPlugin(archive, allowUnsigned)
+	s.gen.bump()
 	if err != nil {
 		s.backendFail(ctx, m.route, err)
 		return
@@ -233,6 +235,7 @@ func (s *Server) apiEventsAck(ctx *fasthttp.RequestCtx, m *match) {
 		s.inputFail(ctx, m.route, err)
 		return
 	}
+	s.gen.bump()
 	if err := s.b.AckEvents(req.Seqs); err != nil {
 		s.backendFail(ctx, m.route, err)
 		return
@@ -272,6 +275,7 @@ func (s *Server) applySettings(ctx *fasthttp.RequestCtx, next Settings) error {
 	if err := validateSettings(next); err != nil {
 		return err
 	}
+	s.gen.bump()
 	if err := s.b.UpdateSettings(next); err != nil {
 		return err
 	}

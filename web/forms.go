@@ -51,6 +51,7 @@ func (s *Server) installForm(ctx *fasthttp.RequestCtx, m *match) {
 		allowUnsigned = form.Value["allow_unsigned"][0] == "on"
 	}
 	name, err := s.b.InstallPlugin(archive, allowUnsigned)
+	s.gen.bump()
 	if err != nil {
 		s.backendFail(ctx, m.route, err)
 		return
@@ -72,6 +73,7 @@ func (s *Server) eventsAckForm(ctx *fasthttp.RequestCtx, m *match) {
 		s.inputFail(ctx, m.route, err)
 		return
 	}
+	s.gen.bump()
 	if err := s.b.AckEvents(seqs); err != nil {
 		s.backendFail(ctx, m.route, err)
 		return

@@ -207,12 +207,25 @@ func (s *Server) overviewPage(ctx *fasthttp.RequestCtx, m *match) {
 	if !ok {
 		return
 	}
+	cacheable := !a.admin() && ctx.QueryArgs().Len() == 0
+	gen, now := s.gen.load(), s.now()
+	if cacheable {
+		if html, gz, ok := s.overviewCache.get(now, gen); ok {
+			writeCachedPage(ctx, html, gz)
+			return
+		}
+	}
 	v := s.overviewView()
 	d := s.newPageData(a, "Overview", "overview")
 	d.Host, d.Version, d.Unacked = v.Device.Hostname, v.Agent.Version, v.EventStats.Unacked
 	d.Refresh = 15
 	d.Body, d.Charts = v, s.overviewCharts(v)
 	s.render(ctx, fasthttp.StatusOK, "overview", d)
+	if cacheable && ctx.Response.StatusCode() == fasthttp.StatusOK {
+		html := append([]byte(nil), ctx.Response.Body()...)
+		gz := s.overviewCache.put(now, gen, html)
+		writeCachedPage(ctx, html, gz)
+	}
 }
 
 func (s *Server) pluginPage(ctx *fasthttp.RequestCtx, m *match) {

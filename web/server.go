@@ -41,6 +41,9 @@ type Server struct {
 	reports      *rateLimiter // per event type: bounds SecurityEvent calls
 	settings     atomic.Pointer[Settings]
 
+	overviewCache pageCache
+	gen           pageGeneration
+
 	metrics *serverMetrics
 	history *history
 	pages   *pages

@@ -226,3 +226,30 @@ func TestMethodsAllowedHeader(t *testing.T) {
 		t.Fatalf("Allow lacks PUT: %v", allowed)
 	}
 }
+
+// TestAnonymousOverviewCacheInvalidated: the anonymous overview is cached
+// for a second, but an admin action shows at once.
+func TestAnonymousOverviewCacheInvalidated(t *testing.T) {
+	e := newTestEnv(t)
+	disabledBadge := `<a class="name" href="/plugins/net">net</a> <span class="muted small">1.0.0</span> <span class="badge state-disabled">disabled</span>`
+	if r := e.get("/"); strings.Contains(r.body, disabledBadge) {
+		t.Fatal("net disabled before the test")
+	}
+	e.b.mu.Lock()
+	e.b.plugins["net"].Description = "changed behind web's back"
+	e.b.mu.Unlock()
+	if r := e.get("/"); strings.Contains(r.body, "changed behind") {
+		t.Fatal("second view within the TTL was rendered anew, not cached")
+	}
+	if r := e.do("POST", "/api/v1/plugins/net/disable", "", e.bearer()); r.code != 200 {
+		t.Fatalf("disable = %d", r.code)
+	}
+	r := e.get("/")
+	if !strings.Contains(r.body, disabledBadge) || !strings.Contains(r.body, "changed behind") {
+		t.Fatalf("overview after disable still cached:\n%s", clip(r.body, 3000))
+	}
+	gz := e.get("/", "Accept-Encoding: gzip")
+	if gz.header.Get("Content-Encoding") != "gzip" || !strings.Contains(gz.header.Get("Vary"), "Accept-Encoding") {
+		t.Fatalf("cached gzip: encoding %q vary %q", gz.header.Get("Content-Encoding"), gz.header.Get("Vary"))
+	}
+}
