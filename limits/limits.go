@@ -71,7 +71,7 @@ func Defaults() Limits {
 		Timeout:             2 * time.Second,
 		CPU:                 0.10,
 		CPUWindow:           time.Minute,
-		Depth:               100,
+		Depth:               64,
 		CallStack:           200,
 		LogLinesPerCall:     100,
 		LogLinesPerMinute:   600,

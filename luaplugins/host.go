@@ -1,0 +1,160 @@
+package luaplugins
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/heimnetz/heimnetz/limits"
+)
+
+// Log levels a plugin writes at.
+const (
+	LevelInfo  = "info"
+	LevelWarn  = "warn"
+	LevelError = "error"
+)
+
+// LogSink receives a plugin's log lines, already cut to length and rate
+// limited.
+type LogSink interface {
+	PluginLog(plugin, level, line string)
+}
+
+// LogFunc adapts a function to LogSink.
+type LogFunc func(plugin, level, line string)
+
+// PluginLog calls f.
+func (f LogFunc) PluginLog(plugin, level, line string) { f(plugin, level, line) }
+
+// Reporter is told, once per occurrence, when a plugin hits one of the
+// limits that do not end a call (log, metric series, kv quota) or makes a
+// blocked call. The agent turns these into security events.
+type Reporter interface {
+	LimitHit(plugin, what, detail string)
+}
+
+// Host is what one plugin's host functions act on: its name and limits,
+// its log, its stored data, its metrics and the board. A Host is used by
+// one plugin call at a time.
+type Host struct {
+	Plugin   string
+	Limits   limits.Limits
+	Log      LogSink
+	KV       KV
+	Metrics  *PluginMetrics
+	Board    Board
+	Reporter Reporter
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+
+	mu          sync.Mutex
+	callLines   int
+	minuteStart time.Time
+	minuteLines int
+	reported    map[string]bool // limit hits already reported in this call or minute
+}
+
+// beginCall resets the per-call output counters.
+func (h *Host) beginCall() {
+	h.mu.Lock()
+	h.callLines = 0
+	for k := range h.reported {
+		if strings.HasPrefix(k, "call:") {
+			delete(h.reported, k)
+		}
+	}
+	h.mu.Unlock()
+}
+
+func (h *Host) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+// report tells the Reporter about a limit hit, once per key.
+func (h *Host) report(key, what, detail string) {
+	if h.reported == nil {
+		h.reported = map[string]bool{}
+	}
+	if h.reported[key] {
+		return
+	}
+	h.reported[key] = true
+	if h.Reporter != nil {
+		h.Reporter.LimitHit(h.Plugin, what, detail)
+	}
+}
+
+// writeLog applies the line length, per-call and per-minute caps and
+// passes the line on. It reports the first dropped line of a call or a
+// minute once, never every dropped line.
+func (h *Host) writeLog(level, line string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	now := h.now()
+	if now.Sub(h.minuteStart) >= time.Minute {
+		h.minuteStart, h.minuteLines = now, 0
+		for k := range h.reported {
+			if strings.HasPrefix(k, "minute:") {
+				delete(h.reported, k)
+			}
+		}
+	}
+	if h.callLines >= h.Limits.LogLinesPerCall {
+		h.report("call:log", "log lines per call", fmt.Sprintf("more than %d lines in one call; the rest were dropped", h.Limits.LogLinesPerCall))
+		return
+	}
+	if h.minuteLines >= h.Limits.LogLinesPerMinute {
+		h.report("minute:log", "log lines per minute", fmt.Sprintf("more than %d lines in a minute; the rest were dropped", h.Limits.LogLinesPerMinute))
+		return
+	}
+	h.callLines++
+	h.minuteLines++
+	if h.Log != nil {
+		h.Log.PluginLog(h.Plugin, level, cleanLine(line, h.Limits.LogLineBytes))
+	}
+}
+
+// cleanLine cuts a line to max bytes and replaces invalid UTF-8 and
+// control characters, so one log line stays one readable line.
+func cleanLine(s string, max int) string {
+	cut := len(s) > max
+	if cut {
+		s = s[:max]
+	}
+	s = strings.Map(func(r rune) rune {
+		if (r < ' ' && r != '\t') || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
+	if cut {
+		s += "…"
+	}
+	return s
+}
+
+// argText returns argument n as text for printing: strings and numbers as
+// they are, other values by type, without running metamethods. The
+// length is capped before any copy is made.
+func argText(L *lua.LState, n int, max int) string {
+	v := L.Get(n)
+	switch v := v.(type) {
+	case lua.LString:
+		if len(v) > max {
+			return string(v[:max])
+		}
+		return string(v)
+	case lua.LNumber, lua.LBool:
+		return v.String()
+	case *lua.LNilType:
+		return "nil"
+	}
+	return v.Type().String()
+}

@@ -1,0 +1,116 @@
+package luaplugins
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heimnetz/heimnetz/limits"
+)
+
+var testPerms = []string{"board", "kv", "log", "metrics"}
+
+func TestParseManifestFull(t *testing.T) {
+	data, err := os.ReadFile("testdata/manifests/full.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ParseManifest(data, "wan-latency", testPerms, limits.Ceilings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Name != "wan-latency" || m.Version != "1.2.0" || m.Interval != 15*time.Second ||
+		strings.Join(m.Permissions, ",") != "log,kv,metrics" || m.Description != "Round-trip time to the upstream gateway" {
+		t.Errorf("manifest = %+v", m)
+	}
+	l := m.Limits
+	if l.Instructions != 5e6 || l.Memory != 4<<20 || l.Timeout != time.Second || l.CPU != 0.05 || l.Depth != limits.Defaults().Depth {
+		t.Errorf("limits = %+v", l)
+	}
+	if !m.Allows("kv") || m.Allows("board") {
+		t.Error("Allows disagrees with permissions")
+	}
+}
+
+func TestParseManifestErrors(t *testing.T) {
+	base := "name: x\nversion: 1.0.0\n"
+	tests := []struct {
+		name, yaml, dir, want string
+	}{
+		{"empty", "", "", "empty document"},
+		{"unknown field", base + "colour: red\n", "", `unknown field "colour"`},
+		{"unknown limit", base + "limits: {disk: 1MiB}\n", "", `manifest field "limits.disk": unknown limit`},
+		{"missing name", "version: 1.0.0\n", "", `manifest field "name": missing`},
+		{"bad name", "name: Bad_Name\nversion: 1.0.0\n", "", `manifest field "name": "Bad_Name" must match`},
+		{"traversal name", "name: ../etc\nversion: 1.0.0\n", "", `manifest field "name"`},
+		{"dir mismatch", base, "y", `differs from the directory name "y"`},
+		{"bad version", "name: x\nversion: one\n", "", `manifest field "version": "one" is not a semantic version`},
+		{"bad interval", base + "interval: often\n", "", `manifest field "interval": "often" is not a positive duration`},
+		{"short interval", base + "interval: 10ms\n", "", `shorter than the minimum of 1s`},
+		{"bad size", base + "limits: {memory: lots}\n", "", `manifest field "limits.memory": limit memory: "lots" is not a size`},
+		{"bad cpu", base + "limits: {cpu: 150%}\n", "", `manifest field "limits.cpu"`},
+		{"above ceiling", base + "limits: {memory: 1GiB}\n", "", `above the ceiling of 32 MiB`},
+		{"unknown permission", base + "permissions: [shell]\n", "", `unknown permission "shell"`},
+		{"duplicate permission", base + "permissions: [kv, kv]\n", "", `"kv" listed twice`},
+		{"two documents", base + "---\nname: y\n", "", "more than one YAML document"},
+		{"not a map", "- a\n- b\n", "", "manifest:"},
+		{"too large", base + "description: " + strings.Repeat("x", MaxManifestBytes) + "\n", "", "larger than the maximum"},
+		{"control chars", base + "description: \"a\\x1bb\"\n", "", "control characters"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseManifest([]byte(tt.yaml), tt.dir, testPerms, limits.Ceilings())
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
+			}
+			if !errors.Is(err, ErrManifest) {
+				t.Errorf("%v is not ErrManifest", err)
+			}
+		})
+	}
+}
+
+func TestBundledPluginsValidate(t *testing.T) {
+	srcs, errs := ReadAll(Bundled(), ".", "bundled", NewRegistry(), limits.Ceilings())
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var names []string
+	for _, s := range srcs {
+		names = append(names, s.Name())
+	}
+	if got := strings.Join(names, ","); got != "example-counter,net,system" {
+		t.Fatalf("bundled plugins = %s", got)
+	}
+}
+
+func TestScriptName(t *testing.T) {
+	for in, want := range map[string]string{"busy-loop.lua": "busy-loop", "My Script.lua": "my-script", "9.lua": "script", "___.lua": "script"} {
+		if got := scriptName(in); got != want {
+			t.Errorf("scriptName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzParseManifest(f *testing.F) {
+	for _, s := range []string{"name: x\nversion: 1.0.0\n", "name: x\nversion: 1.0.0\nlimits: {memory: 4MiB, cpu: 5%}\n", "{}", "- [", "name: &a x\nversion: *a\n"} {
+		f.Add([]byte(s))
+	}
+	if data, err := os.ReadFile("testdata/manifests/full.yml"); err == nil {
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := ParseManifest(data, "", testPerms, limits.Ceilings())
+		if err != nil {
+			if !errors.Is(err, ErrManifest) {
+				t.Fatalf("error %v is not ErrManifest", err)
+			}
+			return
+		}
+		if !nameRE.MatchString(m.Name) || m.Interval < MinInterval || m.Limits.Within(limits.Ceilings()) != nil {
+			t.Fatalf("accepted an invalid manifest: %+v", m)
+		}
+	})
+}

@@ -1,0 +1,103 @@
+package luaplugins
+
+import (
+	"errors"
+	"fmt"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/heimnetz/heimnetz/limits"
+)
+
+func metricsModule() Module {
+	lim := []string{"metric series per plugin", "label value length", "at most 8 labels"}
+	errs := []string{"the name or a label is not valid", "the value is not a finite number", "the plugin has reached its series limit", "the name is already used by another plugin with the other kind"}
+	return Module{
+		Name: "metrics", Permission: "metrics",
+		Doc: "Gauges and counters exported on the agent's /metrics as name{plugin=\"<plugin>\",<labels>}. Names match [a-zA-Z_][a-zA-Z0-9_]* and may not start with heimnetz_, go_ or process_; labels is an optional table of string keys to string or number values.",
+		Funcs: []Func{
+			{
+				Name: "set", Args: "name, value [, labels]", Returns: "nothing",
+				Doc:    "Sets the gauge name{labels} to value. Gauge names must not end in _total.",
+				Errors: errs, Limits: lim,
+				New: func(h *Host) lua.LGFunction { return metricFunc(h, false) },
+			},
+			{
+				Name: "add", Args: "name, delta [, labels]", Returns: "nothing",
+				Doc:    "Adds delta (0 or more) to the counter name{labels}. Counter names end in _total.",
+				Errors: errs, Limits: lim,
+				New: func(h *Host) lua.LGFunction { return metricFunc(h, true) },
+			},
+		},
+	}
+}
+
+func metricFunc(h *Host, counter bool) lua.LGFunction {
+	return func(L *lua.LState) int {
+		name := L.CheckString(1)
+		v := float64(L.CheckNumber(2))
+		if !finite(v) {
+			L.ArgError(2, "value must be a finite number")
+		}
+		labels, err := labelTable(L, 3, h.Limits.LabelBytes)
+		if err != nil {
+			L.ArgError(3, err.Error())
+		}
+		if counter {
+			err = h.Metrics.AddCounter(name, v, labels)
+		} else {
+			err = h.Metrics.SetGauge(name, v, labels)
+		}
+		if err != nil {
+			var viol *limits.Violation
+			if errors.As(err, &viol) {
+				h.report("call:series", "metric series", viol.Error())
+			}
+			L.RaiseError("metrics.%s: %v", map[bool]string{true: "add", false: "set"}[counter], err)
+		}
+		return 0
+	}
+}
+
+// labelTable reads an optional flat table of labels.
+func labelTable(L *lua.LState, n int, maxValue int) (map[string]string, error) {
+	v := L.Get(n)
+	if v == lua.LNil {
+		return nil, nil
+	}
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return nil, fmt.Errorf("labels must be a table, not %s", v.Type())
+	}
+	out := map[string]string{}
+	var bad error
+	t.ForEach(func(k, v lua.LValue) {
+		if bad != nil {
+			return
+		}
+		ks, ok := k.(lua.LString)
+		if !ok {
+			bad = fmt.Errorf("label names must be strings, not %s", k.Type())
+			return
+		}
+		if len(out) >= maxLabels {
+			bad = fmt.Errorf("at most %d labels are allowed", maxLabels)
+			return
+		}
+		switch v := v.(type) {
+		case lua.LString:
+			if len(v) > maxValue {
+				bad = fmt.Errorf("label %s is longer than %d bytes", clip(string(ks), 40), maxValue)
+				return
+			}
+			out[string(ks)] = string(v)
+		case lua.LNumber:
+			out[string(ks)] = v.String()
+		case lua.LBool:
+			out[string(ks)] = v.String()
+		default:
+			bad = fmt.Errorf("label %s must be a string or number, not %s", clip(string(ks), 40), v.Type())
+		}
+	})
+	return out, bad
+}

@@ -1,0 +1,266 @@
+package luaplugins
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/heimnetz/heimnetz/limits"
+)
+
+// maxErrorText caps the text of a plugin error kept and shown.
+const maxErrorText = 512
+
+// ErrNoCollect is returned by Load for a plugin that defines no collect().
+var ErrNoCollect = errors.New("plugin defines no collect() function")
+
+// ErrStopped is the error a call ends with when the agent stops the plugin.
+var ErrStopped = errors.New("stopped by the agent")
+
+// Env is what the agent gives a plugin: the host modules' backends.
+// Fields a plugin's permissions do not need may be nil.
+type Env struct {
+	Registry *Registry
+	Log      LogSink
+	KV       KV
+	Families *Families
+	Board    Board
+	Reporter Reporter
+	// RequireCollect makes Load fail for a plugin without collect().
+	RequireCollect bool
+}
+
+// Stats describes one call.
+type Stats struct {
+	Duration     time.Duration
+	CPU          time.Duration // CPU time of the calling thread; 0 where not measurable
+	Instructions int64
+	Memory       int64 // bytes held after the call
+	PeakMemory   int64 // most bytes held during the call
+}
+
+// Plugin is a loaded plugin: one Lua state under its limits. Its methods
+// are safe for concurrent use; calls into Lua are serialised.
+type Plugin struct {
+	src     *Source
+	host    *Host
+	metrics *PluginMetrics
+
+	mu      sync.Mutex // serialises calls into L
+	L       *lua.LState
+	meter   *lua.Meter
+	collect *lua.LFunction
+	closed  bool
+}
+
+// Load opens a sandboxed state for src, installs the host modules its
+// manifest grants, and runs its top-level chunk under its limits.
+func Load(src *Source, env Env) (*Plugin, *Stats, error) {
+	m := src.Manifest
+	if env.Registry == nil {
+		env.Registry = NewRegistry()
+	}
+	if env.Families == nil {
+		env.Families = NewFamilies()
+	}
+	p := &Plugin{src: src}
+	p.metrics = NewPluginMetrics(m.Name, env.Families, m.Limits)
+	p.host = &Host{
+		Plugin: m.Name, Limits: m.Limits, Log: env.Log, KV: env.KV,
+		Metrics: p.metrics, Board: env.Board, Reporter: env.Reporter,
+	}
+	if m.Allows("kv") && env.KV == nil {
+		return nil, nil, fmt.Errorf("plugin %q: kv permission granted but no store given", m.Name)
+	}
+	if m.Allows("board") && env.Board == nil {
+		return nil, nil, fmt.Errorf("plugin %q: board permission granted but no board given", m.Name)
+	}
+	p.L, p.meter = newSandbox(m.Limits)
+	env.Registry.install(p.L, p.host, m.Allows)
+
+	stats, err := p.call(func(L *lua.LState) error {
+		fn, err := L.Load(strings.NewReader(string(src.Main)), MainFile)
+		if err != nil {
+			return err
+		}
+		L.Push(fn)
+		return L.PCall(0, 0, nil)
+	})
+	if err != nil {
+		p.Close()
+		return nil, stats, err
+	}
+	if fn, ok := p.L.GetGlobal("collect").(*lua.LFunction); ok {
+		p.collect = fn
+	} else if env.RequireCollect {
+		p.Close()
+		return nil, stats, fmt.Errorf("plugin %q: %w", m.Name, ErrNoCollect)
+	}
+	return p, stats, nil
+}
+
+// Name returns the plugin's name.
+func (p *Plugin) Name() string { return p.src.Manifest.Name }
+
+// Source returns what the plugin was loaded from.
+func (p *Plugin) Source() *Source { return p.src }
+
+// Metrics returns the plugin's metric series.
+func (p *Plugin) Metrics() *PluginMetrics { return p.metrics }
+
+// HasCollect reports whether the plugin defines collect().
+func (p *Plugin) HasCollect() bool { return p.collect != nil }
+
+// MemoryInUse returns the bytes the plugin's state holds, as its memory
+// limit counts them.
+func (p *Plugin) MemoryInUse() int64 { return p.meter.MemoryInUse() }
+
+// Collect runs collect() once under the plugin's limits.
+func (p *Plugin) Collect() (*Stats, error) {
+	if p.collect == nil {
+		return &Stats{}, fmt.Errorf("plugin %q: %w", p.Name(), ErrNoCollect)
+	}
+	return p.call(func(L *lua.LState) error {
+		L.Push(p.collect)
+		return L.PCall(0, 0, nil)
+	})
+}
+
+// CallGlobal runs the global function name under the plugin's limits; the
+// test runner uses it for test_* functions.
+func (p *Plugin) CallGlobal(name string) (*Stats, error) {
+	fn, ok := p.L.GetGlobal(name).(*lua.LFunction)
+	if !ok {
+		return &Stats{}, fmt.Errorf("plugin %q: no function %s", p.Name(), name)
+	}
+	return p.call(func(L *lua.LState) error {
+		L.Push(fn)
+		return L.PCall(0, 0, nil)
+	})
+}
+
+// Interrupt stops a call in progress, from any goroutine; the call ends
+// with err.
+func (p *Plugin) Interrupt(err error) { p.meter.Stop(err) }
+
+// Close stops the plugin and releases its state and metric series.
+func (p *Plugin) Close() {
+	p.meter.Stop(ErrStopped)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	p.closed = true
+	p.L.Close()
+	p.metrics.Drop()
+}
+
+// call runs fn on the plugin's state with every per-call limit armed, and
+// turns whatever ends it into a plugin error. A Go panic inside the call
+// is recovered and reported, never passed on.
+func (p *Plugin) call(fn func(L *lua.LState) error) (stats *Stats, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	stats = &Stats{}
+	if p.closed {
+		return stats, fmt.Errorf("plugin %q: %w", p.Name(), ErrStopped)
+	}
+	lim := p.src.Manifest.Limits
+	p.host.beginCall()
+	p.meter.Reset(lim.Instructions)
+	p.meter.ResetPeak()
+	timer := time.AfterFunc(lim.Timeout, func() {
+		p.meter.Stop(&limits.Violation{Plugin: p.Name(), Kind: limits.ErrTimeout, Limit: lim.Timeout.String()})
+	})
+	runtime.LockOSThread()
+	cpu0, cpuErr := limits.ThreadCPUTime()
+	start := time.Now()
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("plugin %q: internal error: %v", p.Name(), clip(fmt.Sprint(r), maxErrorText))
+			if debugPanics {
+				err = fmt.Errorf("%w\n%s", err, debug.Stack())
+			}
+		}
+		timer.Stop()
+		stats.Duration = time.Since(start)
+		if cpu1, err2 := limits.ThreadCPUTime(); cpuErr == nil && err2 == nil {
+			stats.CPU = cpu1 - cpu0
+		}
+		runtime.UnlockOSThread()
+		stats.Instructions = p.meter.Used()
+		stats.Memory = p.meter.MemoryInUse()
+		stats.PeakMemory = p.meter.Peak()
+		p.L.SetTop(0)
+	}()
+	err = fn(p.L)
+	if err != nil {
+		err = p.classify(err)
+	}
+	return stats, err
+}
+
+// debugPanics adds Go stacks to recovered panics (tests set it).
+var debugPanics = false
+
+// classify maps what ended a call to a *limits.Violation or a plugin
+// error with bounded text.
+func (p *Plugin) classify(err error) error {
+	lim := p.src.Manifest.Limits
+	cause := p.meter.Err()
+	if cause == nil {
+		cause = err
+	}
+	var v *limits.Violation
+	switch {
+	case errors.As(cause, &v):
+		return v
+	case errors.Is(cause, lua.ErrInstructionLimit):
+		return &limits.Violation{Plugin: p.Name(), Kind: limits.ErrInstructions, Limit: lim.Format(limits.KeyInstructions)}
+	case errors.Is(cause, lua.ErrMemoryLimit):
+		return &limits.Violation{Plugin: p.Name(), Kind: limits.ErrMemory, Limit: lim.Format(limits.KeyMemory)}
+	case errors.Is(cause, lua.ErrDepthLimit):
+		return &limits.Violation{Plugin: p.Name(), Kind: limits.ErrDepth, Limit: lim.Format(limits.KeyDepth)}
+	case errors.Is(cause, ErrStopped):
+		return fmt.Errorf("plugin %q: %w", p.Name(), ErrStopped)
+	}
+	return &Error{Plugin: p.Name(), Msg: errorText(err)}
+}
+
+// Error is a Lua error raised by a plugin (not a limit break).
+type Error struct {
+	Plugin string
+	Msg    string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("plugin %q: %s", e.Plugin, e.Msg) }
+
+// errorText renders a Lua error as one bounded line. The error value is
+// never converted by running Lua code (a __tostring could loop).
+func errorText(err error) string {
+	var msg string
+	var api *lua.ApiError
+	if errors.As(err, &api) {
+		switch o := api.Object.(type) {
+		case lua.LString:
+			msg = string(o[:min(len(o), maxErrorText+1)])
+		case nil:
+			msg = "error"
+		default:
+			msg = "error object is a " + o.Type().String()
+		}
+	} else {
+		msg = err.Error()
+	}
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return cleanLine(msg, maxErrorText)
+}

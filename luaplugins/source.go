@@ -1,0 +1,170 @@
+package luaplugins
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/heimnetz/heimnetz/limits"
+)
+
+// File names inside a plugin directory.
+const (
+	ManifestFile = "manifest.yml"
+	MainFile     = "main.lua"
+	TestFile     = "test.lua"
+	ReadmeFile   = "README.md"
+)
+
+// MaxSourceBytes caps main.lua and test.lua.
+const MaxSourceBytes = 256 << 10
+
+// Source is one plugin as read from disk or from the binary, validated
+// but not yet run.
+type Source struct {
+	// Origin says where it came from: "bundled" or a directory path.
+	Origin   string
+	Manifest *Manifest
+	Main     []byte
+	Test     []byte // nil when the plugin has no test.lua
+	Readme   []byte // nil when the plugin has no README.md
+}
+
+// Name returns the plugin's name.
+func (s *Source) Name() string { return s.Manifest.Name }
+
+// ReadDir reads the plugin in directory dir of fsys. The manifest is
+// parsed and validated first; nothing else is read when it is invalid.
+func ReadDir(fsys fs.FS, dir, origin string, reg *Registry, ceilings limits.Limits) (*Source, error) {
+	data, err := readCapped(fsys, path.Join(dir, ManifestFile), MaxManifestBytes)
+	if err != nil {
+		return nil, err
+	}
+	m, err := ParseManifest(data, path.Base(dir), reg.Permissions(), ceilings)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path.Join(origin, ManifestFile), err)
+	}
+	src := &Source{Origin: origin, Manifest: m}
+	if src.Main, err = readCapped(fsys, path.Join(dir, MainFile), MaxSourceBytes); err != nil {
+		return nil, err
+	}
+	if src.Test, err = readCapped(fsys, path.Join(dir, TestFile), MaxSourceBytes); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if src.Readme, err = readCapped(fsys, path.Join(dir, ReadmeFile), 64<<10); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	return src, nil
+}
+
+// ReadPath reads a plugin from a directory on disk or, for a path ending
+// in .lua, a bare script that gets the default limits and no permissions.
+func ReadPath(p string, reg *Registry, ceilings limits.Limits) (*Source, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if fi.IsDir() {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, err
+		}
+		return ReadDir(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), p, reg, ceilings)
+	}
+	if !strings.HasSuffix(p, ".lua") {
+		return nil, fmt.Errorf("%s: not a plugin directory or a .lua file", p)
+	}
+	main, err := readCapped(os.DirFS(filepath.Dir(p)), filepath.Base(p), MaxSourceBytes)
+	if err != nil {
+		return nil, err
+	}
+	name := scriptName(filepath.Base(p))
+	return &Source{
+		Origin: p,
+		Manifest: &Manifest{
+			Name: name, Version: "0.0.0", Interval: DefaultInterval,
+			Limits: limits.Defaults(), Asked: map[string]string{},
+		},
+		Main: main,
+	}, nil
+}
+
+// scriptName derives a plugin name from a file name ("My Script.lua" →
+// "my-script"), falling back to "script".
+func scriptName(file string) string {
+	base := strings.ToLower(strings.TrimSuffix(file, ".lua"))
+	var b strings.Builder
+	for _, r := range base {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9' && b.Len() > 0:
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	name := strings.Trim(b.String(), "-")
+	if len(name) > 32 {
+		name = strings.Trim(name[:32], "-")
+	}
+	if !nameRE.MatchString(name) {
+		return "script"
+	}
+	return name
+}
+
+// ReadAll reads every plugin directory directly under root in fsys. A
+// plugin that does not validate is reported in errs and skipped; the
+// others are returned sorted by name.
+func ReadAll(fsys fs.FS, root, origin string, reg *Registry, ceilings limits.Limits) (srcs []*Source, errs []error) {
+	entries, err := fs.ReadDir(fsys, root)
+	if err != nil {
+		return nil, []error{err}
+	}
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		o := origin
+		if o != "bundled" {
+			o = filepath.Join(origin, e.Name())
+		}
+		src, err := ReadDir(fsys, path.Join(root, e.Name()), o, reg, ceilings)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		srcs = append(srcs, src)
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].Name() < srcs[j].Name() })
+	return srcs, errs
+}
+
+// readCapped reads a regular file of at most max bytes.
+func readCapped(fsys fs.FS, name string, max int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", name)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s: larger than the maximum of %s", name, limits.FormatSize(max))
+	}
+	return data, nil
+}

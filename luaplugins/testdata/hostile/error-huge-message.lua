@@ -1,0 +1,2 @@
+-- expect: x
+error(string.rep("x", 4 * 1024 * 1024))

@@ -1,0 +1,2 @@
+-- expect: attempt to call|nil
+getfenv(0).os.exit()

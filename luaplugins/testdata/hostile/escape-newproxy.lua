@@ -1,0 +1,2 @@
+-- expect: attempt to call|nil
+newproxy(true)

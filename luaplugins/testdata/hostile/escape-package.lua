@@ -1,0 +1,2 @@
+-- expect: attempt to index|nil
+package.loadlib("/lib/libc.so", "system")

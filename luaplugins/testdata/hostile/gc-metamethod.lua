@@ -1,0 +1,3 @@
+-- expect: instruction limit exceeded
+setmetatable({}, {__gc = function() end})
+while true do end

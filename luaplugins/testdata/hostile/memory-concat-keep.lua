@@ -1,0 +1,4 @@
+-- expect: memory limit exceeded
+local t = {}
+local s = string.rep("x", 1000)
+while true do t[#t + 1] = s .. #t end

@@ -1,0 +1,3 @@
+-- expect: memory limit exceeded
+local s = string.rep("a", 100000)
+local r = string.gsub(s, "a", string.rep("b", 1000))

@@ -1,0 +1,2 @@
+-- expect: memory limit exceeded
+local s = string.rep(string.rep("x", 1024), 1024 * 1024)

@@ -1,0 +1,3 @@
+-- expect: instruction limit exceeded|time limit exceeded
+local s = string.rep("a", 200000)
+for m in s:gmatch("(.-)b") do print(m) end

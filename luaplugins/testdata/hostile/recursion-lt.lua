@@ -1,0 +1,5 @@
+-- expect: call depth limit exceeded|stack overflow
+local mt = {}
+mt.__lt = function(a, b) return a < b end
+local a, b = setmetatable({}, mt), setmetatable({}, mt)
+print(a < b)

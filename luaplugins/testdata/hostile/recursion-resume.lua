@@ -1,0 +1,7 @@
+-- expect: call depth limit exceeded|memory limit exceeded|stack overflow
+local function f()
+  local co = coroutine.create(f)
+  local ok, err = coroutine.resume(co)
+  if not ok then error(err, 0) end
+end
+f()
