@@ -1,0 +1,52 @@
+# heimnetz — build, run and test. `make run` and `make test` are all a
+# newcomer needs (see README.md).
+
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.0.0-dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -s -w -X github.com/heimnetz/heimnetz/agent/buildinfo.Version=$(VERSION) -X github.com/heimnetz/heimnetz/agent/buildinfo.Commit=$(COMMIT)
+export CGO_ENABLED := 0
+
+.PHONY: all build run test test-go test-engine deps lint fuzz bench clean
+
+all: build
+
+## build: the static agent binary in bin/heimnetz
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/heimnetz ./agent
+
+## run: the agent on embedded defaults (127.0.0.1:9110, ./data) with its bundled plugins
+run: build
+	./bin/heimnetz run
+
+## test: every test — installs what the tests need first
+test: deps lint test-go test-engine test-emulated-ci test-packaging
+
+## deps: Debian packages and Go modules the tests need
+deps:
+	./scripts/deps.sh
+	$(GO) mod download
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^third_party/')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+test-go:
+	$(GO) test -timeout 15m ./...
+
+## test-engine: upstream gopher-lua's own tests on the patched engine
+test-engine:
+	cd third_party/gopher-lua && $(GO) test -timeout 10m ./...
+
+## fuzz: a short run of every fuzz target (not part of make test)
+fuzz:
+	./scripts/fuzz.sh
+
+## bench: the sandbox benchmarks quoted in issue notes
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./luaplugins/ ./limits/
+
+clean:
+	rm -rf bin dist out
+
+include scripts/Makefile.router.mk

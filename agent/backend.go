@@ -1,0 +1,264 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/heimnetz/heimnetz/agent/buildinfo"
+	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/store"
+	"github.com/heimnetz/heimnetz/web"
+)
+
+// backend adapts the manager, the store and the board to what the web
+// server shows and does.
+type backend struct {
+	m       *manager
+	started time.Time
+}
+
+var _ web.Backend = (*backend)(nil)
+
+func (b *backend) Overview() web.Overview {
+	o := web.Overview{Agent: web.AgentInfo{
+		Version: buildinfo.Version, Commit: buildinfo.Commit,
+		GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, Started: b.started,
+	}}
+	if d, err := b.m.board.Device(); err == nil {
+		arch := d.PackageArch
+		if arch == "" {
+			arch = d.GoArch
+		}
+		release := d.Description
+		if release == "" {
+			release = strings.TrimSpace(d.Distribution + " " + d.Release)
+		}
+		o.Device = web.DeviceInfo{Hostname: d.Hostname, Model: d.Model, Board: d.BoardID, Release: release, Arch: arch, Kernel: d.Kernel}
+	}
+	if l, err := b.m.board.LoadAvg(); err == nil {
+		o.System.Load1, o.System.Load5, o.System.Load15 = l.Load1, l.Load5, l.Load15
+	}
+	if mi, err := b.m.board.MemInfo(); err == nil {
+		o.System.MemTotalBytes, o.System.MemAvailableBytes = mi.MemTotal, mi.MemAvailable
+	}
+	if u, err := b.m.board.Uptime(); err == nil {
+		o.System.UptimeSeconds = u.Seconds
+	}
+	if nd, err := b.m.board.NetDev(); err == nil {
+		for _, n := range nd {
+			o.Interfaces = append(o.Interfaces, web.Interface{Name: n.Name, RxBytes: n.RxBytes, TxBytes: n.TxBytes, RxErrors: n.RxErrs, TxErrors: n.TxErrs})
+		}
+	}
+	for _, e := range b.m.entries() {
+		e.mu.Lock()
+		switch {
+		case !e.rec.Enabled && e.rec.DisabledReason != "":
+			o.Alerts = append(o.Alerts, web.Alert{Severity: web.SeverityCritical, Source: e.src.Name(), Message: e.rec.DisabledReason})
+		case e.throttled != "":
+			o.Alerts = append(o.Alerts, web.Alert{Severity: web.SeverityWarning, Source: e.src.Name(), Message: e.throttled})
+		case e.rec.LastError != "":
+			o.Alerts = append(o.Alerts, web.Alert{Severity: web.SeverityWarning, Source: e.src.Name(), Message: e.rec.LastError, Since: e.rec.LastRun})
+		}
+		e.mu.Unlock()
+	}
+	return o
+}
+
+func (b *backend) summary(e *entry) web.PluginSummary {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	m := e.src.Manifest
+	s := web.PluginSummary{
+		Name: m.Name, Version: m.Version, Description: m.Description,
+		State: e.state, Enabled: e.rec.Enabled, DisabledReason: e.rec.DisabledReason,
+		LastRun: e.rec.LastRun, LastDurationSeconds: e.rec.LastDuration.Seconds(),
+		Runs: e.rec.Runs, Errors: e.rec.Errors, LastError: e.rec.LastError,
+		IntervalSeconds: m.Interval.Seconds(), CPUSeconds: e.cpuTotal.Seconds(),
+	}
+	if e.throttled != "" && e.rec.Enabled {
+		s.State, s.LastError = web.StateFailed, e.throttled
+	}
+	if !e.rec.Enabled {
+		s.State = web.StateDisabled
+	}
+	if e.plugin != nil {
+		s.MemoryBytes = uint64(e.plugin.MemoryInUse())
+		s.Series = e.plugin.Metrics().Series()
+	}
+	u := e.kv.Usage()
+	s.KVKeys, s.KVBytes = u.Keys, u.Bytes
+	return s
+}
+
+func (b *backend) Plugins() []web.PluginSummary {
+	var out []web.PluginSummary
+	for _, e := range b.m.entries() {
+		out = append(out, b.summary(e))
+	}
+	return out
+}
+
+func (b *backend) Plugin(name string) (web.PluginDetail, error) {
+	e, err := b.m.get(name)
+	if err != nil {
+		return web.PluginDetail{}, fmt.Errorf("%w: %v", web.ErrNotFound, err)
+	}
+	d := web.PluginDetail{PluginSummary: b.summary(e)}
+	e.mu.Lock()
+	m := e.src.Manifest
+	d.Permissions = append([]string(nil), m.Permissions...)
+	d.Source = e.src.Origin
+	d.Docs = string(e.src.Readme)
+	if d.Docs == "" {
+		d.Docs = m.Description
+	}
+	var peak, instr float64
+	for _, r := range e.runs {
+		d.RecentRuns = append(d.RecentRuns, web.Run{Time: r.Time, DurationSeconds: r.Duration.Seconds(), Instructions: uint64(r.Instructions), MemoryBytes: uint64(r.Memory), Error: r.Err})
+		peak = max(peak, float64(r.Memory))
+		instr = max(instr, float64(r.Instructions))
+	}
+	var series []string
+	if e.plugin != nil {
+		series = e.plugin.Metrics().Names()
+	}
+	cpuLeft := e.cpu.Remaining(b.m.now())
+	e.mu.Unlock()
+	lim := m.Limits
+	usage := e.kv.Usage()
+	d.Limits = []web.Limit{
+		{Name: "instructions per call", Max: float64(lim.Instructions), Used: instr, Unit: "instructions"},
+		{Name: "memory", Max: float64(lim.Memory), Used: peak, Unit: "bytes"},
+		{Name: "time per call", Max: lim.Timeout.Seconds(), Used: d.LastDurationSeconds, Unit: "seconds"},
+		{Name: "cpu share over " + lim.CPUWindow.String(), Max: lim.CPU * 100, Used: 100 * (lim.CPU - max(0, cpuLeft.Seconds())/lim.CPUWindow.Seconds()), Unit: "percent"},
+		{Name: "metric series", Max: float64(lim.MetricSeries), Used: float64(d.Series), Unit: "count"},
+		{Name: "stored keys", Max: float64(lim.KVKeys), Used: float64(usage.Keys), Unit: "count"},
+		{Name: "stored bytes", Max: float64(lim.KVBytes), Used: float64(usage.Bytes), Unit: "bytes"},
+	}
+	for _, s := range series {
+		d.Metrics = append(d.Metrics, parseSeries(s))
+	}
+	if logs, err := b.m.db.Logs(name, 50); err == nil {
+		for _, l := range logs {
+			d.Logs = append(d.Logs, web.LogLine{Time: l.Time, Level: l.Level, Message: l.Line})
+		}
+	}
+	d.Extra = []web.KeyValue{{Key: "interval", Value: m.Interval.String()}}
+	for _, k := range limits.Keys() {
+		if v, ok := m.Asked[k]; ok {
+			d.Extra = append(d.Extra, web.KeyValue{Key: "manifest limit " + k, Value: v})
+		}
+	}
+	return d, nil
+}
+
+// parseSeries splits `name{plugin="x",a="b"}` into a web.Series.
+func parseSeries(s string) web.Series {
+	out := web.Series{Name: s, Type: "gauge"}
+	i := strings.IndexByte(s, '{')
+	if i < 0 {
+		return out
+	}
+	out.Name = s[:i]
+	if strings.HasSuffix(out.Name, "_total") {
+		out.Type = "counter"
+	}
+	for _, kv := range strings.Split(strings.TrimSuffix(s[i+1:], "}"), `",`) {
+		k, v, ok := strings.Cut(kv, `="`)
+		if ok {
+			out.Labels = append(out.Labels, web.KeyValue{Key: k, Value: strings.TrimSuffix(v, `"`)})
+		}
+	}
+	return out
+}
+
+func (b *backend) Events(q web.EventQuery) ([]web.Event, web.EventStats, error) {
+	evs, err := b.m.db.Events(500, q.BeforeSeq)
+	if err != nil {
+		return nil, web.EventStats{}, err
+	}
+	var out []web.Event
+	var st web.EventStats
+	for _, e := range evs {
+		st.Total++
+		if !e.Acked {
+			st.Unacked++
+			switch {
+			case e.Severity >= store.Critical:
+				st.UnackedCritical++
+			case e.Severity >= store.Warning:
+				st.UnackedWarning++
+			}
+		}
+		if (q.Severity != "" && e.Severity.String() != q.Severity) || (q.Type != "" && e.Type != q.Type) ||
+			(q.Plugin != "" && e.Plugin != q.Plugin) || (q.UnackedOnly && e.Acked) || (q.Limit > 0 && len(out) >= q.Limit) {
+			continue
+		}
+		out = append(out, web.Event{Seq: e.Seq, Time: e.Time, Type: e.Type, Severity: e.Severity.String(), Plugin: e.Plugin, Message: e.Message, Acked: e.Acked})
+	}
+	return out, st, nil
+}
+
+func notFound(err error) error {
+	if errors.Is(err, errUnknownPlugin) {
+		return fmt.Errorf("%w: %v", web.ErrNotFound, err)
+	}
+	return err
+}
+
+func (b *backend) EnablePlugin(name string) error { return notFound(b.m.enable(name)) }
+func (b *backend) DisablePlugin(name string) error {
+	return notFound(b.m.disable(name, "disabled by an admin", store.Info))
+}
+func (b *backend) ReloadPlugin(name string) error    { return notFound(b.m.reload(name)) }
+func (b *backend) ClearPluginData(name string) error { return notFound(b.m.clearData(name)) }
+func (b *backend) AckEvents(seqs []uint64) error     { return b.m.db.AckEvents(seqs...) }
+
+func (b *backend) InstallPlugin(archive []byte, allowUnsigned bool) (string, error) {
+	return "", fmt.Errorf("%w: installing plugin packages is not available in this build yet", web.ErrInvalid)
+}
+
+func (b *backend) Settings() web.Settings {
+	b.m.mu.Lock()
+	defer b.m.mu.Unlock()
+	return web.Settings{
+		RequireLoginForPages:   b.m.cfg.PagesRequireLogin,
+		LogLevel:               b.m.cfg.LogLevel,
+		MaxConsecutiveFailures: b.m.cfg.BreaksBeforeDisable,
+		EventRetention:         b.m.db.Options().MaxEvents,
+	}
+}
+
+func (b *backend) UpdateSettings(s web.Settings) error {
+	if s.MaxConsecutiveFailures < 1 || s.MaxConsecutiveFailures > 100 {
+		return fmt.Errorf("%w: max_consecutive_failures must be between 1 and 100", web.ErrInvalid)
+	}
+	if !levelVar.set(s.LogLevel) {
+		return fmt.Errorf("%w: log_level must be debug, info, warn or error", web.ErrInvalid)
+	}
+	b.m.mu.Lock()
+	b.m.cfg.PagesRequireLogin = s.RequireLoginForPages
+	b.m.cfg.LogLevel = s.LogLevel
+	b.m.cfg.BreaksBeforeDisable = s.MaxConsecutiveFailures
+	b.m.mu.Unlock()
+	return nil
+}
+
+func (b *backend) SecurityEvent(typ, severity, msg string) {
+	b.m.sec.record(typ, parseSeverity(severity), "", msg)
+}
+
+func (b *backend) WriteMetrics(w io.Writer) { b.m.writeMetrics(w) }
+
+func parseSeverity(s string) store.Severity {
+	for _, sev := range []store.Severity{store.Info, store.Warning, store.High, store.Critical} {
+		if sev.String() == s {
+			return sev
+		}
+	}
+	return store.Warning
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/heimnetz/heimnetz/limits"
+)
+
+// Config is the agent's whole configuration. Defaults live in
+// defaultConfig; the config file (JSON, written by the OpenWrt init script
+// from UCI) and the command-line flags only fill it.
+type Config struct {
+	Listen           string   `json:"listen"`
+	DataDir          string   `json:"data_dir"`
+	LiveDir          string   `json:"live_dir"` // RAM-backed dir for the live database; empty: under data_dir
+	SnapshotInterval Duration `json:"snapshot_interval"`
+	PluginsDir       string   `json:"plugins_dir"`
+	NoBundled        bool     `json:"no_bundled"`
+	LogLevel         string   `json:"log_level"`
+	// MemoryLimit is the Go runtime's soft memory limit (debug.SetMemoryLimit).
+	MemoryLimit Size `json:"memory_limit"`
+	// GCPercent is the Go garbage collector's target (debug.SetGCPercent).
+	GCPercent int `json:"gc_percent"`
+	// AdminPasswordHash is the admin password's hash as `heimnetz passwd` prints it.
+	AdminPasswordHash string `json:"admin_password_hash"`
+	// AdminToken is an API token; empty means generated on first start.
+	AdminToken string `json:"admin_token"`
+	// PagesRequireLogin puts the read-only pages behind login too.
+	PagesRequireLogin bool `json:"pages_require_login"`
+	// Ceilings are the most a plugin manifest may ask for.
+	Ceilings Ceilings `json:"ceilings"`
+	// BreaksBeforeDisable is how many calls in a row may break a limit
+	// before a plugin is disabled.
+	BreaksBeforeDisable int `json:"breaks_before_disable"`
+}
+
+// Ceilings are the owner's caps on what manifests may ask for.
+type Ceilings struct {
+	Instructions int64    `json:"instructions"`
+	Memory       Size     `json:"memory"`
+	Timeout      Duration `json:"timeout"`
+	CPU          string   `json:"cpu"`
+}
+
+func defaultConfig() Config {
+	c := limits.Ceilings()
+	return Config{
+		Listen:              "127.0.0.1:9110",
+		DataDir:             "./data",
+		SnapshotInterval:    Duration(30 * time.Minute),
+		LogLevel:            "info",
+		MemoryLimit:         Size(24 << 20),
+		GCPercent:           50,
+		BreaksBeforeDisable: limits.Defaults().BreaksBeforeDisable,
+		Ceilings: Ceilings{
+			Instructions: c.Instructions, Memory: Size(c.Memory), Timeout: Duration(c.Timeout),
+			CPU: limits.FormatPercent(c.CPU),
+		},
+	}
+}
+
+// loadConfigFile fills c from a JSON file; unknown fields are errors.
+func loadConfigFile(c *Config, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if len(data) > 1<<20 {
+		return fmt.Errorf("config %s: larger than 1 MiB", path)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(c); err != nil {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	return nil
+}
+
+// ceilings returns the configured ceilings as limits.
+func (c Config) ceilings() (limits.Limits, error) {
+	l := limits.Ceilings()
+	if c.Ceilings.Instructions > 0 {
+		l.Instructions = c.Ceilings.Instructions
+	}
+	if c.Ceilings.Memory > 0 {
+		l.Memory = int64(c.Ceilings.Memory)
+	}
+	if c.Ceilings.Timeout > 0 {
+		l.Timeout = time.Duration(c.Ceilings.Timeout)
+	}
+	if c.Ceilings.CPU != "" {
+		f, err := limits.ParsePercent(c.Ceilings.CPU)
+		if err != nil {
+			return l, fmt.Errorf("config ceilings.cpu: %w", err)
+		}
+		l.CPU = f
+	}
+	return l, nil
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.Listen == "":
+		return errors.New("config listen: empty")
+	case c.DataDir == "":
+		return errors.New("config data_dir: empty")
+	case c.BreaksBeforeDisable < 1:
+		return errors.New("config breaks_before_disable: must be at least 1")
+	case c.GCPercent < 10 && c.GCPercent != -1:
+		return errors.New("config gc_percent: must be at least 10 (or -1 to turn the collector off)")
+	}
+	_, err := c.ceilings()
+	return err
+}
+
+// Duration is a time.Duration written as text ("30m") in JSON.
+type Duration time.Duration
+
+// UnmarshalJSON reads "30m" style text.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration must be text such as \"30m\": %w", err)
+	}
+	v, err := limits.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalJSON writes the duration as text.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// Size is a byte count written as text ("24MiB") in JSON.
+type Size int64
+
+// UnmarshalJSON reads "24MiB" style text or a plain number of bytes.
+func (s *Size) UnmarshalJSON(b []byte) error {
+	var text string
+	if err := json.Unmarshal(b, &text); err != nil {
+		var n int64
+		if err2 := json.Unmarshal(b, &n); err2 != nil {
+			return fmt.Errorf("size must be text such as \"24MiB\" or a number of bytes")
+		}
+		*s = Size(n)
+		return nil
+	}
+	v, err := limits.ParseSize(text)
+	if err != nil {
+		return err
+	}
+	*s = Size(v)
+	return nil
+}
+
+// MarshalJSON writes the size as text.
+func (s Size) MarshalJSON() ([]byte, error) {
+	return json.Marshal(limits.FormatSize(int64(s)))
+}

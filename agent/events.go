@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/VictoriaMetrics/metrics"
+
+	"github.com/heimnetz/heimnetz/store"
+)
+
+// Event types: the fixed, documented set every security event uses.
+// README.md lists them with their meaning; the API and the page show them.
+const (
+	EvLimitBreak      = "limit_break"       // a call broke a limit and was ended
+	EvOutputLimit     = "output_limit"      // a log, series or kv cap was hit; output was dropped or refused
+	EvPluginDisabled  = "plugin_disabled"   // a plugin was disabled after repeated breaks or by an admin
+	EvPluginEnabled   = "plugin_enabled"    // an admin enabled a plugin
+	EvPluginError     = "plugin_error"      // a plugin failed to load
+	EvManifestInvalid = "manifest_rejected" // a plugin's manifest did not validate
+	EvCPUThrottled    = "cpu_throttled"     // a plugin used its CPU share and a run was skipped
+	EvStoreRecovered  = "store_recovered"   // a bad database file was moved aside
+	EvLoginFailed     = "login_failed"      // web: a wrong password or token
+	EvLoginRateLimit  = "login_rate_limited"
+	EvLogin           = "login"
+	EvCSRF            = "csrf_rejected"
+	EvBadToken        = "bad_token"
+	EvBadRequest      = "bad_request"
+	EvAdminAction     = "admin_action"
+	EvAgentStart      = "agent_start"
+	EvAgentStop       = "agent_stop"
+)
+
+// EventTypes lists every event type with its meaning, for the docs.
+var EventTypes = map[string]string{
+	EvLimitBreak:      "a plugin call broke a limit (instructions, memory, time, cpu, depth) and was ended",
+	EvOutputLimit:     "a plugin hit an output cap (log lines, metric series, kv quota); the excess was dropped or refused",
+	EvPluginDisabled:  "a plugin was disabled, after repeated limit breaks or by an admin",
+	EvPluginEnabled:   "an admin enabled a plugin",
+	EvPluginError:     "a plugin failed to load",
+	EvManifestInvalid: "a plugin's manifest did not validate; the plugin was not loaded",
+	EvCPUThrottled:    "a plugin used up its CPU share; its runs are skipped until the share refills",
+	EvStoreRecovered:  "a damaged database file was moved aside and the store recovered",
+	EvLoginFailed:     "a login with a wrong password or token",
+	EvLoginRateLimit:  "login attempts from one client were rate limited",
+	EvLogin:           "an admin logged in",
+	EvCSRF:            "a state-changing request without a valid CSRF token was refused",
+	EvBadToken:        "an API request with an invalid admin token",
+	EvBadRequest:      "a malformed or oversized request was refused",
+	EvAdminAction:     "an admin changed something (enable, disable, reload, clear, settings, install)",
+	EvAgentStart:      "the agent started",
+	EvAgentStop:       "the agent stopped cleanly",
+}
+
+// securityLog records security events: bounded in the store (critical
+// events written through, the rest batched by the store), counted in
+// heimnetz_security_events_total{type,severity}, and logged (secrets
+// redacted) to the agent's log, which procd passes to syslog on OpenWrt.
+type securityLog struct {
+	db      *store.DB
+	set     *metrics.Set
+	log     *slog.Logger
+	mu      sync.Mutex
+	onEvent func(store.Event)
+}
+
+func (s *securityLog) record(typ string, sev store.Severity, plugin, msg string) {
+	if _, ok := EventTypes[typ]; !ok {
+		typ = EvBadRequest
+	}
+	msg = store.Redact(msg)
+	s.set.GetOrCreateCounter(fmt.Sprintf(`heimnetz_security_events_total{type=%q,severity=%q}`, typ, sev.String())).Inc()
+	attrs := []any{"type", typ, "severity", sev.String()}
+	if plugin != "" {
+		attrs = append(attrs, "plugin", plugin)
+	}
+	level := slog.LevelInfo
+	if sev >= store.High {
+		level = slog.LevelWarn
+	}
+	s.log.Log(nil, level, msg, attrs...)
+	if s.db == nil {
+		return
+	}
+	ev := store.Event{Type: typ, Severity: sev, Plugin: plugin, Message: msg}
+	if _, err := s.db.AppendEvent(ev); err != nil {
+		s.log.Error("security event not stored", "err", err)
+	}
+}

@@ -1,0 +1,274 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/VictoriaMetrics/metrics"
+
+	"github.com/heimnetz/heimnetz/board"
+	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/luaplugins"
+	"github.com/heimnetz/heimnetz/store"
+)
+
+// recentRuns is how many past runs each plugin keeps for its page.
+const recentRuns = 20
+
+// errUnknownPlugin is returned for a name no plugin has.
+var errUnknownPlugin = errors.New("no such plugin")
+
+// manager owns the plugins: it loads them, schedules them, records their
+// runs in the store and in metrics, and disables the ones that keep
+// breaking their limits.
+type manager struct {
+	cfg      Config
+	ceilings limits.Limits
+	db       *store.DB
+	board    *board.Board
+	registry *luaplugins.Registry
+	families *luaplugins.Families
+	metrics  *metrics.Set // the agent's plugin metrics
+	sec      *securityLog
+	log      *slog.Logger
+	now      func() time.Time
+
+	mu      sync.Mutex
+	plugins map[string]*entry
+	wg      sync.WaitGroup
+	ctx     context.Context
+}
+
+// entry is one known plugin, loaded or not.
+type entry struct {
+	m   *manager
+	src *luaplugins.Source
+
+	mu        sync.Mutex
+	plugin    *luaplugins.Plugin // nil when not loaded
+	rec       store.PluginRecord
+	kv        *store.KV
+	cpu       *limits.CPUShare
+	state     string
+	throttled string // why runs are being skipped, if they are
+	runs      []runRecord
+	cpuTotal  time.Duration
+	cancel    context.CancelFunc
+	done      chan struct{}
+}
+
+// runRecord is one past run for the plugin page.
+type runRecord struct {
+	Time         time.Time
+	Duration     time.Duration
+	Instructions int64
+	Memory       int64
+	Err          string
+}
+
+// Plugin states.
+const (
+	stateRunning  = "running"
+	stateIdle     = "idle"
+	stateDisabled = "disabled"
+	stateFailed   = "failed"
+)
+
+// loadSources reads the bundled plugins and those in the plugin directory;
+// a directory plugin replaces a bundled one of the same name. Plugins that
+// do not validate are reported as security events and skipped.
+func (m *manager) loadSources() []*luaplugins.Source {
+	byName := map[string]*luaplugins.Source{}
+	add := func(fsys fs.FS, origin string) {
+		srcs, errs := luaplugins.ReadAll(fsys, ".", origin, m.registry, m.ceilings)
+		for _, err := range errs {
+			m.sec.record(EvManifestInvalid, store.Warning, "", err.Error())
+		}
+		for _, s := range srcs {
+			if old, ok := byName[s.Name()]; ok {
+				m.log.Info("plugin replaces the bundled one", "plugin", s.Name(), "from", s.Origin, "bundled", old.Origin)
+			}
+			byName[s.Name()] = s
+		}
+	}
+	if !m.cfg.NoBundled {
+		add(luaplugins.Bundled(), "bundled")
+	}
+	if m.cfg.PluginsDir != "" {
+		if _, err := os.Stat(m.cfg.PluginsDir); err == nil {
+			add(os.DirFS(m.cfg.PluginsDir), m.cfg.PluginsDir)
+		} else {
+			m.log.Warn("plugin directory not readable", "dir", m.cfg.PluginsDir, "err", err)
+		}
+	}
+	out := make([]*luaplugins.Source, 0, len(byName))
+	for _, s := range byName {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out
+}
+
+// start registers and starts every plugin.
+func (m *manager) start(ctx context.Context) error {
+	m.ctx = ctx
+	for _, src := range m.loadSources() {
+		if err := m.add(src); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// add registers src (keeping its stored record) and starts it if enabled.
+func (m *manager) add(src *luaplugins.Source) error {
+	name := src.Name()
+	rec, ok, err := m.db.Plugin(name)
+	if err != nil {
+		return fmt.Errorf("plugin %q: %w", name, err)
+	}
+	if !ok {
+		rec = store.PluginRecord{Name: name, Enabled: true}
+	}
+	rec.Version = src.Manifest.Version
+	lim := src.Manifest.Limits
+	e := &entry{
+		m: m, src: src, rec: rec,
+		kv:    m.db.KV(name, quotaFor(lim)),
+		cpu:   limits.NewCPUShare(lim.CPU, lim.CPUWindow, m.now()),
+		state: stateIdle,
+	}
+	m.mu.Lock()
+	m.plugins[name] = e
+	m.mu.Unlock()
+	m.registerMetrics(e)
+	if err := m.db.PutPlugin(rec); err != nil {
+		return err
+	}
+	if rec.Enabled {
+		e.startLoop()
+	} else {
+		e.state = stateDisabled
+	}
+	return nil
+}
+
+func quotaFor(l limits.Limits) store.Quota {
+	q := store.DefaultQuota()
+	q.MaxKeys = l.KVKeys
+	q.MaxBytes = l.KVBytes
+	q.MaxValueLen = l.KVValueBytes
+	q.WritesPerMinute = l.KVWritesPerMinute
+	return q
+}
+
+// get returns the plugin named name.
+func (m *manager) get(name string) (*entry, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.plugins[name]
+	if !ok {
+		return nil, fmt.Errorf("plugin %q: %w", name, errUnknownPlugin)
+	}
+	return e, nil
+}
+
+// entries returns every plugin sorted by name.
+func (m *manager) entries() []*entry {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]*entry, 0, len(m.plugins))
+	for _, e := range m.plugins {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].src.Name() < out[j].src.Name() })
+	return out
+}
+
+// stop stops every plugin and waits for their loops to end.
+func (m *manager) stop() {
+	for _, e := range m.entries() {
+		e.stopLoop()
+	}
+	m.wg.Wait()
+}
+
+// enable re-enables a plugin (an admin action), clearing its breaks.
+func (m *manager) enable(name string) error {
+	e, err := m.get(name)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.rec.Enabled, e.rec.DisabledReason, e.rec.ConsecutiveBreaks = true, "", 0
+	e.throttled = ""
+	rec := e.rec
+	e.mu.Unlock()
+	if err := m.db.PutPlugin(rec); err != nil {
+		return err
+	}
+	m.sec.record(EvPluginEnabled, store.Info, name, "enabled by an admin")
+	e.startLoop()
+	return nil
+}
+
+// disable stops a plugin and keeps it disabled across restarts.
+func (m *manager) disable(name, reason string, sev store.Severity) error {
+	e, err := m.get(name)
+	if err != nil {
+		return err
+	}
+	e.stopLoop()
+	e.mu.Lock()
+	e.rec.Enabled, e.rec.DisabledReason = false, reason
+	e.state = stateDisabled
+	rec := e.rec
+	e.mu.Unlock()
+	m.sec.record(EvPluginDisabled, sev, name, reason)
+	return m.db.PutPlugin(rec)
+}
+
+// reload re-reads a plugin from where it came from and restarts it; its
+// stored data stays and its old metric series are dropped. If the new
+// version does not validate, the old one keeps running.
+func (m *manager) reload(name string) error {
+	e, err := m.get(name)
+	if err != nil {
+		return err
+	}
+	src := e.src
+	if src.Origin != "bundled" {
+		fresh, err := luaplugins.ReadPath(src.Origin, m.registry, m.ceilings)
+		if err != nil {
+			m.sec.record(EvManifestInvalid, store.Warning, name, err.Error())
+			return fmt.Errorf("reload %q: %w (the running version is kept)", name, err)
+		}
+		src = fresh
+	}
+	e.stopLoop()
+	e.mu.Lock()
+	e.src = src
+	e.rec.Version = src.Manifest.Version
+	enabled := e.rec.Enabled
+	e.mu.Unlock()
+	if enabled {
+		e.startLoop()
+	}
+	return nil
+}
+
+// clearData deletes a plugin's stored key/value data.
+func (m *manager) clearData(name string) error {
+	e, err := m.get(name)
+	if err != nil {
+		return err
+	}
+	return e.kv.Clear()
+}

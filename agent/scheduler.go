@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/luaplugins"
+	"github.com/heimnetz/heimnetz/store"
+)
+
+// startLoop starts the plugin's own goroutine: every plugin runs on its
+// own schedule, so a plugin that uses its whole time budget delays no
+// other plugin.
+func (e *entry) startLoop() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cancel != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(e.m.ctx)
+	e.cancel, e.done = cancel, make(chan struct{})
+	e.state = stateIdle
+	e.m.wg.Add(1)
+	go e.loop(ctx, e.done)
+}
+
+// stopLoop stops the plugin's goroutine, interrupting a call in progress,
+// waits for it and closes the plugin's state.
+func (e *entry) stopLoop() {
+	e.mu.Lock()
+	cancel, done, p := e.cancel, e.done, e.plugin
+	e.cancel, e.done = nil, nil
+	e.mu.Unlock()
+	if cancel == nil {
+		return
+	}
+	cancel()
+	if p != nil {
+		p.Interrupt(luaplugins.ErrStopped)
+	}
+	<-done
+	e.mu.Lock()
+	if e.plugin != nil {
+		e.plugin.Close()
+		e.plugin = nil
+	}
+	e.mu.Unlock()
+}
+
+func (e *entry) loop(ctx context.Context, done chan struct{}) {
+	defer e.m.wg.Done()
+	defer close(done)
+	interval := e.src.Manifest.Interval
+	next := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Until(next)):
+		}
+		e.runOnce(ctx)
+		// Keep to the schedule: the next run is one interval after this
+		// one was due, or right away if the run took longer.
+		next = next.Add(interval)
+		if now := time.Now(); next.Before(now) {
+			next = now
+		}
+	}
+}
+
+// runOnce loads the plugin if needed and runs collect() once, unless the
+// plugin is over its CPU share.
+func (e *entry) runOnce(ctx context.Context) {
+	m := e.m
+	name := e.src.Name()
+	if wait, err := e.cpu.Allow(m.now()); err != nil {
+		e.mu.Lock()
+		first := e.throttled == ""
+		e.throttled = fmt.Sprintf("%v; runs skipped for %s", err, wait.Round(time.Second))
+		e.mu.Unlock()
+		m.pluginResult(name, "skipped").Inc()
+		if first {
+			m.sec.record(EvCPUThrottled, store.Warning, name, e.throttledText())
+		}
+		return
+	}
+	e.mu.Lock()
+	e.throttled = ""
+	p := e.plugin
+	e.state = stateRunning
+	e.mu.Unlock()
+
+	var stats *luaplugins.Stats
+	var err error
+	if p == nil {
+		p, stats, err = luaplugins.Load(e.src, luaplugins.Env{
+			Registry: m.registry, Log: luaplugins.LogFunc(m.pluginLog), KV: e.kv,
+			Families: m.families, Board: m.board, Reporter: m, RequireCollect: true,
+		})
+		if err == nil {
+			e.mu.Lock()
+			e.plugin = p
+			e.mu.Unlock()
+		}
+	}
+	if err == nil && ctx.Err() == nil {
+		var s *luaplugins.Stats
+		s, err = p.Collect()
+		if stats != nil {
+			s.Duration += stats.Duration
+			s.CPU += stats.CPU
+		}
+		stats = s
+	}
+	if errors.Is(err, luaplugins.ErrStopped) {
+		return
+	}
+	e.record(stats, err)
+}
+
+func (e *entry) throttledText() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.throttled
+}
+
+// record stores the outcome of one run and applies the disable policy.
+func (e *entry) record(stats *luaplugins.Stats, err error) {
+	m := e.m
+	name := e.src.Name()
+	now := m.now()
+	if stats == nil {
+		stats = &luaplugins.Stats{}
+	}
+	e.cpu.Charge(now, stats.CPU)
+
+	var viol *limits.Violation
+	isBreak := errors.As(err, &viol)
+	result := "ok"
+	switch {
+	case isBreak:
+		result = "limit"
+	case err != nil:
+		result = "error"
+	}
+	m.pluginResult(name, result).Inc()
+	m.metrics.GetOrCreatePrometheusHistogram(fmt.Sprintf(`heimnetz_plugin_execution_duration_seconds{plugin=%q}`, name)).Update(stats.Duration.Seconds())
+	m.metrics.GetOrCreateFloatCounter(fmt.Sprintf(`heimnetz_plugin_cpu_seconds_total{plugin=%q}`, name)).Add(stats.CPU.Seconds())
+	if err != nil {
+		kind := "lua"
+		if isBreak {
+			kind = viol.Name()
+			m.metrics.GetOrCreateCounter(fmt.Sprintf(`heimnetz_plugin_limit_breaks_total{plugin=%q,limit=%q}`, name, kind)).Inc()
+		}
+		m.metrics.GetOrCreateCounter(fmt.Sprintf(`heimnetz_plugin_errors_total{plugin=%q,kind=%q}`, name, kind)).Inc()
+	}
+
+	e.mu.Lock()
+	e.cpuTotal += stats.CPU
+	e.rec.Runs++
+	e.rec.LastRun = now
+	e.rec.LastDuration = stats.Duration
+	run := runRecord{Time: now, Duration: stats.Duration, Instructions: stats.Instructions, Memory: stats.PeakMemory}
+	if err != nil {
+		e.rec.Errors++
+		e.rec.LastError = err.Error()
+		run.Err = err.Error()
+		e.state = stateFailed
+	} else {
+		e.rec.LastError = ""
+		e.state = stateIdle
+	}
+	if isBreak {
+		e.rec.ConsecutiveBreaks++
+	} else {
+		e.rec.ConsecutiveBreaks = 0
+	}
+	e.runs = append(e.runs, run)
+	if len(e.runs) > recentRuns {
+		e.runs = e.runs[len(e.runs)-recentRuns:]
+	}
+	breaks := e.rec.ConsecutiveBreaks
+	rec := e.rec
+	if isBreak && e.plugin != nil {
+		// A state that broke a limit may hold half-built data; the next
+		// run starts from a fresh state.
+		e.plugin.Close()
+		e.plugin = nil
+	}
+	e.mu.Unlock()
+
+	if err := m.db.PutPlugin(rec); err != nil {
+		m.log.Error("plugin record not stored", "plugin", name, "err", err)
+	}
+	if err == nil {
+		return
+	}
+	if !isBreak {
+		m.log.Warn("plugin error", "plugin", name, "err", err)
+		return
+	}
+	m.sec.record(EvLimitBreak, store.Warning, name, err.Error())
+	if limit := m.cfg.BreaksBeforeDisable; breaks >= uint64(limit) {
+		reason := fmt.Sprintf("disabled after %d limit breaks in a row; last: %v", breaks, err)
+		go func() {
+			if err := m.disable(name, reason, store.High); err != nil {
+				m.log.Error("disabling plugin", "plugin", name, "err", err)
+			}
+		}()
+	}
+}
+
+// pluginLog writes a plugin's log line to the store's log ring and, at
+// debug level, to the agent's log.
+func (m *manager) pluginLog(plugin, level, line string) {
+	if err := m.db.AppendLog(plugin, level, line, m.now()); err != nil {
+		m.log.Error("plugin log line not stored", "plugin", plugin, "err", err)
+	}
+	m.log.Debug(line, "plugin", plugin, "level", level)
+}
+
+// LimitHit implements luaplugins.Reporter: output caps become events.
+func (m *manager) LimitHit(plugin, what, detail string) {
+	m.sec.record(EvOutputLimit, store.Info, plugin, what+": "+detail)
+}
