@@ -16,7 +16,7 @@ import (
 
 // latencyBuckets are the upper bounds of the request duration histogram:
 // the interesting range on a router is 100 µs to a few hundred ms.
-var latencyBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}
+var latencyBuckets = [...]float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}
 
 // statusCodes are the codes counted by value; anything else is "other", so
 // the label set stays bounded whatever a handler does.
@@ -33,15 +33,14 @@ func codeIndex(code int) int {
 	return codeOther
 }
 
-// serverMetrics holds the heimnetz_server_* families. Counters and
-// histograms are created on first use from a fixed route × code grid, so
-// the number of series is bounded by construction.
+// serverMetrics holds the heimnetz_server_* families. Counters are created
+// on first use from a fixed route × code grid and histograms exist per
+// route, so the number of series is bounded by construction.
 type serverMetrics struct {
 	requests  *vm.Set
-	durations *vm.Set
 	counters  [numRoutes][codeOther + 1]atomic.Pointer[vm.Counter]
-	hists     [numRoutes]atomic.Pointer[vm.PrometheusHistogram]
-	mu        sync.Mutex // serializes creation only
+	mu        sync.Mutex // serializes counter creation only
+	durations latencyHistogram
 
 	activeConns atomic.Int64
 
@@ -52,7 +51,7 @@ type serverMetrics struct {
 }
 
 func newServerMetrics() *serverMetrics {
-	return &serverMetrics{requests: vm.NewSet(), durations: vm.NewSet()}
+	return &serverMetrics{requests: vm.NewSet()}
 }
 
 // observe records one finished request.
@@ -63,11 +62,7 @@ func (m *serverMetrics) observe(r route, code int, d time.Duration) {
 		c = m.createCounter(r, ci, code)
 	}
 	c.Inc()
-	h := m.hists[r].Load()
-	if h == nil {
-		h = m.createHist(r)
-	}
-	h.Update(d.Seconds())
+	m.durations.observe(r, d)
 
 	ns := uint64(max(d, 0))
 	m.intervalCount.Add(1)
@@ -93,17 +88,6 @@ func (m *serverMetrics) createCounter(r route, ci, code int) *vm.Counter {
 	c := m.requests.GetOrCreateCounter(fmt.Sprintf(`heimnetz_server_requests_total{route=%q,code=%q}`, r.String(), codeLabel))
 	m.counters[r][ci].Store(c)
 	return c
-}
-
-func (m *serverMetrics) createHist(r route) *vm.PrometheusHistogram {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if h := m.hists[r].Load(); h != nil {
-		return h
-	}
-	h := m.durations.GetOrCreatePrometheusHistogramExt(fmt.Sprintf(`heimnetz_server_request_duration_seconds{route=%q}`, r.String()), latencyBuckets)
-	m.hists[r].Store(h)
-	return h
 }
 
 // latencySample returns the mean and maximum request latency since the last
@@ -134,8 +118,7 @@ func goMemoryBytes() uint64 {
 func (m *serverMetrics) write(w io.Writer) {
 	writeFamily(w, "heimnetz_server_requests_total", "counter",
 		"HTTP requests served, by route and status code.", m.requests)
-	writeFamily(w, "heimnetz_server_request_duration_seconds", "histogram",
-		"Time from reading a request to handing its response to the network, by route.", m.durations)
+	m.durations.write(w)
 	fmt.Fprintf(w, "# HELP heimnetz_server_active_connections Open client connections.\n"+
 		"# TYPE heimnetz_server_active_connections gauge\nheimnetz_server_active_connections %d\n", m.activeConns.Load())
 	fmt.Fprintf(w, "# HELP heimnetz_server_memory_usage_bytes Memory mapped by the Go runtime of the agent.\n"+
