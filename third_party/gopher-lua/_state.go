@@ -1824,6 +1824,10 @@ func (ls *LState) Register(name string, fn LGFunction) {
 /* load and function call operations {{{ */
 
 func (ls *LState) Load(reader io.Reader, name string) (*LFunction, error) {
+	if ls.meter != nil { // heimnetz: parser and compiler temporaries
+		n := ls.chargeSource(reader)
+		defer ls.meter.release(n)
+	}
 	chunk, err := parse.Parse(reader, name)
 	if err != nil {
 		return nil, newApiErrorE(ApiErrorSyntax, err)

@@ -84,6 +84,9 @@ func baseDoFile(L *LState) int {
 func baseError(L *LState) int {
 	obj := L.CheckAny(1)
 	level := L.OptInt(2, 1)
+	if s, ok := obj.(LString); ok && L.meter != nil && level > 0 { // heimnetz: the positioned copy
+		L.chargeString(int64(len(s)))
+	}
 	L.Error(obj, level)
 	return 0
 }
@@ -172,6 +175,10 @@ func baseLoad(L *LState) int {
 	chunkname := L.OptString(2, "?")
 	top := L.GetTop()
 	buf := []string{}
+	var held int64 // heimnetz: pieces held until joined
+	if L.meter != nil {
+		defer func() { L.meter.release(held) }()
+	}
 	for {
 		L.SetTop(top)
 		L.Push(fn)
@@ -182,6 +189,10 @@ func baseLoad(L *LState) int {
 		} else if LVCanConvToString(ret) {
 			str := ret.String()
 			if len(str) > 0 {
+				if L.meter != nil { // heimnetz: the piece and its joined copy
+					L.meter.hold(2*int64(len(str)) + stringHdrBytes)
+					held += 2*int64(len(str)) + stringHdrBytes
+				}
 				buf = append(buf, string(str))
 			} else {
 				break
@@ -447,6 +458,9 @@ func baseUnpack(L *LState) int {
 	tb := L.CheckTable(1)
 	start := L.OptInt(2, 1)
 	end := L.OptInt(3, tb.Len())
+	if L.meter != nil && end >= start { // heimnetz: refuse before pushing
+		L.checkResults(int64(end)-int64(start)+1, "unpack")
+	}
 	for i := start; i <= end; i++ {
 		L.Push(tb.RawGetInt(i))
 	}

@@ -93,6 +93,10 @@ func TestMeterLegitProgramsFit(t *testing.T) {
 			`local n = 0 for i = 1, 2000 do local t = {} for j = 1, 100 do t[j] = {j} end
 			 local s = string.rep("y", 30000) n = n + #s + #t end result = n`,
 			2 * mib, LNumber(2000 * 30100)},
+		{"string building under 1 MiB",
+			`local parts = {} for i = 1, 1000 do parts[#parts + 1] = tostring(i) end
+			 result = #table.concat(parts, ",")`,
+			1 * mib, LNumber(9 + 2*90 + 3*900 + 4 + 999)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -62,7 +62,7 @@ type Meter struct {
 	tight        int // consecutive recounts that left little free
 	recounts     int64
 	recounting   bool
-	patternDepth int
+	held         int64 // bytes held by running Go builtins, unseen by Recount
 }
 
 // NewMeter returns a Meter with an unlimited instruction budget, no memory
@@ -110,6 +110,7 @@ func (m *Meter) Reset(instructions int64) {
 	m.err = nil
 	m.depth = 0
 	m.tight = 0
+	m.held = 0
 	m.stop.Store(nil)
 }
 

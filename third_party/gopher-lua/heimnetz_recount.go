@@ -50,7 +50,7 @@ func (m *Meter) Recount(ls *LState) int64 {
 		r.work = r.work[:len(r.work)-1]
 		r.visit(v)
 	}
-	m.inUse = r.bytes
+	m.inUse = r.bytes + m.held
 	if m.inUse > m.peak {
 		m.peak = m.inUse
 	}

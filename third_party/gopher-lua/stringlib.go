@@ -66,6 +66,9 @@ func strByte(L *LState) int {
 		return 0
 	}
 
+	if L.meter != nil { // heimnetz: refuse before pushing
+		L.checkResults(int64(end-start), "string.byte")
+	}
 	for i := start; i < end; i++ {
 		L.Push(LNumber(str[i]))
 	}
@@ -74,6 +77,9 @@ func strByte(L *LState) int {
 
 func strChar(L *LState) int {
 	top := L.GetTop()
+	if L.meter != nil { // heimnetz: charged
+		L.chargeString(int64(top))
+	}
 	bytes := make([]byte, L.GetTop())
 	for i := 1; i <= top; i++ {
 		bytes[i-1] = uint8(L.CheckInt(i))
@@ -141,6 +147,9 @@ func strFormat(L *LState) int {
 		args[i-2] = L.Get(i)
 	}
 	npat := strings.Count(str, "%") - strings.Count(str, "%%")
+	if L.meter != nil { // heimnetz: widths, precisions and %s sized first
+		L.chargeFormat(str, top)
+	}
 	L.Push(LString(fmt.Sprintf(str, args[:intMin(npat, len(args))]...)))
 	return 1
 }
@@ -200,26 +209,12 @@ func capturedString(L *LState, m *pm.MatchData, str string, idx int) string {
 
 }
 
-func strGsubDoReplace(str string, info []replaceInfo) string {
-	offset := 0
-	buf := []byte(str)
-	for _, replace := range info {
-		oldlen := len(buf)
-		b1 := append([]byte(""), buf[0:offset+replace.Indicies[0]]...)
-		b2 := []byte("")
-		index2 := offset + replace.Indicies[1]
-		if index2 <= len(buf) {
-			b2 = append(b2, buf[index2:len(buf)]...)
-		}
-		buf = append(b1, replace.String...)
-		buf = append(buf, b2...)
-		offset += len(buf) - oldlen
-	}
-	return string(buf)
-}
+// heimnetz: strGsubDoReplace (quadratic) replaced by gsubReplace.
 
 func strGsubStr(L *LState, str string, repl string, matches []*pm.MatchData) string {
 	infoList := make([]replaceInfo, 0, len(matches))
+	charger := gsubCharger{L: L} // heimnetz: replacements charged as made
+	defer charger.done()
 	for _, match := range matches {
 		start, end := match.Capture(0), match.Capture(1)
 		sc := newFlagScanner('%', "", "", repl)
@@ -239,13 +234,16 @@ func strGsubStr(L *LState, str string, repl string, matches []*pm.MatchData) str
 			}
 		}
 		infoList = append(infoList, replaceInfo{[]int{start, end}, sc.String()})
+		charger.add(len(infoList[len(infoList)-1].String) + 64)
 	}
 
-	return strGsubDoReplace(str, infoList)
+	return gsubReplace(L, str, infoList) // heimnetz: charged
 }
 
 func strGsubTable(L *LState, str string, repl *LTable, matches []*pm.MatchData) string {
 	infoList := make([]replaceInfo, 0, len(matches))
+	charger := gsubCharger{L: L} // heimnetz: pieces held until built
+	defer charger.done()
 	for _, match := range matches {
 		idx := 0
 		if match.CaptureLength() > 2 { // has captures
@@ -259,13 +257,16 @@ func strGsubTable(L *LState, str string, repl *LTable, matches []*pm.MatchData) 
 		}
 		if !LVIsFalse(value) {
 			infoList = append(infoList, replaceInfo{[]int{match.Capture(0), match.Capture(1)}, LVAsString(value)})
+			charger.add(64)
 		}
 	}
-	return strGsubDoReplace(str, infoList)
+	return gsubReplace(L, str, infoList) // heimnetz: charged
 }
 
 func strGsubFunc(L *LState, str string, repl *LFunction, matches []*pm.MatchData) string {
 	infoList := make([]replaceInfo, 0, len(matches))
+	charger := gsubCharger{L: L} // heimnetz: pieces held until built
+	defer charger.done()
 	for _, match := range matches {
 		start, end := match.Capture(0), match.Capture(1)
 		L.Push(repl)
@@ -287,9 +288,10 @@ func strGsubFunc(L *LState, str string, repl *LFunction, matches []*pm.MatchData
 		ret := L.reg.Pop()
 		if !LVIsFalse(ret) {
 			infoList = append(infoList, replaceInfo{[]int{start, end}, LVAsString(ret)})
+			charger.add(64)
 		}
 	}
-	return strGsubDoReplace(str, infoList)
+	return gsubReplace(L, str, infoList) // heimnetz: charged
 }
 
 type strMatchData struct {
@@ -346,6 +348,9 @@ func strLen(L *LState) int {
 
 func strLower(L *LState) int {
 	str := L.CheckString(1)
+	if L.meter != nil { // heimnetz: charged
+		L.chargeCaseMap(str)
+	}
 	L.Push(LString(strings.ToLower(str)))
 	return 1
 }
@@ -392,6 +397,13 @@ func strMatch(L *LState) int {
 func strRep(L *LState) int {
 	str := L.CheckString(1)
 	n := L.CheckInt(2)
+	size := repSize(len(str), n) // heimnetz: sized with overflow check
+	if size < 0 {
+		L.RaiseError("resulting string too large")
+	}
+	if L.meter != nil {
+		L.chargeString(size)
+	}
 	if n < 0 {
 		L.Push(emptyLString)
 	} else {
@@ -402,6 +414,9 @@ func strRep(L *LState) int {
 
 func strReverse(L *LState) int {
 	str := L.CheckString(1)
+	if L.meter != nil { // heimnetz: charged (copy and result)
+		L.chargeString(2 * int64(len(str)))
+	}
 	bts := []byte(str)
 	out := make([]byte, len(bts))
 	for i, j := 0, len(bts)-1; j >= 0; i, j = i+1, j-1 {
@@ -426,6 +441,9 @@ func strSub(L *LState) int {
 
 func strUpper(L *LState) int {
 	str := L.CheckString(1)
+	if L.meter != nil { // heimnetz: charged
+		L.chargeCaseMap(str)
+	}
 	L.Push(LString(strings.ToUpper(str)))
 	return 1
 }

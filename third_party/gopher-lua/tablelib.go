@@ -25,6 +25,9 @@ func tableSort(L *LState) int {
 	if L.GetTop() != 1 {
 		sorter.Fn = L.CheckFunction(2)
 	}
+	if L.meter != nil { // heimnetz: Go-side comparisons count as work
+		L.chargeSort(len(tbl.array))
+	}
 	sort.Sort(sorter)
 	return 0
 }
@@ -44,7 +47,11 @@ func tableRemove(L *LState) int {
 	if L.GetTop() == 1 {
 		L.Push(tbl.Remove(-1))
 	} else {
-		L.Push(tbl.Remove(L.CheckInt(2)))
+		pos := L.CheckInt(2)
+		if L.meter != nil { // heimnetz: the shift counts as work
+			L.chargeMoves(len(tbl.array) - pos)
+		}
+		L.Push(tbl.Remove(pos))
 	}
 	return 1
 }
@@ -64,6 +71,10 @@ func tableConcat(L *LState) int {
 	j = intMin(intMin(j, tbl.Len()), tbl.Len())
 	if i > j {
 		L.Push(emptyLString)
+		return 1
+	}
+	if L.meter != nil { // heimnetz: sized and charged first, no stack use
+		L.reg.Push(tableConcatMetered(L, tbl, string(sep), i, j))
 		return 1
 	}
 	//TODO should flushing?
@@ -93,7 +104,11 @@ func tableInsert(L *LState) int {
 		tbl.Append(L.Get(2))
 		return 0
 	}
-	tbl.Insert(int(L.CheckInt(2)), L.CheckAny(3))
+	pos := L.CheckInt(2)
+	if L.meter != nil && pos > 0 && pos <= len(tbl.array) { // heimnetz: the shift counts as work
+		L.chargeMoves(len(tbl.array) - pos)
+	}
+	tbl.Insert(int(pos), L.CheckAny(3))
 	return 0
 }
 
