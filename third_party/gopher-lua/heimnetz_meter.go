@@ -56,13 +56,13 @@ type Meter struct {
 
 	main *LState // state the meter was set on; root of Recount
 
-	memLimit     int64
-	inUse        int64
-	peak         int64
-	tight        int // consecutive recounts that left little free
-	recounts     int64
-	recounting   bool
-	held         int64 // bytes held by running Go builtins, unseen by Recount
+	memLimit   int64
+	inUse      int64
+	peak       int64
+	tight      int // consecutive recounts that left little free
+	recounts   int64
+	recounting bool
+	held       int64 // bytes held by running Go builtins, unseen by Recount
 }
 
 // NewMeter returns a Meter with an unlimited instruction budget, no memory

@@ -125,6 +125,9 @@ func (r *recounter) visit(v LValue) {
 		if inner, ok := lv.Value.(LValue); ok {
 			r.push(inner)
 		}
+		if md, ok := lv.Value.(*strMatchData); ok { // gmatch's pending matches
+			r.bytes += int64(len(md.matches)) * matchBytes
+		}
 	}
 }
 

@@ -118,7 +118,8 @@ func strFind(L *LState) int {
 		return 2
 	}
 
-	mds, err := pm.Find(pattern, unsafeFastStringToReadOnlyBytes(str), init, 1)
+	search, mds, err := L.findPattern(pattern, unsafeFastStringToReadOnlyBytes(str), init, 1) // heimnetz: metered
+	search.release()
 	if err != nil {
 		L.RaiseError(err.Error())
 	}
@@ -161,7 +162,8 @@ func strGsub(L *LState) int {
 	repl := L.CheckAny(3)
 	limit := L.OptInt(4, -1)
 
-	mds, err := pm.Find(pat, unsafeFastStringToReadOnlyBytes(str), 0, limit)
+	search, mds, err := L.findPattern(pat, unsafeFastStringToReadOnlyBytes(str), 0, limit) // heimnetz: metered
+	defer search.release()
 	if err != nil {
 		L.RaiseError(err.Error())
 	}
@@ -329,14 +331,19 @@ func strGmatchIter(L *LState) int {
 func strGmatch(L *LState) int {
 	str := L.CheckString(1)
 	pattern := L.CheckString(2)
-	mds, err := pm.Find(pattern, []byte(str), 0, -1)
+	if L.meter != nil { // heimnetz: the subject's copy
+		L.chargeString(int64(len(str)))
+	}
+	search, mds, err := L.findPattern(pattern, []byte(str), 0, -1) // heimnetz: metered
 	if err != nil {
+		search.release()
 		L.RaiseError(err.Error())
 	}
 	L.Push(L.Get(UpvalueIndex(1)))
 	ud := L.NewUserData()
 	ud.Value = &strMatchData{str, 0, mds}
 	L.Push(ud)
+	search.keep()
 	return 2
 }
 
@@ -368,7 +375,8 @@ func strMatch(L *LState) int {
 		offset = 0
 	}
 
-	mds, err := pm.Find(pattern, unsafeFastStringToReadOnlyBytes(str), offset, 1)
+	search, mds, err := L.findPattern(pattern, unsafeFastStringToReadOnlyBytes(str), offset, 1) // heimnetz: metered
+	search.release()
 	if err != nil {
 		L.RaiseError(err.Error())
 	}

@@ -525,11 +525,41 @@ func compilePattern(p pattern, ps ...*iptr) []inst {
 
 /* VM {{{ */
 
+// Hooks bound one FindWithHooks call (heimnetz patch). Step is called with
+// the number of matcher steps taken, every StepChunk steps and at the end;
+// Match is called before each match is stored; either may panic to abort
+// the search (the panic is passed on). MaxRecursion, when > 0, lowers the
+// matcher's recursion limit (each level is a Go stack frame).
+type Hooks struct {
+	Step         func(steps int)
+	Match        func()
+	MaxRecursion int
+}
+
+// StepChunk is how many matcher steps run between two calls of Hooks.Step.
+const StepChunk = 4096
+
+// vmState counts the steps of one search.
+type vmState struct {
+	steps  int
+	hooks  *Hooks
+	maxRec int
+}
+
+// flush reports the counted steps to the hook.
+func (st *vmState) flush() {
+	n := st.steps
+	st.steps = 0
+	if st.hooks != nil && st.hooks.Step != nil && n > 0 {
+		st.hooks.Step(n)
+	}
+}
+
 // Simple recursive virtual machine based on the
 // "Regular Expression Matching: the Virtual Machine Approach" (https://swtch.com/~rsc/regexp/regexp2.html)
-func recursiveVM(src []byte, insts []inst, pc, sp, recLevel int, ms ...*MatchData) (bool, int, *MatchData) {
+func (st *vmState) recursiveVM(src []byte, insts []inst, pc, sp, recLevel int, ms ...*MatchData) (bool, int, *MatchData) {
 	recLevel++
-	if recLevel > maxRecursionLevel {
+	if recLevel > st.maxRec {
 		panic(newError(_UNKNOWN, "pattern/input too complex"))
 	}
 	var m *MatchData
@@ -539,6 +569,10 @@ func recursiveVM(src []byte, insts []inst, pc, sp, recLevel int, ms ...*MatchDat
 		m = ms[0]
 	}
 redo:
+	st.steps++ // heimnetz: metered
+	if st.steps >= StepChunk {
+		st.flush()
+	}
 	inst := insts[pc]
 	switch inst.OpCode {
 	case opChar:
@@ -556,14 +590,14 @@ redo:
 		pc = inst.Operand1
 		goto redo
 	case opSplit:
-		if ok, nsp, _ := recursiveVM(src, insts, inst.Operand1, sp, recLevel, m); ok {
+		if ok, nsp, _ := st.recursiveVM(src, insts, inst.Operand1, sp, recLevel, m); ok {
 			return true, nsp, m
 		}
 		pc = inst.Operand2
 		goto redo
 	case opSave:
 		s := m.setCapture(inst.Operand1, sp)
-		if ok, nsp, _ := recursiveVM(src, insts, pc+1, sp, recLevel, m); ok {
+		if ok, nsp, _ := st.recursiveVM(src, insts, pc+1, sp, recLevel, m); ok {
 			return true, nsp, m
 		}
 		m.restoreCapture(inst.Operand1, s)
@@ -577,6 +611,7 @@ redo:
 			return false, sp, m
 		}
 		count := 1
+		st.steps += len(src) - sp // heimnetz: the scan counts
 		for sp = sp + 1; sp < len(src); sp++ {
 			if int(src[sp]) == inst.Operand2 {
 				count--
@@ -597,6 +632,7 @@ redo:
 			panic(newError(_UNKNOWN, "invalid capture index"))
 		}
 		capture := src[m.Capture(idx):m.Capture(idx+1)]
+		st.steps += len(capture) // heimnetz: the comparison counts
 		for i := 0; i < len(capture); i++ {
 			if i+sp >= len(src) || capture[i] != src[i+sp] {
 				return false, sp, m
@@ -614,6 +650,16 @@ redo:
 /* API {{{ */
 
 func Find(p string, src []byte, offset, limit int) (matches []*MatchData, err error) {
+	return FindWithHooks(p, src, offset, limit, nil)
+}
+
+// FindWithHooks is Find bounded by hooks (heimnetz patch); nil hooks make it
+// Find.
+func FindWithHooks(p string, src []byte, offset, limit int, hooks *Hooks) (matches []*MatchData, err error) {
+	st := &vmState{hooks: hooks, maxRec: maxRecursionLevel}
+	if hooks != nil && hooks.MaxRecursion > 0 && hooks.MaxRecursion < maxRecursionLevel {
+		st.maxRec = hooks.MaxRecursion
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if perr, ok := v.(*Error); ok {
@@ -627,11 +673,14 @@ func Find(p string, src []byte, offset, limit int) (matches []*MatchData, err er
 	insts := compilePattern(pat)
 	matches = []*MatchData{}
 	for sp := offset; sp <= len(src); {
-		ok, nsp, ms := recursiveVM(src, insts, 0, sp, 0)
+		ok, nsp, ms := st.recursiveVM(src, insts, 0, sp, 0)
 		sp++
 		if ok {
 			if sp < nsp {
 				sp = nsp
+			}
+			if hooks != nil && hooks.Match != nil {
+				hooks.Match()
 			}
 			matches = append(matches, ms)
 		}
@@ -639,6 +688,7 @@ func Find(p string, src []byte, offset, limit int) (matches []*MatchData, err er
 			break
 		}
 	}
+	st.flush()
 	return
 }
 
