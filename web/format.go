@@ -23,7 +23,9 @@ func formatBytes(v float64) string {
 		div *= unit
 		exp++
 	}
-	return strconv.FormatFloat(v/div, 'f', 1, 64) + " " + string("KMGTPE"[exp]) + "iB"
+	num := strconv.FormatFloat(v/div, 'f', 1, 64)
+	num = strings.TrimSuffix(num, ".0")
+	return num + " " + string("KMGTPE"[exp]) + "iB"
 }
 
 // toFloat accepts the integer and float types the view structs use.
@@ -52,7 +54,7 @@ func formatSeconds(s float64) string {
 	case s < 0.001:
 		return strconv.FormatFloat(s*1e6, 'f', 0, 64) + " µs"
 	case s < 1:
-		return strconv.FormatFloat(s*1e3, 'f', 1, 64) + " ms"
+		return strings.TrimSuffix(strconv.FormatFloat(s*1e3, 'f', 1, 64), ".0") + " ms"
 	case s < 60:
 		return strconv.FormatFloat(s, 'g', 3, 64) + " s"
 	}
