@@ -25,7 +25,9 @@ import (
 
 func cmdRun(args []string) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.Usage = func() { usageOf(fs, "heimnetz run [--listen ADDR] [--data DIR] [--plugins DIR] [--config FILE]", "Run the agent: load and schedule plugins, serve the status page, API and /metrics until SIGINT or SIGTERM.") }
+	fs.Usage = func() {
+		usageOf(fs, "heimnetz run [--listen ADDR] [--data DIR] [--plugins DIR] [--config FILE]", "Run the agent: load and schedule plugins, serve the status page, API and /metrics until SIGINT or SIGTERM.")
+	}
 	cfg := defaultConfig()
 	configFile := fs.String("config", "", "JSON configuration `file` (see README); flags override it")
 	listen := fs.String("listen", "", "listen `address` (default "+cfg.Listen+")")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"runtime/metrics"
@@ -93,10 +94,42 @@ func registerAgentMetrics(s *vm.Set) {
 	s.GetOrCreateGauge(`heimnetz_go_memory_released_bytes`, func() float64 { return float64(readGoMemory().Released) })
 }
 
+// helpText documents the agent's metric families for HELP lines.
+var helpText = map[string]string{
+	"heimnetz_build_info":                        "Version and commit of the running agent (always 1).",
+	"heimnetz_go_memory_total_bytes":             "All memory mapped by the Go runtime (runtime/metrics /memory/classes/total).",
+	"heimnetz_go_memory_heap_in_use_bytes":       "Go heap bytes holding objects or reserved for them.",
+	"heimnetz_go_memory_stacks_bytes":            "Go goroutine stack bytes.",
+	"heimnetz_go_memory_released_bytes":          "Go heap bytes returned to the operating system.",
+	"heimnetz_plugin_executions_total":           "Plugin runs by result: ok, error, limit (a limit was broken) or skipped (over its CPU share).",
+	"heimnetz_plugin_execution_duration_seconds": "Wall time of plugin runs.",
+	"heimnetz_plugin_cpu_seconds_total":          "CPU time used by plugin runs, measured per thread.",
+	"heimnetz_plugin_memory_usage_bytes":         "Bytes held by the plugin's Lua state, as its memory limit counts them.",
+	"heimnetz_plugin_errors_total":               "Failed plugin runs by kind: lua (an error raised by the plugin) or the limit that was broken.",
+	"heimnetz_plugin_limit_breaks_total":         "Plugin runs ended by a limit, by limit.",
+	"heimnetz_plugin_enabled":                    "1 if the plugin is enabled, 0 if disabled.",
+	"heimnetz_plugin_kv_bytes":                   "Bytes the plugin has stored in its key/value store.",
+	"heimnetz_plugin_kv_keys":                    "Keys the plugin has stored in its key/value store.",
+	"heimnetz_plugin_series":                     "Metric series the plugin has created.",
+	"heimnetz_security_events_total":             "Security events recorded, by type and severity.",
+	"heimnetz_device_info":                       "The device the agent runs on (always 1).",
+	"process_cpu_seconds_total":                  "CPU time used by the agent process.",
+	"process_resident_memory_bytes":              "Resident memory of the agent process.",
+	"process_virtual_memory_bytes":               "Virtual memory of the agent process.",
+	"process_start_time_seconds":                 "Start time of the agent process since the Unix epoch.",
+	"process_open_fds":                           "Open file descriptors of the agent process.",
+	"go_goroutines":                              "Goroutines that currently exist.",
+	"go_gc_cycles_total":                         "Completed garbage collection cycles.",
+}
+
 // writeMetrics writes the agent's metrics, the plugins' metrics and the
-// process metrics in Prometheus text format.
+// process metrics in Prometheus text format, with a HELP text for every
+// family.
 func (m *manager) writeMetrics(w io.Writer) {
-	m.metrics.WritePrometheus(w)
+	var buf bytes.Buffer
+	m.metrics.WritePrometheus(&buf)
+	writeProcessMetrics(&buf)
+	fillHelp(w, buf.Bytes())
 	var sets []*luaplugins.PluginMetrics
 	for _, e := range m.entries() {
 		e.mu.Lock()
@@ -106,5 +139,25 @@ func (m *manager) writeMetrics(w io.Writer) {
 		e.mu.Unlock()
 	}
 	luaplugins.WritePrometheus(w, m.families, sets)
-	vm.WriteProcessMetrics(w)
+}
+
+// fillHelp copies an exposition, giving every empty HELP line its text.
+func fillHelp(w io.Writer, text []byte) {
+	for len(text) > 0 {
+		line := text
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i+1], text[i+1:]
+		} else {
+			text = nil
+		}
+		if name, ok := bytes.CutPrefix(bytes.TrimRight(line, "\n"), []byte("# HELP ")); ok && bytes.IndexByte(name, ' ') < 0 {
+			help := helpText[string(name)]
+			if help == "" {
+				help = "heimnetz agent metric."
+			}
+			fmt.Fprintf(w, "# HELP %s %s\n", name, help)
+			continue
+		}
+		w.Write(line)
+	}
 }

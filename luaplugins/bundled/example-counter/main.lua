@@ -10,5 +10,5 @@ log.info("starting at " .. started .. " runs")
 function collect()
   local runs = tonumber(kv.get("runs") or "0") + 1
   kv.set("runs", tostring(runs))
-  metrics.set("example_counter_runs", runs)
+  metrics.set("example_plugin_runs", runs)
 end

@@ -1,0 +1,351 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binary is the heimnetz binary built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "heimnetz-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "heimnetz")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building heimnetz: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// freePort returns a free loopback port.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// agentProc is a running `heimnetz run`.
+type agentProc struct {
+	cmd  *exec.Cmd
+	base string
+	logs *bytes.Buffer
+}
+
+func startAgent(t *testing.T, dataDir string, extra ...string) *agentProc {
+	t.Helper()
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	args := append([]string{"run", "--listen", addr, "--data", dataDir}, extra...)
+	cmd := exec.Command(binary, args...)
+	logs := &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	a := &agentProc{cmd: cmd, base: "http://" + addr, logs: logs}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(a.base + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return a
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("agent did not answer /healthz:\n%s", logs)
+	return nil
+}
+
+func (a *agentProc) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(a.base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// stop sends SIGTERM and checks for a clean exit.
+func (a *agentProc) stop(t *testing.T) {
+	t.Helper()
+	a.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- a.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("agent exited with %v after SIGTERM:\n%s", err, a.logs)
+		}
+	case <-time.After(15 * time.Second):
+		a.cmd.Process.Kill()
+		t.Fatalf("agent did not stop within 15s of SIGTERM:\n%s", a.logs)
+	}
+}
+
+// waitFor polls the metrics until every pattern matches.
+func (a *agentProc) waitForMetrics(t *testing.T, patterns ...string) string {
+	t.Helper()
+	var body string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		_, body = a.get(t, "/metrics")
+		missing := false
+		for _, p := range patterns {
+			if !regexp.MustCompile(p).MatchString(body) {
+				missing = true
+				break
+			}
+		}
+		if !missing {
+			return body
+		}
+	}
+	for _, p := range patterns {
+		if !regexp.MustCompile(p).MatchString(body) {
+			t.Errorf("/metrics lacks %s", p)
+		}
+	}
+	t.Fatalf("metrics incomplete; agent log:\n%s", a.logs)
+	return ""
+}
+
+func TestAgentEndToEnd(t *testing.T) {
+	data := t.TempDir()
+	a := startAgent(t, data)
+
+	metrics := a.waitForMetrics(t,
+		`(?m)^system_load1\{plugin="system"\} [0-9.e+-]+$`,
+		`(?m)^system_memory_bytes\{plugin="system",kind="total"\} [1-9][0-9.e+]*$`,
+		`(?m)^net_receive_bytes_total\{plugin="net",device="lo"\} [0-9.e+]+$`,
+		`(?m)^example_plugin_runs\{plugin="example-counter"\} 1$`,
+		`(?m)^heimnetz_plugin_executions_total\{plugin="system",result="ok"\} [1-9]`,
+		`(?m)^heimnetz_plugin_execution_duration_seconds_bucket\{plugin="net",le="`,
+		`(?m)^heimnetz_plugin_memory_usage_bytes\{plugin="system"\} [1-9]`,
+		`(?m)^heimnetz_plugin_errors_total\{plugin="system",kind="lua"\} 0$`,
+		`(?m)^heimnetz_server_requests_total`,
+		`(?m)^heimnetz_server_request_duration_seconds`,
+		`(?m)^heimnetz_server_active_connections`,
+		`(?m)^heimnetz_server_memory_usage_bytes [1-9]`,
+	)
+	promtoolCheck(t, metrics)
+
+	code, page := a.get(t, "/")
+	if code != 200 || !strings.Contains(page, "example-counter") || !strings.Contains(page, "system") {
+		t.Errorf("status page: %d, missing plugins:\n%.2000s", code, page)
+	}
+	if strings.Contains(page, "http://") && regexp.MustCompile(`(src|href)="https?://`).MatchString(page) {
+		t.Error("status page loads external assets")
+	}
+
+	code, body := a.get(t, "/api/v1/plugins")
+	if code != 200 {
+		t.Fatalf("/api/v1/plugins: %d %s", code, body)
+	}
+	var plugins []struct {
+		Name    string `json:"name"`
+		Enabled bool   `json:"enabled"`
+		Runs    uint64 `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(body), &plugins); err != nil {
+		// Some APIs wrap lists; accept {"plugins": [...]} too.
+		var wrapped struct {
+			Plugins json.RawMessage `json:"plugins"`
+		}
+		if err2 := json.Unmarshal([]byte(body), &wrapped); err2 != nil || json.Unmarshal(wrapped.Plugins, &plugins) != nil {
+			t.Fatalf("decoding plugins: %v\n%s", err, body)
+		}
+	}
+	names := []string{}
+	for _, p := range plugins {
+		names = append(names, p.Name)
+		if !p.Enabled || p.Runs == 0 {
+			t.Errorf("plugin %s: enabled=%v runs=%d", p.Name, p.Enabled, p.Runs)
+		}
+	}
+	if strings.Join(names, ",") != "example-counter,net,system" {
+		t.Errorf("plugins = %v", names)
+	}
+	if code, _ := a.get(t, "/api/v1/plugins/nope"); code != 404 {
+		t.Errorf("unknown plugin: %d, want 404", code)
+	}
+	resp, err := http.Post(a.base+"/api/v1/plugins/system/disable", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 && resp.StatusCode != 403 {
+		t.Errorf("disable without auth: %d, want 401 or 403", resp.StatusCode)
+	}
+	a.stop(t)
+
+	// The counter plugin's count survives a restart.
+	b := startAgent(t, data)
+	b.waitForMetrics(t, `(?m)^example_plugin_runs\{plugin="example-counter"\} [2-9]`)
+	b.stop(t)
+}
+
+// TestAgentDisablesHostilePlugin runs a plugin in a busy loop next to a
+// healthy one: the busy one is disabled after its breaks, the healthy one
+// keeps its schedule, and the agent keeps answering.
+func TestAgentDisablesHostilePlugin(t *testing.T) {
+	plugins := t.TempDir()
+	writePlugin(t, plugins, "spin", "interval: 1s\nlimits: {timeout: 200ms, instructions: 100000000}\n", "function collect() while true do end end")
+	writePlugin(t, plugins, "steady", "interval: 1s\npermissions: [metrics]\n", "local n = 0\nfunction collect() n = n + 1; metrics.set(\"steady_runs\", n) end")
+	a := startAgent(t, t.TempDir(), "--plugins", plugins)
+	a.waitForMetrics(t,
+		`(?m)^heimnetz_plugin_enabled\{plugin="spin"\} 0$`,
+		`(?m)^heimnetz_plugin_limit_breaks_total\{plugin="spin",limit="timeout"\} 3$`,
+		`(?m)^steady_runs\{plugin="steady"\} [4-9]`,
+	)
+	_, body := a.get(t, "/api/v1/plugins/spin")
+	if !strings.Contains(body, "disabled after 3 limit breaks in a row") || !strings.Contains(body, "time limit exceeded (200ms)") {
+		t.Errorf("spin's state does not show why it was disabled:\n%s", body)
+	}
+	_, events := a.get(t, "/api/v1/events")
+	for _, want := range []string{"limit_break", "plugin_disabled"} {
+		if !strings.Contains(events, want) {
+			t.Errorf("events lack %s:\n%.1500s", want, events)
+		}
+	}
+	a.stop(t)
+}
+
+func writePlugin(t *testing.T, dir, name, manifest, main string) {
+	t.Helper()
+	d := filepath.Join(dir, name)
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m := "name: " + name + "\nversion: 1.0.0\n" + manifest
+	if err := os.WriteFile(filepath.Join(d, "manifest.yml"), []byte(m), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(d, "main.lua"), []byte(main), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// promtoolCheck runs `promtool check metrics` on a scrape.
+func promtoolCheck(t *testing.T, metrics string) {
+	t.Helper()
+	promtool, err := exec.LookPath("promtool")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("promtool is missing (make test installs Debian's prometheus package)")
+		}
+		t.Skip("promtool not installed; run `make deps`")
+	}
+	cmd := exec.Command(promtool, "check", "metrics")
+	cmd.Stdin = strings.NewReader(metrics)
+	out, err := cmd.CombinedOutput()
+	if err != nil || len(bytes.TrimSpace(out)) > 0 {
+		t.Errorf("promtool check metrics: %v\n%s", err, out)
+	}
+}
+
+// TestPluginRunHostileCorpus runs every hostile script through the real
+// binary: each exits 1 with one line naming its limit, never a Go crash.
+func TestPluginRunHostileCorpus(t *testing.T) {
+	files, _ := filepath.Glob("../luaplugins/testdata/hostile/*.lua")
+	if len(files) < 50 {
+		t.Fatalf("hostile corpus has %d files", len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			first, _ := bufio.NewReader(must(os.Open(f))).ReadString('\n')
+			want := regexp.MustCompile(strings.TrimSpace(strings.TrimPrefix(first, "-- expect: ")))
+			cmd := exec.Command(binary, "plugin", "run", f, "--limit", "instructions=3000000")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			code := cmd.ProcessState.ExitCode()
+			if code != 1 {
+				t.Fatalf("exit %d (%v), want 1\nstderr: %s", code, err, stderr.String())
+			}
+			errText := strings.TrimSpace(stderr.String())
+			if strings.Contains(errText, "panic:") || strings.Contains(errText, "fatal error:") || strings.Contains(errText, "goroutine ") {
+				t.Fatalf("Go crash:\n%s", errText)
+			}
+			lines := strings.Split(errText, "\n")
+			last := lines[len(lines)-1]
+			if !want.MatchString(last) {
+				t.Errorf("last stderr line %q does not match %q", last, want)
+			}
+			if rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss; rss > 200<<10 {
+				t.Errorf("peak RSS %d MiB", rss>>10)
+			}
+		})
+	}
+}
+
+func TestPluginRunUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"plugin", "run"}, 2, "Usage"},
+		{[]string{"plugin", "run", "/nonexistent.lua"}, 2, "no such file"},
+		{[]string{"plugin", "run", "../luaplugins/bundled/system", "--limit", "bogus=1"}, 2, `unknown limit "bogus"`},
+		{[]string{"plugin", "run", "../luaplugins/bundled/system", "--times", "2", "--board", "../board/testdata/openwrt-mt7621"}, 0, `system_load1{plugin="system"}`},
+		{[]string{"version"}, 0, "heimnetz dev"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+	}
+	for _, tt := range tests {
+		cmd := exec.Command(binary, tt.args...)
+		out, _ := cmd.CombinedOutput()
+		if cmd.ProcessState.ExitCode() != tt.code || !strings.Contains(string(out), tt.out) {
+			t.Errorf("heimnetz %s: exit %d, output:\n%s\nwant exit %d and %q", strings.Join(tt.args, " "), cmd.ProcessState.ExitCode(), out, tt.code, tt.out)
+		}
+	}
+}
+
+func TestPluginRunBadManifest(t *testing.T) {
+	dir := t.TempDir()
+	writePlugin(t, dir, "bad", "colour: red\n", "")
+	cmd := exec.Command(binary, "plugin", "run", filepath.Join(dir, "bad"))
+	out, _ := cmd.CombinedOutput()
+	if cmd.ProcessState.ExitCode() != 2 || !strings.Contains(string(out), `unknown field "colour"`) {
+		t.Errorf("exit %d:\n%s", cmd.ProcessState.ExitCode(), out)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
