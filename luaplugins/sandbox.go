@@ -23,7 +23,7 @@ var SafeLibraries = []string{"string", "table", "math", "coroutine"}
 // registry sizing: small to start (a state is cheap), allowed to grow for
 // table.concat and deep calls; growth is charged to the plugin's memory.
 const (
-	registryStart = 1024
+	registryStart = 512
 	registryMax   = 256 * 1024
 	registryStep  = 512
 )
@@ -38,6 +38,9 @@ func newSandbox(lim limits.Limits) (*lua.LState, *lua.Meter) {
 		RegistrySize:     registryStart,
 		RegistryMaxSize:  registryMax,
 		RegistryGrowStep: registryStep,
+		// Grow the call stack on demand instead of allocating all
+		// CallStack frames up front: most plugins never go deep.
+		MinimizeStackMemory: true,
 	})
 	m := lua.NewMeter()
 	m.SetMemoryLimit(lim.Memory)
