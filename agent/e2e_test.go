@@ -22,6 +22,12 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	if os.Getenv("HEIMNETZ_EMULATED") != "" {
+		// Under qemu-user the test binary is emulated but `go build` and
+		// the agent it builds are not; these tests run in the native suite.
+		fmt.Println("SKIP: agent end-to-end tests: under qemu they would build and run a native binary, not the emulated one")
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "heimnetz-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -37,6 +43,14 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// requireBinary skips a test when TestMain built no binary (under qemu).
+func requireBinary(t *testing.T) {
+	t.Helper()
+	if binary == "" {
+		t.Skip("under qemu: the end-to-end tests run in the native suite")
+	}
 }
 
 // freePort returns a free loopback port.
@@ -143,6 +157,7 @@ func (a *agentProc) waitForMetrics(t *testing.T, patterns ...string) string {
 }
 
 func TestAgentEndToEnd(t *testing.T) {
+	requireBinary(t)
 	data := t.TempDir()
 	a := startAgent(t, data)
 
@@ -221,6 +236,7 @@ func TestAgentEndToEnd(t *testing.T) {
 // healthy one: the busy one is disabled after its breaks, the healthy one
 // keeps its schedule, and the agent keeps answering.
 func TestAgentDisablesHostilePlugin(t *testing.T) {
+	requireBinary(t)
 	plugins := t.TempDir()
 	writePlugin(t, plugins, "spin", "interval: 1s\nlimits: {timeout: 200ms, instructions: 100000000}\n", "function collect() while true do end end")
 	writePlugin(t, plugins, "steady", "interval: 1s\npermissions: [metrics]\n", "local n = 0\nfunction collect() n = n + 1; metrics.set(\"steady_runs\", n) end")
@@ -279,6 +295,7 @@ func promtoolCheck(t *testing.T, metrics string) {
 // TestPluginRunHostileCorpus runs every hostile script through the real
 // binary: each exits 1 with one line naming its limit, never a Go crash.
 func TestPluginRunHostileCorpus(t *testing.T) {
+	requireBinary(t)
 	files, _ := filepath.Glob("../luaplugins/testdata/hostile/*.lua")
 	if len(files) < 50 {
 		t.Fatalf("hostile corpus has %d files", len(files))
@@ -312,6 +329,7 @@ func TestPluginRunHostileCorpus(t *testing.T) {
 }
 
 func TestPluginRunUsage(t *testing.T) {
+	requireBinary(t)
 	tests := []struct {
 		args []string
 		code int
@@ -334,6 +352,7 @@ func TestPluginRunUsage(t *testing.T) {
 }
 
 func TestPluginRunBadManifest(t *testing.T) {
+	requireBinary(t)
 	dir := t.TempDir()
 	writePlugin(t, dir, "bad", "colour: red\n", "")
 	cmd := exec.Command(binary, "plugin", "run", filepath.Join(dir, "bad"))
