@@ -104,6 +104,7 @@ func run(cfg Config, log *slog.Logger) error {
 
 	agentSet := metrics.NewSet()
 	registerAgentMetrics(agentSet)
+	registerDeviceInfo(agentSet, brd, log)
 	m := &manager{
 		cfg: cfg, ceilings: ceilings, db: db, board: brd,
 		registry: luaplugins.NewRegistry(), families: luaplugins.NewFamilies(),

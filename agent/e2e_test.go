@@ -174,6 +174,7 @@ func TestAgentEndToEnd(t *testing.T) {
 		`(?m)^heimnetz_server_request_duration_seconds`,
 		`(?m)^heimnetz_server_active_connections`,
 		`(?m)^heimnetz_server_memory_usage_bytes [1-9]`,
+		`(?m)^heimnetz_device_info\{os="[^"]+",model="[^"]*",.*arch="[^"]+",.*\} 1$`,
 	)
 	promtoolCheck(t, metrics)
 
@@ -230,6 +231,22 @@ func TestAgentEndToEnd(t *testing.T) {
 	b := startAgent(t, data)
 	b.waitForMetrics(t, `(?m)^example_plugin_runs\{plugin="example-counter"\} [2-9]`)
 	b.stop(t)
+
+	// A backup taken with `store export` restores into a new data dir.
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if out, err := exec.Command(binary, "store", "export", backup, "--data", data).CombinedOutput(); err != nil {
+		t.Fatalf("store export: %v\n%s", err, out)
+	}
+	restored := t.TempDir()
+	if out, err := exec.Command(binary, "store", "import", backup, "--data", restored).CombinedOutput(); err != nil {
+		t.Fatalf("store import: %v\n%s", err, out)
+	}
+	c := startAgent(t, restored)
+	c.waitForMetrics(t, `(?m)^example_plugin_runs\{plugin="example-counter"\} [3-9]`)
+	c.stop(t)
+	if out, err := exec.Command(binary, "store", "import", filepath.Join("..", "README.md"), "--data", restored).CombinedOutput(); err == nil || !strings.Contains(string(out), "rejected") {
+		t.Errorf("importing a text file: %v\n%s", err, out)
+	}
 }
 
 // TestAgentDisablesHostilePlugin runs a plugin in a busy loop next to a

@@ -25,6 +25,7 @@ func commands() []command {
 	return []command{
 		{"run", "run the agent", cmdRun},
 		{"plugin", "plugin tools: run", cmdPlugin},
+		{"store", "export or import the database (backup)", cmdStore},
 		{"version", "print version, commit and platform", cmdVersion},
 		{"help", "show help for a command", cmdHelp},
 	}

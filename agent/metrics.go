@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"runtime/metrics"
+	"strings"
 
 	vm "github.com/VictoriaMetrics/metrics"
 
 	"github.com/heimnetz/heimnetz/agent/buildinfo"
+	"github.com/heimnetz/heimnetz/board"
 	"github.com/heimnetz/heimnetz/luaplugins"
 )
 
@@ -92,6 +95,24 @@ func registerAgentMetrics(s *vm.Set) {
 	s.GetOrCreateGauge(`heimnetz_go_memory_heap_in_use_bytes`, func() float64 { return float64(readGoMemory().HeapInUse) })
 	s.GetOrCreateGauge(`heimnetz_go_memory_stacks_bytes`, func() float64 { return float64(readGoMemory().Stacks) })
 	s.GetOrCreateGauge(`heimnetz_go_memory_released_bytes`, func() float64 { return float64(readGoMemory().Released) })
+}
+
+// registerDeviceInfo exports the device's model, OpenWrt release and
+// package architecture as heimnetz_device_info, read once at start.
+func registerDeviceInfo(s *vm.Set, b *board.Board, log *slog.Logger) {
+	d, err := b.Device()
+	if err != nil {
+		log.Warn("some device facts are unknown", "err", err)
+	}
+	arch := d.PackageArch
+	if arch == "" {
+		arch = d.GoArch
+	}
+	q := func(v string) string {
+		return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(v) + `"`
+	}
+	s.GetOrCreateGauge(fmt.Sprintf(`heimnetz_device_info{os=%s,model=%s,board=%s,release=%s,arch=%s,kernel=%s}`,
+		q(d.OS), q(d.Model), q(d.BoardID), q(d.Release), q(arch), q(d.Kernel)), func() float64 { return 1 })
 }
 
 // helpText documents the agent's metric families for HELP lines.

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/heimnetz/heimnetz/store"
+)
+
+func cmdStore(args []string) int {
+	if len(args) == 0 || (args[0] != "export" && args[0] != "import") {
+		fmt.Fprintln(os.Stderr, "Usage: heimnetz store export|import FILE [--data DIR] [--live DIR]\n\nexport writes a consistent copy of the database to FILE (- for stdout);\nimport checks FILE and installs it as the database. Stop the agent first.")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return 0
+		}
+		return 2
+	}
+	verb := args[0]
+	fs := flag.NewFlagSet("store "+verb, flag.ContinueOnError)
+	cfg := defaultConfig()
+	data := fs.String("data", cfg.DataDir, "data `directory` of the agent")
+	live := fs.String("live", "", "RAM `directory` of the live database, as in the config's live_dir")
+	var file string
+	rest := args[1:]
+	for len(rest) > 0 {
+		if err := fs.Parse(rest); err != nil {
+			return parseExit(err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		if file != "" {
+			fmt.Fprintln(os.Stderr, "heimnetz store: more than one FILE")
+			return 2
+		}
+		file, rest = fs.Arg(0), fs.Args()[1:]
+	}
+	if file == "" {
+		fmt.Fprintf(os.Stderr, "heimnetz store %s: FILE is missing\n", verb)
+		return 2
+	}
+	opts := store.DefaultOptions(*data)
+	if *live != "" {
+		opts = store.RouterOptions(*live, *data)
+	}
+	var err error
+	if verb == "export" {
+		err = exportStore(opts, file)
+	} else {
+		err = importStore(opts, file)
+	}
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			err = fmt.Errorf("%w (is the agent running? stop it first)", err)
+		}
+		fmt.Fprintf(os.Stderr, "heimnetz store %s: %v\n", verb, err)
+		return 1
+	}
+	return 0
+}
+
+func exportStore(opts store.Options, file string) error {
+	db, err := store.Open(opts)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var w io.Writer = os.Stdout
+	if file != "-" {
+		tmp, err := os.CreateTemp(filepath.Dir(file), ".heimnetz-export-*")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		if _, err := db.Export(tmp); err != nil {
+			tmp.Close()
+			return err
+		}
+		if err := tmp.Sync(); err != nil {
+			tmp.Close()
+			return err
+		}
+		if err := tmp.Close(); err != nil {
+			return err
+		}
+		return os.Rename(tmp.Name(), file)
+	}
+	_, err = db.Export(w)
+	return err
+}
+
+func importStore(opts store.Options, file string) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return store.RestoreBackup(f, opts)
+}
