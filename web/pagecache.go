@@ -13,24 +13,39 @@ import (
 // per TTL instead of once per request; an admin action invalidates it.
 const pageCacheTTL = time.Second
 
+// refreshGrace is how long one request may take to refresh an expired
+// page before another request tries.
+const refreshGrace = 5 * time.Second
+
 // pageCache holds the latest anonymous rendering of one page, plain and
-// gzipped.
+// gzipped. When it expires, one request renders it anew while the others
+// keep getting the expired copy, so that a crowd of requests does not
+// render (and query the backend) all at once.
 type pageCache struct {
-	mu       sync.Mutex
-	html, gz []byte
-	at       time.Time
-	gen      uint64
+	mu         sync.Mutex
+	html, gz   []byte
+	at         time.Time
+	gen        uint64
+	refreshing time.Time // when the current refresh began; zero if none
 }
 
-// get returns the cached page if it is younger than the TTL and from the
-// current generation.
+// get returns the cached page if it is from the current generation and
+// either younger than the TTL or being refreshed by another request. When
+// it returns ok false the caller renders the page and calls put.
 func (c *pageCache) get(now time.Time, gen uint64) (html, gz []byte, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.html == nil || c.gen != gen || now.Sub(c.at) >= pageCacheTTL || now.Before(c.at) {
+	if c.html == nil || c.gen != gen {
 		return nil, nil, false
 	}
-	return c.html, c.gz, true
+	if age := now.Sub(c.at); age >= 0 && age < pageCacheTTL {
+		return c.html, c.gz, true
+	}
+	if !c.refreshing.IsZero() && now.Sub(c.refreshing) < refreshGrace {
+		return c.html, c.gz, true
+	}
+	c.refreshing = now
+	return nil, nil, false
 }
 
 // put stores a fresh rendering. The slices are owned by the cache from now
@@ -39,7 +54,7 @@ func (c *pageCache) put(now time.Time, gen uint64, html []byte) (gz []byte) {
 	gz = fasthttp.AppendGzipBytesLevel(nil, html, fasthttp.CompressBestSpeed)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.html, c.gz, c.at, c.gen = html, gz, now, gen
+	c.html, c.gz, c.at, c.gen, c.refreshing = html, gz, now, gen, time.Time{}
 	return gz
 }
 

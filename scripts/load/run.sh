@@ -85,7 +85,9 @@ fi
 curl -fsS -o /dev/null "$base/healthz" || die "$base/healthz does not answer"
 
 ne_port=$(free_port)
-prometheus-node-exporter --web.listen-address="127.0.0.1:$ne_port" >"$tmp/node-exporter.log" 2>&1 &
+# --web.max-requests=0: no cap on parallel scrapes (the default, 40, answers
+# most of 100+ connections with 503), so both servers do the same work.
+prometheus-node-exporter --web.listen-address="127.0.0.1:$ne_port" --web.max-requests=0 >"$tmp/node-exporter.log" 2>&1 &
 ne_pid=$!
 pids+=("$ne_pid")
 wait_healthy "http://127.0.0.1:$ne_port/metrics" "$ne_pid"
@@ -100,10 +102,25 @@ to_ms() {
 
 rss_kb() { [[ -n $target_pid ]] && awk '/^VmRSS/ {print $2}' "/proc/$target_pid/status" 2>/dev/null || echo "-"; }
 
+# wait_drained waits (up to 30 s) until heimnetz has finished the previous
+# run's requests: handlers still running for connections wrk already closed
+# count against the per-address connection limit and would turn the next
+# run's connections away.
+wait_drained() {
+	local n
+	for _ in $(seq 1 300); do
+		n=$(curl -fsS "$base/metrics" 2>/dev/null | awk '$1 == "heimnetz_server_active_connections" {print $2}')
+		[[ -n $n && $n -le 2 ]] && return 0
+		sleep 0.1
+	done
+	echo "load: heimnetz still has ${n:-?} connections open after 30 s" >&2
+}
+
 declare -A rps
 printf '%-44s %6s %11s %9s %9s %8s %10s\n' "target" "conns" "req/s" "p50 ms" "p99 ms" "errors" "RSS KiB"
 run_wrk() { # NAME URL CONNS
 	local out
+	wait_drained
 	out=$(wrk -t"$THREADS" -c"$3" -d"$DURATION" --timeout 5s --latency "$2" 2>&1) || die "wrk failed: $out"
 	local r p50 p99 errs non2xx
 	r=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
