@@ -3,6 +3,7 @@ package store
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -101,7 +103,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 			s.Live, s.Snapshot = filepath.Join(dir, "single", FileName), ""
 		}
 		js, _ := json.Marshal(s)
-		cmd := exec.Command(exe, "-test.run=^$")
+		cmd := helperCommand(exe, "-test.run=^$")
 		cmd.Env = append(os.Environ(), crashHelperEnv+"="+string(js))
 		cmd.Stderr = os.Stderr
 		stdout, err := cmd.StdoutPipe()
@@ -109,6 +111,9 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := cmd.Start(); err != nil {
+			if errors.Is(err, syscall.ENOEXEC) {
+				t.Skipf("cannot re-execute the test binary (%v): under qemu-user set HEIMNETZ_QEMU to the emulator", err)
+			}
 			t.Fatal(err)
 		}
 		delay := time.Duration(20+r.IntN(250)) * time.Millisecond
@@ -190,6 +195,16 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	if len(want) == 0 {
 		t.Fatal("no write was ever acknowledged")
 	}
+}
+
+// helperCommand re-executes the test binary; under user-mode emulation
+// (scripts/emulated/test.sh sets HEIMNETZ_QEMU) through the emulator, whose
+// process the test then kills.
+func helperCommand(exe string, args ...string) *exec.Cmd {
+	if qemu := os.Getenv("HEIMNETZ_QEMU"); qemu != "" {
+		return exec.Command(qemu, append([]string{exe}, args...)...)
+	}
+	return exec.Command(exe, args...)
 }
 
 // newerValue reports whether kv value got ("<pid>-<i>") was written after

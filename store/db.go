@@ -27,6 +27,9 @@ type DB struct {
 	logs     map[string]*logState
 	flushErr error
 
+	// group coalesces acknowledged writes into shared commits.
+	group groupCommit
+
 	// kvMu guards kvs.
 	kvMu sync.Mutex
 	kvs  map[string]*kvState
@@ -218,18 +221,6 @@ func (db *DB) update(fn func(tx *bolt.Tx) error) error {
 		return ErrClosed
 	}
 	return db.bolt.Update(func(tx *bolt.Tx) error {
-		db.onCommit(tx)
-		return fn(tx)
-	})
-}
-
-// batch runs fn in a write transaction that bbolt may share with
-// concurrent callers; fn may run more than once and must be idempotent.
-func (db *DB) batch(fn func(tx *bolt.Tx) error) error {
-	if db.closed.Load() {
-		return ErrClosed
-	}
-	return db.bolt.Batch(func(tx *bolt.Tx) error {
 		db.onCommit(tx)
 		return fn(tx)
 	})
