@@ -1345,6 +1345,11 @@ func compileFunctionExpr(context *funcContext, funcexpr *ast.FunctionExpr, ec *e
 		context.Proto.stringConstants = append(context.Proto.stringConstants, sv)
 	}
 	patchCode(context)
+	// heimnetz: keep exact-size copies once the code is final; the code
+	// store starts at 1024 slots, and a proto would otherwise keep 12 KiB
+	// per function alive.
+	context.Proto.Code = append([]uint32(nil), context.Proto.Code...)
+	context.Proto.DbgSourcePositions = append([]int(nil), context.Proto.DbgSourcePositions...)
 } // }}}
 
 func compileTableExpr(context *funcContext, reg int, ex *ast.TableExpr, ec *expcontext) { // {{{
