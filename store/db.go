@@ -87,6 +87,7 @@ func Open(opts Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(opts.LivePath), 0o700); err != nil {
 		return nil, fmt.Errorf("store: create live directory: %w", err)
 	}
+	db.cleanTemp()
 	if opts.SnapshotPath != "" {
 		if err := os.MkdirAll(filepath.Dir(opts.SnapshotPath), 0o700); err != nil {
 			return nil, fmt.Errorf("store: create snapshot directory: %w", err)

@@ -21,10 +21,12 @@
 //     most the writes of one snapshot interval.
 //   - Single path (LivePath empty, or equal to SnapshotPath): the bbolt file
 //     lives on flash and every acknowledged write is an fsynced bbolt commit
-//     there. Concurrent writers are coalesced into one commit (bbolt Batch),
-//     so the number of fsyncs is bounded by the number of commits, not of
-//     calls; nothing acknowledged is lost on a power cut, at the price of far
-//     more flash writes.
+//     there. Writers that arrive while a commit runs are coalesced into the
+//     next commit (group commit), so the number of fsyncs is bounded by the
+//     number of commits, not of calls; but a lone writer still costs one
+//     commit (two fdatasyncs) per call. Nothing acknowledged is lost on a
+//     power cut, at the price of far more flash writes (see
+//     scripts/store/flashbench).
 //
 // Registry updates, non-critical events and log lines are not acknowledged
 // writes: they are collected in memory and committed together every

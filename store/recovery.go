@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -126,10 +128,16 @@ func (db *DB) repair(path string, why error) error {
 	return nil
 }
 
+// MaxBadFiles is how many moved-aside files (<name>.bad-<timestamp>) are
+// kept per database path; older ones are removed so a file that keeps
+// going bad cannot fill the flash.
+const MaxBadFiles = 3
+
 // moveAside renames a bad file to <name>.bad-<timestamp>, keeping it for
 // inspection, and records a notice; if the rename fails the file is
 // removed so the store can start.
 func (db *DB) moveAside(path string, why error) {
+	db.pruneBadFiles(path, MaxBadFiles-1)
 	bad := fmt.Sprintf("%s.bad-%s", path, db.opts.Now().UTC().Format("20060102T150405.000000000Z"))
 	if err := os.Rename(path, bad); err != nil {
 		rmErr := os.Remove(path)
@@ -137,6 +145,32 @@ func (db *DB) moveAside(path string, why error) {
 		return
 	}
 	db.notice(High, fmt.Sprintf("bad database file %s moved aside to %s: %v", path, bad, why))
+}
+
+// pruneBadFiles removes the oldest moved-aside copies of path until at
+// most keep are left. The timestamp in their names sorts by age.
+func (db *DB) pruneBadFiles(path string, keep int) {
+	old, err := filepath.Glob(path + ".bad-*")
+	if err != nil || len(old) <= keep {
+		return
+	}
+	sort.Strings(old)
+	for _, f := range old[:len(old)-keep] {
+		if err := os.Remove(f); err == nil {
+			db.notice(Info, fmt.Sprintf("removed old bad database copy %s (keeping %d)", f, MaxBadFiles))
+		}
+	}
+}
+
+// cleanTemp removes the staging files an interrupted restore, repair or
+// import leaves next to the live file.
+func (db *DB) cleanTemp() {
+	for _, suffix := range []string{tempSuffix, ".repair", ".repair" + tempSuffix, ".import"} {
+		tmp := db.opts.LivePath + suffix
+		if _, err := os.Stat(tmp); err == nil {
+			_ = os.Remove(tmp)
+		}
+	}
 }
 
 // checkFile validates the database file at path before it is used: the

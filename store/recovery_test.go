@@ -308,3 +308,31 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+func TestBadFilesPruned(t *testing.T) {
+	clock := newTestClock()
+	o := testOptions(t, clock)
+	o.SnapshotPath = ""
+	if err := mkdirFor(o.LivePath); err != nil {
+		t.Fatal(err)
+	}
+	for i := range MaxBadFiles + 3 {
+		clock.Advance(time.Second)
+		if err := os.WriteFile(o.LivePath, []byte(fmt.Sprintf("bad %d", i)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		db, err := Open(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+	}
+	bad, _ := filepath.Glob(o.LivePath + ".bad-*")
+	if len(bad) != MaxBadFiles {
+		t.Fatalf("%d bad copies kept, want %d: %v", len(bad), MaxBadFiles, bad)
+	}
+	newest, _ := os.ReadFile(bad[len(bad)-1])
+	if string(newest) != fmt.Sprintf("bad %d", MaxBadFiles+2) {
+		t.Fatalf("newest bad copy holds %q", newest)
+	}
+}
