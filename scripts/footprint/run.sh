@@ -6,9 +6,13 @@
 # median and maximum of each memory series.
 #
 # mipsle runs under qemu-mipsel-static, whose own memory is in the process's
-# RSS. To take it out, a Go program that only sleeps (scripts/footprint/idle)
-# is run natively and under the same emulator; the difference of their RSS
-# is the emulator's share and is subtracted from the agent's ("net" lines).
+# RSS. Two ways take it out: a Go program that only sleeps
+# (scripts/footprint/idle) is run natively and under the same emulator, and
+# the difference of their RSS is subtracted from the agent's (VmRSS-net; an
+# upper bound, since the emulator's translated-code cache grows with the
+# code the agent runs); and the guest's own mappings, below 4 GiB, are
+# summed from /proc/PID/smaps (guest-Rss, and guest-RssAnon without the
+# binary's file pages), the closer estimate of a router's RSS.
 #
 #   scripts/footprint/run.sh                  # 600 s per architecture
 #   DURATION=60 ARCHS=mipsle scripts/footprint/run.sh
@@ -82,6 +86,24 @@ build() {
 # kib_of PID FIELD prints a /proc/PID/status field (VmRSS, VmHWM) in KiB.
 kib_of() {
 	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+# guest_kib PID prints "RSS ANON" in KiB of the emulated program's own
+# mappings in /proc/PID/smaps: qemu-user on a 64-bit host maps a 32-bit
+# guest below 4 GiB and itself (translated code, its heap) above, so the
+# mappings that start below 4 GiB are the guest's. ANON leaves out the
+# guest binary's file-backed pages, which a router's kernel can drop and
+# re-read under memory pressure.
+guest_kib() {
+	awk '
+		/^[0-9a-f]+-[0-9a-f]+ / {
+			split($1, r, "-")
+			guest = length(r[1]) <= 8
+			file = ($6 ~ /^\//)
+			next
+		}
+		guest && $1 == "Rss:" { rss += $2; if (!file) anon += $2 }
+		END { print rss + 0, anon + 0 }' "/proc/$1/smaps" 2>/dev/null
 }
 
 # stop PID stops a process this script started and sets STOP_RC to its exit
@@ -200,7 +222,12 @@ for arch in $ARCHS; do
 		{
 			echo "VmRSS $((rss * 1024))"
 			echo "VmHWM $((hwm * 1024))"
-			[ "$emulator_kib" -gt 0 ] && echo "VmRSS-net $(((rss - emulator_kib) * 1024))"
+			if [ ${#runner[@]} -gt 0 ]; then
+				echo "VmRSS-net $(((rss - emulator_kib) * 1024))"
+				read -r grss ganon <<<"$(guest_kib "$pid")"
+				echo "guest-Rss $((grss * 1024))"
+				echo "guest-RssAnon $((ganon * 1024))"
+			fi
 		} >>"$samples"
 		# Every unlabelled memory series of the Go runtime, the process and
 		# the agent itself.
