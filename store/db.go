@@ -42,6 +42,7 @@ type DB struct {
 	snapMu    sync.Mutex
 	snapGen   uint64
 	lastSnap  time.Time
+	snapErr   error
 	snapshots atomic.Uint64
 
 	notices       []Notice
@@ -261,7 +262,7 @@ func (db *DB) background() {
 		case <-flush.C:
 			_ = db.Flush()
 		case <-snap.C:
-			_, _ = db.MaybeSnapshot()
+			db.noteSnapshotResult(db.MaybeSnapshot())
 		}
 	}
 }
@@ -349,6 +350,24 @@ type Stats struct {
 	// FlushError is the error of the last failed background flush, if the
 	// pending writes are still waiting.
 	FlushError error
+	// SnapshotError is the error of the last background snapshot, if it
+	// failed (nil once one succeeds again).
+	SnapshotError error
+}
+
+// noteSnapshotResult keeps the background snapshot's error for Stats and
+// records a High event when snapshots start failing (flash full or
+// read-only), once per failing streak.
+func (db *DB) noteSnapshotResult(did bool, err error) {
+	db.snapMu.Lock()
+	was := db.snapErr
+	if err != nil || did {
+		db.snapErr = err
+	}
+	db.snapMu.Unlock()
+	if err != nil && was == nil {
+		_, _ = db.AppendEvent(Event{Type: EventTypeStore, Severity: High, Message: err.Error()})
+	}
 }
 
 // Stats returns the DB's write counters.
@@ -357,12 +376,13 @@ func (db *DB) Stats() Stats {
 	ferr := db.flushErr
 	db.mu.Unlock()
 	db.snapMu.Lock()
-	last := db.lastSnap
+	last, serr := db.lastSnap, db.snapErr
 	db.snapMu.Unlock()
 	return Stats{
-		Commits:      db.commits.Load(),
-		Snapshots:    db.snapshots.Load(),
-		LastSnapshot: last,
-		FlushError:   ferr,
+		Commits:       db.commits.Load(),
+		Snapshots:     db.snapshots.Load(),
+		LastSnapshot:  last,
+		FlushError:    ferr,
+		SnapshotError: serr,
 	}
 }

@@ -212,3 +212,35 @@ func TestSnapshotInterrupted(t *testing.T) {
 		t.Fatalf("notices: %s", notes)
 	}
 }
+
+func TestSnapshotFailureReported(t *testing.T) {
+	clock := newTestClock()
+	o := testOptions(t, clock)
+	o.FS = failingFS{limit: 100}
+	db := openTest(t, o)
+	if err := db.KV("p", DefaultQuota()).Set("k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(o.SnapshotInterval + DefaultSnapshotInterval)
+	for range 2 {
+		db.noteSnapshotResult(db.MaybeSnapshot())
+	}
+	if err := db.Stats().SnapshotError; err == nil || !strings.Contains(err.Error(), "no space left") {
+		t.Fatalf("SnapshotError = %v", err)
+	}
+	evs, _ := db.Events(0, 0)
+	n := 0
+	for _, e := range evs {
+		if e.Type == EventTypeStore && e.Severity == High && strings.Contains(e.Message, "snapshot") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d snapshot failure events, want 1: %+v", n, evs)
+	}
+	db.opts.FS = OSFS{}
+	db.noteSnapshotResult(db.MaybeSnapshot())
+	if err := db.Stats().SnapshotError; err != nil {
+		t.Fatalf("SnapshotError after a good snapshot = %v", err)
+	}
+}
