@@ -4,6 +4,8 @@
 #
 #   scripts/cross/sizes.sh [TARGET] [TOP]     # default mipsel_24kc 10
 #
+# Prints the top packages, then the same bytes summed per module.
+#
 # Environment: GO (go), PKG (./agent), SRCDIR (the checkout).
 set -euo pipefail
 
@@ -28,4 +30,7 @@ trap 'rm -rf "$tmp"' EXIT
 )
 echo "size by package, $target, unstripped build of $PKG (stripped file bytes = program image)"
 cd "$root"
-"$GO" run ./scripts/cross/sizes -bin "$tmp/heimnetz" -top "$top"
+"$GO" build -o "$tmp/sizes" ./scripts/cross/sizes
+"$tmp/sizes" -bin "$tmp/heimnetz" -top "$top"
+echo
+"$tmp/sizes" -bin "$tmp/heimnetz" -top "$top" -group module

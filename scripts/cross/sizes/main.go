@@ -17,22 +17,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sizes", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	bin := fs.String("bin", "", "unstripped `binary` to measure (required)")
-	top := fs.Int("top", 10, "how many packages to list")
+	top := fs.Int("top", 10, "how many packages (or modules) to list")
+	group := fs.String("group", "package", "sum by `package` or by module")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *bin == "" || fs.NArg() != 0 || *top < 1 {
-		fmt.Fprintln(stderr, "usage: sizes -bin BINARY [-top N]")
+	if *bin == "" || fs.NArg() != 0 || *top < 1 || (*group != "package" && *group != "module") {
+		fmt.Fprintln(stderr, "usage: sizes -bin BINARY [-top N] [-group package|module]")
 		return 2
 	}
-	if err := measure(*bin, *top, stdout); err != nil {
+	if err := measure(*bin, *top, *group == "module", stdout); err != nil {
 		fmt.Fprintf(stderr, "sizes: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-func measure(path string, top int, w io.Writer) error {
+func measure(path string, top int, byModule bool, w io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -42,5 +43,13 @@ func measure(path string, top int, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return aggregate(syms, secs).write(w, top)
+	r := aggregate(syms, secs)
+	if byModule {
+		mods, err := modulesOf(path)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		r = r.byModule(mods)
+	}
+	return r.write(w, top)
 }

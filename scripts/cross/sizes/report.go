@@ -43,6 +43,7 @@ type report struct {
 	image        uint64 // bytes of all loaded, file-backed sections
 	text         uint64 // bytes of executable sections
 	tables       uint64 // bytes of .gopclntab, which grows with code
+	unit         string // what a row is: "package" (empty) or "module"
 }
 
 // aggregate sums the symbols per package. Only loaded, file-backed sections
@@ -158,7 +159,11 @@ func (r report) write(w io.Writer, n int) error {
 		return 100 * float64(b) / float64(r.image)
 	}
 	const format = "%-48s %10d %6.1f %12d\n"
-	if _, err := fmt.Fprintf(w, "%-48s %10s %6s %12s\n", "package", "bytes", "%", "with tables"); err != nil {
+	unit := r.unit
+	if unit == "" {
+		unit = "package"
+	}
+	if _, err := fmt.Fprintf(w, "%-48s %10s %6s %12s\n", unit, "bytes", "%", "with tables"); err != nil {
 		return err
 	}
 	var rest row
@@ -172,7 +177,7 @@ func (r report) write(w io.Writer, n int) error {
 		}
 		fmt.Fprintf(w, format, p.name, p.bytes, pct(p.bytes), p.bytes+r.tableShare(p))
 	}
-	fmt.Fprintf(w, format, fmt.Sprintf("(%d other packages)", others), rest.bytes, pct(rest.bytes), rest.bytes+r.tableShare(rest))
+	fmt.Fprintf(w, format, fmt.Sprintf("(%d other %ss)", others, unit), rest.bytes, pct(rest.bytes), rest.bytes+r.tableShare(rest))
 	for _, u := range r.unattributed {
 		fmt.Fprintf(w, "%-48s %10d %6.1f\n", u.name, u.bytes, pct(u.bytes))
 	}
