@@ -147,7 +147,7 @@ func run(cfg Config, log *slog.Logger) error {
 	case <-ctx.Done():
 		log.Info("stopping", "reason", "signal")
 	case err := <-serveErr:
-		if err != nil && !errors.Is(err, net.ErrClosed) {
+		if err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, web.ErrServerClosed) {
 			m.stop()
 			return fmt.Errorf("web: %w", err)
 		}

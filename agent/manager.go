@@ -40,6 +40,8 @@ type manager struct {
 	log      *slog.Logger
 	now      func() time.Time
 
+	metricsCache metricsCache
+
 	mu      sync.Mutex
 	plugins map[string]*entry
 	wg      sync.WaitGroup
@@ -215,6 +217,7 @@ func (m *manager) enable(name string) error {
 		return err
 	}
 	m.sec.record(EvPluginEnabled, store.Info, name, "enabled by an admin")
+	m.invalidateMetrics()
 	e.startLoop()
 	return nil
 }
@@ -232,6 +235,7 @@ func (m *manager) disable(name, reason string, sev store.Severity) error {
 	rec := e.rec
 	e.mu.Unlock()
 	m.sec.record(EvPluginDisabled, sev, name, reason)
+	m.invalidateMetrics()
 	return m.db.PutPlugin(rec)
 }
 

@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"runtime/metrics"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	vm "github.com/VictoriaMetrics/metrics"
 
@@ -143,10 +146,50 @@ var helpText = map[string]string{
 	"go_gc_cycles_total":                         "Completed garbage collection cycles.",
 }
 
+// metricsTTL is how long one rendering of the agent's and plugins'
+// metrics is served. Plugin series change at most once a second (the
+// shortest interval), so a scrape loses nothing, and a burst of scrapes
+// costs one rendering instead of one each — on a router the rendering's
+// allocations, not the copying, are what a burst would pay for.
+const metricsTTL = time.Second
+
+// metricsCache holds the last rendering of the agent's metrics.
+type metricsCache struct {
+	mu       sync.Mutex // one rendering at a time
+	rendered atomic.Pointer[renderedMetrics]
+}
+
+type renderedMetrics struct {
+	at   time.Time
+	text []byte
+}
+
 // writeMetrics writes the agent's metrics, the plugins' metrics and the
 // process metrics in Prometheus text format, with a HELP text for every
-// family.
+// family. Concurrent scrapes within metricsTTL share one rendering.
 func (m *manager) writeMetrics(w io.Writer) {
+	if r := m.metricsCache.rendered.Load(); r != nil && time.Since(r.at) < metricsTTL {
+		w.Write(r.text)
+		return
+	}
+	m.metricsCache.mu.Lock()
+	r := m.metricsCache.rendered.Load()
+	if r == nil || time.Since(r.at) >= metricsTTL {
+		var buf bytes.Buffer
+		m.renderMetrics(&buf)
+		r = &renderedMetrics{at: time.Now(), text: buf.Bytes()}
+		m.metricsCache.rendered.Store(r)
+	}
+	m.metricsCache.mu.Unlock()
+	w.Write(r.text)
+}
+
+// invalidateMetrics makes the next scrape render afresh (after a plugin
+// was added, removed or disabled).
+func (m *manager) invalidateMetrics() { m.metricsCache.rendered.Store(nil) }
+
+// renderMetrics renders what writeMetrics serves.
+func (m *manager) renderMetrics(w io.Writer) {
 	var buf bytes.Buffer
 	m.metrics.WritePrometheus(&buf)
 	writeProcessMetrics(&buf)

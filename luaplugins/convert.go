@@ -69,3 +69,6 @@ func structToLua(L *lua.LState, v any, depth int) (lua.LValue, error) {
 	}
 	return toLua(L, generic, depth)
 }
+
+// luaString converts a Go string for tests and host code.
+func luaString(s string) lua.LString { return lua.LString(s) }

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -53,6 +54,9 @@ type Plugin struct {
 	metrics *PluginMetrics
 
 	mu      sync.Mutex // serialises calls into L
+	stopMu  sync.Mutex // orders a late wall-time timer against the next call
+	callGen uint64     // bumped when a call ends; guarded by stopMu
+	memory  atomic.Int64
 	L       *lua.LState
 	meter   *lua.Meter
 	collect *lua.LFunction
@@ -117,9 +121,9 @@ func (p *Plugin) Metrics() *PluginMetrics { return p.metrics }
 // HasCollect reports whether the plugin defines collect().
 func (p *Plugin) HasCollect() bool { return p.collect != nil }
 
-// MemoryInUse returns the bytes the plugin's state holds, as its memory
-// limit counts them.
-func (p *Plugin) MemoryInUse() int64 { return p.meter.MemoryInUse() }
+// MemoryInUse returns the bytes the plugin's state held at the end of its
+// last call, as its memory limit counts them. Safe from any goroutine.
+func (p *Plugin) MemoryInUse() int64 { return p.memory.Load() }
 
 // Collect runs collect() once under the plugin's limits.
 func (p *Plugin) Collect() (*Stats, error) {
@@ -176,8 +180,16 @@ func (p *Plugin) call(fn func(L *lua.LState) error) (stats *Stats, err error) {
 	p.host.beginCall()
 	p.meter.Reset(lim.Instructions)
 	p.meter.ResetPeak()
+	p.stopMu.Lock()
+	gen := p.callGen
+	p.stopMu.Unlock()
 	timer := time.AfterFunc(lim.Timeout, func() {
-		p.meter.Stop(&limits.Violation{Plugin: p.Name(), Kind: limits.ErrTimeout, Limit: lim.Timeout.String()})
+		// A timer that fires as its call ends must not stop the next one.
+		p.stopMu.Lock()
+		defer p.stopMu.Unlock()
+		if p.callGen == gen {
+			p.meter.Stop(&limits.Violation{Plugin: p.Name(), Kind: limits.ErrTimeout, Limit: lim.Timeout.String()})
+		}
 	})
 	runtime.LockOSThread()
 	cpu0, cpuErr := limits.ThreadCPUTime()
@@ -190,6 +202,9 @@ func (p *Plugin) call(fn func(L *lua.LState) error) (stats *Stats, err error) {
 			}
 		}
 		timer.Stop()
+		p.stopMu.Lock()
+		p.callGen++
+		p.stopMu.Unlock()
 		stats.Duration = time.Since(start)
 		if cpu1, err2 := limits.ThreadCPUTime(); cpuErr == nil && err2 == nil {
 			stats.CPU = cpu1 - cpu0
@@ -197,6 +212,7 @@ func (p *Plugin) call(fn func(L *lua.LState) error) (stats *Stats, err error) {
 		runtime.UnlockOSThread()
 		stats.Instructions = p.meter.Used()
 		stats.Memory = p.meter.MemoryInUse()
+		p.memory.Store(stats.Memory)
 		stats.PeakMemory = p.meter.Peak()
 		p.L.SetTop(0)
 	}()

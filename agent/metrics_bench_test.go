@@ -1,0 +1,86 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	vm "github.com/VictoriaMetrics/metrics"
+
+	"github.com/heimnetz/heimnetz/board"
+	"github.com/heimnetz/heimnetz/luaplugins"
+	"github.com/heimnetz/heimnetz/store"
+)
+
+// newTestManager returns a manager over a temp store and a fixture board,
+// with the bundled plugins loaded and run once.
+func newTestManager(tb testing.TB) *manager {
+	tb.Helper()
+	db, err := store.Open(store.DefaultOptions(tb.TempDir()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	brd, err := board.New("../board/testdata/openwrt-mt7621")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg := defaultConfig()
+	ceil, _ := cfg.ceilings()
+	set := vm.NewSet()
+	registerAgentMetrics(set)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	m := &manager{cfg: cfg, ceilings: ceil, db: db, board: brd, registry: luaplugins.NewRegistry(), families: luaplugins.NewFamilies(),
+		metrics: set, log: log, now: time.Now, plugins: map[string]*entry{}}
+	m.sec = &securityLog{db: db, set: set, log: log}
+	for _, src := range m.loadSources() {
+		e := &entry{m: m, src: src, rec: store.PluginRecord{Name: src.Name(), Enabled: true}, kv: db.KV(src.Name(), quotaFor(src.Manifest.Limits)), state: stateIdle}
+		m.plugins[src.Name()] = e
+		m.registerMetrics(e)
+		p, _, err := luaplugins.Load(src, luaplugins.Env{Registry: m.registry, KV: e.kv, Families: m.families, Board: brd, RequireCollect: true})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := p.Collect(); err != nil {
+			tb.Fatal(err)
+		}
+		e.plugin = p
+		tb.Cleanup(p.Close)
+	}
+	return m
+}
+
+// BenchmarkWriteMetrics is the agent's share of one /metrics scrape.
+func BenchmarkWriteMetrics(b *testing.B) {
+	m := newTestManager(b)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		m.writeMetrics(io.Discard)
+	}
+}
+
+// BenchmarkRenderMetrics is one full rendering, as the first scrape after
+// the cache expires pays it.
+func BenchmarkRenderMetrics(b *testing.B) {
+	m := newTestManager(b)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		m.renderMetrics(io.Discard)
+	}
+}
+
+func TestWriteMetricsSharesOneRendering(t *testing.T) {
+	m := newTestManager(t)
+	var a, b strings.Builder
+	m.writeMetrics(&a)
+	m.writeMetrics(&b)
+	if a.String() != b.String() || !strings.Contains(a.String(), `system_load1{plugin="system"} 0.08`) {
+		t.Fatalf("renderings differ or lack the system plugin's series:\n%.600s", a.String())
+	}
+	m.invalidateMetrics()
+	if m.metricsCache.rendered.Load() != nil {
+		t.Fatal("invalidate kept the rendering")
+	}
+}
