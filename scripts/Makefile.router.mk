@@ -15,6 +15,8 @@ ROUTER_ENV = GO="$(GO)" VERSION="$(VERSION)" COMMIT="$(COMMIT)"
 # different (big-endian 32-bit MIPS, 32-bit ARM) in CI to bound its time.
 EMULATED_ARCHS ?= mips mipsle arm arm64
 EMULATED_CI_ARCHS ?= mips arm
+# Per test binary; a package that hangs under emulation fails in this time.
+EMULATED_CI_TIMEOUT ?= 5m
 # The .ipk built and checked by package-ipk / test-packaging.
 IPK_ARCH ?= mipsel_24kc
 
@@ -34,7 +36,7 @@ test-emulated:
 
 ## test-emulated-ci: the same for mips and arm only
 test-emulated-ci:
-	$(ROUTER_ENV) scripts/emulated/test.sh $(EMULATED_CI_ARCHS)
+	$(ROUTER_ENV) TIMEOUT=$(EMULATED_CI_TIMEOUT) scripts/emulated/test.sh $(EMULATED_CI_ARCHS)
 
 ## package-ipk: dist/heimnetz_<version>_<arch>.ipk for every built target (builds them first)
 package-ipk: cross
