@@ -117,6 +117,8 @@ EOF
 	tar_gz "$data" "$work/data.tar.gz"
 
 	out="$DIST/heimnetz_${pkgver}_${arch}.ipk"
+	# One package per architecture in dist/: older versions go.
+	rm -f "$DIST"/heimnetz_*_"$arch".ipk
 	{
 		printf '!<arch>\n'
 		ar_member debian-binary "$work/debian-binary"
