@@ -421,7 +421,13 @@ func baseToNumber(L *LState) int {
 		L.Push(lv)
 	case LString:
 		str := strings.Trim(string(lv), " \n\t")
-		if strings.Index(str, ".") > -1 {
+		if noBase { // heimnetz: exponents and signs as C Lua's tonumber
+			if v, ok := parseLuaNumber(str); ok {
+				L.Push(LNumber(v))
+			} else {
+				L.Push(LNil)
+			}
+		} else if strings.Index(str, ".") > -1 {
 			if v, err := strconv.ParseFloat(str, LNumberBit); err != nil {
 				L.Push(LNil)
 			} else {

@@ -89,7 +89,7 @@ func TestMeterBuiltinsStillWork(t *testing.T) {
 		{"gsub function", `return (string.gsub("a b", "%w", function(c) return c:upper() end))`, LString("A B")},
 		{"gsub table", `return (string.gsub("$x $y", "%$(%w)", {x = "1"}))`, LString("1 $y")},
 		{"gsub empty matches", `return (string.gsub("abc", "x*", "-"))`, LString("-a-b-c-")},
-		{"format", `return string.format("%5.2f|%-4d|%s|%q", 3.14159, 7, "s", "a\n")`, LString(" 3.14|7   |s|\"a\\n\"")},
+		{"format", `return string.format("%5.2f|%-4d|%s|%q", 3.14159, 7, "s", "a\n")`, LString(" 3.14|7   |s|\"a\\\n\"")},
 		{"rep", `return string.rep("ab", 3)`, LString("ababab")},
 		{"upper", `return ("abc"):upper() .. ("ABC"):lower() .. ("abc"):reverse()`, LString("ABCabccba")},
 		{"unpack", `return select("#", unpack({1, 2, 3}))`, LNumber(3)},

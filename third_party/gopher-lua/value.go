@@ -106,16 +106,15 @@ func (st LString) Format(f fmt.State, c rune) {
 		} else {
 			defaultFormat(string(st), f, 's')
 		}
+	case 'q': // heimnetz: C Lua's quoting, not Go's
+		fmt.Fprint(f, quoteLua(string(st)))
 	default:
 		defaultFormat(string(st), f, c)
 	}
 }
 
 func (nm LNumber) String() string {
-	if isInteger(nm) {
-		return fmt.Sprint(int64(nm))
-	}
-	return fmt.Sprint(float64(nm))
+	return formatNumber(float64(nm)) // heimnetz: C Lua's %.14g
 }
 
 func (nm LNumber) Type() LValueType { return LTNumber }
@@ -127,7 +126,9 @@ func (nm LNumber) Format(f fmt.State, c rune) {
 		defaultFormat(nm.String(), f, c)
 	case 'b', 'c', 'd', 'o', 'x', 'X', 'U':
 		defaultFormat(int64(nm), f, c)
-	case 'e', 'E', 'f', 'F', 'g', 'G':
+	case 'g', 'G': // heimnetz: C's default precision
+		formatG(float64(nm), f, c)
+	case 'e', 'E', 'f', 'F':
 		defaultFormat(float64(nm), f, c)
 	case 'i':
 		defaultFormat(int64(nm), f, 'd')

@@ -1,0 +1,11 @@
+-- arithmetic and the math library
+print(7 / 2, 7 % 3, -7 % 3, 7 % -3, 2 ^ 10, -2 ^ 2, 10 / 4)
+print(math.floor(3.7), math.floor(-3.7), math.ceil(3.2), math.ceil(-3.2))
+print(math.max(1, 5, 3), math.min(4, -2, 8), math.abs(-4.5), math.sqrt(16))
+print(math.fmod(7, 3), math.fmod(-7, 3), math.modf(3.75), math.modf(-3.75))
+print(math.huge, -math.huge, math.pi)
+print(math.floor(2^31 + 0.5), 2^53 + 1, 1e15, 1e16, 123456789012)
+print(string.format("%.14g", 0.1 + 0.2), 0.1 + 0.2 == 0.3, 1e300 * 1e10)
+print(math.exp(0), math.log(1), math.log10(1000), math.pow(2, 8))
+print(math.sin(0), math.cos(0), math.floor(math.tan(1) * 1000))
+print(10 == 10.0, "10" == 10, 0 == -0)

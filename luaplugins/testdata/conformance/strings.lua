@@ -1,0 +1,28 @@
+-- string library: formatting, slicing, patterns
+print(string.format("%d %5d %-5d| %05d %x %X %o", 42, 42, 42, 42, 255, 255, 8))
+print((string.format("%s %10s %-10s| %q", "a", "right", "left", 'he said "hi"\n\r\0'):gsub("\n", "<NL>")))
+print(string.format("%.3f %10.2f %e %g %g %g", math.pi, -2.5, 12345.678, 0.0001, 1e20, 100))
+print(string.format("%c%c%c %%", 72, 105, 33))
+print(("hello"):rep(3, "-"), ("ab"):rep(0), ("x"):rep(5))
+print(("hello world"):sub(1, 5), ("hello"):sub(-3), ("hello"):sub(2, -2), ("hello"):sub(10))
+print(("Hello"):upper(), ("Hello"):lower(), ("abc"):reverse(), ("abc"):len(), #"")
+print(("abc"):byte(1, -1))
+print(string.char(97, 98, 99))
+print(string.find("hello world", "o w"), string.find("hello", "l+"), string.find("a.b", ".", 1, true))
+print(string.find("hello", "xyz"), string.find("hello", ""), string.find("", ""))
+print(string.match("key=value", "(%w+)=(%w+)"), string.match("2024-01-15", "(%d+)-(%d+)-(%d+)"))
+print(string.match("  trim me  ", "^%s*(.-)%s*$"), string.match("abc", "()b()"))
+print(string.gsub("hello world", "o", "0"), string.gsub("abc", "%w", "%0%0"))
+print(string.gsub("hello world", "(%w+)", "<%1>"), string.gsub("abc", "", "-"))
+print(string.gsub("$name is $age", "%$(%w+)", {name = "Ann", age = 7}))
+print(string.gsub("1 2 3", "%d", function(d) return d * 2 end))
+print(string.gsub("abc", "b", "%%"), string.gsub("a,b,,c", ",", ";", 2))
+local words = {}
+for w in string.gmatch("one two  three", "%a+") do words[#words + 1] = w end
+print(table.concat(words, "|"))
+for k, v in string.gmatch("a=1, b=2", "(%w+)=(%w+)") do print(k, v) end
+print(string.find("[test]", "[%[]"), string.match("f(a(b)c)", "%b()"), string.match("THE (quick) fox", "%f[%a]%a+"))
+print(tostring(12), tostring(1.5), tostring(-0.0), tostring(1e100), tostring(2^53), tostring(1/3))
+print(tonumber("0x1F"), tonumber("  12  "), tonumber("1e3"), tonumber("abc"), tonumber("ff", 16), tonumber("777", 8), tonumber("z", 36))
+print("a" < "b", "abc" < "abd", "" < "a", "Z" < "a")
+print(#"\0abc", ("a\0b"):len())
