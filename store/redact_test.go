@@ -88,3 +88,17 @@ func BenchmarkRedact(b *testing.B) {
 		})
 	}
 }
+
+func TestRedactKeepsPaths(t *testing.T) {
+	for _, s := range []string{
+		"/tmp/TestAgentDisablesHostilePlugin3159047520/001/spin/manifest.yml: manifest field \"limits\"",
+		"open /etc/heimnetz/plugins/wan-latency/main.lua: no such file",
+	} {
+		if got := Redact(s); got != s {
+			t.Errorf("Redact(%q) = %q", s, got)
+		}
+	}
+	if got := Redact("token aGVsbG8gd29ybGQgdGhpcyBpcyBhIHNlY3JldCB0b2tlbg"); strings.Contains(got, "aGVsbG8") {
+		t.Errorf("a token after the word token survived: %q", got)
+	}
+}
