@@ -111,6 +111,14 @@ func run(cfg Config, log *slog.Logger) error {
 		metrics: agentSet, log: log, now: time.Now, plugins: map[string]*entry{},
 	}
 	m.sec = &securityLog{db: db, set: agentSet, log: log}
+	if d, _ := brd.Device(); d.OS == board.OSOpenWrt {
+		if sl, err := openSyslog("", ""); err != nil {
+			log.Warn("security events go to this log only", "err", err)
+		} else {
+			m.sec.syslog = sl
+			defer sl.Close()
+		}
+	}
 	for _, n := range db.Notices() {
 		// The store has put its notices into the event ring itself.
 		log.Warn("store: "+n.Message, "severity", n.Severity.String())

@@ -257,23 +257,47 @@ func TestAgentDisablesHostilePlugin(t *testing.T) {
 	plugins := t.TempDir()
 	writePlugin(t, plugins, "spin", "interval: 1s\nlimits: {timeout: 200ms, instructions: 100000000}\n", "function collect() while true do end end")
 	writePlugin(t, plugins, "steady", "interval: 1s\npermissions: [metrics]\n", "local n = 0\nfunction collect() n = n + 1; metrics.set(\"steady_runs\", n) end")
-	a := startAgent(t, t.TempDir(), "--plugins", plugins)
+	// 1 % of a core over a minute is 0.6 s; ~0.1-0.3 s of CPU a run uses it up within a few runs.
+	writePlugin(t, plugins, "hog", "interval: 1s\nlimits: {cpu: 1%, instructions: 100000000}\n",
+		"function collect() local x = 0 for i = 1, 3000000 do x = x + i % 7 end end")
+	data := t.TempDir()
+	a := startAgent(t, data, "--plugins", plugins)
 	a.waitForMetrics(t,
 		`(?m)^heimnetz_plugin_enabled\{plugin="spin"\} 0$`,
 		`(?m)^heimnetz_plugin_limit_breaks_total\{plugin="spin",limit="timeout"\} 3$`,
 		`(?m)^steady_runs\{plugin="steady"\} [4-9]`,
+		`(?m)^heimnetz_plugin_executions_total\{plugin="hog",result="skipped"\} [1-9]`,
+		`(?m)^heimnetz_plugin_cpu_seconds_total\{plugin="hog"\} 0\.[0-9]*[1-9]`,
 	)
+	_, hog := a.get(t, "/api/v1/plugins/hog")
+	if !strings.Contains(hog, "cpu limit exceeded (1% over 1m0s)") {
+		t.Errorf("hog's state does not show the CPU throttle:\n%.1500s", hog)
+	}
 	_, body := a.get(t, "/api/v1/plugins/spin")
 	if !strings.Contains(body, "disabled after 3 limit breaks in a row") || !strings.Contains(body, "time limit exceeded (200ms)") {
 		t.Errorf("spin's state does not show why it was disabled:\n%s", body)
 	}
 	_, events := a.get(t, "/api/v1/events")
-	for _, want := range []string{"limit_break", "plugin_disabled"} {
+	for _, want := range []string{"limit_break", "plugin_disabled", "cpu_throttled"} {
 		if !strings.Contains(events, want) {
 			t.Errorf("events lack %s:\n%.1500s", want, events)
 		}
 	}
 	a.stop(t)
+
+	// A disabled plugin stays disabled across a restart; a new version
+	// gets a new chance.
+	b := startAgent(t, data, "--plugins", plugins)
+	b.waitForMetrics(t, `(?m)^heimnetz_plugin_enabled\{plugin="spin"\} 0$`)
+	b.stop(t)
+	writePlugin(t, plugins, "spin", "version: 1.0.1\ninterval: 1s\n", "function collect() end")
+	c := startAgent(t, data, "--plugins", plugins)
+	c.waitForMetrics(t, `(?m)^heimnetz_plugin_enabled\{plugin="spin"\} 1$`, `(?m)^heimnetz_plugin_executions_total\{plugin="spin",result="ok"\} [1-9]`)
+	_, events = c.get(t, "/api/v1/events")
+	if !strings.Contains(events, "version 1.0.1 replaces 1.0.0") {
+		t.Errorf("events do not say why spin was enabled again:\n%.1500s", events)
+	}
+	c.stop(t)
 }
 
 func writePlugin(t *testing.T, dir, name, manifest, main string) {
@@ -282,7 +306,10 @@ func writePlugin(t *testing.T, dir, name, manifest, main string) {
 	if err := os.MkdirAll(d, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	m := "name: " + name + "\nversion: 1.0.0\n" + manifest
+	m := "name: " + name + "\n" + manifest
+	if !strings.Contains(manifest, "version:") {
+		m = "name: " + name + "\nversion: 1.0.0\n" + manifest
+	}
 	if err := os.WriteFile(filepath.Join(d, "manifest.yml"), []byte(m), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -58,11 +59,11 @@ var EventTypes = map[string]string{
 // heimnetz_security_events_total{type,severity}, and logged (secrets
 // redacted) to the agent's log, which procd passes to syslog on OpenWrt.
 type securityLog struct {
-	db      *store.DB
-	set     *metrics.Set
-	log     *slog.Logger
-	mu      sync.Mutex
-	onEvent func(store.Event)
+	db     *store.DB
+	set    *metrics.Set
+	log    *slog.Logger
+	syslog *syslogSink // set on OpenWrt: events go to logd with their priority
+	mu     sync.Mutex
 }
 
 func (s *securityLog) record(typ string, sev store.Severity, plugin, msg string) {
@@ -75,11 +76,13 @@ func (s *securityLog) record(typ string, sev store.Severity, plugin, msg string)
 	if plugin != "" {
 		attrs = append(attrs, "plugin", plugin)
 	}
-	level := slog.LevelInfo
-	if sev >= store.High {
-		level = slog.LevelWarn
+	if !s.toSyslog(typ, sev, plugin, msg) {
+		level := slog.LevelInfo
+		if sev >= store.High {
+			level = slog.LevelWarn
+		}
+		s.log.Log(context.Background(), level, msg, attrs...)
 	}
-	s.log.Log(nil, level, msg, attrs...)
 	if s.db == nil {
 		return
 	}
@@ -87,4 +90,17 @@ func (s *securityLog) record(typ string, sev store.Severity, plugin, msg string)
 	if _, err := s.db.AppendEvent(ev); err != nil {
 		s.log.Error("security event not stored", "err", err)
 	}
+}
+
+// toSyslog writes the event to syslog when the agent runs on OpenWrt; it
+// reports false when the event still has to go to the agent's log.
+func (s *securityLog) toSyslog(typ string, sev store.Severity, plugin, msg string) bool {
+	if s.syslog == nil {
+		return false
+	}
+	line := fmt.Sprintf("security event type=%s severity=%s", typ, sev)
+	if plugin != "" {
+		line += " plugin=" + plugin
+	}
+	return s.syslog.event(sev, line+": "+msg) == nil
 }

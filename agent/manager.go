@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -139,6 +140,10 @@ func (m *manager) add(src *luaplugins.Source) error {
 	if !ok {
 		rec = store.PluginRecord{Name: name, Enabled: true}
 	}
+	if newVersionClears(rec, src) {
+		m.sec.record(EvPluginEnabled, store.Info, name, fmt.Sprintf("version %s replaces %s, which the agent had disabled: enabled again", src.Manifest.Version, rec.Version))
+		rec.Enabled, rec.DisabledReason, rec.ConsecutiveBreaks = true, "", 0
+	}
 	rec.Version = src.Manifest.Version
 	lim := src.Manifest.Limits
 	e := &entry{
@@ -160,6 +165,18 @@ func (m *manager) add(src *luaplugins.Source) error {
 		e.state = stateDisabled
 	}
 	return nil
+}
+
+// autoDisabledPrefix starts the reason of a plugin the agent disabled
+// itself; an admin's disable uses another reason.
+const autoDisabledPrefix = "disabled after "
+
+// newVersionClears reports whether src is a new version of a plugin the
+// agent disabled after repeated breaks: a new version gets a new chance,
+// a plugin an admin disabled stays disabled.
+func newVersionClears(rec store.PluginRecord, src *luaplugins.Source) bool {
+	return !rec.Enabled && strings.HasPrefix(rec.DisabledReason, autoDisabledPrefix) &&
+		rec.Version != "" && rec.Version != src.Manifest.Version
 }
 
 func quotaFor(l limits.Limits) store.Quota {
@@ -258,6 +275,10 @@ func (m *manager) reload(name string) error {
 	}
 	e.stopLoop()
 	e.mu.Lock()
+	if newVersionClears(e.rec, src) {
+		e.rec.Enabled, e.rec.DisabledReason, e.rec.ConsecutiveBreaks = true, "", 0
+		m.sec.record(EvPluginEnabled, store.Info, name, "version "+src.Manifest.Version+" replaces the disabled "+e.rec.Version+": enabled again")
+	}
 	e.src = src
 	e.rec.Version = src.Manifest.Version
 	enabled := e.rec.Enabled

@@ -204,7 +204,7 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 	}
 	m.sec.record(EvLimitBreak, store.Warning, name, err.Error())
 	if limit := m.cfg.BreaksBeforeDisable; breaks >= uint64(limit) {
-		reason := fmt.Sprintf("disabled after %d limit breaks in a row; last: %v", breaks, err)
+		reason := fmt.Sprintf(autoDisabledPrefix+"%d limit breaks in a row; last: %v", breaks, err)
 		go func() {
 			if err := m.disable(name, reason, store.High); err != nil {
 				m.log.Error("disabling plugin", "plugin", name, "err", err)
