@@ -269,6 +269,7 @@ func TestAgentDisablesHostilePlugin(t *testing.T) {
 		`(?m)^heimnetz_plugin_executions_total\{plugin="hog",result="skipped"\} [1-9]`,
 		`(?m)^heimnetz_plugin_cpu_seconds_total\{plugin="hog"\} 0\.[0-9]*[1-9]`,
 	)
+	logScheduleLag(t, a, "steady")
 	_, hog := a.get(t, "/api/v1/plugins/hog")
 	if !strings.Contains(hog, "cpu limit exceeded (1% over 1m0s)") {
 		t.Errorf("hog's state does not show the CPU throttle:\n%.1500s", hog)
@@ -411,4 +412,29 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// logScheduleLag logs how far apart a plugin's recent runs were, for the
+// claim that a busy plugin does not delay a healthy one by more than one
+// interval (a measurement for the issue note, not a timed assertion).
+func logScheduleLag(t *testing.T, a *agentProc, plugin string) {
+	t.Helper()
+	_, body := a.get(t, "/api/v1/plugins/"+plugin)
+	var d struct {
+		RecentRuns []struct {
+			Time time.Time `json:"time"`
+		} `json:"recent_runs"`
+	}
+	if err := json.Unmarshal([]byte(body), &d); err != nil || len(d.RecentRuns) < 2 {
+		t.Fatalf("recent runs of %s: %v\n%.500s", plugin, err, body)
+	}
+	var worst time.Duration
+	for i := 1; i < len(d.RecentRuns); i++ {
+		gap := d.RecentRuns[i].Time.Sub(d.RecentRuns[i-1].Time)
+		if gap < 0 {
+			gap = -gap
+		}
+		worst = max(worst, gap)
+	}
+	t.Logf("%s: %d runs, largest gap between runs %v (interval 1s)", plugin, len(d.RecentRuns), worst.Round(time.Millisecond))
 }
