@@ -90,6 +90,51 @@ func BenchmarkSandboxOverhead(b *testing.B) {
 	}
 }
 
+// benchMemory is the memory limit of the interleaved benchmark.
+var benchMemory int64 = 32 << 20
+
+// BenchmarkSandboxInterleaved runs the plain and the sandboxed call in
+// turn inside one loop, so machine load hits both alike, and reports both
+// times and their ratio (sandbox/plain).
+func BenchmarkSandboxInterleaved(b *testing.B) {
+	for _, name := range []string{"cpu", "string", "table"} {
+		code := benchScripts[name]
+		b.Run(name, func(b *testing.B) {
+			L := plainState()
+			defer L.Close()
+			if err := L.DoString(code); err != nil {
+				b.Fatal(err)
+			}
+			fn := L.GetGlobal("collect")
+			lim := limits.Defaults()
+			lim.Instructions = 1 << 40
+			lim.Memory = benchMemory
+			lim.Timeout = time.Minute
+			p, _, err := Load(&Source{Main: []byte(code), Manifest: &Manifest{Name: "bench", Version: "1.0.0", Limits: lim}}, Env{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer p.Close()
+			var plain, sandbox time.Duration
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				if err := L.CallByParam(lua.P{Fn: fn, NRet: 0, Protect: true}); err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				if _, err := p.Collect(); err != nil {
+					b.Fatal(err)
+				}
+				plain += t1.Sub(t0)
+				sandbox += time.Since(t1)
+			}
+			b.ReportMetric(float64(plain.Nanoseconds())/float64(b.N), "plain-ns/op")
+			b.ReportMetric(float64(sandbox.Nanoseconds())/float64(b.N), "sandbox-ns/op")
+			b.ReportMetric(float64(sandbox)/float64(plain), "ratio")
+		})
+	}
+}
+
 // BenchmarkCollectTrivial is the fixed cost of one collect() call of a
 // plugin that does nothing: limits armed, CPU time read, stats gathered.
 func BenchmarkCollectTrivial(b *testing.B) {
