@@ -6,6 +6,8 @@
 #   chromium                   the browser test of the status page
 #   wrk, prometheus-node-exporter  the load test (scripts/load)
 #   binutils (ar), xz-utils    packaging
+#   jq                         the emulated-test runner reads go test -json
+#   busybox, dash, shellcheck  the init script is tested under OpenWrt's shell
 # Nothing is skipped silently: a missing tool that cannot be installed fails.
 set -euo pipefail
 
@@ -18,6 +20,10 @@ have chromium || need+=(chromium)
 have wrk || need+=(wrk)
 have ar || need+=(binutils)
 have xz || need+=(xz-utils)
+have jq || need+=(jq)
+have busybox || need+=(busybox)
+have dash || need+=(dash)
+have shellcheck || need+=(shellcheck)
 [ -x /usr/bin/prometheus-node-exporter ] || need+=(prometheus-node-exporter)
 
 if [ ${#need[@]} -eq 0 ]; then
