@@ -396,6 +396,45 @@ func TestPluginRunUsage(t *testing.T) {
 	}
 }
 
+func TestPasswdHashLogsIn(t *testing.T) {
+	requireBinary(t)
+	cmd := exec.Command(binary, "passwd")
+	cmd.Stdin = strings.NewReader("correct horse battery\n")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("heimnetz passwd: %v", err)
+	}
+	hash := strings.TrimSpace(string(out))
+	if hash == "" || strings.Contains(hash, "correct horse") {
+		t.Fatalf("hash = %q", hash)
+	}
+	cfg := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(cfg, []byte(`{"admin_password_hash": "`+hash+`"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := startAgent(t, t.TempDir(), "--config", cfg)
+	defer a.stop(t)
+	for pw, want := range map[string]int{"wrong password": 401, "correct horse battery": 200} {
+		body, _ := json.Marshal(map[string]string{"password": pw})
+		resp, err := http.Post(a.base+"/api/v1/login", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("login with %q: %d, want %d", pw, resp.StatusCode, want)
+		}
+	}
+	if strings.Contains(a.logs.String(), "correct horse") || strings.Contains(a.logs.String(), "generated admin password") {
+		t.Errorf("the agent logged a password:\n%s", a.logs)
+	}
+	cmd = exec.Command(binary, "passwd")
+	cmd.Stdin = strings.NewReader("short\n")
+	if err := cmd.Run(); cmd.ProcessState.ExitCode() != 2 {
+		t.Errorf("short password: %v", err)
+	}
+}
+
 func TestPluginRunBadManifest(t *testing.T) {
 	requireBinary(t)
 	dir := t.TempDir()

@@ -26,6 +26,7 @@ func commands() []command {
 		{"run", "run the agent", cmdRun},
 		{"plugin", "plugin tools: run", cmdPlugin},
 		{"store", "export or import the database (backup)", cmdStore},
+		{"passwd", "hash an admin password for the config", cmdPasswd},
 		{"version", "print version, commit and platform", cmdVersion},
 		{"help", "show help for a command", cmdHelp},
 	}
