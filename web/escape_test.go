@@ -3,6 +3,8 @@ package web
 import (
 	"strings"
 	"testing"
+
+	"github.com/valyala/fasthttp"
 )
 
 // hostilePayload is what a malicious plugin might put in every string it
@@ -92,6 +94,101 @@ func TestPageWeightAndStructure(t *testing.T) {
 	for _, bad := range []string{"style=", "<script>", "onclick", "http://", "https://"} {
 		if strings.Contains(r.body, bad) {
 			t.Errorf("overview contains %q (inline style/script or an external asset)", bad)
+		}
+	}
+}
+
+// escapedPayload is hostilePayload as every page must show it.
+const escapedPayload = "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(2)&gt;&#39; onfocus=&#39;alert(3)\uFFFD\x1b[31m&amp;amp;"
+
+func TestHostileStringsEscapedOnEachPage(t *testing.T) {
+	e := newTestEnv(t)
+	e.b.makeHostile("net", hostilePayload)
+	e.b.mu.Lock()
+	e.b.addPlugin(hostilePayload, hostilePayload, []string{hostilePayload})
+	e.b.addEvent("limit_exceeded", SeverityWarning, hostilePayload, "from a plugin with a hostile name")
+	e.b.plugins["net"].Enabled = false
+	e.b.mu.Unlock()
+	e.srv.sampleNow()
+	e.srv.sampleNow()
+	s, _ := e.formLogin("/")
+	esc := escapedPayload
+	pathEsc := "%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22%3E%3Cimg%20src=x%20onerror=alert%282%29%3E%27%20onfocus=%27alert%283%29%00%1B%5B31m&amp;amp%3B"
+	pages := []struct {
+		path  string
+		admin bool
+		want  []string // escaped payload in each place a hostile string is shown
+	}{
+		{"/", false, []string{
+			"<title>Overview · heimnetz · " + esc + "</title>", // hostname
+			`<span class="host">` + esc + `</span>`,
+			`<dt>Model</dt><dd>` + esc + `</dd>`,
+			`<div class="alert sev-critical"><b>net</b> ` + esc,               // alert message
+			`<a class="name" href="/plugins/` + pathEsc + `">` + esc + `</a>`, // plugin name
+			`<span class="muted small">` + esc + `</span> <span class="badge state-failed">`,
+			`<p class="desc">` + esc + `</p>`,
+			`<p class="err small">disabled: ` + esc + `</p>`,
+			`<p class="err small" title="` + esc + `">` + esc + `</p>`, // last error
+			`<div class="iface"><b>` + esc + `</b>`,
+			`<span class="msg">` + esc + `</span>`, // event message
+		}},
+		{"/", true, []string{`<form method="post" action="/plugins/` + pathEsc + `/disable" class="actions">`}},
+		{"/plugins/net", false, []string{
+			`<span class="muted small">` + esc + `</span> <span class="badge state-failed">`,
+			`<p class="desc">` + esc + `</p>`,
+			`<dd>no — ` + esc + `</dd>`,
+			`<dt>Source</dt><dd><code>` + esc + `</code></dd>`,
+			`<dt>` + esc + `</dt><dd>` + esc + `</dd>`, // extra
+			`<p class="err">` + esc + `</p>`,
+			`<li><div class="lrow"><b>` + esc + `</b>`, // limit name
+			`<span class="chip">` + esc + `</span>`,
+			`<span class="err">` + esc + `</span>`, // run error
+			`<li class="lvl-` + esc + `">`,
+			`<b>` + esc + `</b> ` + esc + `</li>`,                 // log line
+			`<code>` + esc + `{` + esc + `="` + esc + `"}</code>`, // metric labels
+			`<td class="muted small">` + esc + `</td>`,
+			`<div class="docs">` + esc + `</div>`,
+		}},
+		{"/events", true, []string{
+			`<td><code>` + esc + `</code></td>`, // event type
+			`<td class="msg">` + esc + `</td>`,
+			`<a href="/plugins/` + pathEsc + `">` + esc + `</a>`,
+		}},
+		{"/settings", true, []string{`<span class="host">` + esc + `</span>`}},
+		{"/login", false, nil},
+	}
+	for _, p := range pages {
+		var hdr []string
+		if p.admin {
+			hdr = []string{"Cookie: " + s.cookie}
+		}
+		r := e.get(p.path, hdr...)
+		if r.code != 200 {
+			t.Errorf("%s (admin %v) = %d", p.path, p.admin, r.code)
+			continue
+		}
+		for _, f := range hostileFragments {
+			if strings.Contains(r.body, f) {
+				t.Errorf("%s (admin %v) contains %q unescaped", p.path, p.admin, f)
+			}
+		}
+		for _, want := range p.want {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("%s (admin %v) lacks %q", p.path, p.admin, want)
+			}
+		}
+	}
+
+	// Error texts (a backend error is shown on the error page as is).
+	var ctx fasthttp.RequestCtx
+	e.srv.renderError(&ctx, fasthttp.StatusBadRequest, "package: "+hostilePayload)
+	body := string(ctx.Response.Body())
+	if want := `<p class="err">package: ` + esc + `</p>`; !strings.Contains(body, want) {
+		t.Errorf("error page lacks %q:\n%s", want, body)
+	}
+	for _, f := range hostileFragments {
+		if strings.Contains(body, f) {
+			t.Errorf("error page contains %q unescaped", f)
 		}
 	}
 }

@@ -120,11 +120,9 @@ func (s *Server) loginForm(ctx *fasthttp.RequestCtx, m *match) {
 		return
 	case loginLimited:
 		ctx.Response.Header.Set("Retry-After", retryAfter(wait))
-		d.Body = loginView{Next: next, Error: "Too many attempts. Wait " + retryAfter(wait) + " s and try again."}
-		s.render(ctx, fasthttp.StatusTooManyRequests, "login", d)
+		s.renderLogin(ctx, fasthttp.StatusTooManyRequests, d, loginView{Next: next, Error: "Too many attempts. Wait " + retryAfter(wait) + " s and try again."})
 	default:
-		d.Body = loginView{Next: next, Error: "Wrong password."}
-		s.render(ctx, fasthttp.StatusUnauthorized, "login", d)
+		s.renderLogin(ctx, fasthttp.StatusUnauthorized, d, loginView{Next: next, Error: "Wrong password."})
 	}
 }
 

@@ -46,7 +46,6 @@ type Server struct {
 
 	metrics *serverMetrics
 	history *history
-	pages   *pages
 	tlsConf *tls.Config
 
 	mu             sync.Mutex
@@ -83,10 +82,6 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 	if gen.token != "" {
 		cfg.Logger.Warn("web: generated admin API token (Authorization: Bearer); it is shown only this once, store it now", "token", gen.token)
 	}
-	pg, err := newPages()
-	if err != nil {
-		return nil, fmt.Errorf("web: %w", err)
-	}
 	s := &Server{
 		cfg:          cfg,
 		b:            b,
@@ -100,7 +95,6 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 		reports:      newRateLimiter(20, 3*time.Second, 64, now),
 		metrics:      newServerMetrics(),
 		history:      newHistory(cfg.HistoryPoints, cfg.HistoryInterval),
-		pages:        pg,
 		stop:         make(chan struct{}),
 	}
 	st := b.Settings()

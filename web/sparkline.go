@@ -4,7 +4,7 @@ import (
 	"strconv"
 )
 
-// sparkline is a small inline SVG chart: the template draws the line and
+// sparkline is a small inline SVG chart: writeSpark draws the line and
 // the filled area from these precomputed point lists (numbers only, so
 // nothing in them needs escaping).
 type sparkline struct {
