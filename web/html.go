@@ -29,11 +29,19 @@ type htmlWriter struct {
 }
 
 // raw writes trusted literal markup.
+//
+// raw and text are called at hundreds of places; inlined, each call site
+// carries its own copy of append's growth path, which made the page code
+// about three times larger on mipsle for no measurable gain in speed.
+//
+//go:noinline
 func (w htmlWriter) raw(m markup) {
 	w.b.B = append(w.b.B, m...)
 }
 
 // text writes s escaped for element content and quoted attribute values.
+//
+//go:noinline
 func (w htmlWriter) text(s string) {
 	w.b.B = appendEscaped(w.b.B, s)
 }
