@@ -14,4 +14,10 @@
 // open. Every state-changing request needs an admin session (cookie plus a
 // CSRF token) or the admin token as a Bearer header. See API.md for the
 // routes.
+//
+// The pages are written by Go code through htmlWriter (html.go), not by
+// html/template: the template engine's reflective method calls cost the
+// router binary about 5 MB. Plugin and device strings reach a page only
+// through its escaping methods; a test fails if either template package is
+// imported again.
 package web
