@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -68,7 +69,25 @@ func freePort(t *testing.T) int {
 type agentProc struct {
 	cmd  *exec.Cmd
 	base string
-	logs *bytes.Buffer
+	logs *syncBuffer
+}
+
+// syncBuffer collects a child's output while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func startAgent(t *testing.T, dataDir string, extra ...string) *agentProc {
@@ -76,7 +95,7 @@ func startAgent(t *testing.T, dataDir string, extra ...string) *agentProc {
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	args := append([]string{"run", "--listen", addr, "--data", dataDir}, extra...)
 	cmd := exec.Command(binary, args...)
-	logs := &bytes.Buffer{}
+	logs := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
