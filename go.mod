@@ -20,3 +20,5 @@ require (
 )
 
 replace github.com/yuin/gopher-lua => ./third_party/gopher-lua
+
+replace github.com/valyala/fasthttp => ./third_party/fasthttp

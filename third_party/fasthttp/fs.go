@@ -23,10 +23,7 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
 	"github.com/valyala/bytebufferpool"
-
-	brotli "github.com/molecule-man/go-brrr"
 )
 
 // ServeFileBytesUncompressed returns HTTP response containing file contents
@@ -1449,15 +1446,9 @@ func (h *fsHandler) handleRequest(ctx *RequestCtx) {
 		byteRange = ctx.Request.Header.peek(strRange)
 	}
 	if len(byteRange) == 0 && h.compress {
+		// heimnetz patch: no brotli or zstd encoder is linked, so
+		// CompressBrotli and CompressZstd are ignored; see PATCHES.md.
 		switch {
-		case h.compressBrotli && ctx.Request.Header.HasAcceptEncodingBytes(strBr):
-			mustCompress = true
-			fileCacheKind = brotliCacheKind
-			fileEncoding = "br"
-		case h.compressZstd && ctx.Request.Header.HasAcceptEncodingBytes(strZstd):
-			mustCompress = true
-			fileCacheKind = zstdCacheKind
-			fileEncoding = "zstd"
 		case ctx.Request.Header.HasAcceptEncodingBytes(strGzip):
 			mustCompress = true
 			fileCacheKind = gzipCacheKind
@@ -1914,12 +1905,8 @@ nestedContinue:
 	if mustCompress {
 		var zbuf bytebufferpool.ByteBuffer
 		switch fileEncoding {
-		case "br":
-			zbuf.B = AppendBrotliBytesLevel(zbuf.B, w.B, CompressDefaultCompression)
 		case "gzip":
 			zbuf.B = AppendGzipBytesLevel(zbuf.B, w.B, CompressDefaultCompression)
-		case "zstd":
-			zbuf.B = AppendZstdBytesLevel(zbuf.B, w.B, CompressZstdDefault)
 		}
 		w = &zbuf
 	}
@@ -2023,13 +2010,6 @@ func (h *fsHandler) compressFileNolock(
 		return nil, errNoCreatePermission
 	}
 	switch fileEncoding {
-	case "br":
-		zw := acquireStacklessBrotliWriter(zf, CompressDefaultCompression)
-		_, err = copyZeroAlloc(zw, f)
-		if errf := zw.Flush(); err == nil {
-			err = errf
-		}
-		releaseStacklessBrotliWriter(zw, CompressDefaultCompression)
 	case "gzip":
 		zw := acquireStacklessGzipWriter(zf, CompressDefaultCompression)
 		_, err = copyZeroAlloc(zw, f)
@@ -2037,13 +2017,6 @@ func (h *fsHandler) compressFileNolock(
 			err = errf
 		}
 		releaseStacklessGzipWriter(zw, CompressDefaultCompression)
-	case "zstd":
-		zw := acquireStacklessZstdWriter(zf, CompressZstdDefault)
-		_, err = copyZeroAlloc(zw, f)
-		if errf := zw.Flush(); err == nil {
-			err = errf
-		}
-		releaseStacklessZstdWriter(zw, CompressZstdDefault)
 	}
 	_ = zf.Close()
 	_ = f.Close()
@@ -2071,13 +2044,6 @@ func (h *fsHandler) newCompressedFSFileCache(f fs.File, fileInfo fs.FileInfo, fi
 	)
 
 	switch fileEncoding {
-	case "br":
-		zw := acquireStacklessBrotliWriter(w, CompressDefaultCompression)
-		_, err = copyZeroAlloc(zw, f)
-		if errf := zw.Flush(); err == nil {
-			err = errf
-		}
-		releaseStacklessBrotliWriter(zw, CompressDefaultCompression)
 	case "gzip":
 		zw := acquireStacklessGzipWriter(w, CompressDefaultCompression)
 		_, err = copyZeroAlloc(zw, f)
@@ -2085,13 +2051,6 @@ func (h *fsHandler) newCompressedFSFileCache(f fs.File, fileInfo fs.FileInfo, fi
 			err = errf
 		}
 		releaseStacklessGzipWriter(zw, CompressDefaultCompression)
-	case "zstd":
-		zw := acquireStacklessZstdWriter(w, CompressZstdDefault)
-		_, err = copyZeroAlloc(zw, f)
-		if errf := zw.Flush(); err == nil {
-			err = errf
-		}
-		releaseStacklessZstdWriter(zw, CompressZstdDefault)
 	}
 	defer func() { _ = f.Close() }()
 
@@ -2286,27 +2245,19 @@ func (h *fsHandler) reserveSmallFileInMemory() bool {
 
 func readFileHeader(f io.Reader, compressed bool, fileEncoding string) ([]byte, error) {
 	r := f
-	var (
-		br  *brotli.Reader
-		zr  *gzip.Reader
-		zsr *zstd.Decoder
-	)
+	var zr *gzip.Reader
 	if compressed {
 		var err error
 		switch fileEncoding {
 		case "br":
-			br = acquireBrotliReader(f)
-			r = br
+			return nil, ErrNoBrotli
 		case "gzip":
 			if zr, err = acquireGzipReader(f); err != nil {
 				return nil, err
 			}
 			r = zr
 		case "zstd":
-			if zsr, err = acquireZstdReader(f); err != nil {
-				return nil, err
-			}
-			r = zsr
+			return nil, ErrNoZstd
 		}
 	}
 
@@ -2323,16 +2274,8 @@ func readFileHeader(f io.Reader, compressed bool, fileEncoding string) ([]byte, 
 		return nil, err
 	}
 
-	if br != nil {
-		releaseBrotliReader(br)
-	}
-
 	if zr != nil {
 		releaseGzipReader(zr)
-	}
-
-	if zsr != nil {
-		releaseZstdReader(zsr)
 	}
 
 	return data, err

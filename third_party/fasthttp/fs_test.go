@@ -645,6 +645,7 @@ func TestFSSmallFileStreamEOFAfterWriteTo(t *testing.T) {
 }
 
 func TestServeFileCompressed(t *testing.T) {
+	skipNoCodecs(t)
 	// This test can't run parallel as files in / might be changed by other tests.
 
 	var ctx RequestCtx
@@ -1267,6 +1268,7 @@ func testParseByteRangeError(t *testing.T, v string, contentLength int) {
 }
 
 func TestFSCompressConcurrent(t *testing.T) {
+	skipNoCodecs(t)
 	// Don't run this test on Windows, the Windows GitHub actions are too slow and timeout too often.
 	if runtime.GOOS == "windows" {
 		t.SkipNow()
@@ -1287,6 +1289,7 @@ func TestFSCompressConcurrent(t *testing.T) {
 }
 
 func TestFSCompressConcurrentSkipCache(t *testing.T) {
+	skipNoCodecs(t)
 	// Don't run this test on Windows, the Windows GitHub actions are too slow and timeout too often.
 	if runtime.GOOS == "windows" {
 		t.SkipNow()
@@ -1318,7 +1321,7 @@ func runFSCompressConcurrent(t *testing.T, fs *FS) {
 		go func() {
 			for range 5 {
 				testFSCompress(t, h, "/fs.go")
-				testFSCompress(t, h, "/examples/")
+				testFSCompress(t, h, "/fasthttputil/")
 				testFSCompress(t, h, "/README.md")
 			}
 			ch <- struct{}{}
@@ -1335,6 +1338,7 @@ func runFSCompressConcurrent(t *testing.T, fs *FS) {
 }
 
 func TestFSCompressSingleThread(t *testing.T) {
+	skipNoCodecs(t)
 	// This test can't run parallel as files in / might be changed by other tests.
 
 	stop := make(chan struct{})
@@ -1351,6 +1355,7 @@ func TestFSCompressSingleThread(t *testing.T) {
 }
 
 func TestFSCompressSingleThreadSkipCache(t *testing.T) {
+	skipNoCodecs(t)
 	// This test can't run parallel as files in / might be changed by other tests.
 
 	stop := make(chan struct{})
@@ -1596,6 +1601,7 @@ func TestFSCompressTmpFileRemovedOnError(t *testing.T) {
 // copy doesn't shorten the file names FS can compress: every file whose
 // compressed copy has a valid name gets compressed.
 func TestFSCompressLongFileName(t *testing.T) {
+	skipNoCodecs(t)
 	t.Parallel()
 
 	compressible := bytes.Repeat([]byte("compressible-data-"), 1000)
@@ -2029,69 +2035,6 @@ func TestServeFileDirectoryRedirect(t *testing.T) {
 	}
 }
 
-func TestFileCacheForZstd(t *testing.T) {
-	f, err := os.CreateTemp(os.TempDir(), "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := bytes.Repeat([]byte("1"), 1000)
-	changedData := bytes.Repeat([]byte("2"), 1000)
-	_, err = f.Write(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = f.Sync()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs := FS{Root: os.TempDir(), Compress: true, CompressZstd: true, CacheDuration: time.Second * 60}
-	h := fs.NewRequestHandler()
-	var ctx RequestCtx
-	var req Request
-	req.Header.Set("Accept-Encoding", "zstd")
-	req.SetRequestURI("http://foobar.com/" + strings.TrimPrefix(f.Name(), os.TempDir()))
-	ctx.Init(&req, nil, nil)
-	h(&ctx)
-	if !bytes.Equal(ctx.Response.Header.ContentEncoding(), []byte("zstd")) {
-		t.Fatalf("Unexpected 'Content-Encoding' %q. Expecting %q", ctx.Response.Header.ContentEncoding(), "zstd")
-	}
-	ctx.Response.Reset()
-	_, err = f.Seek(0, io.SeekStart)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = f.Write(changedData)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	h(&ctx)
-	if !bytes.Equal(ctx.Response.Header.ContentEncoding(), []byte("zstd")) {
-		t.Fatalf("Unexpected 'Content-Encoding' %q. Expecting %q", ctx.Response.Header.ContentEncoding(), "zstd")
-	}
-	d, err := acquireZstdReader(strings.NewReader(string(ctx.Response.Body())))
-	if err != nil {
-		t.Fatalf("invalid zstd reader")
-	}
-	plainText, err := io.ReadAll(d)
-	d.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(plainText, data) {
-		t.Fatalf("Unexpected response body %q. Expecting %q . Zstd cache doesn't work", plainText, data)
-	}
-	ctx.Request.Header.Del("Accept-Encoding")
-	ctx.Response.Reset()
-	h(&ctx)
-	if !bytes.Equal(ctx.Response.Header.ContentEncoding(), []byte("")) {
-		t.Fatalf("Unexpected 'Content-Encoding' %q. Expecting %q", ctx.Response.Header.ContentEncoding(), "")
-	}
-	if !bytes.Equal(ctx.Response.Body(), changedData) {
-		t.Fatalf("Unexpected response body %q. Expecting %q", ctx.Response.Body(), data)
-	}
-}
-
 func TestFSGenerateETag(t *testing.T) {
 	t.Parallel()
 
@@ -2488,6 +2431,7 @@ func fsRootTestWriteFiles(t *testing.T, dir string, files map[string][]byte) {
 // TestFSRootServesLikeUnconfined checks that opening files through os.Root
 // doesn't change the responses to ordinary requests.
 func TestFSRootServesLikeUnconfined(t *testing.T) {
+	skipNoCodecs(t)
 	t.Parallel()
 
 	// Random numbers compress to under half their size, so the compressed
@@ -2592,6 +2536,7 @@ func TestFSRootServesLikeUnconfined(t *testing.T) {
 // without cleaning, so the paths FS builds from them keep the "." or ".."
 // components. Compressed files must still be written under CompressRoot.
 func TestFSRootRelativeRoots(t *testing.T) {
+	skipNoCodecs(t)
 	base := t.TempDir()
 	work := filepath.Join(base, "work")
 	if err := os.Mkdir(work, 0o750); err != nil {

@@ -7,15 +7,12 @@ import (
 )
 
 func fuzzCompress(codec uint8, data []byte) (string, []byte) {
-	switch codec % 4 {
+	// heimnetz patch: br and zstd have no decoder in this build; see PATCHES.md.
+	switch codec % 2 {
 	case 0:
 		return "gzip", AppendGzipBytesLevel(nil, data, CompressBestSpeed)
-	case 1:
-		return "deflate", AppendDeflateBytesLevel(nil, data, CompressBestSpeed)
-	case 2:
-		return "br", AppendBrotliBytesLevel(nil, data, CompressBrotliBestSpeed)
 	default:
-		return "zstd", AppendZstdBytesLevel(nil, data, CompressZstdBestSpeed)
+		return "deflate", AppendDeflateBytesLevel(nil, data, CompressBestSpeed)
 	}
 }
 

@@ -2170,48 +2170,9 @@ func (resp *Response) WriteDeflateLevel(w *bufio.Writer, level int) error {
 	return resp.Write(w)
 }
 
-func (resp *Response) brotliBody(level int) {
-	if len(resp.Header.ContentEncoding()) > 0 {
-		// It looks like the body is already compressed.
-		// Do not compress it again.
-		return
-	}
-
-	if !resp.Header.isCompressibleContentType() {
-		// The content-type cannot be compressed.
-		return
-	}
-
-	if resp.bodyStream != nil {
-		// Reset Content-Length to -1, since it is impossible
-		// to determine body size beforehand of streamed compression.
-		// For https://github.com/valyala/fasthttp/issues/176 .
-		resp.Header.SetContentLength(-1)
-
-		// Do not care about memory allocations here, since brotli is slow
-		// and allocates a lot of memory by itself.
-		resp.bodyStream = newCompressedBodyStream(resp.bodyStream, level, compressBrotliBodyStream)
-	} else {
-		bodyBytes := resp.bodyBytes()
-		if len(bodyBytes) < minCompressLen {
-			// There is no sense in spending CPU time on small body compression,
-			// since there is a very high probability that the compressed
-			// body size will be bigger than the original body size.
-			return
-		}
-		w := responseBodyPool.Get()
-		w.B = AppendBrotliBytesLevel(w.B, bodyBytes, level)
-
-		// Hack: swap resp.body with w.
-		if resp.body != nil {
-			responseBodyPool.Put(resp.body)
-		}
-		resp.body = w
-		resp.bodyRaw = nil
-	}
-	resp.Header.SetContentEncodingBytes(strBr)
-	resp.Header.addVaryBytes(strAcceptEncoding)
-}
+// brotliBody leaves the body as it is and sets no Content-Encoding: this build
+// links no brotli encoder (heimnetz patch, see PATCHES.md).
+func (resp *Response) brotliBody(int) {}
 
 func (resp *Response) gzipBody(level int) {
 	if len(resp.Header.ContentEncoding()) > 0 {
@@ -2299,41 +2260,9 @@ func (resp *Response) deflateBody(level int) {
 	resp.Header.addVaryBytes(strAcceptEncoding)
 }
 
-func (resp *Response) zstdBody(level int) {
-	if len(resp.Header.ContentEncoding()) > 0 {
-		return
-	}
-
-	if !resp.Header.isCompressibleContentType() {
-		return
-	}
-
-	if resp.bodyStream != nil {
-		// Reset Content-Length to -1, since it is impossible
-		// to determine body size beforehand of streamed compression.
-		// For
-		resp.Header.SetContentLength(-1)
-
-		// Do not care about memory allocations here, since flate is slow
-		// and allocates a lot of memory by itself.
-		resp.bodyStream = newCompressedBodyStream(resp.bodyStream, level, compressZstdBodyStream)
-	} else {
-		bodyBytes := resp.bodyBytes()
-		if len(bodyBytes) < minCompressLen {
-			return
-		}
-		w := responseBodyPool.Get()
-		w.B = AppendZstdBytesLevel(w.B, bodyBytes, level)
-
-		if resp.body != nil {
-			responseBodyPool.Put(resp.body)
-		}
-		resp.body = w
-		resp.bodyRaw = nil
-	}
-	resp.Header.SetContentEncodingBytes(strZstd)
-	resp.Header.addVaryBytes(strAcceptEncoding)
-}
+// zstdBody leaves the body as it is and sets no Content-Encoding: this build
+// links no zstd encoder (heimnetz patch, see PATCHES.md).
+func (resp *Response) zstdBody(int) {}
 
 type compressedBodyStream struct {
 	r io.ReadCloser // compressed output, started by the first Read
@@ -2445,17 +2374,6 @@ func newCompressedBodyStream(bodyStream io.Reader, level int, compress compressB
 	}
 }
 
-func compressBrotliBodyStream(sw *bufio.Writer, bodyStream io.Reader, level int) error {
-	zw := acquireStacklessBrotliWriter(sw, level)
-	fw := &flushWriter{
-		wf: zw,
-		bw: sw,
-	}
-	_, wErr := copyBodyStream(fw, bodyStream)
-	releaseStacklessBrotliWriter(zw, level)
-	return wErr
-}
-
 func compressGzipBodyStream(sw *bufio.Writer, bodyStream io.Reader, level int) error {
 	zw := acquireStacklessGzipWriter(sw, level)
 	fw := &flushWriter{
@@ -2475,17 +2393,6 @@ func compressDeflateBodyStream(sw *bufio.Writer, bodyStream io.Reader, level int
 	}
 	_, wErr := copyBodyStream(fw, bodyStream)
 	releaseStacklessDeflateWriter(zw, level)
-	return wErr
-}
-
-func compressZstdBodyStream(sw *bufio.Writer, bodyStream io.Reader, level int) error {
-	zw := acquireStacklessZstdWriter(sw, level)
-	fw := &flushWriter{
-		wf: zw,
-		bw: sw,
-	}
-	_, wErr := copyBodyStream(fw, bodyStream)
-	releaseStacklessZstdWriter(zw, level)
 	return wErr
 }
 

@@ -584,6 +584,9 @@ func CompressHandler(h RequestHandler) RequestHandler {
 //   - CompressBestCompression
 //   - CompressDefaultCompression
 //   - CompressHuffmanOnly
+//
+// heimnetz patch: upstream also answers 'zstd'; this build links no zstd
+// encoder; see PATCHES.md.
 func CompressHandlerLevel(h RequestHandler, level int) RequestHandler {
 	return func(ctx *RequestCtx) {
 		h(ctx)
@@ -592,8 +595,6 @@ func CompressHandlerLevel(h RequestHandler, level int) RequestHandler {
 			ctx.Response.gzipBody(level)
 		case ctx.Request.Header.HasAcceptEncodingBytes(strDeflate):
 			ctx.Response.deflateBody(level)
-		case ctx.Request.Header.HasAcceptEncodingBytes(strZstd):
-			ctx.Response.zstdBody(level)
 		}
 	}
 }
@@ -616,18 +617,17 @@ func CompressHandlerLevel(h RequestHandler, level int) RequestHandler {
 //   - CompressBestCompression
 //   - CompressDefaultCompression
 //   - CompressHuffmanOnly
-func CompressHandlerBrotliLevel(h RequestHandler, brotliLevel, otherLevel int) RequestHandler {
+//
+// heimnetz patch: this build links no brotli encoder, so br is never chosen
+// and brotliLevel is ignored; see PATCHES.md.
+func CompressHandlerBrotliLevel(h RequestHandler, _, otherLevel int) RequestHandler {
 	return func(ctx *RequestCtx) {
 		h(ctx)
 		switch {
-		case ctx.Request.Header.HasAcceptEncodingBytes(strBr):
-			ctx.Response.brotliBody(brotliLevel)
 		case ctx.Request.Header.HasAcceptEncodingBytes(strGzip):
 			ctx.Response.gzipBody(otherLevel)
 		case ctx.Request.Header.HasAcceptEncodingBytes(strDeflate):
 			ctx.Response.deflateBody(otherLevel)
-		case ctx.Request.Header.HasAcceptEncodingBytes(strZstd):
-			ctx.Response.zstdBody(otherLevel)
 		}
 	}
 }
