@@ -6112,6 +6112,9 @@ func (f F) Read(p []byte) (n int, err error) {
 }
 
 func TestTCPDialerFlushDNSCache(t *testing.T) {
+	// heimnetz patch: this test resolves and dials httpbin.org; heimnetz tests
+	// send no traffic beyond loopback. See PATCHES.md.
+	t.Skip("heimnetz: needs the internet (httpbin.org)")
 	resolver := &testResolver{
 		lookupCountByHost: make(map[string]int),
 		resolver:          net.DefaultResolver,

@@ -13,13 +13,6 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// skipNoCodecs skips an upstream test that asserts brotli or zstd output or
-// decoding: this build links neither codec (heimnetz patch, see PATCHES.md).
-func skipNoCodecs(t *testing.T) {
-	t.Helper()
-	t.Skip("heimnetz: brotli and zstd codecs are not linked in this build; see PATCHES.md")
-}
-
 func randomBytes(n int) []byte {
 	b := make([]byte, n)
 	rand.New(rand.NewSource(int64(n))).Read(b) //nolint:gosec

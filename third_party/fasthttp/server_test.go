@@ -4082,7 +4082,6 @@ func TestCompressHandler(t *testing.T) {
 }
 
 func TestCompressHandlerVary(t *testing.T) {
-	skipNoCodecs(t)
 	t.Parallel()
 
 	expectedBody := string(createFixedBody(2e4))
@@ -4194,33 +4193,8 @@ func TestCompressHandlerVary(t *testing.T) {
 	if string(body) != expectedBody {
 		t.Fatalf("unexpected body %q. Expecting %q", body, expectedBody)
 	}
-
-	// verify br-compressed response
-	ctx.Request.Reset()
-	ctx.Response.Reset()
-	ctx.Request.Header.Set(HeaderAcceptEncoding, "gzip, deflate, br")
-
-	h(&ctx)
-	s = ctx.Response.String()
-	br = bufio.NewReader(bytes.NewBufferString(s))
-	if err := resp.Read(br); err != nil {
-		t.Fatalf("unexpected error: %v", err)
-	}
-	ce = resp.Header.ContentEncoding()
-	if string(ce) != "br" {
-		t.Fatalf("unexpected Content-Encoding: %q. Expecting %q", ce, "br")
-	}
-	vary = resp.Header.Peek("Vary")
-	if string(vary) != "Accept-Encoding" {
-		t.Fatalf("unexpected Vary: %q. Expecting %q", vary, "Accept-Encoding")
-	}
-	body, err = resp.BodyUnbrotli()
-	if err != nil {
-		t.Fatalf("unexpected error: %v", err)
-	}
-	if string(body) != expectedBody {
-		t.Fatalf("unexpected body %q. Expecting %q", body, expectedBody)
-	}
+	// heimnetz patch: the br-compressed check is removed (no brotli encoder in
+	// this build; heimnetz_nocodecs_test.go checks br is never chosen).
 }
 
 func TestRequestCtxWriteString(t *testing.T) {

@@ -214,12 +214,10 @@ type streamCompatCodec struct {
 var streamCompatCodecs = []streamCompatCodec{
 	{"gzip", (*Response).gzipBody, (*Response).BodyGunzip},
 	{"deflate", (*Response).deflateBody, (*Response).BodyInflate},
-	{"br", (*Response).brotliBody, (*Response).BodyUnbrotli},
-	{"zstd", (*Response).zstdBody, (*Response).BodyUnzstd},
+	// heimnetz patch: the br and zstd rows are removed (no codec in this build).
 }
 
 func TestStreamCompatHTTPCompressionTrailersAndKeepAlive(t *testing.T) {
-	skipNoCodecs(t)
 	body := streamCompatBody(128*1024 + 17)
 	codecs := append([]streamCompatCodec{{name: "identity", decode: func(r *Response) ([]byte, error) { return r.Body(), nil }}}, streamCompatCodecs...)
 	for _, codec := range codecs {
@@ -283,7 +281,6 @@ func TestStreamCompatHTTPCompressionTrailersAndKeepAlive(t *testing.T) {
 }
 
 func TestStreamCompatCompressionCloseCancelsProducer(t *testing.T) {
-	skipNoCodecs(t)
 	for _, codec := range streamCompatCodecs {
 		for _, started := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/started=%t", codec.name, started), func(t *testing.T) {
@@ -469,7 +466,6 @@ func TestStreamCompatEarlyOutputErrorClosesProducer(t *testing.T) {
 }
 
 func TestStreamCompatCompressedHTTPDisconnectStopsProducer(t *testing.T) {
-	skipNoCodecs(t)
 	for _, codec := range streamCompatCodecs[1:] {
 		t.Run(codec.name, func(t *testing.T) {
 			original, producerDone := streamCompatInfiniteProducer()
