@@ -22,3 +22,5 @@ require (
 replace github.com/yuin/gopher-lua => ./third_party/gopher-lua
 
 replace github.com/valyala/fasthttp => ./third_party/fasthttp
+
+replace github.com/VictoriaMetrics/metrics => ./third_party/metrics
