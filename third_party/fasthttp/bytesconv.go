@@ -10,7 +10,6 @@ import (
 	"io"
 	"math"
 	"net"
-	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -159,7 +158,7 @@ func ParseHTTPDate(date []byte) (time.Time, error) {
 	if t, ok := parseRFC1123DateGMT(date); ok {
 		return t, nil
 	}
-	return http.ParseTime(b2s(date))
+	return parseObsoleteHTTPDate(b2s(date))
 }
 
 func parseRFC1123DateGMT(b []byte) (time.Time, bool) {

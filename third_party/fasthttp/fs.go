@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"maps"
 	"mime"
-	"net/http"
 	"os"
 	"path"
 	"path/filepath"
@@ -2073,7 +2072,7 @@ func (h *fsHandler) newCompressedFSFileCache(f fs.File, fileInfo fs.FileInfo, fi
 		if err != nil {
 			return nil, fmt.Errorf("cannot read header of the file %q: %w", fileInfo.Name(), err)
 		}
-		contentType = http.DetectContentType(data)
+		contentType = sniffContentType(data)
 	}
 
 	dirIndex := w.B
@@ -2189,7 +2188,7 @@ func (h *fsHandler) newFSFile(f fs.File, fileInfo fs.FileInfo, compressed bool, 
 		if err != nil {
 			return nil, fmt.Errorf("cannot read header of the file %q: %w", fileInfo.Name(), err)
 		}
-		contentType = http.DetectContentType(data)
+		contentType = sniffContentType(data)
 	}
 
 	lastModified := fileInfo.ModTime()
