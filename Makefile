@@ -4,6 +4,9 @@
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.0.0-dev)
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# TAGS: build tags; `make build TAGS=https` adds HTTPS (left out of the
+# router build for its size, as OpenWrt keeps LuCI's TLS in luci-ssl).
+TAGS    ?=
 LDFLAGS := -s -w -X github.com/heimnetz/heimnetz/agent/buildinfo.Version=$(VERSION) -X github.com/heimnetz/heimnetz/agent/buildinfo.Commit=$(COMMIT)
 export CGO_ENABLED := 0
 
@@ -13,7 +16,7 @@ all: build
 
 ## build: the static agent binary in bin/heimnetz
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/heimnetz ./agent
+	$(GO) build -trimpath -tags '$(TAGS)' -ldflags '$(LDFLAGS)' -o bin/heimnetz ./agent
 
 ## run: the agent on embedded defaults (127.0.0.1:9110, ./data) with its bundled plugins
 run: build
@@ -33,10 +36,13 @@ lint:
 
 test-go:
 	$(GO) test -timeout 15m ./...
+	$(GO) test -timeout 5m -tags https ./web/
 
-## test-engine: upstream gopher-lua's own tests on the patched engine
+## test-engine: the vendored, patched dependencies' own upstream tests
 test-engine:
 	cd third_party/gopher-lua && $(GO) test -timeout 10m ./...
+	cd third_party/fasthttp && $(GO) test -timeout 10m ./...
+	cd third_party/metrics && $(GO) test -timeout 5m ./...
 
 ## fuzz: a short run of every fuzz target (not part of make test)
 fuzz:

@@ -131,6 +131,7 @@ func run(cfg Config, log *slog.Logger) error {
 	wcfg.Addr = cfg.Listen
 	wcfg.DataDir = filepath.Join(cfg.DataDir, "web")
 	wcfg.AdminPasswordHash = cfg.AdminPasswordHash
+	wcfg.TLS = cfg.HTTPS
 	wcfg.Logger = log
 	srv, err := web.New(wcfg, &backend{m: m, started: time.Now()})
 	if err != nil {

@@ -30,6 +30,9 @@ type Config struct {
 	AdminPasswordHash string `json:"admin_password_hash"`
 	// AdminToken is an API token; empty means generated on first start.
 	AdminToken string `json:"admin_token"`
+	// HTTPS serves the page and API over HTTPS with a self-signed
+	// certificate generated on first start (needs a build with -tags https).
+	HTTPS bool `json:"https"`
 	// PagesRequireLogin puts the read-only pages behind login too.
 	PagesRequireLogin bool `json:"pages_require_login"`
 	// Ceilings are the most a plugin manifest may ask for.

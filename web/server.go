@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -46,7 +45,7 @@ type Server struct {
 
 	metrics *serverMetrics
 	history *history
-	tlsConf *tls.Config
+	tlsWrap func(net.Listener) net.Listener // nil: plain HTTP
 
 	mu             sync.Mutex
 	ln             net.Listener
@@ -100,7 +99,7 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 	st := b.Settings()
 	s.settings.Store(&st)
 	if cfg.TLS {
-		if s.tlsConf, err = loadOrCreateCert(cfg); err != nil {
+		if s.tlsWrap, err = httpsListener(cfg); err != nil {
 			return nil, fmt.Errorf("web: %w", err)
 		}
 	}
@@ -137,8 +136,8 @@ func (s *Server) Serve(ln net.Listener) error {
 		ln.Close()
 		return ErrServerClosed
 	}
-	if s.tlsConf != nil {
-		ln = tls.NewListener(ln, s.tlsConf)
+	if s.tlsWrap != nil {
+		ln = s.tlsWrap(ln)
 	}
 	s.ln = ln
 	s.mu.Unlock()

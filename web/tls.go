@@ -1,3 +1,5 @@
+//go:build https
+
 package web
 
 import (
@@ -19,6 +21,19 @@ import (
 )
 
 const certValidity = 10 * 365 * 24 * time.Hour
+
+// HTTPSBuilt reports whether this build can serve HTTPS (build tag https).
+const HTTPSBuilt = true
+
+// httpsListener returns a function that wraps a listener in TLS with the
+// certificate from loadOrCreateCert.
+func httpsListener(cfg Config) (func(net.Listener) net.Listener, error) {
+	conf, err := loadOrCreateCert(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return func(ln net.Listener) net.Listener { return tls.NewListener(ln, conf) }, nil
+}
 
 // loadOrCreateCert loads DataDir/tls/cert.pem and key.pem, creating a
 // self-signed ECDSA P-256 pair on first start (as LuCI's uhttpd does).
