@@ -1,0 +1,3 @@
+function test_nothing()
+  assert_true(true)
+end
