@@ -135,8 +135,8 @@ func identByte(b byte) bool {
 	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
 }
 
-func (c *chunk) push()                { c.scopes = append(c.scopes, map[string]bool{}) }
-func (c *chunk) pop()                 { c.scopes = c.scopes[:len(c.scopes)-1] }
+func (c *chunk) push() { c.scopes = append(c.scopes, map[string]bool{}) }
+func (c *chunk) pop()  { c.scopes = c.scopes[:len(c.scopes)-1] }
 func (c *chunk) declare(names ...string) {
 	for _, n := range names {
 		c.scopes[len(c.scopes)-1][n] = true

@@ -1,0 +1,185 @@
+package scaffold
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/template"
+
+	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/luaplugins"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Template describes one plugin template.
+type Template struct {
+	Name        string
+	Summary     string
+	Description string // the manifest description it writes
+	Permissions []string
+	Interval    string
+	Metrics     []string // metric name suffixes, after the plugin's prefix
+}
+
+// DefaultTemplate is the template `plugin new` uses without --template.
+const DefaultTemplate = "basic"
+
+var templates = []Template{
+	{Name: "basic", Summary: "counts its runs and logs a line: the smallest plugin",
+		Description: "Counts its own runs", Permissions: []string{"log", "metrics"}, Interval: "30s",
+		Metrics: []string{"runs_total"}},
+	{Name: "metrics", Summary: "memory and load gauges from board data",
+		Description: "Memory use and load of the router", Permissions: []string{"board", "metrics"}, Interval: "15s",
+		Metrics: []string{"memory_used_ratio", "memory_available_bytes", "load"}},
+	{Name: "http", Summary: "the uplink as the router sees it; explains why plugins have no network access",
+		Description: "WAN interface counters and whether traffic moves", Permissions: []string{"board", "json", "log", "metrics"}, Interval: "30s",
+		Metrics: []string{"wan_present", "wan_receive_bytes", "wan_transmit_bytes", "wan_traffic_moving"}},
+	{Name: "stateful", Summary: "keeps a run count and a peak in kv across restarts",
+		Description: "Run count and peak load kept across restarts", Permissions: []string{"board", "kv", "metrics"}, Interval: "1m",
+		Metrics: []string{"runs", "peak_load"}},
+}
+
+// Templates returns every template, in the order `plugin new -h` lists them.
+func Templates() []Template { return append([]Template(nil), templates...) }
+
+// ErrExists is returned when the plugin's directory already exists.
+var ErrExists = errors.New("already exists")
+
+// ErrName is returned for a name that is not a valid plugin name.
+var ErrName = errors.New("invalid plugin name")
+
+// limitRow is one line of the manifest's limits table.
+type limitRow struct{ Key, Default, Ceiling, Meaning string }
+
+var limitMeanings = map[string]string{
+	limits.KeyInstructions: "Lua VM instructions per call",
+	limits.KeyMemory:       "bytes of Lua values the plugin's state may hold",
+	limits.KeyTimeout:      "wall time per call",
+	limits.KeyCPU:          "share of one core, averaged over a minute",
+	limits.KeyDepth:        "nested calls that re-enter the VM (pcall, metamethods)",
+}
+
+// Write creates directory parent/name holding a new plugin made from the
+// template tmpl, and returns its path. The name must be a valid plugin
+// name (it becomes the directory name, so no path can escape parent); an
+// existing directory is never touched. Files are written to a temporary
+// directory first and renamed into place.
+func Write(parent, name, tmpl string) (string, error) {
+	var t *Template
+	for i := range templates {
+		if templates[i].Name == tmpl {
+			t = &templates[i]
+		}
+	}
+	if t == nil {
+		return "", fmt.Errorf("unknown template %q (known: %s)", tmpl, strings.Join(names(), ", "))
+	}
+	if err := checkName(name); err != nil {
+		return "", err
+	}
+	dir := filepath.Join(parent, name)
+	if _, err := os.Lstat(dir); err == nil {
+		return "", fmt.Errorf("%s: %w", dir, ErrExists)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	files, err := Render(name, *t)
+	if err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+name+".new-")
+	if err != nil {
+		return "", err
+	}
+	for _, f := range []string{luaplugins.ManifestFile, luaplugins.MainFile, luaplugins.TestFile, luaplugins.ReadmeFile} {
+		if err := os.WriteFile(filepath.Join(tmp, f), files[f], 0o644); err != nil {
+			os.RemoveAll(tmp)
+			return "", err
+		}
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	return dir, nil
+}
+
+// checkName validates name with the manifest parser's own rule.
+func checkName(name string) error {
+	_, err := luaplugins.ParseManifest([]byte("name: "+quoteYAML(name)+"\nversion: 0.1.0\n"), "", nil, limits.Ceilings())
+	if err != nil {
+		return fmt.Errorf("%w %q: must match [a-z][a-z0-9-]{0,31}", ErrName, name)
+	}
+	return nil
+}
+
+func quoteYAML(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+func names() []string {
+	var out []string
+	for _, t := range templates {
+		out = append(out, t.Name)
+	}
+	return out
+}
+
+// Render returns the files of a new plugin named name from template t,
+// keyed by file name.
+func Render(name string, t Template) (map[string][]byte, error) {
+	def, ceil := limits.Defaults(), limits.Ceilings()
+	var rows []limitRow
+	for _, k := range []string{limits.KeyInstructions, limits.KeyMemory, limits.KeyTimeout, limits.KeyCPU, limits.KeyDepth} {
+		rows = append(rows, limitRow{Key: k, Default: def.Format(k), Ceiling: ceil.Format(k), Meaning: limitMeanings[k]})
+	}
+	metric := strings.ReplaceAll(name, "-", "_")
+	var metricNames []string
+	for _, m := range t.Metrics {
+		metricNames = append(metricNames, "`"+metric+"_"+m+"`")
+	}
+	data := map[string]any{
+		"Name": name, "Template": t.Name, "Description": t.Description, "Interval": t.Interval,
+		"Permissions": strings.Join(t.Permissions, ", "), "Metric": metric, "Metrics": strings.Join(metricNames, ", "),
+		"Known":           strings.Join(luaplugins.NewRegistry().Permissions(), ", "),
+		"DefaultInterval": luaplugins.DefaultInterval.String(), "MinInterval": luaplugins.MinInterval.String(),
+		"Limits": rows,
+		// The template asks for less than the defaults: a plugin this
+		// small needs a fraction, and tight limits stop a bug early.
+		"Instructions": def.Instructions / 10, "Memory": limits.FormatSize(def.Memory / 4), "Timeout": (def.Timeout / 2).String(),
+		"DefaultCPU": def.Format(limits.KeyCPU), "DefaultDepth": def.Format(limits.KeyDepth),
+	}
+	out := map[string][]byte{}
+	for file, src := range map[string]string{
+		luaplugins.ManifestFile: "templates/manifest.yml.tmpl",
+		luaplugins.ReadmeFile:   "templates/README.md.tmpl",
+		luaplugins.MainFile:     "templates/" + t.Name + "/main.lua",
+		luaplugins.TestFile:     "templates/" + t.Name + "/test.lua",
+	} {
+		text, err := templateFS.ReadFile(src)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", t.Name, err)
+		}
+		tp, err := template.New(file).Option("missingkey=error").Parse(string(text))
+		if err != nil {
+			return nil, fmt.Errorf("template %s/%s: %w", t.Name, file, err)
+		}
+		var b bytes.Buffer
+		if err := tp.Execute(&b, data); err != nil {
+			return nil, fmt.Errorf("template %s/%s: %w", t.Name, file, err)
+		}
+		out[file] = b.Bytes()
+	}
+	return out, nil
+}

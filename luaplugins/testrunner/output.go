@@ -1,0 +1,119 @@
+package testrunner
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Formats Write accepts.
+const (
+	FormatText  = "text"
+	FormatTAP   = "tap"
+	FormatJUnit = "junit"
+)
+
+// Write writes the report in format. Every format ends with the line
+// "N passed, N failed" (in JUnit XML as a trailing comment), so CI logs
+// can be read the same way whatever the format.
+func Write(w io.Writer, r *Report, format string) error {
+	var b strings.Builder
+	switch format {
+	case FormatText, "":
+		for _, res := range r.Results {
+			if res.Passed {
+				fmt.Fprintf(&b, "ok   %s (%d instructions)\n", res.Name, res.Instructions)
+				continue
+			}
+			fmt.Fprintf(&b, "FAIL %s: %s\n", res.Name, res.Message)
+			for _, l := range res.Logs {
+				fmt.Fprintf(&b, "     log %s\n", l)
+			}
+		}
+	case FormatTAP:
+		fmt.Fprintf(&b, "TAP version 13\n1..%d\n", len(r.Results))
+		for i, res := range r.Results {
+			if res.Passed {
+				fmt.Fprintf(&b, "ok %d - %s\n", i+1, res.Name)
+				continue
+			}
+			fmt.Fprintf(&b, "not ok %d - %s\n  ---\n  message: %q\n  ...\n", i+1, res.Name, res.Message)
+		}
+	case FormatJUnit:
+		if err := writeJUnit(&b, r); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("unknown format %q (text, tap or junit)", format)
+	}
+	summary := fmt.Sprintf("%d passed, %d failed", r.Passed(), r.Failed())
+	switch format {
+	case FormatTAP:
+		b.WriteString("# " + summary + "\n")
+	case FormatJUnit:
+		b.WriteString("<!-- " + summary + " -->\n")
+	}
+	b.WriteString(summary + "\n")
+	if format == FormatJUnit {
+		// The bare line would make the XML invalid; JUnit readers get
+		// only the comment.
+		s := b.String()
+		s = strings.TrimSuffix(s, summary+"\n")
+		_, err := io.WriteString(w, s)
+		return err
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+type junitSuites struct {
+	XMLName  xml.Name   `xml:"testsuites"`
+	Tests    int        `xml:"tests,attr"`
+	Failures int        `xml:"failures,attr"`
+	Suites   []junitSet `xml:"testsuite"`
+}
+
+type junitSet struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Time     string      `xml:"time,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	ClassName string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
+}
+
+func writeJUnit(b *strings.Builder, r *Report) error {
+	set := junitSet{Name: r.Plugin, Tests: len(r.Results), Failures: r.Failed()}
+	var total float64
+	for _, res := range r.Results {
+		c := junitCase{Name: res.Name, ClassName: r.Plugin, Time: fmt.Sprintf("%.6f", res.Duration.Seconds()), SystemOut: strings.Join(res.Logs, "\n")}
+		total += res.Duration.Seconds()
+		if !res.Passed {
+			c.Failure = &junitFailure{Message: res.Message, Text: res.Message}
+		}
+		set.Cases = append(set.Cases, c)
+	}
+	set.Time = fmt.Sprintf("%.6f", total)
+	doc := junitSuites{Tests: set.Tests, Failures: set.Failures, Suites: []junitSet{set}}
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	b.WriteString("\n")
+	return nil
+}

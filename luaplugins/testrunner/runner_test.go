@@ -1,0 +1,101 @@
+package testrunner
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestRunReportsEachOutcome(t *testing.T) {
+	rep, err := Run("testdata/failing", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		name, msg string
+		passed    bool
+	}{
+		{"test_passes", "", true},
+		{"test_wrong_value", "test.lua:8: expected 43, got 42: the answer", false},
+		{"test_raises", "test.lua:12: boom", false},
+		{"test_spins", "instruction limit exceeded", false},
+		{"test_expects_error", "test.lua:20: expected an error, got none", false},
+		{"test_after_limit", "", true},
+	}
+	if len(rep.Results) != len(want) {
+		t.Fatalf("%d results: %+v", len(rep.Results), rep.Results)
+	}
+	for i, w := range want {
+		got := rep.Results[i]
+		if got.Name != w.name || got.Passed != w.passed || !strings.Contains(got.Message, w.msg) {
+			t.Errorf("result %d = %+v, want %s passed=%v message containing %q", i, got, w.name, w.passed, w.msg)
+		}
+	}
+	if rep.Passed() != 2 || rep.Failed() != 4 {
+		t.Errorf("%d passed %d failed", rep.Passed(), rep.Failed())
+	}
+	var b bytes.Buffer
+	Write(&b, rep, FormatText)
+	if !strings.HasSuffix(b.String(), "\n2 passed, 4 failed\n") {
+		t.Errorf("text output does not end with the summary line:\n%s", b.String())
+	}
+	b.Reset()
+	Write(&b, rep, FormatTAP)
+	for _, line := range []string{"TAP version 13", "1..6", "ok 1 - test_passes", "not ok 2 - test_wrong_value", "ok 6 - test_after_limit", "2 passed, 4 failed"} {
+		if !strings.Contains(b.String(), line+"\n") {
+			t.Errorf("TAP lacks %q:\n%s", line, b.String())
+		}
+	}
+	b.Reset()
+	Write(&b, rep, FormatJUnit)
+	var doc junitSuites
+	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatalf("JUnit XML does not parse: %v\n%s", err, b.String())
+	}
+	if doc.Tests != 6 || doc.Failures != 4 || doc.Suites[0].Cases[1].Failure == nil || doc.Suites[0].Cases[0].Failure != nil {
+		t.Errorf("JUnit: %+v", doc)
+	}
+}
+
+func TestLoadFailureIsOneFailedTest(t *testing.T) {
+	rep, err := Run("testdata/badmain", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) != 1 || rep.Results[0].Name != "load" || !strings.Contains(rep.Results[0].Message, "main.lua:2: top-level failure") {
+		t.Errorf("results %+v", rep.Results)
+	}
+}
+
+func TestPluginTestdataIsTheBoard(t *testing.T) {
+	rep, err := Run("testdata/ownboard", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Failed() != 0 || rep.Passed() != 1 {
+		t.Errorf("results %+v", rep.Results)
+	}
+}
+
+func TestUnusable(t *testing.T) {
+	for _, dir := range []string{"testdata/missing", "../bundled/net"} {
+		if _, err := Run(dir, Options{}); !errors.Is(err, ErrUnusable) {
+			t.Errorf("%s: err = %v", dir, err)
+		}
+	}
+}
+
+func TestRemap(t *testing.T) {
+	cases := map[string]string{
+		"main.lua:3: x":                  "main.lua:3: x",
+		"main.lua:13: x":                 "test.lua:3: x",
+		"main.lua line:12(column:3) near": "test.lua line:2(column:3) near",
+	}
+	for in, want := range cases {
+		if got := remap(in, 10); got != want {
+			t.Errorf("remap(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,2 @@
+function collect() end
+error("top-level failure")

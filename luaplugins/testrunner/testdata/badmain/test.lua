@@ -1,0 +1,1 @@
+function test_x() end

@@ -1,0 +1,3 @@
+function test_own_fixture()
+  assert_eq(board.loadavg().load1, 3.5)
+end
