@@ -23,9 +23,30 @@ var prelude = strings.Join([]string{
 	`function metric(name, labels) return __m[__key(name, labels)] end`,
 }, " ")
 
-// Globals returns the names the runner defines for test.lua: the
-// assertion API and metric. The static checker treats them as known in
-// test.lua.
+// Assertion documents one name the runner defines for test.lua.
+type Assertion struct {
+	Name string
+	Args string
+	Doc  string
+}
+
+// Assertions lists the test API, as `heimnetz docs` shows it.
+var Assertions = []Assertion{
+	{"assert_eq", "got, want [, msg]", "Fails the test unless got == want (Lua's ==: numbers and strings by value, tables by identity)."},
+	{"assert_error", "fn [, pattern]", "Calls fn; fails the test unless it raises an error, whose text matches the Lua pattern when one is given."},
+	{"assert_false", "v [, msg]", "Fails the test unless v is false or nil."},
+	{"assert_match", "s, pattern [, msg]", "Fails the test unless the string s matches the Lua pattern."},
+	{"assert_true", "v [, msg]", "Fails the test unless v is neither false nor nil."},
+	{"fail", "[msg]", "Fails the test."},
+	{"metric", "name [, labels]", "Returns the last value the plugin set for the gauge name{labels}, or the total it added to the counter, since the test run began; nil when never written."},
+}
+
+// Globals returns the names the runner defines for test.lua. The static
+// checker treats them as known in test.lua.
 func Globals() []string {
-	return []string{"assert_eq", "assert_error", "assert_false", "assert_match", "assert_true", "fail", "metric"}
+	out := make([]string, len(Assertions))
+	for i, a := range Assertions {
+		out[i] = a.Name
+	}
+	return out
 }

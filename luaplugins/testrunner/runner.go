@@ -140,7 +140,7 @@ func Run(dir string, opts Options) (*Report, error) {
 		Log: luaplugins.LogFunc(func(_, level, line string) {
 			logs = append(logs, level+": "+line)
 		}),
-		KV: db.KV(src.Name(), store.Quota{MaxKeys: lim.KVKeys, MaxBytes: lim.KVBytes, MaxValueLen: lim.KVValueBytes, WritesPerMinute: lim.KVWritesPerMinute}),
+		KV:    db.KV(src.Name(), store.Quota{MaxKeys: lim.KVKeys, MaxBytes: lim.KVBytes, MaxValueLen: lim.KVValueBytes, WritesPerMinute: lim.KVWritesPerMinute}),
 		Board: board.NewFS(fixture),
 	}
 	rep := &Report{Plugin: src.Name()}

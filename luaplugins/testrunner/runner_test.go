@@ -89,8 +89,8 @@ func TestUnusable(t *testing.T) {
 
 func TestRemap(t *testing.T) {
 	cases := map[string]string{
-		"main.lua:3: x":                  "main.lua:3: x",
-		"main.lua:13: x":                 "test.lua:3: x",
+		"main.lua:3: x":                   "main.lua:3: x",
+		"main.lua:13: x":                  "test.lua:3: x",
 		"main.lua line:12(column:3) near": "test.lua line:2(column:3) near",
 	}
 	for in, want := range cases {
