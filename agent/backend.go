@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -219,7 +220,11 @@ func (b *backend) ClearPluginData(name string) error { return notFound(b.m.clear
 func (b *backend) AckEvents(seqs []uint64) error     { return b.m.db.AckEvents(seqs...) }
 
 func (b *backend) InstallPlugin(archive []byte, allowUnsigned bool) (string, error) {
-	return "", fmt.Errorf("%w: installing plugin packages is not available in this build yet", web.ErrInvalid)
+	path, err := b.m.install(archive, nil, allowUnsigned, "admin API")
+	if errors.Is(err, errRejected) {
+		return "", fmt.Errorf("%w: %v", web.ErrInvalid, err)
+	}
+	return filepath.Base(path), err
 }
 
 func (b *backend) Settings() web.Settings {

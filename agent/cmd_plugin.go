@@ -18,10 +18,17 @@ import (
 
 func cmdPlugin(args []string) int {
 	subs := map[string]func([]string) int{
-		"run": cmdPluginRun,
+		"run":     cmdPluginRun,
+		"new":     cmdPluginNew,
+		"check":   cmdPluginCheck,
+		"test":    cmdPluginTest,
+		"pack":    cmdPluginPack,
+		"sign":    cmdPluginSign,
+		"verify":  cmdPluginVerify,
+		"install": cmdPluginInstall,
 	}
 	if len(args) == 0 || subs[args[0]] == nil {
-		fmt.Fprintln(os.Stderr, "Usage: heimnetz plugin run PATH [--times N] [--json] [--limit KEY=VALUE]...")
+		fmt.Fprintln(os.Stderr, "Usage: heimnetz plugin run|new|check|test|pack|sign|verify|install ... (heimnetz plugin SUB -h for each)")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return 0
 		}

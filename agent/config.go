@@ -40,6 +40,10 @@ type Config struct {
 	// BreaksBeforeDisable is how many calls in a row may break a limit
 	// before a plugin is disabled.
 	BreaksBeforeDisable int `json:"breaks_before_disable"`
+	// TrustedKeys are public key files (`heimnetz key new`); a plugin
+	// package installs only when signed by one of them, or when the owner
+	// accepts it explicitly as unsigned.
+	TrustedKeys []string `json:"trusted_keys"`
 }
 
 // Ceilings are the owner's caps on what manifests may ask for.

@@ -31,6 +31,12 @@ const (
 	EvAdminAction     = "admin_action"
 	EvAgentStart      = "agent_start"
 	EvAgentStop       = "agent_stop"
+
+	// Plugin packages (heimnetz plugin install, POST /api/v1/plugins/install).
+	EvPluginInstalled  = "plugin_installed"         // a package was installed or upgraded
+	EvPluginRemoved    = "plugin_removed"           // an installed plugin was removed
+	EvInstallRejected  = "plugin_install_rejected"  // a package was refused (signature, shape, check)
+	EvUnsignedAccepted = "unsigned_plugin_accepted" // the owner installed a package no trusted key signed
 )
 
 // EventTypes lists every event type with its meaning, for the docs.
@@ -52,6 +58,11 @@ var EventTypes = map[string]string{
 	EvAdminAction:     "an admin changed something (enable, disable, reload, clear, settings, install)",
 	EvAgentStart:      "the agent started",
 	EvAgentStop:       "the agent stopped cleanly",
+
+	EvPluginInstalled:  "a plugin package was installed or upgraded (its content hash and signing key are named)",
+	EvPluginRemoved:    "an installed plugin was removed",
+	EvInstallRejected:  "a plugin package was refused: unsigned or untrusted, unsafe archive, or check findings at or above high",
+	EvUnsignedAccepted: "the owner explicitly installed a plugin package that no trusted key signed",
 }
 
 // securityLog records security events: bounded in the store (critical

@@ -24,7 +24,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "run the agent", cmdRun},
-		{"plugin", "plugin tools: run", cmdPlugin},
+		{"plugin", "plugin tools: run, new, check, test, pack, sign, verify, install", cmdPlugin},
+		{"key", "make an Ed25519 key pair for signing plugin packages", cmdKey},
+		{"docs", "print the plugin reference (html, md or json)", cmdDocs},
 		{"store", "export or import the database (backup)", cmdStore},
 		{"passwd", "hash an admin password for the config", cmdPasswd},
 		{"version", "print version, commit and platform", cmdVersion},

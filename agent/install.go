@@ -1,0 +1,248 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/luaplugins"
+	"github.com/heimnetz/heimnetz/luaplugins/check"
+	"github.com/heimnetz/heimnetz/luaplugins/pack"
+	"github.com/heimnetz/heimnetz/luaplugins/testrunner"
+	"github.com/heimnetz/heimnetz/store"
+)
+
+// errRejected marks a package the installer refuses: not signed by a
+// trusted key, unsafe, or failing the static check. The web API answers
+// it with 400.
+var errRejected = errors.New("package rejected")
+
+// installMu serialises installs and removals: two at once could rename
+// the same directory. (One agent runs one manager.)
+var installMu sync.Mutex
+
+// staged is a package verified, checked and extracted into a hidden
+// directory inside the plugins directory, ready to be renamed into place.
+type staged struct {
+	tmp    string // the hidden staging directory; remove it when done
+	dir    string // tmp/<name>: the plugin's files
+	src    *luaplugins.Source
+	pkg    *pack.Package
+	signer string // key id, or "" for an unsigned package accepted by the owner
+	report *check.Report
+}
+
+// stage verifies, unpacks and checks a package. sig is a detached
+// signature or nil for the embedded one. Nothing outside a new hidden
+// directory of pluginsDir is written.
+func stage(archive []byte, sig *pack.Signature, trusted []ed25519.PublicKey, allowUnsigned bool, pluginsDir string, reg *luaplugins.Registry, ceilings limits.Limits) (*staged, error) {
+	p, err := pack.Open(archive)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errRejected, err)
+	}
+	st := &staged{pkg: p}
+	st.signer, err = p.Verify(sig, trusted)
+	switch {
+	case err == nil:
+	case errors.Is(err, pack.ErrBadSignature):
+		return nil, fmt.Errorf("%w: %s: %v", errRejected, p.Name, err)
+	case allowUnsigned && (errors.Is(err, pack.ErrUnsigned) || errors.Is(err, pack.ErrUntrusted)):
+		st.signer = ""
+	default:
+		return nil, fmt.Errorf("%w: %s: %v (trust its key in trusted_keys, or accept it explicitly as unsigned)", errRejected, p.Name, err)
+	}
+	if pluginsDir == "" {
+		return nil, errors.New("no plugins directory configured (plugins_dir or --plugins)")
+	}
+	if err := os.MkdirAll(pluginsDir, 0o755); err != nil {
+		return nil, err
+	}
+	st.tmp, err = os.MkdirTemp(pluginsDir, ".install-")
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*staged, error) {
+		os.RemoveAll(st.tmp)
+		return nil, err
+	}
+	st.dir = filepath.Join(st.tmp, p.Name)
+	if err := p.Extract(st.dir); err != nil {
+		return fail(fmt.Errorf("%w: %s: %v", errRejected, p.Name, err))
+	}
+	st.report, err = check.Path(st.dir, check.Options{Registry: reg, Ceilings: ceilings, TestGlobals: testrunner.Globals()})
+	if err != nil {
+		return fail(fmt.Errorf("%w: %s: %v", errRejected, p.Name, err))
+	}
+	if st.report.Failed() {
+		var worst []string
+		for _, f := range st.report.Findings {
+			if f.Severity >= check.High && len(worst) < 3 {
+				worst = append(worst, fmt.Sprintf("%s %s %s", f.Position(), f.Rule, f.Message))
+			}
+		}
+		return fail(fmt.Errorf("%w: %s: plugin check found problems at or above high: %s", errRejected, p.Name, strings.Join(worst, "; ")))
+	}
+	st.src, err = luaplugins.ReadPath(st.dir, reg, ceilings)
+	if err != nil {
+		// The name in the manifest must equal the archive's directory.
+		return fail(fmt.Errorf("%w: %s: %v", errRejected, p.Name, err))
+	}
+	return st, nil
+}
+
+// commit renames the staged plugin to pluginsDir/<name>, replacing an
+// older copy; the old files go into the staging directory and are removed
+// with it. It returns the final path.
+func (st *staged) commit(pluginsDir string) (string, error) {
+	final := filepath.Join(pluginsDir, st.pkg.Name)
+	if _, err := os.Lstat(final); err == nil {
+		if err := os.Rename(final, filepath.Join(st.tmp, ".old")); err != nil {
+			return "", err
+		}
+	}
+	if err := os.Rename(st.dir, final); err != nil {
+		// Put the old version back.
+		os.Rename(filepath.Join(st.tmp, ".old"), final)
+		return "", err
+	}
+	st.src.Origin = final
+	return final, nil
+}
+
+// trustedKeys reads the public keys the configuration trusts.
+func trustedKeys(paths []string) ([]ed25519.PublicKey, error) {
+	var out []ed25519.PublicKey
+	for _, p := range paths {
+		k, err := pack.ReadPublicKey(p)
+		if err != nil {
+			return nil, fmt.Errorf("trusted key: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// install installs or upgrades a plugin package in the running agent. The
+// new version is loaded (its top-level chunk run) before anything is
+// swapped: if it fails, the old version keeps running and its files stay.
+// An upgrade keeps the plugin's stored data and its enabled state; the
+// old state's metric series are dropped when it is closed.
+func (m *manager) install(archive []byte, sig *pack.Signature, allowUnsigned bool, via string) (string, error) {
+	keys, err := trustedKeys(m.cfg.TrustedKeys)
+	if err != nil {
+		return "", err
+	}
+	installMu.Lock()
+	defer installMu.Unlock()
+	st, err := stage(archive, sig, keys, allowUnsigned, m.cfg.PluginsDir, m.registry, m.ceilings)
+	if err != nil {
+		m.sec.record(EvInstallRejected, store.Warning, "", fmt.Sprintf("install via %s: %v", via, err))
+		return "", err
+	}
+	defer os.RemoveAll(st.tmp)
+	name := st.src.Name()
+	lim := st.src.Manifest.Limits
+	kv := m.db.KV(name, quotaFor(lim))
+	p, _, err := luaplugins.Load(st.src, luaplugins.Env{
+		Registry: m.registry, Log: luaplugins.LogFunc(m.pluginLog), KV: kv,
+		Families: m.families, Board: m.board, Reporter: m, RequireCollect: true,
+	})
+	if err != nil {
+		m.sec.record(EvPluginError, store.Warning, name, fmt.Sprintf("version %s not installed, it does not load: %v", st.src.Manifest.Version, err))
+		return "", fmt.Errorf("%w: %s %s does not load (any running version is kept): %v", errRejected, name, st.src.Manifest.Version, err)
+	}
+	final, err := st.commit(m.cfg.PluginsDir)
+	if err != nil {
+		p.Close()
+		return "", fmt.Errorf("install %s: %w", name, err)
+	}
+	if st.signer == "" {
+		m.sec.record(EvUnsignedAccepted, store.High, name, fmt.Sprintf("unsigned package %s (content hash %s) accepted by the owner via %s", st.src.Manifest.Version, st.pkg.Hash(), via))
+	}
+	detail := fmt.Sprintf("version %s installed via %s from a package with content hash %s", st.src.Manifest.Version, via, st.pkg.Hash())
+	if st.signer != "" {
+		detail += ", signed by key " + st.signer
+	}
+	m.sec.record(EvPluginInstalled, store.Info, name, detail)
+
+	e, err := m.get(name)
+	if err != nil {
+		// A new plugin: register and start it. Its first run loads it
+		// again, so its top-level chunk runs a second time.
+		p.Close()
+		return final, m.add(st.src)
+	}
+	e.stopLoop()
+	e.mu.Lock()
+	if newVersionClears(e.rec, st.src) {
+		e.rec.Enabled, e.rec.DisabledReason, e.rec.ConsecutiveBreaks = true, "", 0
+	}
+	e.src, e.kv = st.src, kv
+	e.cpu = limits.NewCPUShare(lim.CPU, lim.CPUWindow, m.now())
+	e.rec.Version = st.src.Manifest.Version
+	e.runs = nil
+	rec := e.rec
+	if rec.Enabled {
+		e.plugin = p
+	}
+	e.mu.Unlock()
+	if !rec.Enabled {
+		p.Close()
+	}
+	m.invalidateMetrics()
+	if err := m.db.PutPlugin(rec); err != nil {
+		return final, err
+	}
+	if rec.Enabled {
+		e.startLoop()
+	}
+	return final, nil
+}
+
+// remove stops a plugin installed in the plugins directory and deletes
+// its files; its metric series go with its state. Its stored data and
+// record are deleted only when deleteData is set.
+func (m *manager) remove(name string, deleteData bool) error {
+	e, err := m.get(name)
+	if err != nil {
+		return err
+	}
+	installMu.Lock()
+	defer installMu.Unlock()
+	origin := e.src.Origin
+	dir, _ := filepath.Abs(m.cfg.PluginsDir)
+	abs, _ := filepath.Abs(origin)
+	if origin == "bundled" || m.cfg.PluginsDir == "" || filepath.Dir(abs) != dir {
+		return fmt.Errorf("%w: plugin %q is not installed in the plugins directory (bundled plugins can be disabled, not removed)", errRejected, name)
+	}
+	e.stopLoop()
+	m.mu.Lock()
+	delete(m.plugins, name)
+	m.mu.Unlock()
+	m.invalidateMetrics()
+	tmp, err := os.MkdirTemp(dir, ".remove-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.Rename(abs, filepath.Join(tmp, name)); err != nil {
+		return err
+	}
+	msg := "removed; its stored data is kept"
+	if deleteData {
+		if err := e.kv.Clear(); err != nil {
+			return err
+		}
+		if err := m.db.DeletePlugin(name); err != nil {
+			return err
+		}
+		msg = "removed with its stored data"
+	}
+	m.sec.record(EvPluginRemoved, store.Info, name, msg)
+	return nil
+}
