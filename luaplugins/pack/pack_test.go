@@ -173,15 +173,21 @@ func TestOpenRefuses(t *testing.T) {
 			t.Errorf("%s: err = %v, want ErrUnsafe", name, err)
 		}
 	}
-	// A file changed after the listing was made is caught.
-	changed := rawArchive(base, true)
-	p := &Package{Name: "p", Files: map[string][]byte{"manifest.yml": []byte("name: p\n"), "main.lua": []byte("x")}}
-	p.Files["main.lua"] = []byte("changed")
-	a, _ := p.Archive()
-	if _, err := Open(a); err != nil {
-		t.Errorf("consistent archive refused: %v", err)
+	// A file changed after the listing was made is caught: the archive's
+	// SHA256SUMS lists the original main.lua.
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	sums := (&Package{Files: map[string][]byte{"manifest.yml": []byte("name: p\n"), "main.lua": []byte("x")}}).Listing()
+	for _, e := range []entry{{SumsFile, tar.TypeReg, string(sums), ""}, {"p/manifest.yml", tar.TypeReg, "name: p\n", ""}, {"p/main.lua", tar.TypeReg, "changed", ""}} {
+		tw.WriteHeader(&tar.Header{Name: e.name, Mode: 0o644, Size: int64(len(e.data)), Typeflag: e.typeflag})
+		tw.Write([]byte(e.data))
 	}
-	_ = changed
+	tw.Close()
+	gz.Close()
+	if _, err := Open(buf.Bytes()); !errors.Is(err, ErrUnsafe) || !strings.Contains(err.Error(), "does not match") {
+		t.Errorf("tampered archive: %v", err)
+	}
 	good := rawArchive(base, true)
 	if _, err := Open(good); err != nil {
 		t.Errorf("well-formed raw archive refused: %v", err)
