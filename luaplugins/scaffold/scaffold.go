@@ -1,7 +1,6 @@
 package scaffold
 
 import (
-	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"text/template"
 
 	"github.com/heimnetz/heimnetz/limits"
 	"github.com/heimnetz/heimnetz/luaplugins"
@@ -54,9 +52,6 @@ var ErrExists = errors.New("already exists")
 
 // ErrName is returned for a name that is not a valid plugin name.
 var ErrName = errors.New("invalid plugin name")
-
-// limitRow is one line of the manifest's limits table.
-type limitRow struct{ Key, Default, Ceiling, Meaning string }
 
 var limitMeanings = map[string]string{
 	limits.KeyInstructions: "Lua VM instructions per call",
@@ -140,9 +135,9 @@ func names() []string {
 // keyed by file name.
 func Render(name string, t Template) (map[string][]byte, error) {
 	def, ceil := limits.Defaults(), limits.Ceilings()
-	var rows []limitRow
+	var rows []string
 	for _, k := range []string{limits.KeyInstructions, limits.KeyMemory, limits.KeyTimeout, limits.KeyCPU, limits.KeyDepth} {
-		rows = append(rows, limitRow{Key: k, Default: def.Format(k), Ceiling: ceil.Format(k), Meaning: limitMeanings[k]})
+		rows = append(rows, fmt.Sprintf("#   %-14s %-12s %-12s %s", k, def.Format(k), ceil.Format(k), limitMeanings[k]))
 	}
 	metric := strings.ReplaceAll(name, "-", "_")
 	var metricNames []string
@@ -154,7 +149,7 @@ func Render(name string, t Template) (map[string][]byte, error) {
 		"Permissions": strings.Join(t.Permissions, ", "), "Metric": metric, "Metrics": strings.Join(metricNames, ", "),
 		"Known":           strings.Join(luaplugins.NewRegistry().Permissions(), ", "),
 		"DefaultInterval": luaplugins.DefaultInterval.String(), "MinInterval": luaplugins.MinInterval.String(),
-		"Limits": rows,
+		"LimitRows": strings.Join(rows, "\n"),
 		// The template asks for less than the defaults: a plugin this
 		// small needs a fraction, and tight limits stop a bug early.
 		"Instructions": def.Instructions / 10, "Memory": limits.FormatSize(def.Memory / 4), "Timeout": (def.Timeout / 2).String(),
@@ -171,15 +166,38 @@ func Render(name string, t Template) (map[string][]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", t.Name, err)
 		}
-		tp, err := template.New(file).Option("missingkey=error").Parse(string(text))
+		b, err := expand(string(text), data)
 		if err != nil {
 			return nil, fmt.Errorf("template %s/%s: %w", t.Name, file, err)
 		}
-		var b bytes.Buffer
-		if err := tp.Execute(&b, data); err != nil {
-			return nil, fmt.Errorf("template %s/%s: %w", t.Name, file, err)
-		}
-		out[file] = b.Bytes()
+		out[file] = []byte(b)
 	}
 	return out, nil
+}
+
+// expand replaces every {{.Key}} in text with data's value for Key. It
+// stands in for text/template, whose reflection-based method calls make
+// the linker keep every exported method in the binary (~3 MB on MIPS); an
+// unknown key is an error, as missingkey=error was.
+func expand(text string, data map[string]any) (string, error) {
+	var b strings.Builder
+	for {
+		i := strings.Index(text, "{{.")
+		if i < 0 {
+			b.WriteString(text)
+			return b.String(), nil
+		}
+		j := strings.Index(text[i:], "}}")
+		if j < 0 {
+			return "", fmt.Errorf("unclosed {{ at byte %d", i)
+		}
+		key := text[i+3 : i+j]
+		v, ok := data[key]
+		if !ok {
+			return "", fmt.Errorf("no value for {{.%s}}", key)
+		}
+		b.WriteString(text[:i])
+		fmt.Fprint(&b, v)
+		text = text[i+j+2:]
+	}
 }

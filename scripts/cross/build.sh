@@ -35,6 +35,7 @@ ensure_tool xz xz-utils
 ensure_tool gzip gzip
 
 ldflags=$(heimnetz_ldflags "$VERSION" "$COMMIT")
+mapfile -t gcflags < <(heimnetz_gcflags)
 cd "${SRCDIR:-$root}"
 
 for t in "${targets[@]}"; do
@@ -43,7 +44,7 @@ for t in "${targets[@]}"; do
 	echo "build $t ($(echo "$goenv" | tr '\n' ' '))" >&2
 	# shellcheck disable=SC2086 # one assignment per line, no spaces inside
 	env CGO_ENABLED=0 $goenv \
-		"$GO" build -trimpath -ldflags "$ldflags" -o "$DIST/$t/heimnetz" "$PKG"
+		"$GO" build -trimpath "${gcflags[@]}" -ldflags "$ldflags" -o "$DIST/$t/heimnetz" "$PKG"
 done
 
 fail=0

@@ -79,7 +79,7 @@ build() {
 	(
 		cd "$dir"
 		env CGO_ENABLED=0 GOOS=linux GOARCH="$goarch" ${gomips:+GOMIPS=$gomips} \
-			"$GO" build -trimpath -ldflags "$(heimnetz_ldflags "$VERSION" "$COMMIT")" -o "$out" "$pkg"
+			"$GO" build -trimpath $(heimnetz_gcflags) -ldflags "$(heimnetz_ldflags "$VERSION" "$COMMIT")" -o "$out" "$pkg"
 	)
 }
 
