@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/heimnetz/heimnetz/agent/buildinfo"
 	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/luaplugins"
+	"github.com/heimnetz/heimnetz/luaplugins/docs"
 	"github.com/heimnetz/heimnetz/store"
 	"github.com/heimnetz/heimnetz/web"
 )
@@ -215,7 +218,32 @@ func (b *backend) EnablePlugin(name string) error { return notFound(b.m.enable(n
 func (b *backend) DisablePlugin(name string) error {
 	return notFound(b.m.disable(name, "disabled by an admin", store.Info))
 }
-func (b *backend) ReloadPlugin(name string) error    { return notFound(b.m.reload(name)) }
+func (b *backend) ReloadPlugin(name string) error { return notFound(b.m.reload(name)) }
+
+// RemovePlugin removes an installed plugin and keeps its stored data.
+func (b *backend) RemovePlugin(name string) error {
+	err := b.m.remove(name, false)
+	if errors.Is(err, errRejected) {
+		return fmt.Errorf("%w: %v", web.ErrInvalid, err)
+	}
+	return notFound(err)
+}
+
+// Docs renders the host API and plugin reference as HTML.
+func (b *backend) Docs() []byte {
+	var srcs []*luaplugins.Source
+	for _, e := range b.m.entries() {
+		e.mu.Lock()
+		srcs = append(srcs, e.src)
+		e.mu.Unlock()
+	}
+	var buf bytes.Buffer
+	if err := docs.Write(&buf, docs.Build(b.m.registry, srcs, buildinfo.Version), "html"); err != nil {
+		b.m.log.Error("rendering /docs", "err", err)
+		return []byte("<!doctype html><title>heimnetz</title><p>The reference could not be rendered; see the agent's log.")
+	}
+	return buf.Bytes()
+}
 func (b *backend) ClearPluginData(name string) error { return notFound(b.m.clearData(name)) }
 func (b *backend) AckEvents(seqs []uint64) error     { return b.m.db.AckEvents(seqs...) }
 

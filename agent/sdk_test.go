@@ -212,5 +212,45 @@ func TestSDKInstallLive(t *testing.T) {
 		}
 	}
 	a.waitForMetrics(t, `(?m)^loose_runs_total\{plugin="loose"\} [1-9]`)
+
+	// Remove, live: the plugin, its files and its series go; a bundled
+	// plugin cannot be removed.
+	post := func(path string) int {
+		req, _ := http.NewRequest("POST", a.base+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post("/api/v1/plugins/loose/remove"); code != 200 {
+		t.Errorf("remove loose: %d", code)
+	}
+	if code, _ := a.get(t, "/api/v1/plugins/loose"); code != 404 {
+		t.Errorf("after remove: %d, want 404", code)
+	}
+	if _, err := os.Stat(filepath.Join(plugins, "loose")); !os.IsNotExist(err) {
+		t.Errorf("loose's files are still there: %v", err)
+	}
+	if _, m := a.get(t, "/metrics"); strings.Contains(m, `plugin="loose"`) && strings.Contains(m, "loose_runs_total") {
+		// the agent's metrics are rendered at most once a second
+		time.Sleep(1100 * time.Millisecond)
+		if _, m = a.get(t, "/metrics"); strings.Contains(m, "loose_runs_total") {
+			t.Errorf("loose's series survived its removal")
+		}
+	}
+	if code := post("/api/v1/plugins/system/remove"); code != 400 {
+		t.Errorf("removing a bundled plugin: %d, want 400", code)
+	}
+
+	// The reference is served at /docs, generated from the same registry.
+	code, page := a.get(t, "/docs")
+	for _, want := range []string{"kv.set", "metrics.add", "live"} {
+		if code != 200 || !strings.Contains(page, want) {
+			t.Errorf("/docs: %d, lacks %q", code, want)
+		}
+	}
 	a.stop(t)
 }

@@ -102,6 +102,8 @@ func (s *Server) pluginAction(name, action string) error {
 		return s.b.ReloadPlugin(name)
 	case "clear":
 		return s.b.ClearPluginData(name)
+	case "remove":
+		return s.b.RemovePlugin(name)
 	}
 	return inputErr("unknown action %q", action)
 }

@@ -41,6 +41,13 @@ type Backend interface {
 	DisablePlugin(name string) error
 	// ReloadPlugin re-reads a plugin from disk and restarts it.
 	ReloadPlugin(name string) error
+	// RemovePlugin stops an installed plugin and deletes its files; its
+	// stored data is kept (clear it first to delete it). Bundled plugins
+	// cannot be removed (ErrInvalid); disable them instead.
+	RemovePlugin(name string) error
+	// Docs returns the host API and plugin reference as one self-contained
+	// HTML page (no scripts, inline CSS), served at /docs.
+	Docs() []byte
 	// ClearPluginData deletes the plugin's stored key/value data.
 	ClearPluginData(name string) error
 	// AckEvents marks the events with these sequence numbers acknowledged;

@@ -193,6 +193,21 @@ func (b *memBackend) ReloadPlugin(name string) error {
 	return nil
 }
 
+func (b *memBackend) RemovePlugin(name string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, ok := b.plugins[name]; !ok {
+		return fmt.Errorf("plugin %q: %w", name, ErrNotFound)
+	}
+	delete(b.plugins, name)
+	b.record("remove " + name)
+	return nil
+}
+
+func (b *memBackend) Docs() []byte {
+	return []byte("<!doctype html><title>heimnetz reference</title><style>body{font:14px sans-serif}</style><h1>Host API</h1>")
+}
+
 func (b *memBackend) ClearPluginData(name string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -69,6 +69,8 @@ func (s *Server) route(ctx *fasthttp.RequestCtx) {
 		s.apiLogin(ctx, m)
 	case routeAPILogout:
 		s.apiLogout(ctx, m)
+	case routeDocs:
+		s.docsPage(ctx, m)
 	default:
 		s.fail(ctx, routeNotFound, fasthttp.StatusNotFound, "not found")
 	}

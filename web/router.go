@@ -34,6 +34,7 @@ const (
 	routeAPIHistory
 	routeAPILogin
 	routeAPILogout
+	routeDocs
 	numRoutes
 )
 
@@ -62,6 +63,7 @@ var routeNames = [numRoutes]string{
 	routeAPIHistory:      "api_history",
 	routeAPILogin:        "api_login",
 	routeAPILogout:       "api_logout",
+	routeDocs:            "docs",
 }
 
 func (r route) String() string {
@@ -88,7 +90,7 @@ func validPluginName(s string) bool {
 }
 
 // pluginActions are the admin actions on one plugin.
-var pluginActions = map[string]bool{"enable": true, "disable": true, "reload": true, "clear": true}
+var pluginActions = map[string]bool{"enable": true, "disable": true, "reload": true, "clear": true, "remove": true}
 
 // match is the result of routing a path.
 type match struct {
@@ -119,6 +121,8 @@ func matchPath(path string) match {
 		return match{route: routeMetrics}
 	case "/healthz":
 		return match{route: routeHealthz}
+	case "/docs":
+		return match{route: routeDocs}
 	case "/plugins/install":
 		return match{route: routeInstallForm}
 	case "/api/v1/overview":
