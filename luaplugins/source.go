@@ -145,8 +145,11 @@ func ReadAll(fsys fs.FS, root, origin string, reg *Registry, ceilings limits.Lim
 	return srcs, errs
 }
 
-// readCapped reads a regular file of at most max bytes.
-func readCapped(fsys fs.FS, name string, max int64) ([]byte, error) {
+// ReadRegular reads at most limit bytes of the regular file name in fsys;
+// a longer file is cut at limit without an error (callers that refuse
+// long files read limit+1 and compare). Anything but a regular file
+// (a directory, a device, a FIFO) is an error that names it.
+func ReadRegular(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
@@ -159,9 +162,19 @@ func readCapped(fsys fs.FS, name string, max int64) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file", name)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	data, err := io.ReadAll(io.LimitReader(f, limit))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return data, nil
+}
+
+// readCapped reads a regular file of at most max bytes; a longer one is
+// an error.
+func readCapped(fsys fs.FS, name string, max int64) ([]byte, error) {
+	data, err := ReadRegular(fsys, name, max+1)
+	if err != nil {
+		return nil, err
 	}
 	if int64(len(data)) > max {
 		return nil, fmt.Errorf("%s: larger than the maximum of %s", name, limits.FormatSize(max))

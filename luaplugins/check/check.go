@@ -3,7 +3,6 @@ package check
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -161,21 +160,10 @@ func mustRule(id string) Rule {
 	return r
 }
 
-// readFile reads a regular file of at most readCap bytes.
+// readFile reads a regular file, cut at readCap bytes so an oversized
+// source can still be reported.
 func readFile(fsys fs.FS, name string) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", name)
-	}
-	return io.ReadAll(io.LimitReader(f, readCap))
+	return luaplugins.ReadRegular(fsys, name, readCap)
 }
 
 // layout reports links, special files and odd names in the directory.
