@@ -1,7 +1,6 @@
 package fasthttp
 
 import (
-	"crypto/tls"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -54,8 +53,17 @@ type perIPConn struct {
 	closed atomic.Bool
 }
 
+// tlsNetConn is a TLS connection as the per-IP limit sees it: matched by
+// its methods (like tlsConn in server.go) rather than by the concrete
+// *tls.Conn type, so that programs which never serve TLS do not link
+// crypto/tls's handshake code (heimnetz patch 3).
+type tlsNetConn interface {
+	net.Conn
+	tlsConn
+}
+
 type perIPTLSConn struct {
-	*tls.Conn
+	tlsNetConn
 
 	perIPConnCounter *perIPConnCounter
 
@@ -64,10 +72,10 @@ type perIPTLSConn struct {
 }
 
 func newPerIPConn(conn net.Conn, ip perIPKey, counter *perIPConnCounter) net.Conn {
-	if tlsConn, ok := conn.(*tls.Conn); ok {
+	if tc, ok := conn.(tlsNetConn); ok {
 		return &perIPTLSConn{
 			perIPConnCounter: counter,
-			Conn:             tlsConn,
+			tlsNetConn:       tc,
 			ip:               ip,
 		}
 	}
@@ -91,7 +99,7 @@ func (c *perIPTLSConn) Close() error {
 	if c.closed.Swap(true) {
 		return nil
 	}
-	err := c.Conn.Close()
+	err := c.tlsNetConn.Close()
 	c.perIPConnCounter.Unregister(c.ip)
 	return err
 }

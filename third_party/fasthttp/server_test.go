@@ -1239,8 +1239,9 @@ func TestServeConnWrappedTLSConcurrencyRejectDoesNotBlock(t *testing.T) {
 	defer server.Close()
 	defer client.Close()
 
-	// Embedding tls.Conn preserves its TLS methods, but causes the per-IP
-	// limiter to use perIPConn rather than perIPTLSConn.
+	// Embedding tls.Conn preserves its TLS methods; the per-IP limiter
+	// (heimnetz patch 3) matches TLS connections by those methods, so this
+	// one gets perIPTLSConn too.
 	c := struct{ *tls.Conn }{tls.Server(&fakeIPConn{Conn: server}, &tls.Config{})}
 	result := make(chan error, 1)
 	go func() {
