@@ -51,7 +51,7 @@ func (c *pageCache) get(now time.Time, gen uint64) (html, gz []byte, ok bool) {
 // put stores a fresh rendering. The slices are owned by the cache from now
 // on and never modified, so readers may hand them to responses as is.
 func (c *pageCache) put(now time.Time, gen uint64, html []byte) (gz []byte) {
-	gz = fasthttp.AppendGzipBytesLevel(nil, html, fasthttp.CompressBestSpeed)
+	gz = appendGzip(nil, html)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.html, c.gz, c.at, c.gen, c.refreshing = html, gz, now, gen, time.Time{}

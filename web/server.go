@@ -103,7 +103,10 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 			return nil, fmt.Errorf("web: %w", err)
 		}
 	}
-	s.handler = fasthttp.CompressHandlerLevel(s.route, fasthttp.CompressBestSpeed)
+	s.handler = func(ctx *fasthttp.RequestCtx) {
+		s.route(ctx)
+		compressResponse(ctx)
+	}
 	s.srv = &fasthttp.Server{
 		Handler:                      s.serveHTTP,
 		ErrorHandler:                 s.serveError,
