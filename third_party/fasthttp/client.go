@@ -3,7 +3,6 @@ package fasthttp
 import (
 	"bufio"
 	"bytes"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -224,7 +223,7 @@ type Client struct {
 	// TLS config for https connections.
 	//
 	// Default TLS config is used if not set.
-	TLSConfig *tls.Config
+	TLSConfig *cryptoTLSConfig
 
 	// RetryIf controls whether a retry should be attempted after an error.
 	//
@@ -833,7 +832,7 @@ type HostClient struct {
 	Dial DialFunc
 
 	// Optional TLS config.
-	TLSConfig *tls.Config
+	TLSConfig *cryptoTLSConfig
 
 	// RetryIf controls whether a retry should be attempted after an error.
 	// By default, it uses the isIdempotent function.
@@ -852,7 +851,7 @@ type HostClient struct {
 	// Upstream information is a <host>:<port> format.
 	RetryIfErrUpstream RetryIfErrUpstreamFunc
 
-	tlsConfigMap map[string]*tls.Config
+	tlsConfigMap map[string]*cryptoTLSConfig
 
 	clientReaderPool *sync.Pool
 	clientWriterPool *sync.Pool
@@ -2325,37 +2324,6 @@ func (c *HostClient) ReleaseReader(br *bufio.Reader) {
 	}
 }
 
-func newClientTLSConfig(c *tls.Config, addr string) (*tls.Config, error) {
-	if c == nil {
-		c = &tls.Config{}
-	} else {
-		c = c.Clone()
-	}
-
-	if c.ServerName == "" {
-		serverName, err := tlsServerName(addr)
-		if err != nil {
-			if c.InsecureSkipVerify {
-				return c, nil
-			}
-			return nil, fmt.Errorf("cannot determine tls server name from addr %q: %w", addr, err)
-		}
-		c.ServerName = serverName
-	}
-	return c, nil
-}
-
-func tlsServerName(addr string) (string, error) {
-	if !strings.Contains(addr, ":") {
-		return addr, nil
-	}
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return "", err
-	}
-	return host, nil
-}
-
 func (c *HostClient) nextAddr() string {
 	c.addrsLock.Lock()
 	if c.addrs == nil {
@@ -2391,7 +2359,7 @@ func (c *HostClient) dialHostHard(dialTimeout time.Duration) (conn net.Conn, err
 	deadline := time.Now().Add(timeout)
 	for n > 0 {
 		addr := c.nextAddr()
-		var tlsConfig *tls.Config
+		var tlsConfig *cryptoTLSConfig
 		if c.IsTLS {
 			tlsConfig, err = c.cachedTLSConfig(addr)
 			if err != nil {
@@ -2411,10 +2379,10 @@ func (c *HostClient) dialHostHard(dialTimeout time.Duration) (conn net.Conn, err
 	return nil, err
 }
 
-func (c *HostClient) cachedTLSConfig(addr string) (*tls.Config, error) {
+func (c *HostClient) cachedTLSConfig(addr string) (*cryptoTLSConfig, error) {
 	c.tlsConfigMapLock.Lock()
 	if c.tlsConfigMap == nil {
-		c.tlsConfigMap = make(map[string]*tls.Config)
+		c.tlsConfigMap = make(map[string]*cryptoTLSConfig)
 	}
 	cfg := c.tlsConfigMap[addr]
 	if cfg == nil {
@@ -2433,57 +2401,6 @@ func (c *HostClient) cachedTLSConfig(addr string) (*tls.Config, error) {
 
 // ErrTLSHandshakeTimeout indicates there is a timeout from tls handshake.
 var ErrTLSHandshakeTimeout = errors.New("fasthttp: tls handshake timed out")
-
-func tlsClientHandshake(rawConn net.Conn, tlsConfig *tls.Config, deadline time.Time) (_ net.Conn, retErr error) {
-	defer func() {
-		if retErr != nil {
-			rawConn.Close()
-		}
-	}()
-	conn := tls.Client(rawConn, tlsConfig)
-	err := conn.SetDeadline(deadline)
-	if err != nil {
-		return nil, err
-	}
-	err = conn.Handshake()
-	if netErr, ok := err.(net.Error); ok && netErr.Timeout() {
-		return nil, ErrTLSHandshakeTimeout
-	}
-	if err != nil {
-		return nil, err
-	}
-	err = conn.SetDeadline(time.Time{})
-	if err != nil {
-		return nil, err
-	}
-	return conn, nil
-}
-
-func dialAddr(
-	addr string, dial DialFunc, dialWithTimeout DialFuncWithTimeout, dialDualStack, isTLS bool,
-	tlsConfig *tls.Config, dialTimeout, writeTimeout time.Duration,
-) (net.Conn, error) {
-	deadline := time.Now().Add(writeTimeout)
-	conn, err := callDialFunc(addr, dial, dialWithTimeout, dialDualStack, isTLS, dialTimeout)
-	if err != nil {
-		return nil, err
-	}
-	if conn == nil {
-		return nil, errors.New("dialling unsuccessful: please report this bug")
-	}
-
-	// We assume that any conn that has the Handshake() method is a TLS conn already.
-	// This doesn't cover just tls.Conn but also other TLS implementations.
-	_, isTLSAlready := conn.(interface{ Handshake() error })
-
-	if isTLS && !isTLSAlready {
-		if writeTimeout == 0 {
-			return tls.Client(conn, tlsConfig), nil
-		}
-		return tlsClientHandshake(conn, tlsConfig, deadline)
-	}
-	return conn, nil
-}
 
 func callDialFunc(
 	addr string, dial DialFunc, dialWithTimeout DialFuncWithTimeout, dialDualStack, isTLS bool, timeout time.Duration,
@@ -2696,7 +2613,7 @@ type PipelineClient struct {
 	Dial DialFunc
 
 	// Optional TLS config.
-	TLSConfig *tls.Config
+	TLSConfig *cryptoTLSConfig
 
 	// Address of the host to connect to.
 	Addr string
@@ -2815,9 +2732,9 @@ type pipelineConnClient struct {
 	Logger Logger
 
 	Dial      DialFunc
-	TLSConfig *tls.Config
+	TLSConfig *cryptoTLSConfig
 
-	tlsConfig *tls.Config
+	tlsConfig *cryptoTLSConfig
 	chs       *pipelineConnChannels
 
 	Addr                string
@@ -3250,7 +3167,7 @@ func (c *pipelineConnClient) tryRetirePipelineConnChannels(chs *pipelineConnChan
 
 // worker returns whether a connection was established and the worker's error.
 func (c *pipelineConnClient) worker(chs *pipelineConnChannels) (bool, error) {
-	var tlsConfig *tls.Config
+	var tlsConfig *cryptoTLSConfig
 	if c.IsTLS {
 		var err error
 		tlsConfig, err = c.cachedTLSConfig()
@@ -3297,7 +3214,7 @@ func (c *pipelineConnClient) worker(chs *pipelineConnChannels) (bool, error) {
 	return true, err
 }
 
-func (c *pipelineConnClient) cachedTLSConfig() (*tls.Config, error) {
+func (c *pipelineConnClient) cachedTLSConfig() (*cryptoTLSConfig, error) {
 	c.tlsConfigLock.Lock()
 	cfg := c.tlsConfig
 	if cfg == nil {

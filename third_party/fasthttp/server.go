@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -236,7 +235,7 @@ type Server struct {
 	// with methods like tls.Config.SetSessionTicketKeys.
 	// To use SetSessionTicketKeys, use Server.Serve with a TLS Listener
 	// instead.
-	TLSConfig *tls.Config
+	TLSConfig *cryptoTLSConfig
 
 	// FormValueFunc customizes the behavior of RequestCtx.FormValue.
 	//
@@ -890,11 +889,6 @@ func (ctx *RequestCtx) RemoveUserValueBytes(key []byte) {
 	ctx.Request.RemoveUserValueBytes(key)
 }
 
-type tlsConn interface {
-	Handshake() error
-	ConnectionState() tls.ConnectionState
-}
-
 // tlsConnection unwraps ctx.c to its TLS connection, if it is one.
 // The cast is to (tlsConn) instead of (*tls.Conn), since it catches
 // cases with overridden tls.Conn such as:
@@ -920,21 +914,6 @@ func (ctx *RequestCtx) tlsConnection() (tlsConn, bool) {
 func (ctx *RequestCtx) IsTLS() bool {
 	_, ok := ctx.tlsConnection()
 	return ok
-}
-
-// TLSConnectionState returns TLS connection state.
-//
-// The function returns nil if the underlying connection isn't tls.Conn.
-//
-// The returned state may be used for verifying TLS version, client certificates,
-// etc.
-func (ctx *RequestCtx) TLSConnectionState() *tls.ConnectionState {
-	tc, ok := ctx.tlsConnection()
-	if !ok {
-		return nil
-	}
-	state := tc.ConnectionState()
-	return &state
 }
 
 // Conn returns a reference to the underlying net.Conn.
@@ -1854,20 +1833,6 @@ func (ctx *RequestCtx) TimeoutErrorWithResponse(resp *Response) {
 	ctx.deadlineUpdatesDisabled.Store(true)
 }
 
-// NextProto adds nph to be processed when key is negotiated when TLS
-// connection is established.
-//
-// This function can only be called before the server is started.
-func (s *Server) NextProto(key string, nph ServeHandler) {
-	if s.nextProtos == nil {
-		s.nextProtos = make(map[string]ServeHandler)
-	}
-
-	s.configTLS()
-	s.TLSConfig.NextProtos = append(s.TLSConfig.NextProtos, key)
-	s.nextProtos[key] = nph
-}
-
 func (s *Server) getNextProto(c net.Conn) (string, error) {
 	if tc, ok := c.(tlsConn); ok {
 		if s.ReadTimeout > 0 {
@@ -1884,7 +1849,7 @@ func (s *Server) getNextProto(c net.Conn) (string, error) {
 
 		err := tc.Handshake()
 		if err == nil {
-			return tc.ConnectionState().NegotiatedProtocol, nil
+			return negotiatedProtocol(tc), nil
 		}
 	}
 	return "", nil
@@ -1976,127 +1941,6 @@ func (s *Server) ListenAndServeTLSEmbed(addr string, certData, keyData []byte) e
 		return err
 	}
 	return nil
-}
-
-// ServeTLS serves HTTPS requests from the given listener.
-//
-// certFile and keyFile are paths to TLS certificate and key files.
-//
-// If the certFile or keyFile has not been provided the server structure,
-// the function will use previously added TLS configuration.
-func (s *Server) ServeTLS(ln net.Listener, certFile, keyFile string) error {
-	s.mu.Lock()
-	s.configTLS()
-	configHasCert := len(s.TLSConfig.Certificates) > 0 || s.TLSConfig.GetCertificate != nil
-	if !configHasCert || certFile != "" || keyFile != "" {
-		cert, err := loadX509KeyPair(certFile, keyFile)
-		if err != nil {
-			s.mu.Unlock()
-			return err
-		}
-		s.appendCertLocked(&cert)
-	}
-	tlsConfig := s.TLSConfig.Clone()
-
-	s.mu.Unlock()
-
-	return s.Serve(
-		tls.NewListener(ln, tlsConfig),
-	)
-}
-
-// ServeTLSEmbed serves HTTPS requests from the given listener.
-//
-// certData and keyData must contain valid TLS certificate and key data.
-//
-// If the certFile or keyFile has not been provided the server structure,
-// the function will use previously added TLS configuration.
-func (s *Server) ServeTLSEmbed(ln net.Listener, certData, keyData []byte) error {
-	s.mu.Lock()
-	s.configTLS()
-	configHasCert := len(s.TLSConfig.Certificates) > 0 || s.TLSConfig.GetCertificate != nil
-	if !configHasCert || len(certData) != 0 || len(keyData) != 0 {
-		cert, err := x509KeyPair(certData, keyData)
-		if err != nil {
-			s.mu.Unlock()
-			return err
-		}
-		s.appendCertLocked(&cert)
-	}
-	tlsConfig := s.TLSConfig.Clone()
-
-	s.mu.Unlock()
-
-	return s.Serve(
-		tls.NewListener(ln, tlsConfig),
-	)
-}
-
-// AppendCert appends certificate and keyfile to TLS Configuration.
-//
-// This function allows programmer to handle multiple domains
-// in one server structure. See examples/multidomain.
-func (s *Server) AppendCert(certFile, keyFile string) error {
-	cert, err := loadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		return err
-	}
-
-	s.mu.Lock()
-	s.appendCertLocked(&cert)
-	s.mu.Unlock()
-
-	return nil
-}
-
-func loadX509KeyPair(certFile, keyFile string) (tls.Certificate, error) {
-	if certFile == "" && keyFile == "" {
-		return tls.Certificate{}, errNoCertOrKeyProvided
-	}
-
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("cannot load tls key pair from cert file=%q and key file=%q: %w", certFile, keyFile, err)
-	}
-	return cert, nil
-}
-
-// AppendCertEmbed does the same as AppendCert but using in-memory data.
-func (s *Server) AppendCertEmbed(certData, keyData []byte) error {
-	cert, err := x509KeyPair(certData, keyData)
-	if err != nil {
-		return err
-	}
-
-	s.mu.Lock()
-	s.appendCertLocked(&cert)
-	s.mu.Unlock()
-
-	return nil
-}
-
-func x509KeyPair(certData, keyData []byte) (tls.Certificate, error) {
-	if len(certData) == 0 && len(keyData) == 0 {
-		return tls.Certificate{}, errNoCertOrKeyProvided
-	}
-
-	cert, err := tls.X509KeyPair(certData, keyData)
-	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("cannot load tls key pair from the provided cert data(%d) and key data(%d): %w",
-			len(certData), len(keyData), err)
-	}
-	return cert, nil
-}
-
-func (s *Server) appendCertLocked(cert *tls.Certificate) {
-	s.configTLS()
-	s.TLSConfig.Certificates = append(s.TLSConfig.Certificates, *cert)
-}
-
-func (s *Server) configTLS() {
-	if s.TLSConfig == nil {
-		s.TLSConfig = &tls.Config{}
-	}
 }
 
 // DefaultConcurrency is the maximum number of concurrent connections

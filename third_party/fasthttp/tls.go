@@ -1,3 +1,5 @@
+//go:build https
+
 package fasthttp
 
 import (
