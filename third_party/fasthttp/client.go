@@ -223,6 +223,9 @@ type Client struct {
 	// TLS config for https connections.
 	//
 	// Default TLS config is used if not set.
+	//
+	// heimnetz patch 4: the type is crypto/tls's Config with the https
+	// build tag; without it TLS is not built in and this must stay nil.
 	TLSConfig *cryptoTLSConfig
 
 	// RetryIf controls whether a retry should be attempted after an error.
@@ -832,6 +835,9 @@ type HostClient struct {
 	Dial DialFunc
 
 	// Optional TLS config.
+	//
+	// heimnetz patch 4: the type is crypto/tls's Config with the https
+	// build tag; without it TLS is not built in and this must stay nil.
 	TLSConfig *cryptoTLSConfig
 
 	// RetryIf controls whether a retry should be attempted after an error.
@@ -2613,6 +2619,9 @@ type PipelineClient struct {
 	Dial DialFunc
 
 	// Optional TLS config.
+	//
+	// heimnetz patch 4: the type is crypto/tls's Config with the https
+	// build tag; without it TLS is not built in and this must stay nil.
 	TLSConfig *cryptoTLSConfig
 
 	// Address of the host to connect to.

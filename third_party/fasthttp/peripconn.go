@@ -54,7 +54,7 @@ type perIPConn struct {
 }
 
 // tlsNetConn is a TLS connection as the per-IP limit sees it: matched by
-// its methods (like tlsConn in server.go) rather than by the concrete
+// its methods (like tlsConn, heimnetz_tls.go) rather than by the concrete
 // *tls.Conn type, so that programs which never serve TLS do not link
 // crypto/tls's handshake code (heimnetz patch 3).
 type tlsNetConn interface {

@@ -235,6 +235,9 @@ type Server struct {
 	// with methods like tls.Config.SetSessionTicketKeys.
 	// To use SetSessionTicketKeys, use Server.Serve with a TLS Listener
 	// instead.
+	//
+	// heimnetz patch 4: the type is crypto/tls's Config with the https
+	// build tag; without it TLS is not built in and this must stay nil.
 	TLSConfig *cryptoTLSConfig
 
 	// FormValueFunc customizes the behavior of RequestCtx.FormValue.
