@@ -2,9 +2,11 @@ package web
 
 import (
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"sync"
 
-	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/flate"
 	"github.com/valyala/fasthttp"
 )
 
@@ -12,21 +14,25 @@ import (
 // header and trailer (18 bytes) and the CPU time buy little or nothing.
 const gzipMinSize = 256
 
-// gzipWriters pools gzip writers in klauspost/compress's stateless mode.
-// Each Write is compressed on its own with a hash table on the stack, so a
-// pooled writer holds a few hundred bytes, where a level-1 encoder keeps
-// ~800 KB of history and tables alive (fasthttp's CompressHandler pools
-// one per P): on a 64 MB router that was the largest object in the heap.
-// Responses here are written with one Write of at most a few hundred KB,
-// so the stateless encoder's output is within 1-3 % of level 1's, and it
-// is several times faster because it allocates nothing per call.
-var gzipWriters = sync.Pool{New: func() any {
-	w, err := gzip.NewWriterLevel(nil, gzip.StatelessCompression)
-	if err != nil {
-		panic("web: gzip stateless level rejected: " + err.Error())
-	}
-	return w
-}}
+// appendGzip appends the gzip encoding (RFC 1952) of src to dst and
+// returns the extended slice. The deflate stream comes from
+// klauspost/compress's stateless encoder: it keeps no history or hash
+// tables between calls (a level-1 encoder holds ~800 KB per pooled
+// writer, fasthttp's CompressHandler pools one per P; that was the largest
+// object in the agent's heap), and calling it directly rather than
+// through its gzip package keeps the six leveled encoders out of the
+// binary. For the bodies served here (the status page, /metrics, the
+// JSON API: one buffer of a few KB to a few hundred KB) its output is
+// within 3 % of level 1's.
+func appendGzip(dst, src []byte) []byte {
+	// Header: magic, deflate, no flags, no mtime, no extra flags, OS unknown.
+	dst = append(dst, 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255)
+	sw := &sliceWriter{b: dst}
+	// Writes to a sliceWriter cannot fail, so neither can this.
+	_ = flate.StatelessDeflate(sw, src, true, nil)
+	dst = binary.LittleEndian.AppendUint32(sw.b, crc32.ChecksumIEEE(src))
+	return binary.LittleEndian.AppendUint32(dst, uint32(len(src)))
+}
 
 // sliceWriter is an io.Writer appending to a byte slice.
 type sliceWriter struct{ b []byte }
@@ -34,20 +40,6 @@ type sliceWriter struct{ b []byte }
 func (w *sliceWriter) Write(p []byte) (int, error) {
 	w.b = append(w.b, p...)
 	return len(p), nil
-}
-
-// appendGzip appends the gzip encoding of src to dst and returns the
-// extended slice.
-func appendGzip(dst, src []byte) []byte {
-	sw := &sliceWriter{b: dst}
-	zw := gzipWriters.Get().(*gzip.Writer)
-	zw.Reset(sw)
-	// Writes to a sliceWriter cannot fail, so neither can these.
-	_, _ = zw.Write(src)
-	_ = zw.Close()
-	zw.Reset(nil)
-	gzipWriters.Put(zw)
-	return sw.b
 }
 
 // gzipScratch pools the buffers compressResponse encodes into before the

@@ -176,7 +176,7 @@ func FuzzAcceptsGzip(f *testing.F) {
 		got := acceptsGzip([]byte(header))
 		// Adding an explicit refusal in front must never turn a no
 		// into a yes, and a header naming no coding accepts nothing.
-		if acceptsGzip([]byte("gzip;q=0, "+header)) {
+		if acceptsGzip([]byte("gzip;q=0, " + header)) {
 			t.Fatalf("gzip;q=0 ahead of %q was overridden", header)
 		}
 		if !strings.Contains(strings.ToLower(header), "gzip") && !strings.Contains(header, "*") && got {
