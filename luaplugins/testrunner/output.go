@@ -1,7 +1,6 @@
 package testrunner
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
@@ -41,9 +40,7 @@ func Write(w io.Writer, r *Report, format string) error {
 			fmt.Fprintf(&b, "not ok %d - %s\n  ---\n  message: %q\n  ...\n", i+1, res.Name, res.Message)
 		}
 	case FormatJUnit:
-		if err := writeJUnit(&b, r); err != nil {
-			return err
-		}
+		writeJUnit(&b, r)
 	default:
 		return fmt.Errorf("unknown format %q (text, tap or junit)", format)
 	}
@@ -65,55 +62,4 @@ func Write(w io.Writer, r *Report, format string) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-type junitSuites struct {
-	XMLName  xml.Name   `xml:"testsuites"`
-	Tests    int        `xml:"tests,attr"`
-	Failures int        `xml:"failures,attr"`
-	Suites   []junitSet `xml:"testsuite"`
-}
-
-type junitSet struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Time     string      `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	ClassName string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitFailure `xml:"failure,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Text    string `xml:",chardata"`
-}
-
-func writeJUnit(b *strings.Builder, r *Report) error {
-	set := junitSet{Name: r.Plugin, Tests: len(r.Results), Failures: r.Failed()}
-	var total float64
-	for _, res := range r.Results {
-		c := junitCase{Name: res.Name, ClassName: r.Plugin, Time: fmt.Sprintf("%.6f", res.Duration.Seconds()), SystemOut: strings.Join(res.Logs, "\n")}
-		total += res.Duration.Seconds()
-		if !res.Passed {
-			c.Failure = &junitFailure{Message: res.Message, Text: res.Message}
-		}
-		set.Cases = append(set.Cases, c)
-	}
-	set.Time = fmt.Sprintf("%.6f", total)
-	doc := junitSuites{Tests: set.Tests, Failures: set.Failures, Suites: []junitSet{set}}
-	b.WriteString(xml.Header)
-	enc := xml.NewEncoder(b)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	b.WriteString("\n")
-	return nil
 }
