@@ -25,10 +25,23 @@ const MinInterval = time.Second
 // and of a bare .lua file.
 const DefaultInterval = 15 * time.Second
 
-var (
-	nameRE    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
-	versionRE = regexp.MustCompile(`^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
-)
+var versionRE = regexp.MustCompile(`^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
+
+// validName reports whether s is a plugin name, [a-z][a-z0-9-]{0,31}. (As
+// a regular expression the counted repetition compiles to ~15 KB of
+// program held for the agent's lifetime.)
+func validName(s string) bool {
+	if len(s) == 0 || len(s) > 32 || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // ErrManifest marks every error that comes from a manifest that does not
 // validate; `plugin run` exits 2 on it.
@@ -101,7 +114,7 @@ func ParseManifest(data []byte, dirName string, known []string, ceilings limits.
 	switch {
 	case f.Name == "":
 		return nil, &ManifestError{"name", errors.New("missing")}
-	case !nameRE.MatchString(f.Name):
+	case !validName(f.Name):
 		return nil, &ManifestError{"name", fmt.Errorf("%q must match [a-z][a-z0-9-]{0,31}", f.Name)}
 	case dirName != "" && dirName != f.Name:
 		return nil, &ManifestError{"name", fmt.Errorf("%q differs from the directory name %q", f.Name, dirName)}

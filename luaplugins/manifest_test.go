@@ -3,12 +3,28 @@ package luaplugins
 import (
 	"errors"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/heimnetz/heimnetz/limits"
 )
+
+// nameRE is the plugin name pattern validName implements; the tests use it
+// as the oracle.
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+
+func FuzzValidName(f *testing.F) {
+	for _, s := range []string{"", "a", "net", "example-counter", "Net", "1x", "a_b", strings.Repeat("a", 32), strings.Repeat("a", 33), "ü"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := validName(s), nameRE.MatchString(s); got != want {
+			t.Fatalf("validName(%q) = %v, the pattern says %v", s, got, want)
+		}
+	})
+}
 
 var testPerms = []string{"board", "kv", "log", "metrics"}
 

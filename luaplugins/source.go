@@ -112,7 +112,7 @@ func scriptName(file string) string {
 	if len(name) > 32 {
 		name = strings.Trim(name[:32], "-")
 	}
-	if !nameRE.MatchString(name) {
+	if !validName(name) {
 		return "script"
 	}
 	return name

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -146,6 +147,26 @@ func FuzzHandler(f *testing.F) {
 		}
 		if calls := b.callLog(); len(calls) != 0 {
 			t.Fatalf("%s %q ran admin actions without credentials: %v", method, uri, calls)
+		}
+	})
+}
+
+// The patterns lowerIdent stands in for; the tests use them as the oracle.
+var (
+	eventTypeRE  = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,63}$`)
+	pluginNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+)
+
+func FuzzLowerIdent(f *testing.F) {
+	for _, s := range []string{"", "a", "net", "plugin-1", "Net", "1abc", "a_b.c-d", "a\n", strings.Repeat("a", 32), strings.Repeat("a", 33), strings.Repeat("b", 64), strings.Repeat("b", 65), "é"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := validPluginName(s), pluginNameRE.MatchString(s); got != want {
+			t.Fatalf("validPluginName(%q) = %v, the pattern says %v", s, got, want)
+		}
+		if got, want := lowerIdent(s, 64, "_.-"), eventTypeRE.MatchString(s); got != want {
+			t.Fatalf("event type %q: lowerIdent = %v, the pattern says %v", s, got, want)
 		}
 	})
 }

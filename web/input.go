@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 
 	"github.com/valyala/fasthttp"
@@ -27,9 +26,8 @@ const (
 )
 
 var (
-	eventTypeRE = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,63}$`)
-	severities  = map[string]bool{SeverityInfo: true, SeverityWarning: true, SeverityCritical: true}
-	logLevels   = map[string]bool{"debug": true, "info": true, "warn": true, "error": true}
+	severities = map[string]bool{SeverityInfo: true, SeverityWarning: true, SeverityCritical: true}
+	logLevels  = map[string]bool{"debug": true, "info": true, "warn": true, "error": true}
 )
 
 // checkArgs rejects query (or form) arguments not in allowed, repeated
@@ -91,8 +89,8 @@ func parseEventQuery(args *fasthttp.Args) (EventQuery, error) {
 		q.Severity = string(v)
 	}
 	if v := args.Peek("type"); len(v) > 0 {
-		if !eventTypeRE.Match(v) {
-			return q, inputErr("type must match %s", eventTypeRE)
+		if !lowerIdent(string(v), 64, "_.-") {
+			return q, inputErr("type must match ^[a-z][a-z0-9_.-]{0,63}$")
 		}
 		q.Type = string(v)
 	}

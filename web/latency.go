@@ -22,20 +22,30 @@ type latencyHistogram struct {
 
 const latencyFamily = "heimnetz_server_request_duration_seconds"
 
-// latencyLines are the precomputed sample names, per route: one per bucket
-// including +Inf, then _sum and _count, each ending in a space.
-var latencyLines = func() (out [numRoutes][]string) {
-	for r := range numRoutes {
-		lbl := `{route="` + route(r).String() + `",le="`
-		for _, ub := range latencyBuckets {
-			out[r] = append(out[r], latencyFamily+"_bucket"+lbl+strconv.FormatFloat(ub, 'g', -1, 64)+`"} `)
-		}
-		out[r] = append(out[r], latencyFamily+"_bucket"+lbl+`+Inf"} `,
-			latencyFamily+`_sum{route="`+route(r).String()+`"} `,
-			latencyFamily+`_count{route="`+route(r).String()+`"} `)
+// latencyLineCache holds, per route, the sample names written for it: one
+// per bucket including +Inf, then _sum and _count, each ending in a space.
+// They are built the first time a route is written, so routes never
+// requested cost no memory (all of them together would be ~47 KB of heap
+// from start-up on).
+var latencyLineCache [numRoutes]atomic.Pointer[[]string]
+
+// latencyLines returns the sample names of route r.
+func latencyLines(r route) []string {
+	if p := latencyLineCache[r].Load(); p != nil {
+		return *p
 	}
+	lbl := `{route="` + r.String() + `",le="`
+	out := make([]string, 0, len(latencyBuckets)+3)
+	for _, ub := range latencyBuckets {
+		out = append(out, latencyFamily+"_bucket"+lbl+strconv.FormatFloat(ub, 'g', -1, 64)+`"} `)
+	}
+	out = append(out, latencyFamily+"_bucket"+lbl+`+Inf"} `,
+		latencyFamily+`_sum{route="`+r.String()+`"} `,
+		latencyFamily+`_count{route="`+r.String()+`"} `)
+	// Two writers may build the lines at once; either result is the same.
+	latencyLineCache[r].Store(&out)
 	return out
-}()
+}
 
 func (h *latencyHistogram) observe(r route, d time.Duration) {
 	s := d.Seconds()
@@ -65,7 +75,7 @@ func (h *latencyHistogram) write(w io.Writer) {
 			continue
 		}
 		any = true
-		lines := latencyLines[r]
+		lines := latencyLines(route(r))
 		var cum uint64
 		for i := range len(latencyBuckets) + 1 {
 			cum += h.counts[r][i].Load()

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -78,15 +77,25 @@ func (r route) isAPI() bool {
 	return r >= routeAPIOverview || r == routeMetrics || r == routeHealthz || r == routeNotFound
 }
 
-// pluginNameRE is the plugin name contract from design.md.
-var pluginNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+// validPluginName reports whether s is a well-formed plugin name, the
+// design.md contract [a-z][a-z0-9-]{0,31}.
+func validPluginName(s string) bool { return lowerIdent(s, 32, "-") }
 
-// validPluginName reports whether s is a well-formed plugin name.
-func validPluginName(s string) bool {
-	if len(s) == 0 || len(s) > 32 {
+// lowerIdent reports whether s is a lower-case letter followed by lower-case
+// letters, digits or bytes of punct, at most maxLen bytes in all. (A
+// regular expression with a counted repetition such as {0,63} compiles to
+// tens of KB of program; this is the same test without it.)
+func lowerIdent(s string, maxLen int, punct string) bool {
+	if len(s) == 0 || len(s) > maxLen || s[0] < 'a' || s[0] > 'z' {
 		return false
 	}
-	return pluginNameRE.MatchString(s)
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte(punct, c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // pluginActions are the admin actions on one plugin.

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/yuin/gopher-lua/ast"
 )
@@ -16,28 +17,52 @@ const maxLiteralBytes = 64 << 10
 // reported: it is a large share of the default 8 MiB memory limit.
 const maxRepBytes = 1 << 20
 
-// secretPatterns are literal shapes that are credentials whatever the
-// variable is called.
-var secretPatterns = []struct {
-	what string
-	re   *regexp.Regexp
-}{
-	{"a private key", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
-	{"an AWS access key", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
-	{"a GitHub token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})`)},
-	{"a Slack token", regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`)},
-	{"a Stripe key", regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{16,}`)},
-	{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
-	{"a JSON web token", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
-	{"a bearer credential", regexp.MustCompile(`(?i)\b(?:bearer|basic)\s+[A-Za-z0-9._~+/=-]{16,}`)},
-	{"a password in a URL", regexp.MustCompile(`://[^/\s:@]+:[^/\s@]+@`)},
+// literalRegexps are the checker's compiled patterns. They are compiled
+// on first use: the agent links the checker (an install is checked before
+// it is accepted) but runs it rarely, and compiling them at start-up would
+// cost every running agent ~47 KB of heap.
+type literalRegexps struct {
+	// secrets are literal shapes that are credentials whatever the
+	// variable is called.
+	secrets []secretPattern
+	// secretName matches variable and field names that hold secrets.
+	secretName *regexp.Regexp
+	// placeholder matches values that are not secrets.
+	placeholder *regexp.Regexp
+	// url finds http(s) URLs and their hosts; host matches a bare IP
+	// address or prefix.
+	url, host *regexp.Regexp
+	// metricName is the Prometheus metric name syntax.
+	metricName *regexp.Regexp
 }
 
-// secretNameRE matches variable and field names that hold secrets.
-var secretNameRE = regexp.MustCompile(`(?i)(password|passwd|passphrase|secret|token|api_?key|apikey|private_?key|psk|credential|auth)`)
+// secretPattern is one credential shape and what to call it.
+type secretPattern struct {
+	what string
+	re   *regexp.Regexp
+}
 
-// placeholder values are not secrets.
-var placeholderRE = regexp.MustCompile(`(?i)^(|x+|\*+|changeme|change-me|your[_ -].*|<.*>|\$\{.*\}|example|none|null|nil|todo|test|dummy)$`)
+// patterns returns the compiled patterns, compiling them the first time.
+var patterns = sync.OnceValue(func() *literalRegexps {
+	return &literalRegexps{
+		secrets: []secretPattern{
+			{"a private key", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
+			{"an AWS access key", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
+			{"a GitHub token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})`)},
+			{"a Slack token", regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`)},
+			{"a Stripe key", regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{16,}`)},
+			{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
+			{"a JSON web token", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
+			{"a bearer credential", regexp.MustCompile(`(?i)\b(?:bearer|basic)\s+[A-Za-z0-9._~+/=-]{16,}`)},
+			{"a password in a URL", regexp.MustCompile(`://[^/\s:@]+:[^/\s@]+@`)},
+		},
+		secretName:  regexp.MustCompile(`(?i)(password|passwd|passphrase|secret|token|api_?key|apikey|private_?key|psk|credential|auth)`),
+		placeholder: regexp.MustCompile(`(?i)^(|x+|\*+|changeme|change-me|your[_ -].*|<.*>|\$\{.*\}|example|none|null|nil|todo|test|dummy)$`),
+		url:         regexp.MustCompile(`(?i)\b(https?)://(\[[0-9a-f:.]+\]|[a-z0-9.-]+)`),
+		host:        regexp.MustCompile(`^(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?$|^[0-9a-fA-F:]*:[0-9a-fA-F:.]*(?:/\d{1,3})?$`),
+		metricName:  regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`),
+	}
+})
 
 // literal checks one string literal on its own.
 func (c *chunk) literal(e *ast.StringExpr) {
@@ -46,7 +71,7 @@ func (c *chunk) literal(e *ast.StringExpr) {
 	if len(v) > maxLiteralBytes {
 		c.add(RuleOversizedLiteral, Medium, line, 1, fmt.Sprintf("string literal of %d bytes (more than %d)", len(v), maxLiteralBytes), "")
 	}
-	for _, p := range secretPatterns {
+	for _, p := range patterns().secrets {
 		if p.re.MatchString(v) {
 			c.add(RuleSecret, High, line, c.litCol(line, v), "string literal looks like "+p.what, "")
 			break
@@ -71,26 +96,21 @@ func (c *chunk) litCol(line int, v string) int {
 // secretAssign reports name = "literal" where name says it is a secret.
 func (c *chunk) secretAssign(name string, value ast.Expr) {
 	s, ok := value.(*ast.StringExpr)
-	if !ok || !secretNameRE.MatchString(name) {
+	if !ok || !patterns().secretName.MatchString(name) {
 		return
 	}
 	v := strings.TrimSpace(s.Value)
-	if len(v) < 8 || placeholderRE.MatchString(v) || strings.ContainsAny(v, " \t\n") {
+	if len(v) < 8 || patterns().placeholder.MatchString(v) || strings.ContainsAny(v, " \t\n") {
 		return
 	}
 	c.add(RuleSecret, High, s.Line(), c.col(s.Line(), name), fmt.Sprintf("%s is set to a literal that looks like a secret", name), "")
 }
 
-var (
-	urlRE  = regexp.MustCompile(`(?i)\b(https?)://(\[[0-9a-f:.]+\]|[a-z0-9.-]+)`)
-	hostRE = regexp.MustCompile(`^(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?$|^[0-9a-fA-F:]*:[0-9a-fA-F:.]*(?:/\d{1,3})?$`)
-)
-
 // network reports plain-HTTP URLs and private, loopback or link-local
 // targets, as a URL host or as a bare address or prefix literal (the form
 // an allowlist takes).
 func (c *chunk) network(v string, line int) {
-	for _, m := range urlRE.FindAllStringSubmatch(v, 4) {
+	for _, m := range patterns().url.FindAllStringSubmatch(v, 4) {
 		scheme, host := strings.ToLower(m[1]), strings.Trim(m[2], "[]")
 		if why := privateHost(host); why != "" {
 			c.add(RuleNetworkTarget, Medium, line, c.litCol(line, v), fmt.Sprintf("URL targets %s (%s)", host, why), "")
@@ -102,7 +122,7 @@ func (c *chunk) network(v string, line int) {
 		}
 	}
 	t := strings.TrimSpace(v)
-	if len(t) <= 43 && hostRE.MatchString(t) {
+	if len(t) <= 43 && patterns().host.MatchString(t) {
 		host, _, _ := strings.Cut(t, "/")
 		if why := privateHost(host); why != "" {
 			c.add(RuleNetworkTarget, Medium, line, c.litCol(line, v), fmt.Sprintf("address %s is %s", t, why), "")
@@ -181,16 +201,13 @@ func (c *chunk) rep(str, count ast.Expr, line int) {
 	}
 }
 
-var (
-	metricNameRE     = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
-	reservedPrefixes = []string{"heimnetz_", "go_", "process_"}
-)
+var reservedPrefixes = []string{"heimnetz_", "go_", "process_"}
 
 // metricName checks a literal metric name passed to metrics.set or .add.
 func (c *chunk) metricName(fn, name string, line int) {
 	col := c.litCol(line, name)
 	switch {
-	case !metricNameRE.MatchString(name):
+	case !patterns().metricName.MatchString(name):
 		c.add(RuleMetricName, Medium, line, col, fmt.Sprintf("metric name %q does not match [a-zA-Z_][a-zA-Z0-9_]*", clipText(name, 60)), "")
 	case fn == "metrics.add" && !strings.HasSuffix(name, "_total"):
 		c.add(RuleMetricName, Medium, line, col, fmt.Sprintf("counter %q does not end in _total; metrics.add refuses it", name), "rename it to "+name+"_total")
