@@ -2,8 +2,9 @@
 # run.sh measures the memory the running agent needs: it builds heimnetz for
 # amd64 and mipsle, runs `heimnetz run` on a free loopback port with a fresh
 # data directory and the bundled plugins, scrapes /metrics once a second for
-# DURATION seconds while sampling VmRSS and VmHWM from /proc, and prints the
-# median and maximum of each memory series.
+# DURATION seconds (asking for gzip, as Prometheus does) while sampling
+# VmRSS and VmHWM from /proc, and prints the median and maximum of each
+# memory series.
 #
 # mipsle runs under qemu-mipsel-static, whose own memory is in the process's
 # RSS. Two ways take it out: a Go program that only sleeps
@@ -230,8 +231,9 @@ for arch in $ARCHS; do
 			fi
 		} >>"$samples"
 		# Every unlabelled memory series of the Go runtime, the process and
-		# the agent itself.
-		if body=$(curl -fsS -m 5 "http://127.0.0.1:$port/metrics"); then
+		# the agent itself. Scraped as Prometheus does, asking for gzip, so
+		# the encoder's memory is in what is measured.
+		if body=$(curl -fsS -m 5 --compressed "http://127.0.0.1:$port/metrics"); then
 			scrapes=$((scrapes + 1))
 			printf '%s\n' "$body" |
 				awk '$1 ~ /^(go_|process_|heimnetz_)[a-z0-9_]*bytes$/ && NF == 2 { print $1, $2 }' >>"$samples"
