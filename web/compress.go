@@ -17,11 +17,11 @@ const gzipMinSize = 256
 // appendGzip appends the gzip encoding (RFC 1952) of src to dst and
 // returns the extended slice. The deflate stream comes from
 // klauspost/compress's stateless encoder: it keeps no history or hash
-// tables between calls (a level-1 encoder holds ~800 KB per pooled
-// writer, fasthttp's CompressHandler pools one per P; that was the largest
-// object in the agent's heap), and calling it directly rather than
-// through its gzip package keeps the six leveled encoders out of the
-// binary. For the bodies served here (the status page, /metrics, the
+// tables between calls, only a ~260 KB token buffer from a sync.Pool
+// while one runs (a level-1 encoder holds ~800 KB per pooled writer, and
+// fasthttp's CompressHandler pools one per P: that was the largest object
+// in the agent's heap); calling it directly rather than through its gzip
+// package keeps the six leveled encoders out of the binary. For the bodies served here (the status page, /metrics, the
 // JSON API: one buffer of a few KB to a few hundred KB) its output is
 // within 3 % of level 1's.
 func appendGzip(dst, src []byte) []byte {
@@ -62,7 +62,7 @@ func compressResponse(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	addVaryAcceptEncoding(&resp.Header)
-	if !acceptsGzip(ctx.Request.Header.Peek("Accept-Encoding")) {
+	if !requestAcceptsGzip(&ctx.Request.Header) {
 		return
 	}
 	buf := gzipScratch.Get().(*[]byte)
@@ -85,6 +85,16 @@ func addVaryAcceptEncoding(h *fasthttp.ResponseHeader) {
 		}
 	}
 	h.Add("Vary", "Accept-Encoding")
+}
+
+// requestAcceptsGzip reports whether the request's Accept-Encoding allows
+// gzip; the list may be split over several header lines (RFC 9110 §5.3).
+func requestAcceptsGzip(h *fasthttp.RequestHeader) bool {
+	lines := h.PeekAll("Accept-Encoding")
+	if len(lines) == 1 {
+		return acceptsGzip(lines[0])
+	}
+	return acceptsGzip(bytes.Join(lines, []byte{','}))
 }
 
 // compressibleType reports whether a body of this media type is text that

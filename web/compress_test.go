@@ -197,3 +197,50 @@ func gunzip(t *testing.T, b []byte) string {
 	}
 	return string(out)
 }
+
+// TestRequestAcceptsGzipSplitHeader checks an Accept-Encoding list split
+// over several header lines.
+func TestRequestAcceptsGzipSplitHeader(t *testing.T) {
+	tests := []struct {
+		lines []string
+		want  bool
+	}{
+		{[]string{"br", "gzip"}, true},
+		{[]string{"gzip;q=0", "*"}, false},
+		{[]string{"br", "deflate"}, false},
+		{[]string{"gzip"}, true},
+		{nil, false},
+	}
+	for _, tc := range tests {
+		var h fasthttp.RequestHeader
+		for _, l := range tc.lines {
+			h.Add("Accept-Encoding", l)
+		}
+		if got := requestAcceptsGzip(&h); got != tc.want {
+			t.Errorf("Accept-Encoding lines %q: got %v, want %v", tc.lines, got, tc.want)
+		}
+	}
+}
+
+// TestCompressionOverHTTP checks through the server: the cached page is
+// served gzipped to a client whose Accept-Encoding list is split over two
+// lines, and a static file's 304 keeps the Vary of its 200.
+func TestCompressionOverHTTP(t *testing.T) {
+	e := newTestEnv(t)
+	r := e.get("/", "Accept-Encoding: br", "Accept-Encoding: gzip")
+	if r.code != 200 || r.header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("split Accept-Encoding: status %d, encoding %q", r.code, r.header.Get("Content-Encoding"))
+	}
+	if got := gunzip(t, []byte(r.body)); !strings.Contains(got, "<html") {
+		t.Fatalf("gzip page does not decode to HTML: %.200q", got)
+	}
+	full := e.get("/static/style.css", "Accept-Encoding: gzip")
+	etag := full.header.Get("ETag")
+	if full.code != 200 || etag == "" || full.header.Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("static file: status %d etag %q vary %q", full.code, etag, full.header.Get("Vary"))
+	}
+	nm := e.get("/static/style.css", "If-None-Match: "+etag)
+	if nm.code != 304 || nm.header.Get("Vary") != "Accept-Encoding" || nm.body != "" {
+		t.Fatalf("304: status %d vary %q body %d bytes", nm.code, nm.header.Get("Vary"), len(nm.body))
+	}
+}

@@ -71,7 +71,7 @@ func writeCachedPage(ctx *fasthttp.RequestCtx, html, gz []byte) {
 	ctx.SetStatusCode(fasthttp.StatusOK)
 	ctx.SetContentType("text/html; charset=utf-8")
 	ctx.Response.Header.Add("Vary", "Accept-Encoding")
-	if ctx.Request.Header.HasAcceptEncoding("gzip") {
+	if requestAcceptsGzip(&ctx.Request.Header) {
 		ctx.Response.Header.SetContentEncoding("gzip")
 		ctx.Response.SetBodyRaw(gz)
 		return

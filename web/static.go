@@ -57,6 +57,9 @@ func (s *Server) serveStatic(ctx *fasthttp.RequestCtx, m *match) {
 	h.Set("Cache-Control", "public, max-age=604800")
 	h.Set("ETag", f.etag)
 	if string(ctx.Request.Header.Peek("If-None-Match")) == f.etag {
+		// A 304 carries the Vary the 200 would have had (RFC 9110
+		// §15.4.5); the compression step does not see its empty body.
+		addVaryAcceptEncoding(h)
 		ctx.SetStatusCode(fasthttp.StatusNotModified)
 		return
 	}
