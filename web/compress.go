@@ -2,11 +2,9 @@ package web
 
 import (
 	"bytes"
-	"encoding/binary"
-	"hash/crc32"
 	"sync"
 
-	"github.com/klauspost/compress/flate"
+	"github.com/heimnetz/heimnetz/web/fixedgzip"
 	"github.com/valyala/fasthttp"
 )
 
@@ -14,33 +12,13 @@ import (
 // header and trailer (18 bytes) and the CPU time buy little or nothing.
 const gzipMinSize = 256
 
-// appendGzip appends the gzip encoding (RFC 1952) of src to dst and
-// returns the extended slice. The deflate stream comes from
-// klauspost/compress's stateless encoder: it keeps no history or hash
-// tables between calls, only a ~260 KB token buffer from a sync.Pool
-// while one runs (a level-1 encoder holds ~800 KB per pooled writer, and
-// fasthttp's CompressHandler pools one per P: that was the largest object
-// in the agent's heap); calling it directly rather than through its gzip
-// package keeps the six leveled encoders out of the binary. For the bodies served here (the status page, /metrics, the
-// JSON API: one buffer of a few KB to a few hundred KB) its output is
-// within 3 % of level 1's.
-func appendGzip(dst, src []byte) []byte {
-	// Header: magic, deflate, no flags, no mtime, no extra flags, OS unknown.
-	dst = append(dst, 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255)
-	sw := &sliceWriter{b: dst}
-	// Writes to a sliceWriter cannot fail, so neither can this.
-	_ = flate.StatelessDeflate(sw, src, true, nil)
-	dst = binary.LittleEndian.AppendUint32(sw.b, crc32.ChecksumIEEE(src))
-	return binary.LittleEndian.AppendUint32(dst, uint32(len(src)))
-}
-
-// sliceWriter is an io.Writer appending to a byte slice.
-type sliceWriter struct{ b []byte }
-
-func (w *sliceWriter) Write(p []byte) (int, error) {
-	w.b = append(w.b, p...)
-	return len(p), nil
-}
+// appendGzip appends the gzip encoding of src to dst and returns the
+// extended slice. It uses fixedgzip, which needs a pooled 16 KB table and
+// nothing else: general-purpose encoders hold 260 KB to 1.2 MB per call or
+// per pooled writer, which fragmented a 32-bit router's heap into a second
+// 4 MiB arena when /metrics was scraped with gzip every second (see the
+// fixedgzip package comment for the measurements).
+func appendGzip(dst, src []byte) []byte { return fixedgzip.Append(dst, src) }
 
 // gzipScratch pools the buffers compressResponse encodes into before the
 // response copies them into its own body buffer.

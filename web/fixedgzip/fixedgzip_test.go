@@ -1,0 +1,182 @@
+package fixedgzip
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	kflate "github.com/klauspost/compress/flate"
+)
+
+// inputs are the shapes that exercise the encoder: empty and tiny input,
+// runs (overlapping matches), the longest match, matches at the largest
+// distance, incompressible bytes and the agent's real responses.
+func inputs(t testing.TB) map[string][]byte {
+	random := make([]byte, 100<<10)
+	x := uint32(2463534242)
+	for i := range random {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		random[i] = byte(x)
+	}
+	// far: 300 random bytes again after exactly maxOffset bytes; the run
+	// between them takes one hash slot, so the first copy stays findable.
+	far := append(append(append([]byte{}, random[:300]...), bytes.Repeat([]byte{'z'}, maxOffset-300)...), random[:300]...)
+	in := map[string][]byte{
+		"empty":       {},
+		"one byte":    {'x'},
+		"three bytes": []byte("abc"),
+		"run":         bytes.Repeat([]byte{'a'}, 10000),
+		"longest":     bytes.Repeat([]byte("0123456789"), 200),
+		"period 3":    bytes.Repeat([]byte("abc"), 1000),
+		"far match":   far,
+		"too far":     append(append([]byte{}, random[:maxOffset+100]...), random[:100]...),
+		"random":      random,
+		"all bytes": func() []byte {
+			b := make([]byte, 256*4)
+			for i := range b {
+				b[i] = byte(i)
+			}
+			return b
+		}(),
+	}
+	files, err := filepath.Glob("testdata/*")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("testdata: %v", err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in[filepath.Base(f)] = b
+	}
+	return in
+}
+
+func gunzip(t testing.TB, b []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("not gzip: %v", err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("gzip stream: %v", err)
+	}
+	return out
+}
+
+func TestRoundTrip(t *testing.T) {
+	for name, src := range inputs(t) {
+		gz := Append([]byte("prefix"), src)
+		if !bytes.HasPrefix(gz, []byte("prefix")) {
+			t.Fatalf("%s: dst lost", name)
+		}
+		if got := gunzip(t, gz[6:]); !bytes.Equal(got, src) {
+			t.Fatalf("%s: decodes to %d bytes, want the %d sent", name, len(got), len(src))
+		}
+		raw := AppendDeflate(nil, src)
+		got, err := io.ReadAll(flate.NewReader(bytes.NewReader(raw)))
+		if err != nil || !bytes.Equal(got, src) {
+			t.Fatalf("%s: raw deflate round trip: %v", name, err)
+		}
+	}
+}
+
+// TestRatio checks the encoder finds the matches text is made of: the
+// agent's responses and repetitive input shrink to a fraction, and
+// incompressible input grows by at most 1/8 (9-bit literals).
+func TestRatio(t *testing.T) {
+	in := inputs(t)
+	for _, tc := range []struct {
+		name     string
+		maxRatio float64
+	}{
+		{"metrics.txt", 0.30}, {"overview.html", 0.40}, {"plugins.json", 0.60},
+		{"run", 0.01}, {"longest", 0.03}, {"far match", 0.05}, {"random", 1.126},
+	} {
+		src := in[tc.name]
+		got := float64(len(Append(nil, src))) / float64(len(src))
+		if got > tc.maxRatio {
+			t.Errorf("%s: %d -> %d bytes (%.3f), want at most %.3f", tc.name, len(src), len(Append(nil, src)), got, tc.maxRatio)
+		}
+	}
+	// The far match must be found: the same input without its repeated
+	// 300-byte tail is at most ~15 bytes shorter when encoded.
+	far := in["far match"]
+	if with, without := len(Append(nil, far)), len(Append(nil, far[:len(far)-300])); with-without > 20 {
+		t.Errorf("match at distance %d not used: %d vs %d bytes", maxOffset, with, without)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	src := inputs(t)["metrics.txt"]
+	if !bytes.Equal(Append(nil, src), Append(nil, src)) {
+		t.Fatal("two encodings of the same input differ")
+	}
+}
+
+func TestAllocs(t *testing.T) {
+	src := inputs(t)["metrics.txt"]
+	dst := make([]byte, 0, len(src))
+	Append(dst[:0], src) // warm the pool
+	if n := testing.AllocsPerRun(20, func() { Append(dst[:0], src) }); n > 0.5 {
+		t.Errorf("%.1f allocations per call with a large enough dst, want 0", n)
+	}
+}
+
+func FuzzRoundTrip(f *testing.F) {
+	for _, s := range []string{"", "a", "aaaaaaaaaaaaaaaaaaaa", "abcabcabcabcabc", "heimnetz_plugin_runs_total{plugin=\"net\"} 1\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if got := gunzip(t, Append(nil, src)); !bytes.Equal(got, src) {
+			t.Fatalf("round trip of %d bytes gave %d", len(src), len(got))
+		}
+		// Repeated, the input must compress: the second copy is a match.
+		if len(src) >= 64 && len(src) <= maxOffset {
+			twice := append(append([]byte{}, src...), src...)
+			if a, b := len(Append(nil, twice)), len(Append(nil, src)); a > b+len(src)/20+16 {
+				t.Fatalf("second copy of %d bytes not matched: %d vs %d", len(src), a, b)
+			}
+		}
+	})
+}
+
+// BenchmarkAppend compares this encoder with klauspost/compress's
+// stateless one (what web used before) on the agent's responses: time,
+// bytes allocated per call and output size side by side.
+func BenchmarkAppend(b *testing.B) {
+	in := inputs(b)
+	for _, name := range []string{"overview.html", "metrics.txt", "plugins.json"} {
+		src := in[name]
+		b.Run("fixed/"+strings.TrimSuffix(name, filepath.Ext(name)), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(src)))
+			var out []byte
+			for b.Loop() {
+				out = Append(out[:0], src)
+			}
+			b.ReportMetric(float64(len(out)), "out-bytes")
+		})
+		b.Run("klauspost-stateless/"+strings.TrimSuffix(name, filepath.Ext(name)), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(src)))
+			var out bytes.Buffer
+			for b.Loop() {
+				out.Reset()
+				if err := kflate.StatelessDeflate(&out, src, true, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(out.Len()+18), "out-bytes")
+		})
+	}
+}
