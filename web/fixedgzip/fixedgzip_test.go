@@ -180,3 +180,97 @@ func BenchmarkAppend(b *testing.B) {
 		})
 	}
 }
+
+// xorshift returns n pseudo-random bytes, the same for the same seed.
+func xorshift(n int, seed uint32) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		seed ^= seed << 13
+		seed ^= seed >> 17
+		seed ^= seed << 5
+		b[i] = byte(seed)
+	}
+	return b
+}
+
+// TestEveryMatchCode writes, after a window of literals, a back-reference
+// of every length 3-258 at every distance code's first and last distance
+// (and one past the first), and checks compress/flate expands each to the
+// bytes it names. The encoder itself never emits length 3 and reaches only
+// the distances its input happens to have.
+func TestEveryMatchCode(t *testing.T) {
+	var dists []int
+	for i, base := range distBase {
+		dists = append(dists, int(base), int(base)+1)
+		if i+1 < len(distBase) {
+			dists = append(dists, int(distBase[i+1])-1)
+		}
+	}
+	dists = append(dists, maxOffset-1, maxOffset)
+
+	want := xorshift(maxOffset, 7)
+	w := bitWriter{}
+	w.write(1|1<<1, 3)
+	for _, c := range want {
+		w.literal(c)
+	}
+	for n := 3; n <= maxMatch; n++ {
+		for _, d := range dists {
+			w.match(n, d)
+			for k := 0; k < n; k++ { // byte by byte: overlapping copies
+				want = append(want, want[len(want)-d])
+			}
+		}
+	}
+	w.symbol(256)
+	got, err := io.ReadAll(flate.NewReader(bytes.NewReader(w.flush())))
+	if err != nil {
+		t.Fatalf("decoding: %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		i := 0
+		for i < len(got) && i < len(want) && got[i] == want[i] {
+			i++
+		}
+		t.Fatalf("decoded %d bytes, want %d; first difference at byte %d", len(got), len(want), i)
+	}
+}
+
+// TestSizes round-trips inputs at the window's and the hash table's
+// boundaries and past a mebibyte, in the shapes that stress them most.
+func TestSizes(t *testing.T) {
+	shapes := map[string]func(n int) []byte{
+		"random": func(n int) []byte { return xorshift(n, 99) },
+		"one byte repeated": func(n int) []byte {
+			return bytes.Repeat([]byte{0}, n)
+		},
+		"text": func(n int) []byte {
+			line := []byte("heimnetz_plugin_runs_total{plugin=\"wifi\",result=\"ok\"} 12345\n")
+			return bytes.Repeat(line, n/len(line)+1)[:n]
+		},
+	}
+	for _, size := range []int{maxOffset - 1, maxOffset, maxOffset + 1, 2*maxOffset - 1, 2 * maxOffset, 2*maxOffset + 1, 1<<20 + 1, 3<<20 + 7} {
+		for name, shape := range shapes {
+			src := shape(size)
+			if got := gunzip(t, Append(nil, src)); !bytes.Equal(got, src) {
+				t.Fatalf("%s, %d bytes: round trip differs", name, size)
+			}
+		}
+	}
+}
+
+// TestPoolReuse encodes a large input and then many small ones: a table
+// left from the large input would hold positions past the small inputs'
+// ends, which must never be used as matches.
+func TestPoolReuse(t *testing.T) {
+	big := xorshift(1<<20, 3)
+	text := []byte("abcdabcdabcd heimnetz heimnetz")
+	for round := 0; round < 50; round++ {
+		Append(nil, big)
+		for n := 0; n <= len(text); n++ {
+			if got := gunzip(t, Append(nil, text[:n])); !bytes.Equal(got, text[:n]) {
+				t.Fatalf("round %d: %q after a large input decodes to %q", round, text[:n], got)
+			}
+		}
+	}
+}
