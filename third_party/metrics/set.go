@@ -35,7 +35,12 @@ func NewSet() *Set {
 // WritePrometheus writes all the metrics from s to w in Prometheus format.
 func (s *Set) WritePrometheus(w io.Writer) {
 	// Collect all the metrics in in-memory buffer in order to prevent from long locking due to slow w.
-	var bb bytes.Buffer
+	// heimnetz patch 2: a *bytes.Buffer is written to directly (it is never
+	// slow), and the per-metric scratch buffer is pooled.
+	bb, direct := w.(*bytes.Buffer)
+	if !direct {
+		bb = new(bytes.Buffer)
+	}
 	lessFunc := func(i, j int) bool {
 		// the sorting must be stable.
 		// see edge cases why we can't simply do `s.a[i].name < s.a[j].name` here:
@@ -69,20 +74,21 @@ func (s *Set) WritePrometheus(w io.Writer) {
 
 	// metricsWithMetadataBuf is used to hold marshalTo temporary, and decide whether metadata is needed.
 	// it will be written to `bb` at the end and then reset for next *namedMetric in for-loop.
-	var metricsWithMetadataBuf bytes.Buffer
+	metricsWithMetadataBuf := metadataScratch.Get().(*bytes.Buffer)
+	defer metadataScratch.Put(metricsWithMetadataBuf)
 	var prevMetricFamily string
 	for _, nm := range sa {
 		if !isMetadataEnabled() {
 			// Call marshalTo without the global lock, since certain metric types such as Gauge
 			// can call a callback, which, in turn, can try calling s.mu.Lock again.
-			nm.metric.marshalTo(nm.name, &bb)
+			nm.metric.marshalTo(nm.name, bb)
 			continue
 		}
 
 		metricsWithMetadataBuf.Reset()
 		// Call marshalTo without the global lock, since certain metric types such as Gauge
 		// can call a callback, which, in turn, can try calling s.mu.Lock again.
-		nm.metric.marshalTo(nm.name, &metricsWithMetadataBuf)
+		nm.metric.marshalTo(nm.name, metricsWithMetadataBuf)
 		if metricsWithMetadataBuf.Len() == 0 {
 			continue
 		}
@@ -91,17 +97,23 @@ func (s *Set) WritePrometheus(w io.Writer) {
 		if metricFamily != prevMetricFamily {
 			// write metadata only once per metric family
 			metricType := nm.metric.metricType()
-			writeMetadata(&bb, metricFamily, metricType)
+			writeMetadata(bb, metricFamily, metricType)
 			prevMetricFamily = metricFamily
 		}
 		bb.Write(metricsWithMetadataBuf.Bytes())
 	}
-	w.Write(bb.Bytes())
+	if !direct {
+		w.Write(bb.Bytes())
+	}
 
 	for _, writeMetrics := range metricsWriters {
 		writeMetrics(w)
 	}
 }
+
+// metadataScratch holds WritePrometheus's per-metric buffers between
+// calls (heimnetz patch 2).
+var metadataScratch = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // NewHistogram creates and returns new histogram in s with the given name.
 //
