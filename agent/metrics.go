@@ -155,8 +155,10 @@ const metricsTTL = time.Second
 
 // metricsCache holds the last rendering of the agent's metrics.
 type metricsCache struct {
-	mu       sync.Mutex // one rendering at a time
+	mu       sync.Mutex // one rendering at a time; guards page and agent
 	rendered atomic.Pointer[renderedMetrics]
+	page     bytes.Buffer // the rendering being written
+	agent    bytes.Buffer // the agent's own series before their HELP texts
 }
 
 type renderedMetrics struct {
@@ -175,10 +177,14 @@ func (m *manager) writeMetrics(w io.Writer) {
 	m.metricsCache.mu.Lock()
 	r := m.metricsCache.rendered.Load()
 	if r == nil || time.Since(r.at) >= metricsTTL {
-		var buf bytes.Buffer
-		m.renderMetrics(&buf)
-		r = &renderedMetrics{at: time.Now(), text: buf.Bytes()}
-		m.metricsCache.rendered.Store(r)
+		// Render into buffers kept between scrapes and keep an exact copy:
+		// a scrape's garbage is then one copy of the exposition, not the
+		// buffers' growth.
+		c := &m.metricsCache
+		c.page.Reset()
+		m.renderMetrics(&c.page, &c.agent)
+		r = &renderedMetrics{at: time.Now(), text: bytes.Clone(c.page.Bytes())}
+		c.rendered.Store(r)
 	}
 	m.metricsCache.mu.Unlock()
 	w.Write(r.text)
@@ -188,12 +194,13 @@ func (m *manager) writeMetrics(w io.Writer) {
 // was added, removed or disabled).
 func (m *manager) invalidateMetrics() { m.metricsCache.rendered.Store(nil) }
 
-// renderMetrics renders what writeMetrics serves.
-func (m *manager) renderMetrics(w io.Writer) {
-	var buf bytes.Buffer
-	m.metrics.WritePrometheus(&buf)
-	writeProcessMetrics(&buf)
-	fillHelp(w, buf.Bytes())
+// renderMetrics renders what writeMetrics serves; scratch holds the
+// agent's own series on their way.
+func (m *manager) renderMetrics(w io.Writer, scratch *bytes.Buffer) {
+	scratch.Reset()
+	m.metrics.WritePrometheus(scratch)
+	writeProcessMetrics(scratch)
+	fillHelp(w, scratch.Bytes())
 	var sets []*luaplugins.PluginMetrics
 	for _, e := range m.entries() {
 		e.mu.Lock()
@@ -219,7 +226,11 @@ func fillHelp(w io.Writer, text []byte) {
 			if help == "" {
 				help = "heimnetz agent metric."
 			}
-			fmt.Fprintf(w, "# HELP %s %s\n", name, help)
+			io.WriteString(w, "# HELP ")
+			w.Write(name)
+			io.WriteString(w, " ")
+			io.WriteString(w, help)
+			io.WriteString(w, "\n")
 			continue
 		}
 		w.Write(line)

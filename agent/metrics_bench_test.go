@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
 	"strings"
@@ -65,9 +66,11 @@ func BenchmarkWriteMetrics(b *testing.B) {
 // the cache expires pays it.
 func BenchmarkRenderMetrics(b *testing.B) {
 	m := newTestManager(b)
+	var page, scratch bytes.Buffer
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		m.renderMetrics(io.Discard)
+		page.Reset()
+		m.renderMetrics(&page, &scratch)
 	}
 }
 

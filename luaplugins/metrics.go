@@ -1,13 +1,13 @@
 package luaplugins
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -224,9 +224,10 @@ func (p *PluginMetrics) prepare(name, kind string, labels map[string]string) (st
 	return series, nil
 }
 
-func escapeLabel(v string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(v)
-}
+func escapeLabel(v string) string { return labelEscaper.Replace(v) }
+
+// labelEscaper escapes a label value for the text exposition format.
+var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
 
 func clip(s string, n int) string {
 	if len(s) > n {
@@ -238,42 +239,68 @@ func clip(s string, n int) string {
 // WritePrometheus writes the series of every plugin in sets, grouped by
 // family with one HELP and TYPE line each, in Prometheus text format.
 func WritePrometheus(w io.Writer, fam *Families, sets []*PluginMetrics) {
-	var buf bytes.Buffer
+	sc := exposition.Get().(*expositionScratch)
+	defer exposition.Put(sc)
+	sc.buf.Reset()
 	for _, p := range sets {
 		p.mu.Lock()
-		p.set.WritePrometheus(&buf)
+		p.set.WritePrometheus(&sc.buf)
 		p.mu.Unlock()
 	}
-	byFamily := map[string][]string{}
-	sc := bufio.NewScanner(&buf)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || line[0] == '#' {
+	sc.lines = sc.lines[:0]
+	for text := sc.buf.Bytes(); len(text) > 0; {
+		line := text
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = nil
+		}
+		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
-		name := line[:strings.IndexAny(line, "{ ")]
-		byFamily[name] = append(byFamily[name], line)
-	}
-	names := make([]string, 0, len(byFamily))
-	for n := range byFamily {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	bw := bufio.NewWriter(w)
-	for _, n := range names {
-		kind := fam.kind(n)
-		if kind == "" {
-			kind = "untyped"
+		name := line
+		if i := bytes.IndexAny(line, "{ "); i >= 0 {
+			name = line[:i]
 		}
-		fmt.Fprintf(bw, "# HELP %s Plugin metric.\n# TYPE %s %s\n", n, n, kind)
-		for _, line := range byFamily[n] {
-			bw.WriteString(line)
-			bw.WriteByte('\n')
-		}
+		sc.lines = append(sc.lines, familyLine{name: name, line: line})
 	}
-	bw.Flush()
+	// Group by family in name order; within a family, keep the order the
+	// plugins wrote their series in.
+	slices.SortStableFunc(sc.lines, func(a, b familyLine) int { return bytes.Compare(a.name, b.name) })
+	out := sc.out[:0]
+	for i, l := range sc.lines {
+		if i == 0 || !bytes.Equal(l.name, sc.lines[i-1].name) {
+			kind := fam.kind(string(l.name))
+			if kind == "" {
+				kind = "untyped"
+			}
+			out = append(out, "# HELP "...)
+			out = append(out, l.name...)
+			out = append(out, " Plugin metric.\n# TYPE "...)
+			out = append(out, l.name...)
+			out = append(out, ' ')
+			out = append(out, kind...)
+			out = append(out, '\n')
+		}
+		out = append(out, l.line...)
+		out = append(out, '\n')
+	}
+	w.Write(out)
+	sc.out = out
 }
+
+// expositionScratch is WritePrometheus's working memory, pooled so that a
+// scrape a second does not allocate the exposition three times over.
+type expositionScratch struct {
+	buf   bytes.Buffer
+	lines []familyLine
+	out   []byte
+}
+
+// familyLine is one sample line of an exposition and its family's name.
+type familyLine struct{ name, line []byte }
+
+var exposition = sync.Pool{New: func() any { return new(expositionScratch) }}
 
 // finite reports whether v can be exported.
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
