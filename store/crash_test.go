@@ -28,7 +28,8 @@ type crashSpec struct {
 // runCrashHelper opens the database and writes kv values from several
 // goroutines (plugins) until it is killed, printing "ack <plugin> <key>
 // <value>" after each Set returns and "ev <seq>" after each Critical
-// event. It returns an exit status.
+// event ("ready" first, once the database is open). It returns an exit
+// status.
 func runCrashHelper(spec string) int {
 	var s crashSpec
 	if err := json.Unmarshal([]byte(spec), &s); err != nil {
@@ -46,6 +47,7 @@ func runCrashHelper(spec string) int {
 		fmt.Fprintf(os.Stdout, format+"\n", args...)
 		out.Unlock()
 	}
+	say("ready")
 	var wg sync.WaitGroup
 	q := Quota{MaxKeys: 1 << 20, MaxBytes: 1 << 40, WritesPerMinute: 1 << 30}
 	for w := range s.Writers {
@@ -116,19 +118,34 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 			}
 			t.Fatal(err)
 		}
+		// Most rounds count the delay from when the helper has opened the
+		// database, so that a slow start (a loaded machine, qemu) still
+		// leaves the kill among the writes; every fourth round counts it
+		// from the start, so the kill can also land in Open's recovery.
 		delay := time.Duration(20+r.IntN(250)) * time.Millisecond
+		fromStart := round%4 == 3
+		ready := make(chan struct{})
 		killed := make(chan struct{})
 		go func() {
+			if !fromStart {
+				select {
+				case <-ready:
+				case <-time.After(2 * time.Minute): // an Open that hangs fails the round below
+				}
+			}
 			time.Sleep(delay)
 			_ = cmd.Process.Kill()
 			close(killed)
 		}()
+		readyOnce := sync.OnceFunc(func() { close(ready) })
 		roundWant := map[string]string{}
 		roundEvents := map[uint64]string{}
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			f := strings.Fields(sc.Text())
 			switch {
+			case len(f) == 1 && f[0] == "ready":
+				readyOnce()
 			case len(f) == 4 && f[0] == "ack":
 				roundWant[f[1]+"/"+f[2]] = f[3]
 			case len(f) == 3 && f[0] == "ev":
@@ -137,6 +154,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 				roundEvents[seq] = f[2]
 			}
 		}
+		readyOnce() // the helper ended without saying it was ready
 		<-killed
 		_ = cmd.Wait()
 		if !single {
@@ -187,7 +205,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 				events[seq] = msg
 			}
 		}
-		t.Logf("round %d single=%v killed after %v: %d keys, %d critical events acknowledged", round, single, delay, len(roundWant), len(roundEvents))
+		t.Logf("round %d single=%v killed %v after %s: %d keys, %d critical events acknowledged", round, single, delay, map[bool]string{true: "start", false: "open"}[fromStart], len(roundWant), len(roundEvents))
 		if err := db.Close(); err != nil {
 			t.Fatal(err)
 		}
