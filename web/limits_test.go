@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -65,7 +66,19 @@ func TestSizeLimits(t *testing.T) {
 		{"oversized bearer token", "GET", "/api/v1/plugins", "", []string{"Authorization: Bearer " + strings.Repeat("a", 300)}, 401},
 	}
 	for _, c := range cases {
-		r := e.do(c.method, c.path, c.body, c.hdr...)
+		r, err := e.try(c.method, c.path, c.body, c.hdr...)
+		if err != nil {
+			// A 431 is sent before the server has read the whole request,
+			// and it closes the connection: the client's write may be
+			// reset before it reads the answer (timing; seen under
+			// qemu-aarch64). What matters, that the request reached no
+			// handler, is checked below.
+			if c.code == 431 && (errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)) {
+				t.Logf("%s: connection reset before the answer was read: %v", c.name, err)
+				continue
+			}
+			t.Fatalf("%s: %v", c.name, err)
+		}
 		if r.code != c.code {
 			t.Errorf("%s: %d %s, want %d", c.name, r.code, clip(r.body, 200), c.code)
 		}
