@@ -214,13 +214,7 @@ func (m *manager) renderMetrics(w io.Writer, scratch *bytes.Buffer) {
 
 // fillHelp copies an exposition, giving every empty HELP line its text.
 func fillHelp(w io.Writer, text []byte) {
-	for len(text) > 0 {
-		line := text
-		if i := bytes.IndexByte(text, '\n'); i >= 0 {
-			line, text = text[:i+1], text[i+1:]
-		} else {
-			text = nil
-		}
+	for line := range bytes.Lines(text) {
 		if name, ok := bytes.CutPrefix(bytes.TrimRight(line, "\n"), []byte("# HELP ")); ok && bytes.IndexByte(name, ' ') < 0 {
 			help := helpText[string(name)]
 			if help == "" {

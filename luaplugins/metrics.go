@@ -248,13 +248,8 @@ func WritePrometheus(w io.Writer, fam *Families, sets []*PluginMetrics) {
 		p.mu.Unlock()
 	}
 	sc.lines = sc.lines[:0]
-	for text := sc.buf.Bytes(); len(text) > 0; {
-		line := text
-		if i := bytes.IndexByte(text, '\n'); i >= 0 {
-			line, text = text[:i], text[i+1:]
-		} else {
-			text = nil
-		}
+	for line := range bytes.Lines(sc.buf.Bytes()) {
+		line = bytes.TrimSuffix(line, []byte("\n"))
 		if len(line) == 0 || line[0] == '#' {
 			continue
 		}

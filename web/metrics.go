@@ -140,15 +140,8 @@ func writeFamily(w io.Writer, name, typ, help string, set *vm.Set) {
 		return
 	}
 	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
-	data := buf.Bytes()
-	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i+1], data[i+1:]
-		} else {
-			data = nil
-		}
-		if len(line) > 0 && line[0] == '#' {
+	for line := range bytes.Lines(buf.Bytes()) {
+		if line[0] == '#' {
 			continue
 		}
 		w.Write(line)
