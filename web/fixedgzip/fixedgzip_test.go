@@ -17,14 +17,7 @@ import (
 // runs (overlapping matches), the longest match, matches at the largest
 // distance, incompressible bytes and the agent's real responses.
 func inputs(t testing.TB) map[string][]byte {
-	random := make([]byte, 100<<10)
-	x := uint32(2463534242)
-	for i := range random {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		random[i] = byte(x)
-	}
+	random := xorshift(100<<10, 2463534242)
 	// far: 300 random bytes again after exactly maxOffset bytes; the run
 	// between them takes one hash slot, so the first copy stays findable.
 	far := append(append(append([]byte{}, random[:300]...), bytes.Repeat([]byte{'z'}, maxOffset-300)...), random[:300]...)
