@@ -123,11 +123,14 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		// leaves the kill among the writes; every fourth round counts it
 		// from the start, so the kill can also land in Open's recovery.
 		delay := time.Duration(20+r.IntN(250)) * time.Millisecond
-		fromStart := round%4 == 3
+		from := "open"
+		if round%4 == 3 {
+			from = "start"
+		}
 		ready := make(chan struct{})
 		killed := make(chan struct{})
 		go func() {
-			if !fromStart {
+			if from == "open" {
 				select {
 				case <-ready:
 				case <-time.After(2 * time.Minute): // an Open that hangs fails the round below
@@ -205,7 +208,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 				events[seq] = msg
 			}
 		}
-		t.Logf("round %d single=%v killed %v after %s: %d keys, %d critical events acknowledged", round, single, delay, map[bool]string{true: "start", false: "open"}[fromStart], len(roundWant), len(roundEvents))
+		t.Logf("round %d single=%v killed %v after %s: %d keys, %d critical events acknowledged", round, single, delay, from, len(roundWant), len(roundEvents))
 		if err := db.Close(); err != nil {
 			t.Fatal(err)
 		}
