@@ -2410,6 +2410,10 @@ func (s *Server) serveConnCounted(c net.Conn, countConcurrency bool) error {
 		reqStream *requestStream
 
 		continueReadingRequest = true
+
+		// An error response was sent before the request was read in full
+		// (heimnetz patch 6): close with lingerAfterError.
+		answeredUnread bool
 	)
 	for {
 		connRequestNum++
@@ -2538,6 +2542,7 @@ func (s *Server) serveConnCounted(c net.Conn, countConcurrency bool) error {
 				if err == nil {
 					if err = ctx.Request.parseURI(); err != nil {
 						bw = s.writeErrorResponse(bw, ctx, serverName, err)
+						answeredUnread = true
 						break
 					}
 				}
@@ -2582,6 +2587,7 @@ func (s *Server) serveConnCounted(c net.Conn, countConcurrency bool) error {
 
 			if err != nil {
 				bw = s.writeErrorResponse(bw, ctx, serverName, err)
+				answeredUnread = true
 			}
 			break
 		}
@@ -2647,6 +2653,7 @@ func (s *Server) serveConnCounted(c net.Conn, countConcurrency bool) error {
 				}
 				if err != nil {
 					bw = s.writeErrorResponse(bw, ctx, serverName, err)
+					answeredUnread = true
 					break
 				}
 			}
@@ -2934,6 +2941,14 @@ func (s *Server) serveConnCounted(c net.Conn, countConcurrency bool) error {
 	}
 	if hijackHandler == nil {
 		s.releaseCtx(ctx)
+	}
+	// The client may still be sending the request the server refused (a
+	// body over MaxRequestBodySize, a header over ReadBufferSize, a body the
+	// ContinueHandler denied): read and drop it for a while before closing,
+	// so that the close does not reset the connection before the client
+	// has read the answer (heimnetz patch 6).
+	if answeredUnread || !continueReadingRequest {
+		s.lingerAfterError(c)
 	}
 	// Release the stream of the last request if the loop ended before doing
 	// so. This goes after the ctx reset above, which hands the body buffer
