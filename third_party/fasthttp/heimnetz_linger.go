@@ -32,7 +32,7 @@ var errNoCloseWrite = errors.New("fasthttp: connection cannot close its write si
 // still uploading loses the error response it had not read yet (upstream
 // issue #1348: browsers saw "connection aborted" instead of 413). HTTP/1.1
 // asks servers to close in this staged way (RFC 9112, section 9.6); net/http
-// does so after its own error responses.
+// half-closes similarly, then waits 500 ms without reading.
 //
 // A connection that cannot half-close (an in-memory pipe, a custom
 // net.Conn) is closed at once, as before.
@@ -49,6 +49,12 @@ func (s *Server) lingerAfterError(c net.Conn) {
 		return
 	}
 	_, _ = io.Copy(io.Discard, c)
+}
+
+// isTimeout tells whether err is a read that ran out of time.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // CloseWrite shuts down the wrapped connection's sending side, when it can.

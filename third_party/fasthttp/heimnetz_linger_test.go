@@ -7,7 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -91,82 +91,181 @@ func TestErrorResponseReachesUploadingClient(t *testing.T) {
 	}
 }
 
-// TestErrorLingerIsBounded checks that a client which keeps sending after
-// its request was refused cannot hold the connection open: the server
-// closes it once ReadTimeout (shorter than errorLingerTimeout) has passed.
-func TestErrorLingerIsBounded(t *testing.T) {
+// TestLingerAfterError checks the close itself: the sending side is shut
+// first, reads go on until the client closes, and the read deadline is
+// errorLingerTimeout or the shorter ReadTimeout.
+func TestLingerAfterError(t *testing.T) {
 	t.Parallel()
-	s := &Server{
-		Handler:            func(*RequestCtx) {},
-		MaxRequestBodySize: 1 << 10,
-		ReadTimeout:        300 * time.Millisecond,
-		ErrorHandler:       tooLargeErrorHandler,
-		Logger:             &testLogger{},
+	cases := []struct {
+		name        string
+		readTimeout time.Duration
+		want        time.Duration
+	}{
+		{"no ReadTimeout", 0, errorLingerTimeout},
+		{"shorter ReadTimeout", 300 * time.Millisecond, 300 * time.Millisecond},
+		{"longer ReadTimeout", time.Minute, errorLingerTimeout},
 	}
-	addr := serveLoopback(t, s)
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.Write([]byte("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n")); err != nil {
-		t.Fatal(err)
-	}
-	// Keep sending, slowly, until the server closes the connection.
-	stopped := make(chan error, 1)
-	go func() {
-		chunk := bytes.Repeat([]byte("y"), 512)
-		deadline := time.Now().Add(30 * time.Second)
-		for time.Now().Before(deadline) {
-			if _, err := conn.Write(chunk); err != nil {
-				stopped <- err
-				return
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			conn := &halfCloseConn{plainConn: plainConn{pending: 3}}
+			s := &Server{ReadTimeout: c.readTimeout}
+			before := time.Now()
+			s.lingerAfterError(conn)
+			after := time.Now()
+			if conn.closeWrites != 1 {
+				t.Fatalf("CloseWrite called %d times, want 1", conn.closeWrites)
 			}
-			time.Sleep(20 * time.Millisecond)
+			if conn.reads != 4 {
+				t.Fatalf("%d reads, want the 3 pending and the one that saw EOF", conn.reads)
+			}
+			if conn.readDeadline.Before(before.Add(c.want)) || conn.readDeadline.After(after.Add(c.want)) {
+				t.Fatalf("read deadline %v after the call, want %v", conn.readDeadline.Sub(before), c.want)
+			}
+		})
+	}
+	t.Run("CloseWrite fails", func(t *testing.T) {
+		conn := &halfCloseConn{plainConn: plainConn{pending: 3}, closeWriteErr: errors.New("not connected")}
+		(&Server{}).lingerAfterError(conn)
+		if conn.reads != 0 || !conn.readDeadline.IsZero() {
+			t.Fatalf("%d reads and a deadline after a failed CloseWrite", conn.reads)
 		}
-		stopped <- errors.New("the server still read after 30 s")
-	}()
-	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatalf("reading the answer: %v", err)
+	})
+	t.Run("connection cannot half-close", func(t *testing.T) {
+		conn := &plainConn{}
+		(&Server{}).lingerAfterError(conn)
+		if conn.reads != 0 {
+			t.Fatalf("%d reads on a connection without CloseWrite", conn.reads)
+		}
+	})
+	t.Run("per-IP wrapper", func(t *testing.T) {
+		inner := &halfCloseConn{}
+		if err := (&perIPConn{Conn: inner}).CloseWrite(); err != nil || inner.closeWrites != 1 {
+			t.Fatalf("CloseWrite through the wrapper: %v, %d calls", err, inner.closeWrites)
+		}
+		if err := (&perIPConn{Conn: &plainConn{}}).CloseWrite(); !errors.Is(err, errNoCloseWrite) {
+			t.Fatalf("CloseWrite on a wrapped pipe: %v, want errNoCloseWrite", err)
+		}
+	})
+}
+
+// TestErrorLingerOnlyAfterRefusal checks which connections the server
+// lingers on: those it refused while the client may still be sending, not
+// slow clients, not finished keep-alive connections.
+func TestErrorLingerOnlyAfterRefusal(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		client  string // sent before the client reads the answer
+		status  int    // of the answer; 0 for none
+		lingers bool
+	}{
+		{"body over MaxRequestBodySize", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n", StatusRequestEntityTooLarge, true},
+		{"body denied by ContinueHandler", "POST /deny HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n", StatusExpectationFailed, true},
+		{"nothing sent within ReadTimeout", "", StatusRequestTimeout, false},
+		// Upstream answers a header cut off by ReadTimeout with 400.
+		{"header cut off by ReadTimeout", "GET / HTTP/1.1\r\nHost: x\r\n", StatusBadRequest, false},
+		{"served request, then the client closes", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", StatusOK, false},
 	}
-	resp.Body.Close()
-	if resp.StatusCode != StatusRequestEntityTooLarge {
-		t.Fatalf("status %d, want 413", resp.StatusCode)
-	}
-	if err := <-stopped; err != nil && strings.Contains(err.Error(), "still read") {
-		t.Fatal(err)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			s := &Server{
+				Handler:            func(*RequestCtx) {},
+				ContinueHandler:    func(h *RequestHeader) bool { return string(h.RequestURI()) != "/deny" },
+				MaxRequestBodySize: 1 << 10,
+				ReadTimeout:        200 * time.Millisecond,
+				ErrorHandler:       tooLargeErrorHandler,
+				Logger:             &testLogger{},
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			served := make(chan *countingConn, 1)
+			go func() {
+				c, err := ln.Accept()
+				if err != nil {
+					served <- nil
+					return
+				}
+				cc := &countingConn{TCPConn: c.(*net.TCPConn)}
+				s.ServeConn(cc) //nolint:errcheck
+				cc.Close()
+				served <- cc
+			}()
+			client, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			client.Write([]byte(c.client))
+			client.SetReadDeadline(time.Now().Add(10 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(client), nil)
+			if err != nil {
+				t.Fatalf("reading the answer: %v", err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != c.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, c.status)
+			}
+			client.Close()
+			cc := <-served
+			if cc == nil {
+				t.Fatal("accept failed")
+			}
+			if got := cc.closeWrites.Load() > 0; got != c.lingers {
+				t.Fatalf("lingered: %v, want %v", got, c.lingers)
+			}
+		})
 	}
 }
 
-// TestErrorLingerWithoutHalfClose checks that a connection which cannot
-// half-close, such as an in-memory pipe, is closed right after the error
-// response, as before the patch.
-func TestErrorLingerWithoutHalfClose(t *testing.T) {
-	t.Parallel()
-	s := &Server{
-		Handler:            func(*RequestCtx) {},
-		MaxRequestBodySize: 1 << 10,
-		ErrorHandler:       tooLargeErrorHandler,
-		Logger:             &testLogger{},
+// halfCloseConn is a connection that can half-close and has pending bytes
+// to read before EOF.
+type halfCloseConn struct {
+	plainConn
+	closeWrites   int
+	closeWriteErr error
+}
+
+func (c *halfCloseConn) CloseWrite() error {
+	c.closeWrites++
+	return c.closeWriteErr
+}
+
+// plainConn is a net.Conn without CloseWrite, like an in-memory pipe. It
+// returns one byte per Read while pending lasts, then EOF.
+type plainConn struct {
+	net.Conn     // nil: only the methods below are called
+	pending      int
+	reads        int
+	readDeadline time.Time
+}
+
+func (c *plainConn) Read(p []byte) (int, error) {
+	c.reads++
+	if c.pending == 0 {
+		return 0, io.EOF
 	}
-	server, client := net.Pipe()
-	done := make(chan error, 1)
-	go func() { done <- s.ServeConn(server) }()
-	go func() {
-		client.Write([]byte("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"))
-	}()
-	client.SetReadDeadline(time.Now().Add(10 * time.Second))
-	answer, _ := io.ReadAll(client)
-	if !bytes.HasPrefix(answer, []byte("HTTP/1.1 413 ")) {
-		t.Fatalf("answer %q", answer)
-	}
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("ServeConn did not return")
-	}
+	c.pending--
+	p[0] = 'x'
+	return 1, nil
+}
+
+func (c *plainConn) SetReadDeadline(d time.Time) error {
+	c.readDeadline = d
+	return nil
+}
+
+// countingConn is a TCP connection that counts its CloseWrite calls.
+type countingConn struct {
+	*net.TCPConn
+	closeWrites atomic.Int32
+}
+
+func (c *countingConn) CloseWrite() error {
+	c.closeWrites.Add(1)
+	return c.TCPConn.CloseWrite()
 }
 
 // serveLoopback serves s on a free loopback port until the test ends and

@@ -2587,7 +2587,9 @@ func (s *Server) serveConnCounted(c net.Conn, countConcurrency bool) error {
 
 			if err != nil {
 				bw = s.writeErrorResponse(bw, ctx, serverName, err)
-				answeredUnread = true
+				// A client that ran out of ReadTimeout is slow, not
+				// uploading: it gets no more time.
+				answeredUnread = !isTimeout(err)
 			}
 			break
 		}
