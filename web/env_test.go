@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -113,16 +112,6 @@ func (r response) json(t *testing.T, v any) {
 // do sends one request; hdr is "Key: value" pairs.
 func (e *testEnv) do(method, path, body string, hdr ...string) response {
 	e.t.Helper()
-	r, err := e.try(method, path, body, hdr...)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return r
-}
-
-// try is do that returns a transport error instead of failing the test.
-func (e *testEnv) try(method, path, body string, hdr ...string) (response, error) {
-	e.t.Helper()
 	req, err := http.NewRequest(method, e.url+path, strings.NewReader(body))
 	if err != nil {
 		e.t.Fatal(err)
@@ -133,14 +122,14 @@ func (e *testEnv) try(method, path, body string, hdr ...string) (response, error
 	}
 	resp, err := e.client.Do(req)
 	if err != nil {
-		return response{}, fmt.Errorf("%s %s: %w", method, path, err)
+		e.t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return response{}, fmt.Errorf("%s %s: body: %w", method, path, err)
+		e.t.Fatal(err)
 	}
-	return response{code: resp.StatusCode, header: resp.Header, body: string(data)}, nil
+	return response{code: resp.StatusCode, header: resp.Header, body: string(data)}
 }
 
 func (e *testEnv) get(path string, hdr ...string) response { return e.do("GET", path, "", hdr...) }

@@ -65,13 +65,10 @@ func TestSizeLimits(t *testing.T) {
 		{"oversized bearer token", "GET", "/api/v1/plugins", "", []string{"Authorization: Bearer " + strings.Repeat("a", 300)}, 401},
 	}
 	for _, c := range cases {
-		r, err := e.try(c.method, c.path, c.body, c.hdr...)
-		if err != nil {
-			// The server answers before it has read the whole request; it
-			// must still deliver the answer (fasthttp patch 6), not reset
-			// the connection under a client that is still writing.
-			t.Fatalf("%s: %v", c.name, err)
-		}
+		// The server answers some of these before it has read the whole
+		// request; do fails the test if the answer is lost to a reset
+		// (fasthttp patch 6 prevents that).
+		r := e.do(c.method, c.path, c.body, c.hdr...)
 		if r.code != c.code {
 			t.Errorf("%s: %d %s, want %d", c.name, r.code, clip(r.body, 200), c.code)
 		}
