@@ -62,9 +62,10 @@ func TestErrorResponseReachesUploadingClient(t *testing.T) {
 				ErrorHandler:       tooLargeErrorHandler,
 				Logger:             &testLogger{},
 			}
-			addr := serveLoopback(t, s)
+			ps := startPlainServer(t, s)
+			defer ps.stop()
 			for round := range 5 {
-				conn, err := net.Dial("tcp", addr)
+				conn, err := net.Dial("tcp", ps.addr)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -266,26 +267,6 @@ type countingConn struct {
 func (c *countingConn) CloseWrite() error {
 	c.closeWrites.Add(1)
 	return c.TCPConn.CloseWrite()
-}
-
-// serveLoopback serves s on a free loopback port until the test ends and
-// returns the address.
-func serveLoopback(t *testing.T, s *Server) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s.Serve(ln) //nolint:errcheck
-	}()
-	t.Cleanup(func() {
-		s.Shutdown() //nolint:errcheck
-		<-done
-	})
-	return ln.Addr().String()
 }
 
 // tooLargeErrorHandler answers a body over MaxRequestBodySize with 413, as

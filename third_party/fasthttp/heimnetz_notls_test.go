@@ -16,7 +16,6 @@ import (
 	"net"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -25,39 +24,6 @@ import (
 // may import crypto/tls themselves; the package under test must not.
 
 const noTLSMessage = "fasthttp: TLS is not supported in this build (build with -tags https)"
-
-// plainServer serves h on a loopback listener and counts the connections it
-// accepts. Its stop function shuts the server down.
-type plainServer struct {
-	addr     string
-	accepted atomic.Int64
-	stop     func()
-}
-
-func startPlainServer(t *testing.T, s *Server) *plainServer {
-	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	ps := &plainServer{addr: ln.Addr().String()}
-	s.ConnState = func(_ net.Conn, st ConnState) {
-		if st == StateNew {
-			ps.accepted.Add(1)
-		}
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ln) }()
-	ps.stop = func() {
-		if err := s.Shutdown(); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}
-	return ps
-}
 
 func TestNoTLSClientHTTPSFailsBeforeDialing(t *testing.T) {
 	ps := startPlainServer(t, &Server{Handler: func(ctx *RequestCtx) { ctx.SetBodyString("plain") }})
