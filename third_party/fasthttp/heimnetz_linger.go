@@ -9,7 +9,8 @@ import (
 
 // errorLingerTimeout bounds how long a connection that was refused with an
 // error response keeps reading what its client still sends before it is
-// closed (heimnetz patch 6). A shorter Server.ReadTimeout bounds it too.
+// closed (heimnetz patch 6). A shorter Server.ReadTimeout bounds it too; a
+// per-request ReadTimeout from HeaderReceived does not.
 const errorLingerTimeout = 2 * time.Second
 
 // closeWriter is a connection that can shut down its sending side alone, as
@@ -18,8 +19,8 @@ type closeWriter interface {
 	CloseWrite() error
 }
 
-// errNoCloseWrite is returned by the per-IP wrappers' CloseWrite when the
-// connection they wrap cannot half-close.
+// errNoCloseWrite is returned by closeWrite, and so by the per-IP wrappers'
+// CloseWrite, for a connection that cannot half-close.
 var errNoCloseWrite = errors.New("fasthttp: connection cannot close its write side")
 
 // lingerAfterError closes c's sending side, which tells the client that the
@@ -37,8 +38,7 @@ var errNoCloseWrite = errors.New("fasthttp: connection cannot close its write si
 // A connection that cannot half-close (an in-memory pipe, a custom
 // net.Conn) is closed at once, as before.
 func (s *Server) lingerAfterError(c net.Conn) {
-	cw, ok := c.(closeWriter)
-	if !ok || cw.CloseWrite() != nil {
+	if closeWrite(c) != nil {
 		return
 	}
 	d := errorLingerTimeout
@@ -57,19 +57,18 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// CloseWrite shuts down the wrapped connection's sending side, when it can.
-func (c *perIPConn) CloseWrite() error {
-	if cw, ok := c.Conn.(closeWriter); ok {
+// closeWrite shuts down c's sending side, or returns errNoCloseWrite when
+// c cannot half-close.
+func closeWrite(c net.Conn) error {
+	if cw, ok := c.(closeWriter); ok {
 		return cw.CloseWrite()
 	}
 	return errNoCloseWrite
 }
 
+// CloseWrite shuts down the wrapped connection's sending side, when it can.
+func (c *perIPConn) CloseWrite() error { return closeWrite(c.Conn) }
+
 // CloseWrite shuts down the wrapped TLS connection's sending side, when it
 // can.
-func (c *perIPTLSConn) CloseWrite() error {
-	if cw, ok := c.tlsNetConn.(closeWriter); ok {
-		return cw.CloseWrite()
-	}
-	return errNoCloseWrite
-}
+func (c *perIPTLSConn) CloseWrite() error { return closeWrite(c.tlsNetConn) }

@@ -21,6 +21,7 @@ import (
 func TestErrorResponseReachesUploadingClient(t *testing.T) {
 	t.Parallel()
 	body := bytes.Repeat([]byte("x"), 1<<20)
+	upload := append([]byte("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n"), body...)
 	cases := []struct {
 		name          string
 		maxConnsPerIP int
@@ -29,13 +30,13 @@ func TestErrorResponseReachesUploadingClient(t *testing.T) {
 	}{
 		{
 			name:    "body over MaxRequestBodySize",
-			request: append([]byte("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n"), body...),
+			request: upload,
 			status:  StatusRequestEntityTooLarge,
 		},
 		{
 			name:          "body over MaxRequestBodySize, per-IP limit",
 			maxConnsPerIP: 4,
-			request:       append([]byte("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n"), body...),
+			request:       upload,
 			status:        StatusRequestEntityTooLarge,
 		},
 		{
