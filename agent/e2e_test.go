@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -159,23 +160,20 @@ func (a *agentProc) waitForMetrics(t *testing.T, patterns ...string) string {
 // that come and go (a throttled plugin runs again once its share refills).
 func (a *agentProc) waitFor(t *testing.T, path string, patterns ...string) string {
 	t.Helper()
+	res := make([]*regexp.Regexp, len(patterns))
+	for i, p := range patterns {
+		res[i] = regexp.MustCompile(p)
+	}
 	var body string
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		_, body = a.get(t, path)
-		missing := false
-		for _, p := range patterns {
-			if !regexp.MustCompile(p).MatchString(body) {
-				missing = true
-				break
-			}
-		}
-		if !missing {
+		if !slices.ContainsFunc(res, func(re *regexp.Regexp) bool { return !re.MatchString(body) }) {
 			return body
 		}
 	}
-	for _, p := range patterns {
-		if !regexp.MustCompile(p).MatchString(body) {
-			t.Errorf("%s lacks %s", path, p)
+	for _, re := range res {
+		if !re.MatchString(body) {
+			t.Errorf("%s lacks %s", path, re)
 		}
 	}
 	t.Fatalf("%s incomplete; last body:\n%.1500s\nagent log:\n%s", path, body, a.logs)
