@@ -82,7 +82,10 @@ func TestRules(t *testing.T) {
 		{"counter name", "metrics", "function collect() metrics.add('runs', 1) end", RuleMetricName, 1, 32, Medium},
 		{"gauge name", "metrics", "function collect() metrics.set('heimnetz_x', 1) end", RuleMetricName, 1, 32, Medium},
 		{"huge literal", "", "local s = '" + strings.Repeat("a", maxLiteralBytes+1) + "'\nfunction collect() end", RuleOversizedLiteral, 1, 1, Medium},
-		{"deep nesting", "", "function collect() return " + strings.Repeat("{", 300) + strings.Repeat("}", 300) + " end", RuleOversizedLiteral, 1, 1, Medium},
+		{"deep nesting", "", "function collect() return " + strings.Repeat("{", 300) + strings.Repeat("}", 300) + " end", RuleUncheckedCode, 1, 1, High},
+		{"deep nesting of calls", "", "function collect() return " + strings.Repeat("f(", 250) + strings.Repeat(")", 250) + " end", RuleUncheckedCode, 1, 1, High},
+		{"deep nesting of blocks", "", "function collect()\n" + strings.Repeat("do ", 250) + "os.exit() " + strings.Repeat("end ", 250) + "\nend", RuleUncheckedCode, 2, 1, High},
+		{"channel library", "", "function collect() channel.make() end", RuleRemovedGlobal, 1, 20, Critical},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -158,7 +158,7 @@ func (c *chunk) enter(line int) bool {
 	if c.depth > maxNesting {
 		if !c.deepSeen {
 			c.deepSeen = true
-			c.add(RuleOversizedLiteral, Medium, line, 1, fmt.Sprintf("code nests deeper than %d levels; the rest of it is not checked", maxNesting), "flatten the nesting")
+			c.add(RuleUncheckedCode, High, line, 1, fmt.Sprintf("code nests deeper than %d levels; the rest of it is not checked", maxNesting), "flatten the nesting")
 		}
 		return false
 	}

@@ -33,6 +33,7 @@ const (
 	RuleUnknownField     = "HN019"
 	RuleMetricName       = "HN020"
 	RuleCeiling          = "HN021"
+	RuleUncheckedCode    = "HN022"
 )
 
 // Rules returns every rule, ordered by ID.
@@ -114,4 +115,7 @@ var rules = []Rule{
 	{RuleCeiling, "limit-above-ceiling", High,
 		"The manifest asks for a limit above the agent's ceiling; the agent does not load the plugin.",
 		"lower the limit to at most the ceiling, or ask the owner to raise the ceiling"},
+	{RuleUncheckedCode, "unchecked-code", High,
+		"Code nests deeper than the checker follows (200 levels); the part below that depth is not checked, so the plugin cannot pass.",
+		"flatten the nesting: split deep expressions and tables into locals or functions"},
 }
