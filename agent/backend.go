@@ -226,6 +226,9 @@ func (b *backend) RemovePlugin(name string) error {
 	if errors.Is(err, errRejected) {
 		return fmt.Errorf("%w: %v", web.ErrInvalid, err)
 	}
+	if errors.Is(err, errInstallBusy) {
+		return fmt.Errorf("%w: %v", web.ErrConflict, err)
+	}
 	return notFound(err)
 }
 
@@ -247,12 +250,17 @@ func (b *backend) Docs() []byte {
 func (b *backend) ClearPluginData(name string) error { return notFound(b.m.clearData(name)) }
 func (b *backend) AckEvents(seqs []uint64) error     { return b.m.db.AckEvents(seqs...) }
 
-func (b *backend) InstallPlugin(archive []byte, allowUnsigned bool) (string, error) {
-	path, err := b.m.install(archive, nil, allowUnsigned, "admin API")
-	if errors.Is(err, errRejected) {
+func (b *backend) InstallPlugin(archive []byte, opts web.InstallOptions) (string, error) {
+	path, err := b.m.install(archive, nil, installOptions{AllowUnsigned: opts.AllowUnsigned, AllowSignerChange: opts.AllowSignerChange}, "admin API")
+	switch {
+	case errors.Is(err, errRejected):
 		return "", fmt.Errorf("%w: %v", web.ErrInvalid, err)
+	case errors.Is(err, errSignerChanged), errors.Is(err, errInstallBusy):
+		return "", fmt.Errorf("%w: %v", web.ErrConflict, err)
+	case err != nil:
+		return "", err
 	}
-	return filepath.Base(path), err
+	return filepath.Base(path), nil
 }
 
 func (b *backend) Settings() web.Settings {

@@ -45,6 +45,7 @@ type manager struct {
 
 	mu      sync.Mutex
 	plugins map[string]*entry
+	busy    map[string]bool // names being installed or removed (claim)
 	wg      sync.WaitGroup
 	ctx     context.Context
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"mime/multipart"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -137,6 +138,20 @@ func TestInstallAPI(t *testing.T) {
 	r = e.do("POST", "/api/v1/plugins/install?allow_unsigned=perhaps", string(pkg), e.bearer())
 	if r.code != 400 {
 		t.Fatalf("bad allow_unsigned = %d", r.code)
+	}
+	// A backend conflict (here: the signer of the installed version) is
+	// 409 with its text; allow_signer_change reaches the backend.
+	r = e.do("POST", "/api/v1/plugins/install?allow_unsigned=true", string(pkg), e.bearer(), "Content-Type: application/gzip")
+	if r.code != 409 || !strings.Contains(r.body, "another signer") {
+		t.Fatalf("reinstall without allow_signer_change = %d %s, want 409", r.code, r.body)
+	}
+	r = e.do("POST", "/api/v1/plugins/install?allow_unsigned=true&allow_signer_change=true", string(pkg), e.bearer(), "Content-Type: application/gzip")
+	if r.code != 201 || !slices.Contains(e.b.callLog(), "install wan-latency {AllowUnsigned:true AllowSignerChange:true}") {
+		t.Fatalf("reinstall with allow_signer_change = %d %s", r.code, r.body)
+	}
+	r = e.do("POST", "/api/v1/plugins/install?allow_signer_change=maybe", string(pkg), e.bearer())
+	if r.code != 400 || !strings.Contains(r.body, "allow_signer_change must be true or false") {
+		t.Fatalf("bad allow_signer_change = %d %s", r.code, r.body)
 	}
 	r = e.do("POST", "/api/v1/plugins/install", "", e.bearer())
 	if r.code != 400 || !strings.Contains(r.body, "empty body") {
