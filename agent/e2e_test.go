@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/heimnetz/heimnetz/luaplugins/corpus"
 )
 
 // binary is the heimnetz binary built once for the end-to-end tests.
@@ -504,4 +506,54 @@ func logScheduleLag(t *testing.T, a *agentProc, plugin string) {
 		worst = max(worst, gap)
 	}
 	t.Logf("%s: %d runs, largest gap between runs %v (interval 1s)", plugin, len(d.RecentRuns), worst.Round(time.Millisecond))
+}
+
+// TestPluginRunHostileClasses runs every classed case of the hostile
+// corpus (see package corpus) through the real binary and checks its exit
+// status, its error line, its output, its peak RSS and its wall time.
+func TestPluginRunHostileClasses(t *testing.T) {
+	requireBinary(t)
+	cases, err := corpus.Read("../luaplugins/testdata/hostile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			cmd := exec.Command(binary, append([]string{"plugin", "run", c.Path}, c.Args...)...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			start := time.Now()
+			err := cmd.Run()
+			elapsed := time.Since(start)
+			code := cmd.ProcessState.ExitCode()
+			errText := strings.TrimSpace(stderr.String())
+			if strings.Contains(errText, "panic:") || strings.Contains(errText, "fatal error:") || strings.Contains(errText, "goroutine ") {
+				t.Fatalf("Go crash:\n%s", errText)
+			}
+			lines := strings.Split(errText, "\n")
+			last := lines[len(lines)-1]
+			switch {
+			case c.OK && code != 0:
+				t.Fatalf("exit %d (%v), want 0\nstderr: %s", code, err, errText)
+			case !c.OK && code != 1:
+				t.Fatalf("exit %d (%v), want 1\nstderr: %s", code, err, errText)
+			case !c.OK && !c.Expect.MatchString(last):
+				t.Errorf("last stderr line %q does not match %q", last, c.Expect)
+			}
+			if c.Stdout != nil && !c.Stdout.Match(stdout.Bytes()) {
+				t.Errorf("stdout does not match %q:\n%s", c.Stdout, stdout.String())
+			}
+			if c.StdoutNot != nil && c.StdoutNot.Match(stdout.Bytes()) {
+				t.Errorf("stdout matches %q:\n%s", c.StdoutNot, stdout.String())
+			}
+			rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
+			if rss > c.RSS {
+				t.Errorf("peak RSS %d MiB, bound %d MiB", rss>>20, c.RSS>>20)
+			}
+			if elapsed > c.Time {
+				t.Errorf("took %v, bound %v", elapsed.Round(time.Millisecond), c.Time)
+			}
+			t.Logf("exit %d in %v, peak RSS %.1f MiB: %s", code, elapsed.Round(time.Millisecond), float64(rss)/(1<<20), last)
+		})
+	}
 }
