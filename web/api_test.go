@@ -170,6 +170,18 @@ func TestInstallAPI(t *testing.T) {
 	if r.code != 303 || r.header.Get("Location") != "/plugins/dns-check?done=install" {
 		t.Fatalf("form install = %d %q %s", r.code, r.header.Get("Location"), clip(r.body, 300))
 	}
+	// The form's allow_signer_change checkbox reaches the backend.
+	body.Reset()
+	mw = multipart.NewWriter(&body)
+	mw.WriteField("csrf", s.csrf)
+	mw.WriteField("allow_signer_change", "on")
+	fw, _ = mw.CreateFormFile("package", "dns-check.tar.gz")
+	fw.Write(pluginPackage(t, "dns-check", true))
+	mw.Close()
+	r = e.do("POST", "/plugins/install", body.String(), "Content-Type: "+mw.FormDataContentType(), "Cookie: "+s.cookie)
+	if r.code != 303 || !slices.Contains(e.b.callLog(), "install dns-check {AllowUnsigned:false AllowSignerChange:true}") {
+		t.Fatalf("form reinstall with allow_signer_change = %d %s", r.code, clip(r.body, 300))
+	}
 	body.Reset()
 	mw = multipart.NewWriter(&body)
 	fw, _ = mw.CreateFormFile("package", "x.tar.gz")

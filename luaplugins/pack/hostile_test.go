@@ -294,3 +294,42 @@ func FuzzCanonical(f *testing.F) {
 		}
 	})
 }
+
+// TestResignOldPackage: an archive with an embedded v1 signature opens,
+// is refused by Verify with ErrOldFormat, and verifies once signed again.
+func TestResignOldPackage(t *testing.T) {
+	_, priv, _ := ed25519.GenerateKey(nil)
+	pub := priv.Public().(ed25519.PublicKey)
+	p := samplePackage()
+	sig := p.Sign(priv)
+	old := strings.Replace(string(sig.Marshal()), "heimnetz-signature-v2", "heimnetz-signature-v1", 1)
+	p.Signature = nil
+	a, err := p.Archive()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Put the v1 SIGNATURE entry into the archive by hand.
+	tarData := gunzip(t, a)
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	tw.WriteHeader(&tar.Header{Name: SignatureFile, Mode: 0o644, Size: int64(len(old)), Typeflag: tar.TypeReg})
+	tw.Write([]byte(old))
+	tw.Flush()
+	withOld := gzipOf(append(buf.Bytes(), tarData...))
+	q, err := Open(withOld)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.Verify(nil, []ed25519.PublicKey{pub}); !errors.Is(err, ErrOldFormat) || !strings.Contains(err.Error(), "sign it again") {
+		t.Fatalf("v1 embedded: %v", err)
+	}
+	q.Sign(priv)
+	b, _ := q.Archive()
+	r, err := Open(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, err := r.Verify(nil, []ed25519.PublicKey{pub}); err != nil || id != KeyID(pub) {
+		t.Fatalf("re-signed: %q %v", id, err)
+	}
+}
