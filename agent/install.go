@@ -294,15 +294,23 @@ func (m *manager) predecessor(name string) (predecessor, error) {
 	return prev, nil
 }
 
+// maxInstalls bounds installs and removals under way at once: each load
+// holds a Lua state of up to the plugin's memory limit beside the running
+// plugins, so on a 64 MB router their number must stay small.
+const maxInstalls = 2
+
 // claim marks name as being installed or removed; release undoes it. A
-// name already claimed is refused at once rather than waited for: a slow
-// install (its load runs up to the plugin's time limit) must not make
-// other requests queue behind it.
+// name already claimed, or a claim beyond maxInstalls, is refused at once
+// rather than waited for: a slow install (its load runs up to the
+// plugin's time limit) must not make other requests queue behind it.
 func (m *manager) claim(name string) (release func(), err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.busy[name] {
 		return nil, fmt.Errorf("install of %s %w", name, errInstallBusy)
+	}
+	if len(m.busy) >= maxInstalls {
+		return nil, fmt.Errorf("%d installs or removals %w; try again when one ends", len(m.busy), errInstallBusy)
 	}
 	if m.busy == nil {
 		m.busy = map[string]bool{}
