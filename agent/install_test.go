@@ -361,3 +361,23 @@ func TestClaim(t *testing.T) {
 		t.Errorf("claims left: %v", m.busy)
 	}
 }
+
+// TestPluginCheckGaps: through the binary, `plugin check` fails (exit 1)
+// on code nested deeper than it analyses and on the channel library.
+func TestPluginCheckGaps(t *testing.T) {
+	requireBinary(t)
+	work := t.TempDir()
+	for _, c := range []struct{ name, main, want string }{
+		{"deep", "function collect()\n  return " + strings.Repeat("{", 400) + "os.exit()" + strings.Repeat("}", 400) + "\nend\n", "HN022"},
+		{"chan", "function collect()\n  local c = channel.make()\nend\n", "HN001"},
+	} {
+		dir := filepath.Join(work, c.name)
+		os.Mkdir(dir, 0o755)
+		os.WriteFile(filepath.Join(dir, "manifest.yml"), []byte("name: "+c.name+"\nversion: 1.0.0\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "main.lua"), []byte(c.main), 0o644)
+		code, out, errOut := sdk(t, work, "plugin", "check", c.name)
+		if code != 1 || !strings.Contains(out, c.want) {
+			t.Errorf("check %s: exit %d, want 1 with %s\n%s%s", c.name, code, c.want, out, errOut)
+		}
+	}
+}
