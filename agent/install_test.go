@@ -132,6 +132,8 @@ func TestInstallSignerRules(t *testing.T) {
 			"this package is unsigned"},
 		{"bundled name", env.pkg(t, "system", "9.0.0", perms, counter, env.owner), "", 400, "name of a bundled plugin"},
 		{"bundled name, signer change confirmed", env.pkg(t, "net", "9.0.0", perms, counter, env.owner), "?allow_signer_change=true", 400, "name of a bundled plugin"},
+		{"forged file name with a listing line", forgedArchive(t), "?allow_unsigned=true", 400, "unsafe package: path"},
+		{"a second gzip member after a signed package", append(env.pkg(t, "alpha", "1.1.0", perms, counter, env.owner), env.pkg(t, "alpha", "1.1.1", perms, "os.exit()", nil)...), "", 400, "after the gzip stream"},
 		{"confirmed signer change", env.pkg(t, "alpha", "1.2.0", perms, counter, env.other), "?allow_signer_change=true", 201, `"alpha"`},
 		{"upgrade by the old key after the change", env.pkg(t, "alpha", "1.3.0", perms, counter, env.owner), "", 409, "signed by key " + env.otherID},
 	}
