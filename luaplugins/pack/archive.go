@@ -98,7 +98,7 @@ func FromDir(dir string) (*Package, error) {
 		if !d.Type().IsRegular() {
 			return fmt.Errorf("%w: %s is not a regular file (%s)", ErrUnsafe, rel, d.Type())
 		}
-		if err := checkPath(rel, maxDepth); err != nil {
+		if err := checkPath(rel, maxDepth, maxPathBytes); err != nil {
 			return err
 		}
 		if other, ok := folded[foldKey(rel)]; ok {
@@ -140,7 +140,7 @@ func (p *Package) Check() error {
 	}
 	folded := make(map[string]string, len(p.Files))
 	for _, f := range p.paths() {
-		if err := checkPath(f, maxDepth); err != nil {
+		if err := checkPath(f, maxDepth, maxPathBytes); err != nil {
 			return err
 		}
 		if other, ok := folded[foldKey(f)]; ok {
@@ -236,7 +236,7 @@ func Open(archive []byte) (*Package, error) {
 		if hdr.Typeflag == tar.TypeDir {
 			name = strings.TrimSuffix(name, "/")
 		}
-		if err := checkPath(name, maxDepth+1); err != nil {
+		if err := checkPath(name, maxDepth+1, maxEntryBytes); err != nil {
 			return nil, err
 		}
 		if other, ok := seen[foldKey(name)]; ok {
@@ -370,7 +370,7 @@ func (p *Package) Extract(dir string) error {
 	}
 	defer root.Close()
 	for _, f := range p.paths() {
-		if err := checkPath(f, maxDepth); err != nil {
+		if err := checkPath(f, maxDepth, maxPathBytes); err != nil {
 			return err
 		}
 		if d := path.Dir(f); d != "." {

@@ -333,3 +333,28 @@ func TestResignOldPackage(t *testing.T) {
 		t.Fatalf("re-signed: %q %v", id, err)
 	}
 }
+
+// TestLongestPathRoundTrips: a package with the longest path FromDir and
+// Check accept, under the longest plugin name, opens again.
+func TestLongestPathRoundTrips(t *testing.T) {
+	name := "a" + strings.Repeat("b", 31)
+	long := strings.Repeat("c", maxPartBytes) + "/" + strings.Repeat("d", maxPartBytes) + "/" + strings.Repeat("e", maxPartBytes) + "/" + strings.Repeat("f", maxPathBytes-3*maxPartBytes-3)
+	if len(long) != maxPathBytes {
+		t.Fatalf("path of %d bytes", len(long))
+	}
+	p := samplePackage()
+	p.Name = name
+	p.Files[long] = []byte("x")
+	a, err := p.Archive()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := Open(a)
+	if err != nil || q.Hash() != p.Hash() {
+		t.Fatalf("Open: %v", err)
+	}
+	p.Files[long+"g"] = []byte("x")
+	if _, err := p.Archive(); !errors.Is(err, ErrUnsafe) {
+		t.Errorf("path of %d bytes packed: %v", len(long)+1, err)
+	}
+}

@@ -8,8 +8,11 @@ import (
 
 // Limits on one path inside a package.
 const (
-	maxPathBytes = 200 // a whole path below the archive's root
+	maxPathBytes = 200 // a whole path below the plugin's directory
 	maxPartBytes = 64  // one component
+	// maxEntryBytes bounds an archive entry's name: the plugin's
+	// directory (a plugin name, at most 32 bytes), "/" and the path.
+	maxEntryBytes = 32 + 1 + maxPathBytes
 )
 
 // checkPath refuses every path that is not a short relative path of
@@ -18,10 +21,10 @@ const (
 // leaves out by construction control characters (NUL, CR, LF, DEL, C1,
 // NEL), non-UTF-8, Unicode line and paragraph separators, bidi controls,
 // spaces, colons, backslashes, "." and "..", and hidden files. depth
-// bounds the number of "/" in the path.
-func checkPath(name string, depth int) error {
-	if name == "" || len(name) > maxPathBytes {
-		return fmt.Errorf("%w: path %s is empty or longer than %d bytes", ErrUnsafe, quoteName(name), maxPathBytes)
+// bounds the number of "/" in the path, limit its length in bytes.
+func checkPath(name string, depth, limit int) error {
+	if name == "" || len(name) > limit {
+		return fmt.Errorf("%w: path %s is empty or longer than %d bytes", ErrUnsafe, quoteName(name), limit)
 	}
 	if strings.HasPrefix(name, "/") {
 		return fmt.Errorf("%w: absolute path %s", ErrUnsafe, quoteName(name))
