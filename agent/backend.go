@@ -218,7 +218,13 @@ func (b *backend) EnablePlugin(name string) error { return notFound(b.m.enable(n
 func (b *backend) DisablePlugin(name string) error {
 	return notFound(b.m.disable(name, "disabled by an admin", store.Info))
 }
-func (b *backend) ReloadPlugin(name string) error { return notFound(b.m.reload(name)) }
+func (b *backend) ReloadPlugin(name string) error {
+	err := b.m.reload(name)
+	if errors.Is(err, errInstallBusy) {
+		return fmt.Errorf("%w: %v", web.ErrConflict, err)
+	}
+	return notFound(err)
+}
 
 // RemovePlugin removes an installed plugin and keeps its stored data.
 func (b *backend) RemovePlugin(name string) error {

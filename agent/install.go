@@ -200,6 +200,10 @@ func (m *manager) install(archive []byte, sig *pack.Signature, opts installOptio
 		if err := kv.Clear(); err != nil {
 			return "", fmt.Errorf("install %s: wiping data of another signer: %w", name, err)
 		}
+		// Recorded now: the data is gone even if the new version then
+		// fails to load.
+		m.sec.record(EvSignerChanged, store.High, name, plan.event+" (via "+via+")")
+		plan.event = ""
 	}
 	p, _, err := luaplugins.Load(st.src, luaplugins.Env{
 		Registry: m.registry, Log: luaplugins.LogFunc(m.pluginLog), KV: kv,
