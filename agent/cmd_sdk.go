@@ -150,7 +150,7 @@ func cmdPluginPack(args []string) int {
 	fs := flag.NewFlagSet("plugin pack", flag.ContinueOnError)
 	fs.Usage = func() {
 		usageOf(fs, "heimnetz plugin pack PATH [-o FILE]",
-			"Pack a plugin directory into one archive (tar.gz) with a SHA256SUMS listing of its files; prints the content hash. The plugin must pass `plugin check` (no finding at or above high).\nExit status: 0 written; 1 check findings; 2 unreadable plugin or bad usage.")
+			"Pack a plugin directory into one archive (tar.gz) with a SHA256SUMS listing of its files; prints the content hash (SHA-256 of the package's canonical v2 encoding: name, and every file's path, size and SHA-256). File names must be portable (A-Z a-z 0-9 . _ -; hidden files are left out). The plugin must pass `plugin check` (no finding at or above high).\nExit status: 0 written; 1 check findings; 2 unreadable plugin or bad usage.")
 	}
 	out := fs.String("o", "", "archive `file` (default NAME-VERSION.tar.gz)")
 	pos, code, ok := sdkFlags(fs, args, 1)
@@ -197,7 +197,7 @@ func cmdPluginSign(args []string) int {
 	fs := flag.NewFlagSet("plugin sign", flag.ContinueOnError)
 	fs.Usage = func() {
 		usageOf(fs, "heimnetz plugin sign PKG --key KEY [--detached]",
-			"Sign a plugin package with an Ed25519 private key (`heimnetz key new`). The signature is embedded in PKG (what the admin API needs), or with --detached written to PKG.sig.\nExit status: 0 signed; 1 the package or key cannot be used; 2 bad usage.")
+			"Sign a plugin package with an Ed25519 private key (`heimnetz key new`): the signature (format v2) covers the package's name and every file's path, size and SHA-256, and replaces an older (v1) signature. The signature is embedded in PKG (what the admin API needs), or with --detached written to PKG.sig.\nExit status: 0 signed; 1 the package or key cannot be used; 2 bad usage.")
 	}
 	keyPath := fs.String("key", "", "private key `file`")
 	detached := fs.Bool("detached", false, "write PKG.sig instead of embedding the signature")
@@ -281,7 +281,7 @@ func cmdPluginVerify(args []string) int {
 	fs := flag.NewFlagSet("plugin verify", flag.ContinueOnError)
 	fs.Usage = func() {
 		usageOf(fs, "heimnetz plugin verify PKG --trusted KEY...",
-			"Check a package's shape and content hash and its signature (PKG.sig when present, else the embedded one) against the trusted public keys.\nExit status: 0 signed by a trusted key; 1 unsigned, untrusted, tampered or unsafe; 2 bad usage.")
+			"Check a package's shape and content hash and its signature (PKG.sig when present, else the embedded one) against the trusted public keys. Signatures of the old v1 format are refused: sign the package again.\nExit status: 0 signed by a trusted key; 1 unsigned, untrusted, old format, tampered or unsafe; 2 bad usage.")
 	}
 	var trusted trustFlags
 	fs.Var(&trusted, "trusted", "trusted public key `file`; repeatable")
