@@ -55,6 +55,11 @@ func metricFunc(h *Host, counter bool) lua.LGFunction {
 			var viol *limits.Violation
 			if errors.As(err, &viol) {
 				h.report("call:metrics "+viol.Limit, "metrics", viol.Error())
+				// The error below is prefixed with the plugin's name
+				// already.
+				anon := *viol
+				anon.Plugin = ""
+				err = &anon
 			}
 			L.RaiseError("metrics.%s: %v", map[bool]string{true: "add", false: "set"}[counter], err)
 		}
