@@ -92,6 +92,9 @@ func promtool(t *testing.T, text string) (said string, ok bool) {
 	t.Helper()
 	path, err := exec.LookPath("promtool")
 	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("promtool is missing (make test installs Debian's prometheus package)")
+		}
 		t.Skip("promtool is not installed; the rule table cannot be compared with it")
 	}
 	cmd := exec.Command(path, "check", "metrics")
