@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/VictoriaMetrics/metrics"
 )
 
 // metricNameCase is one row of testdata/metricnames.txt.
@@ -192,4 +194,33 @@ func TestMetricNameRules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzValidateMetricName: the validator never panics, and what it
+// accepts is a name the text format and the metrics library carry.
+func FuzzValidateMetricName(f *testing.F) {
+	for _, s := range []string{"wan_rx_bytes", "x_total", "wanRx", "a:b", "ping_ms", "é", "", "a\x00b"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	syntax := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	f.Fuzz(func(t *testing.T, name string, counter bool) {
+		kind := KindGauge
+		if counter {
+			kind = KindCounter
+		}
+		if err := ValidateMetricName(name, kind); err == nil {
+			if !syntax.MatchString(name) || len(name) > MaxMetricNameBytes {
+				t.Fatalf("accepted %q", name)
+			}
+			if err := metrics.ValidateMetric(name + `{plugin="x"}`); err != nil {
+				t.Fatalf("accepted %q, which the metrics library refuses: %v", name, err)
+			}
+		} else if !errors.Is(err, ErrMetric) || len(err.Error()) > 300 {
+			t.Fatalf("error %q does not wrap ErrMetric or is unbounded", err)
+		}
+		if err := ValidateLabelName(name); err == nil && (!syntax.MatchString(name) || name == "le" || name == "quantile" || name == "plugin") {
+			t.Fatalf("accepted label %q", name)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package luaplugins
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -126,4 +127,27 @@ func TestSeriesOverhead(t *testing.T) {
 		t.Errorf("a series costs %d B of heap but is charged %d B: raise seriesOverhead", perSeries, charged)
 	}
 	runtime.KeepAlive(pm)
+}
+
+// FuzzSetGaugeLabels: any label value the rules accept becomes a series
+// the metrics library accepts (it panics on one it does not) and reads
+// back unchanged in the snapshot.
+func FuzzSetGaugeLabels(f *testing.F) {
+	for _, s := range []string{`a",b`, `\`, "x\ny", `\"`, "{}", "=", "\r\t\x00", "a\\"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		pm := NewPluginMetrics("fuzz", NewFamilies(), limits.Defaults())
+		err := pm.SetGauge("fuzz_value", 1, map[string]string{"v": v})
+		if err != nil {
+			if !errors.Is(err, ErrMetric) {
+				t.Fatalf("error %v does not wrap ErrMetric", err)
+			}
+			return
+		}
+		snap := pm.Snapshot()
+		if len(snap) != 1 || len(snap[0].Labels) != 1 || snap[0].Labels[0].Value != v {
+			t.Fatalf("snapshot %+v does not hold %q", snap, v)
+		}
+	})
 }
