@@ -283,14 +283,24 @@ func clip(s string, n int) string {
 }
 
 // WritePrometheus writes the series of every plugin in sets, grouped by
-// family with one HELP and TYPE line each, in Prometheus text format.
+// family with one HELP and TYPE line each, in Prometheus text format. A
+// family's type is the kind its plugins gave it (fam, which may be nil,
+// keeps plugins from giving one name two kinds and is asked only for a
+// family none of sets knows).
 func WritePrometheus(w io.Writer, fam *Families, sets []*PluginMetrics) {
 	sc := exposition.Get().(*expositionScratch)
 	defer exposition.Put(sc)
 	sc.buf.Reset()
+	if sc.kinds == nil {
+		sc.kinds = map[string]string{}
+	}
+	clear(sc.kinds)
 	for _, p := range sets {
 		p.mu.Lock()
 		p.set.WritePrometheus(&sc.buf)
+		for _, s := range p.series {
+			sc.kinds[s.family] = s.kind
+		}
 		p.mu.Unlock()
 	}
 	sc.lines = sc.lines[:0]
@@ -311,7 +321,10 @@ func WritePrometheus(w io.Writer, fam *Families, sets []*PluginMetrics) {
 	out := sc.out[:0]
 	for i, l := range sc.lines {
 		if i == 0 || !bytes.Equal(l.name, sc.lines[i-1].name) {
-			kind := fam.kind(string(l.name))
+			kind := sc.kinds[string(l.name)]
+			if kind == "" && fam != nil {
+				kind = fam.kind(string(l.name))
+			}
 			if kind == "" {
 				kind = "untyped"
 			}
@@ -336,6 +349,7 @@ type expositionScratch struct {
 	buf   bytes.Buffer
 	lines []familyLine
 	out   []byte
+	kinds map[string]string // family → kind
 }
 
 // familyLine is one sample line of an exposition and its family's name.
