@@ -86,6 +86,8 @@ func TestRules(t *testing.T) {
 		{"bucket gauge", "metrics", "function collect() metrics.set('rtt_bucket', 1) end", RuleMetricName, 1, 32, High},
 		{"le label", "metrics", "function collect() metrics.set('rtt_seconds', 1, {le = '1'}) end", RuleMetricName, 1, 51, High},
 		{"camel label", "metrics", "function collect() metrics.set('rtt_seconds', 1, {['targetHost'] = 'a'}) end", RuleMetricName, 1, 53, High},
+		{"label value not UTF-8", "metrics", "function collect() metrics.set('rtt_seconds', 1, {target = '\255'}) end", RuleMetricName, 1, 51, High},
+		{"too many labels", "metrics", "function collect() metrics.set('rtt_seconds', 1, {a=1,b=1,c=1,d=1,e=1,f=1,g=1,h=1,i=1}) end", RuleMetricName, 1, 20, High},
 		{"good label", "metrics", "function collect() metrics.set('rtt_seconds', 1, {target = 'a'}) end", "", 0, 0, 0},
 		{"huge literal", "", "local s = '" + strings.Repeat("a", maxLiteralBytes+1) + "'\nfunction collect() end", RuleOversizedLiteral, 1, 1, Medium},
 		{"deep nesting", "", "function collect() return " + strings.Repeat("{", 300) + strings.Repeat("}", 300) + " end", RuleOversizedLiteral, 1, 1, Medium},

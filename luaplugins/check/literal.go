@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/yuin/gopher-lua/ast"
 
@@ -215,6 +216,9 @@ func (c *chunk) metricName(fn, name string, line int) {
 // labelNames checks the literal label names of a table constructor
 // passed to metrics.set or .add, with the runtime's own rule.
 func (c *chunk) labelNames(fn string, t *ast.TableExpr, line int) {
+	if len(t.Fields) > luaplugins.MaxLabels {
+		c.add(RuleMetricName, High, line, c.peek(line, "metrics"), fmt.Sprintf("%s refuses more than %d labels; this call passes %d", fn, luaplugins.MaxLabels, len(t.Fields)), "drop labels")
+	}
 	for _, f := range t.Fields {
 		k, ok := f.Key.(*ast.StringExpr)
 		if !ok {
@@ -222,6 +226,9 @@ func (c *chunk) labelNames(fn string, t *ast.TableExpr, line int) {
 		}
 		if err := luaplugins.ValidateLabelName(k.Value); err != nil {
 			c.add(RuleMetricName, High, line, c.peek(line, k.Value), fmt.Sprintf("%s refuses this label: %v", fn, err), "rename the label")
+		}
+		if v, ok := f.Value.(*ast.StringExpr); ok && !utf8.ValidString(v.Value) {
+			c.add(RuleMetricName, High, line, c.peek(line, k.Value), fmt.Sprintf("%s refuses the value of label %s: it is not valid UTF-8", fn, clipText(k.Value, 40)), "")
 		}
 	}
 }
