@@ -113,18 +113,6 @@ func (p *PluginMetrics) Bytes() int {
 // MaxBytes returns the plugin's metric byte budget.
 func (p *PluginMetrics) MaxBytes() int { return p.maxBytes }
 
-// Names returns the plugin's series in text form, sorted.
-func (p *PluginMetrics) Names() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := make([]string, 0, len(p.series))
-	for s := range p.series {
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // Snapshot returns the plugin's series with their current values, sorted
 // by their text form: the names, labels and values /metrics exports,
 // typed, so a page or API never has to parse the exposition.
