@@ -2,6 +2,7 @@
 -- rss: 60
 -- time: 8s
 -- args: --times 400
+-- stdout: sub_label_value\{plugin="metrics-substring-label",id="00000400"\} 400
 -- Each call makes a 2 MB string and uses an 8-byte substring of it as a
 -- label value of a new series. Series are allowed (400 of 500), but the
 -- agent must keep its own 8 bytes, not the 2 MB parent: 400 parents would
