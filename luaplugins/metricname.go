@@ -2,7 +2,7 @@ package luaplugins
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -32,8 +32,9 @@ var reservedMetricPrefixes = []string{"heimnetz_", "go_", "process_", "flag_"}
 var reservedLabels = []string{"plugin", "le", "quantile"}
 
 // typeWords are the metric types promtool's linter refuses inside a name,
-// as a part (_gauge_) or a suffix (_gauge).
-var typeWords = []string{"counter", "gauge", "histogram", "summary", "gauge_histogram"}
+// as a part (_gauge_) or a suffix (_gauge). Its gauge_histogram is
+// covered by gauge.
+var typeWords = []string{"counter", "gauge", "histogram", "summary"}
 
 // reservedSuffixes are the sample suffixes of histograms and summaries;
 // promtool refuses them on gauges and counters.
@@ -43,15 +44,15 @@ var reservedSuffixes = []string{"_bucket", "_count", "_sum"}
 // part or a suffix of a name.
 var unitAbbreviations = []string{"s", "ms", "us", "ns", "sec", "b", "kb", "mb", "gb", "tb", "pb", "m", "h", "d"}
 
-// nonBaseUnits maps units promtool's linter knows, with or without a
-// prefix, to the base unit it asks for instead. A name part equal to one
-// of them (or to a base unit with a prefix) is refused.
-var nonBaseUnits = map[string]string{
-	"minutes": "seconds", "hours": "seconds", "days": "seconds",
-	"fahrenheit": "celsius", "rankine": "kelvin",
-	"inches": "meters", "yards": "meters", "miles": "meters",
-	"bits": "bytes", "calories": "joules",
-	"pounds": "grams", "ounces": "grams",
+// nonBaseUnits are units promtool's linter knows and the base unit it
+// asks for instead. A name part equal to one of them, with or without a
+// prefix, or to a base unit with a prefix, is refused.
+var nonBaseUnits = []struct{ unit, base string }{
+	{"minutes", "seconds"}, {"hours", "seconds"}, {"days", "seconds"},
+	{"fahrenheit", "celsius"}, {"rankine", "kelvin"},
+	{"inches", "meters"}, {"yards", "meters"}, {"miles", "meters"},
+	{"bits", "bytes"}, {"calories", "joules"},
+	{"pounds", "grams"}, {"ounces", "grams"},
 }
 
 // baseUnits are the units promtool's linter accepts without a prefix.
@@ -91,20 +92,22 @@ func ValidateMetricName(name, kind string) error {
 			return bad("must not end in %s (histograms and summaries use it)", s)
 		}
 	}
-	for _, t := range typeWords {
-		if strings.Contains(name, "_"+t+"_") || strings.HasSuffix(name, "_"+t) {
-			return bad("must not name its type (%s)", t)
-		}
-	}
-	for _, a := range unitAbbreviations {
-		if strings.Contains(name, "_"+a+"_") || strings.HasSuffix(name, "_"+a) {
-			return bad("must not use the abbreviated unit _%s (spell the base unit: seconds, bytes, meters)", a)
-		}
-	}
+	// promtool matches type words and abbreviations as "_word_" or a
+	// "_word" suffix: a part of the name after its first.
+	i := 0
 	for part := range strings.SplitSeq(name, "_") {
+		if i > 0 {
+			if slices.Contains(typeWords, part) {
+				return bad("must not name its type (%s)", part)
+			}
+			if slices.Contains(unitAbbreviations, part) {
+				return bad("must not use the abbreviated unit _%s (spell the base unit: seconds, bytes, meters)", part)
+			}
+		}
 		if base, ok := nonBaseUnit(part); ok {
 			return bad("must use the base unit %s instead of %s", base, part)
 		}
+		i++
 	}
 	return nil
 }
@@ -112,21 +115,14 @@ func ValidateMetricName(name, kind string) error {
 // nonBaseUnit reports whether a name part is a unit promtool asks to
 // replace, and by which base unit.
 func nonBaseUnit(part string) (string, bool) {
-	if base, ok := nonBaseUnits[part]; ok {
-		return base, true
+	for _, u := range nonBaseUnits {
+		if prefix, ok := strings.CutSuffix(part, u.unit); ok && (prefix == "" || slices.Contains(unitPrefixes, prefix)) {
+			return u.base, true
+		}
 	}
-	for _, p := range unitPrefixes {
-		u, ok := strings.CutPrefix(part, p)
-		if !ok {
-			continue
-		}
-		if base, ok := nonBaseUnits[u]; ok {
-			return base, true
-		}
-		for _, b := range baseUnits {
-			if u == b {
-				return b, true
-			}
+	for _, u := range baseUnits {
+		if prefix, ok := strings.CutSuffix(part, u); ok && prefix != "" && slices.Contains(unitPrefixes, prefix) {
+			return u, true
 		}
 	}
 	return "", false
@@ -182,11 +178,11 @@ func lowerSnake(name string) string {
 // MetricNamingRules states the naming rules ValidateMetricName and
 // ValidateLabelName enforce, one sentence each, for the docs.
 func MetricNamingRules() []string {
-	units := make([]string, 0, len(nonBaseUnits))
-	for u := range nonBaseUnits {
-		units = append(units, u)
+	var units []string
+	for _, u := range nonBaseUnits {
+		units = append(units, u.unit)
 	}
-	sort.Strings(units)
+	slices.Sort(units)
 	return []string{
 		fmt.Sprintf("Metric and label names are lowercase snake_case: a letter a-z, then a-z, 0-9 or _, at most %d bytes (no colons, no camelCase).", MaxMetricNameBytes),
 		"Counters (metrics.add) end in _total; gauges (metrics.set) do not.",

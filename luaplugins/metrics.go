@@ -179,8 +179,17 @@ func (p *PluginMetrics) AddCounter(name string, delta float64, labels map[string
 // prepare validates a series, enforces the plugin's series, family and
 // byte limits, and returns the kept series, creating it the first time.
 func (p *PluginMetrics) prepare(name, kind string, labels map[string]string) (*series, error) {
-	if err := ValidateMetricName(name, kind); err != nil {
-		return nil, err
+	// A family the plugin already has passed the rule, as a counter if
+	// and only if it ends in _total; so a known name used with the kind
+	// its suffix implies needs no second look, and a collect() writing
+	// the same families each run skips the rule.
+	p.mu.Lock()
+	_, known := p.families[name]
+	p.mu.Unlock()
+	if !known || strings.HasSuffix(name, "_total") != (kind == KindCounter) {
+		if err := ValidateMetricName(name, kind); err != nil {
+			return nil, err
+		}
 	}
 	if len(labels) > MaxLabels {
 		return nil, fmt.Errorf("%w: %s has %d labels, at most %d are allowed", ErrMetric, name, len(labels), MaxLabels)

@@ -151,3 +151,21 @@ func FuzzSetGaugeLabels(f *testing.F) {
 		}
 	})
 }
+
+// TestKnownFamilyOtherKind: a family a plugin already has is not a pass
+// for the other kind.
+func TestKnownFamilyOtherKind(t *testing.T) {
+	pm := NewPluginMetrics("kinds", NewFamilies(), limits.Defaults())
+	if err := pm.SetGauge("queue_depth", 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := pm.AddCounter("queue_depth", 1, nil); !errors.Is(err, ErrMetric) {
+		t.Errorf("counter on a known gauge family: %v", err)
+	}
+	if err := pm.AddCounter("queue_events_total", 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := pm.SetGauge("queue_events_total", 1, nil); !errors.Is(err, ErrMetric) {
+		t.Errorf("gauge on a known counter family: %v", err)
+	}
+}
