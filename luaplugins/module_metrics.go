@@ -78,20 +78,17 @@ func labelTable(L *lua.LState, n int) (map[string]string, error) {
 	if !ok {
 		return nil, fmt.Errorf("labels must be a table, not %s", v.Type())
 	}
+	// Walk with Next rather than ForEach, so a table of a million
+	// entries costs as much as one of MaxLabels+1: the walk stops at the
+	// first bad entry.
 	out := map[string]string{}
-	var bad error
-	t.ForEach(func(k, v lua.LValue) {
-		if bad != nil {
-			return
-		}
+	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
 		ks, ok := k.(lua.LString)
 		if !ok {
-			bad = fmt.Errorf("label names must be strings, not %s", k.Type())
-			return
+			return nil, fmt.Errorf("label names must be strings, not %s", k.Type())
 		}
 		if len(out) >= MaxLabels {
-			bad = fmt.Errorf("at most %d labels are allowed", MaxLabels)
-			return
+			return nil, fmt.Errorf("at most %d labels are allowed", MaxLabels)
 		}
 		switch v := v.(type) {
 		case lua.LString:
@@ -101,8 +98,8 @@ func labelTable(L *lua.LState, n int) (map[string]string, error) {
 		case lua.LBool:
 			out[string(ks)] = v.String()
 		default:
-			bad = fmt.Errorf("label %s must be a string or number, not %s", clip(string(ks), 40), v.Type())
+			return nil, fmt.Errorf("label %s must be a string or number, not %s", clip(string(ks), 40), v.Type())
 		}
-	})
-	return out, bad
+	}
+	return out, nil
 }
