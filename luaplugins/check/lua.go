@@ -575,6 +575,11 @@ func (c *chunk) call(e *ast.FuncCallExpr) {
 				c.metricName(name, s.Value, line)
 			}
 		}
+		if len(e.Args) >= 3 {
+			if t, ok := e.Args[2].(*ast.TableExpr); ok {
+				c.labelNames(name, t, line)
+			}
+		}
 	}
 }
 
