@@ -9,6 +9,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // Log levels a plugin writes at.
@@ -87,7 +88,7 @@ func (h *Host) report(key, what, detail string) {
 	}
 	h.reported[key] = true
 	if h.Reporter != nil {
-		h.Reporter.LimitHit(h.Plugin, what, detail)
+		h.Reporter.LimitHit(h.Plugin, what, oneline.Clean(detail, maxErrorText))
 	}
 }
 
@@ -117,27 +118,8 @@ func (h *Host) writeLog(level, line string) {
 	h.callLines++
 	h.minuteLines++
 	if h.Log != nil {
-		h.Log.PluginLog(h.Plugin, level, cleanLine(line, h.Limits.LogLineBytes))
+		h.Log.PluginLog(h.Plugin, level, oneline.Clean(line, h.Limits.LogLineBytes))
 	}
-}
-
-// cleanLine cuts a line to max bytes and replaces invalid UTF-8 and
-// control characters, so one log line stays one readable line.
-func cleanLine(s string, max int) string {
-	cut := len(s) > max
-	if cut {
-		s = s[:max]
-	}
-	s = strings.Map(func(r rune) rune {
-		if (r < ' ' && r != '\t') || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, strings.ToValidUTF8(s, "?"))
-	if cut {
-		s += "…"
-	}
-	return s
 }
 
 // argText returns argument n as text for printing: strings and numbers as

@@ -9,12 +9,14 @@ import (
 // Replacement is what a control character or an invalid byte becomes.
 const Replacement = '\uFFFD'
 
-// Forbidden reports whether r may not appear in a cleaned string: a C0 or
-// C1 control, DEL, a line or paragraph separator, a bidirectional mark,
+// Forbidden reports whether r may not appear in a cleaned string: a C0
+// control other than the tab, a C1 control, DEL, a line or paragraph separator, a bidirectional mark,
 // embedding, override or isolate, or utf8.RuneError standing for an invalid
 // byte.
 func Forbidden(r rune) bool {
 	switch {
+	case r == '\t':
+		return false
 	case r < 0x20, r >= 0x7f && r <= 0x9f:
 		return true
 	case r < 0x61c:
@@ -35,7 +37,7 @@ func Forbidden(r rune) bool {
 func Find(s string) (int, rune) {
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c < 0x7f {
+		if c >= 0x20 && c < 0x7f || c == '\t' {
 			i++
 			continue
 		}
@@ -84,7 +86,7 @@ func write(b *strings.Builder, s string, max int) int {
 	i := 0
 	for i < len(s) {
 		c := s[i]
-		if c >= 0x20 && c < 0x7f {
+		if c >= 0x20 && c < 0x7f || c == '\t' {
 			if b.Len()+1 > max {
 				return i
 			}
@@ -94,10 +96,7 @@ func write(b *strings.Builder, s string, max int) int {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		out, outSize := r, size
-		switch {
-		case c == '\t':
-			out, outSize = ' ', 1
-		case (r == utf8.RuneError && size == 1) || Forbidden(r):
+		if (r == utf8.RuneError && size == 1) || Forbidden(r) {
 			out, outSize = Replacement, utf8.RuneLen(Replacement)
 		}
 		if b.Len()+outSize > max {

@@ -67,7 +67,8 @@ func TestFind(t *testing.T) {
 		rune rune
 	}{
 		{"fine text äöü", -1, 0},
-		{"tab\tx", 3, '\t'},
+		{"tab\tx", -1, 0},
+		{"vt\vx", 2, '\v'},
 		{"a\u2028b", 1, 0x2028},
 		{"ab\u202e", 2, 0x202e},
 		{"x\x85", 1, utf8.RuneError},

@@ -1,10 +1,14 @@
 package web
 
 import (
+	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // hostilePayload is what a malicious plugin might put in every string it
@@ -99,7 +103,7 @@ func TestPageWeightAndStructure(t *testing.T) {
 }
 
 // escapedPayload is hostilePayload as every page must show it.
-const escapedPayload = "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(2)&gt;&#39; onfocus=&#39;alert(3)\uFFFD\x1b[31m&amp;amp;"
+const escapedPayload = "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(2)&gt;&#39; onfocus=&#39;alert(3)\uFFFD\uFFFD[31m&amp;amp;"
 
 func TestHostileStringsEscapedOnEachPage(t *testing.T) {
 	e := newTestEnv(t)
@@ -190,5 +194,62 @@ func TestHostileStringsEscapedOnEachPage(t *testing.T) {
 		if strings.Contains(body, f) {
 			t.Errorf("error page contains %q unescaped", f)
 		}
+	}
+}
+
+// lineBreakers are what a plugin might put in a string to make one value
+// show as several lines or read in another order: NEL as UTF-8 and as a
+// raw 8-bit byte, the line and paragraph separators, a C1 CSI, DEL and the
+// bidi override, embedding, isolate and mark characters.
+const lineBreakers = "a\u0085b\x85c\u2028d\u2029e\u009b31mf\x7fg\u202eh\u202ai\u2066j\u200fk\u061cl\r\nm"
+
+// forbiddenRaw reports the first rune oneline forbids in body outside the
+// ASCII range (the markup itself holds newlines), or -1.
+func forbiddenRaw(body string) (int, rune) {
+	for i, r := range body {
+		if r >= 0x7f && (oneline.Forbidden(r) || r == utf8.RuneError && !strings.HasPrefix(body[i:], "\uFFFD")) {
+			return i, r
+		}
+	}
+	return -1, 0
+}
+
+func TestLineBreakersCleanedOnEveryPageAndAPI(t *testing.T) {
+	e := newTestEnv(t)
+	e.b.makeHostile("net", lineBreakers)
+	e.b.mu.Lock()
+	e.b.addEvent("limit_exceeded", SeverityWarning, "net", lineBreakers)
+	e.b.mu.Unlock()
+	e.srv.sampleNow()
+	e.srv.sampleNow()
+	s, _ := e.formLogin("/")
+	for _, p := range []string{"/", "/plugins/net", "/events", "/settings", "/api/v1/overview",
+		"/api/v1/plugins", "/api/v1/plugins/net", "/api/v1/events", "/api/v1/history"} {
+		r := e.get(p, "Cookie: "+s.cookie)
+		if r.code != 200 {
+			t.Errorf("%s = %d", p, r.code)
+			continue
+		}
+		if at, ru := forbiddenRaw(r.body); at >= 0 {
+			t.Errorf("%s holds %U at byte %d: %q", p, ru, at, r.body[max(0, at-40):min(len(r.body), at+40)])
+		}
+		if strings.HasPrefix(p, "/api/") {
+			if strings.Contains(r.body, `a\u2028d`) || !strings.Contains(r.body, `a\ufffdb\ufffdc`) {
+				t.Errorf("%s does not show the cleaned value: %s", p, clip(r.body, 400))
+			}
+			continue
+		}
+		if !strings.Contains(r.body, "a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFD31mf\uFFFDg\uFFFDh\uFFFDi\uFFFDj\uFFFDk\uFFFDl\uFFFD\uFFFDm") {
+			t.Errorf("%s does not show the cleaned value", p)
+		}
+	}
+	// A client's hostile query parameter comes back bounded and cleaned.
+	key := strings.Repeat("\u2028\u202e", 50)
+	r := e.get("/api/v1/events?" + url.QueryEscape(key) + "=1")
+	if r.code != 400 || len(r.body) > 2*maxArgLen+100 {
+		t.Errorf("hostile parameter: %d, %d bytes: %s", r.code, len(r.body), clip(r.body, 200))
+	}
+	if at, ru := forbiddenRaw(r.body); at >= 0 {
+		t.Errorf("hostile parameter answer holds %U", ru)
 	}
 }
