@@ -1,0 +1,205 @@
+package luaplugins
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"unsafe"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/heimnetz/heimnetz/limits"
+)
+
+// jsonCase is one line of testdata/json/*.txt: the input, the last tab,
+// the expected probe output.
+type jsonCase struct {
+	line     int
+	in, want string
+}
+
+func readJSONCases(t *testing.T, name string) []jsonCase {
+	t.Helper()
+	f, err := os.Open("testdata/json/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var cases []jsonCase
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := strings.LastIndexByte(line, '\t')
+		if i < 0 {
+			t.Fatalf("%s:%d: no tab", name, n)
+		}
+		cases = append(cases, jsonCase{n, line[:i], line[i+1:]})
+	}
+	return cases
+}
+
+// jsonProbe prints what a case checks: a long result as its length, an
+// error without its position prefix.
+const jsonProbe = `
+local function result(ok, v)
+  if not ok then
+    print("error: " .. (string.gsub(v, "^main.lua:%d+: json%.%a+: ", "")))
+  elseif type(v) == "string" and (#v > 100 or string.find(v, "[%z\1-\31]") or string.find(v, "\226\128[\168\169]")) then
+    print("len " .. #v)
+  elseif type(v) == "table" then
+    if v[1] ~= nil then
+      local parts = {}
+      for i = 1, table.maxn(v) do parts[i] = tostring(v[i]) end
+      print(table.concat(parts, ",") .. " n=" .. table.maxn(v))
+    else
+      local keys = {}
+      for k in pairs(v) do keys[#keys + 1] = k end
+      table.sort(keys)
+      local parts = {}
+      for i, k in ipairs(keys) do parts[i] = k .. "=" .. (type(v[k]) == "table" and "table" or tostring(v[k])) end
+      print(table.concat(parts, " "))
+    end
+  else
+    print(tostring(v))
+  end
+end
+`
+
+func TestJSONEncodeCases(t *testing.T) {
+	for _, c := range readJSONCases(t, "encode.txt") {
+		_, logs, err := load(t, jsonProbe+"result(pcall(json.encode, "+c.in+"))", "json")
+		if err != nil {
+			t.Errorf("encode.txt:%d: %v", c.line, err)
+			continue
+		}
+		if len(logs.lines) != 1 || logs.lines[0] != "info: "+c.want {
+			t.Errorf("encode.txt:%d: json.encode(%.60s) printed %q, want %q", c.line, c.in, logs.lines, c.want)
+		}
+	}
+}
+
+func TestJSONDecodeCases(t *testing.T) {
+	for _, c := range readJSONCases(t, "decode.txt") {
+		p, logs, err := load(t, jsonProbe+"function collect() result(pcall(json.decode, input)) end", "json")
+		if err != nil {
+			t.Fatalf("decode.txt:%d: %v", c.line, err)
+		}
+		p.L.SetGlobal("input", lua.LString(c.in))
+		if _, err := p.Collect(); err != nil {
+			t.Errorf("decode.txt:%d: %v", c.line, err)
+			continue
+		}
+		if len(logs.lines) != 1 || logs.lines[0] != "info: "+c.want {
+			t.Errorf("decode.txt:%d: json.decode(%q) printed %q, want %q", c.line, c.in, logs.lines, c.want)
+		}
+	}
+}
+
+// TestJSONDecodeCopies checks that decoded strings and keys are copies,
+// never slices that keep the plugin's whole text alive.
+func TestJSONDecodeCopies(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	text := "{\"key\":\"value\",\"esc\":\"a\\nb\",\"bad\":\"\xff\"}"
+	if err := decodeJSON(L, text, 10); err != nil {
+		t.Fatal(err)
+	}
+	tb := L.Get(-1).(*lua.LTable)
+	lo, hi := uintptr(unsafe.Pointer(unsafe.StringData(text))), uintptr(unsafe.Pointer(unsafe.StringData(text)))+uintptr(len(text))
+	tb.ForEach(func(k, v lua.LValue) {
+		for _, s := range []string{string(k.(lua.LString)), string(v.(lua.LString))} {
+			if p := uintptr(unsafe.Pointer(unsafe.StringData(s))); p >= lo && p < hi {
+				t.Errorf("decoded %q points into the text", s)
+			}
+		}
+	})
+	if got := tb.RawGetString("bad").String(); got != "\uFFFD" {
+		t.Errorf("invalid UTF-8 decoded to %q", got)
+	}
+}
+
+// TestJSONDecodeBombsStopAtMemoryCap decodes documents that expand far
+// beyond their size under a 1 MiB cap: each must end with the memory
+// limit, and the Go heap may grow by a bounded amount only.
+func TestJSONDecodeBombsStopAtMemoryCap(t *testing.T) {
+	bombs := map[string]string{
+		"empty tables":  `local parts = {} for i = 1, 200000 do parts[i] = "[]" end return "[" .. table.concat(parts, ",") .. "]"`,
+		"empty objects": `return "[" .. string.rep("{},", 300000) .. "{}]"`,
+		"small objects": `return "[" .. string.rep('{"a":1},', 120000) .. "{}]"`,
+		"nested pairs":  `return string.rep('[[],', 30) .. string.rep("[]", 1) .. string.rep("]", 30)`,
+		"null holes":    `return "[" .. string.rep("null,", 200000) .. "1]"`,
+		"short strings": `return "[" .. string.rep('"ab",', 200000) .. '""]'`,
+		"many keys":     `local parts = {} for i = 1, 60000 do parts[i] = '"k' .. i .. '":0' end return "{" .. table.concat(parts, ",") .. "}"`,
+	}
+	for name, build := range bombs {
+		t.Run(name, func(t *testing.T) {
+			lim := limits.Defaults()
+			lim.Memory = 1 << 20
+			lim.Instructions = 50_000_000
+			src := &Source{Origin: "test", Main: []byte("function make() " + build + " end\nfunction collect() local t = input json.decode(t) end"),
+				Manifest: &Manifest{Name: "t", Version: "1.0.0", Permissions: []string{"json"}, Limits: lim}}
+			p, _, err := Load(src, Env{Log: &logRec{}, KV: &memKV{m: map[string]string{}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			// The document is built outside the cap, so only its decode counts.
+			p.meter.SetMemoryLimit(0)
+			if err := p.L.CallByParam(lua.P{Fn: p.L.GetGlobal("make"), NRet: 1, Protect: true}); err != nil {
+				t.Fatal(err)
+			}
+			doc := p.L.Get(-1)
+			p.L.Pop(1)
+			p.L.SetGlobal("input", doc)
+			p.meter.SetMemoryLimit(int64(lim.Memory))
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			_, err = p.Collect()
+			runtime.ReadMemStats(&after)
+			if name == "nested pairs" {
+				if err != nil {
+					t.Fatalf("small nested document: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, limits.ErrMemory) {
+				t.Fatalf("decode of %d bytes: err = %v, want the memory limit", len(doc.String()), err)
+			}
+			grew := int64(after.TotalAlloc - before.TotalAlloc)
+			t.Logf("%d-byte document: %v; Go heap allocated %d KiB", len(doc.String()), err, grew>>10)
+			if grew > 16<<20 {
+				t.Errorf("decode allocated %d MiB of Go heap under a 1 MiB cap", grew>>20)
+			}
+		})
+	}
+}
+
+// FuzzJSONDecodeAgrees checks the decoder against encoding/json: it
+// accepts exactly the valid documents (numbers in range, nesting within
+// the limit) and never panics.
+func FuzzJSONDecodeAgrees(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2,{"b":null}]}`, `[[[[`, `"\u0000"`, `1e400`, `{"a":1}{"b":2}`, `"\ud800\udc00"`, ` -0.0e+1 `, "\"\xff\""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		L := lua.NewState()
+		defer L.Close()
+		err := decodeJSON(L, text, 20)
+		valid := json.Valid([]byte(text)) && jsonDepth(text) <= 20
+		if valid {
+			var v any
+			valid = json.Unmarshal([]byte(text), &v) == nil // numbers out of range
+		}
+		if (err == nil) != valid {
+			t.Fatalf("decode(%q): err %v, encoding/json valid %v", text, err, valid)
+		}
+	})
+}
