@@ -1,6 +1,7 @@
 package luaplugins
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -52,6 +53,11 @@ type Host struct {
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 
+	// deadline is when the running call's wall time runs out. The agent's
+	// timer stops the VM then, but a Go loop inside a host function runs
+	// no VM instructions; those a plugin can make long (json) check it.
+	deadline time.Time
+
 	mu          sync.Mutex
 	callLines   int
 	minuteStart time.Time
@@ -61,6 +67,10 @@ type Host struct {
 
 // beginCall resets the per-call output counters.
 func (h *Host) beginCall() {
+	h.deadline = time.Time{}
+	if h.Limits.Timeout > 0 {
+		h.deadline = time.Now().Add(h.Limits.Timeout)
+	}
 	h.mu.Lock()
 	h.callLines = 0
 	for k := range h.reported {
@@ -69,6 +79,16 @@ func (h *Host) beginCall() {
 		}
 	}
 	h.mu.Unlock()
+}
+
+// errPastDeadline ends a host function's loop whose call has used up its
+// wall time; the VM raises the time limit itself at its next check.
+var errPastDeadline = errors.New("time limit exceeded")
+
+// pastDeadline reports whether the running call has used up its wall
+// time. A nil Host (host code called outside a plugin) has no deadline.
+func (h *Host) pastDeadline() bool {
+	return h != nil && !h.deadline.IsZero() && time.Now().After(h.deadline)
 }
 
 func (h *Host) now() time.Time {

@@ -20,6 +20,10 @@ const (
 	jsonNumberBytes = 8  // boxed float64 in a slot
 )
 
+// deadlineEvery is how many values json.decode and json.encode handle
+// between two checks of the call's deadline.
+const deadlineEvery = 1024
+
 // errJSONSyntax marks text that is not JSON.
 var errJSONSyntax = errors.New("invalid JSON")
 
@@ -33,6 +37,8 @@ var errJSONSyntax = errors.New("invalid JSON")
 // slices of the plugin's text.
 type jsonDecoder struct {
 	L        *lua.LState
+	host     *Host // for the call's deadline; nil outside a plugin
+	values   int   // values decoded, for the deadline check
 	meter    *lua.Meter
 	text     string
 	pos      int
@@ -41,8 +47,8 @@ type jsonDecoder struct {
 }
 
 // decodeJSON parses text and pushes the value it holds onto L's stack.
-func decodeJSON(L *lua.LState, text string, maxDepth int) error {
-	d := &jsonDecoder{L: L, meter: L.Meter(), text: text, maxDepth: maxDepth}
+func decodeJSON(L *lua.LState, h *Host, text string, maxDepth int) error {
+	d := &jsonDecoder{L: L, host: h, meter: L.Meter(), text: text, maxDepth: maxDepth}
 	d.space()
 	top := L.GetTop()
 	if err := d.root(); err != nil {
@@ -91,6 +97,9 @@ func (d *jsonDecoder) root() error {
 // value decodes one value; a container is created, handed to set (which
 // attaches it to its parent) and only then filled.
 func (d *jsonDecoder) value(depth int, set func(lua.LValue)) error {
+	if d.values++; d.values%deadlineEvery == 0 && d.host.pastDeadline() {
+		return errPastDeadline
+	}
 	if d.pos >= len(d.text) {
 		return d.errorf("unexpected end of text")
 	}
@@ -108,16 +117,15 @@ func (d *jsonDecoder) value(depth int, set func(lua.LValue)) error {
 	return nil
 }
 
-// newTable makes the table for the array or object at pos. An object's
-// table gets a one-entry map: gopher-lua's default of 32 entries costs
-// about 1.5 KB of Go heap per object (the meter charges it, its recount
-// cannot see it), so a document of small objects would hold five times
-// its estimate.
+// newTable makes the table for the array or object at pos with room for
+// one entry, grown as entries come. gopher-lua's defaults (32 array slots,
+// a 32-entry map) cost 0.5 to 1.5 KB per table, so a document of small
+// arrays or objects would hold many times what it needs.
 func (d *jsonDecoder) newTable() *lua.LTable {
 	if d.text[d.pos] == '{' {
 		return d.L.CreateTable(0, 1)
 	}
-	return d.L.CreateTable(0, 0)
+	return d.L.CreateTable(1, 0)
 }
 
 // fill decodes the array or object at pos into t.

@@ -28,14 +28,16 @@ const (
 // jsonEncoder writes Lua values as JSON, counting every byte it writes
 // (escapes included) against maxJSONBytes as it goes.
 type jsonEncoder struct {
+	host     *Host // for the call's deadline; nil outside a plugin
+	values   int   // values encoded, for the deadline check
 	buf      []byte
 	maxDepth int
 	seen     map[*lua.LTable]bool
 }
 
 // encodeJSON returns v as JSON text, or an error naming why it has none.
-func encodeJSON(v lua.LValue, maxDepth int) (string, error) {
-	e := jsonEncoder{maxDepth: maxDepth, seen: map[*lua.LTable]bool{}}
+func encodeJSON(h *Host, v lua.LValue, maxDepth int) (string, error) {
+	e := jsonEncoder{host: h, maxDepth: maxDepth, seen: map[*lua.LTable]bool{}}
 	if err := e.encode(v, 0); err != nil {
 		return "", err
 	}
@@ -52,6 +54,9 @@ func (e *jsonEncoder) write(s string) error {
 }
 
 func (e *jsonEncoder) encode(v lua.LValue, depth int) error {
+	if e.values++; e.values%deadlineEvery == 0 && e.host.pastDeadline() {
+		return errPastDeadline
+	}
 	switch v := v.(type) {
 	case *lua.LNilType:
 		return e.write("null")

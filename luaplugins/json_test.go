@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
@@ -108,7 +109,7 @@ func TestJSONDecodeCopies(t *testing.T) {
 	L := lua.NewState()
 	defer L.Close()
 	text := "{\"key\":\"value\",\"esc\":\"a\\nb\",\"bad\":\"\xff\"}"
-	if err := decodeJSON(L, text, 10); err != nil {
+	if err := decodeJSON(L, nil, text, 10); err != nil {
 		t.Fatal(err)
 	}
 	tb := L.Get(-1).(*lua.LTable)
@@ -192,7 +193,7 @@ func FuzzJSONDecodeAgrees(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		L := lua.NewState()
 		defer L.Close()
-		err := decodeJSON(L, text, 20)
+		err := decodeJSON(L, nil, text, 20)
 		valid := json.Valid([]byte(text)) && jsonDepth(text) <= 20
 		if valid {
 			var v any
@@ -202,4 +203,35 @@ func FuzzJSONDecodeAgrees(f *testing.F) {
 			t.Fatalf("decode(%q): err %v, encoding/json valid %v", text, err, valid)
 		}
 	})
+}
+
+// TestJSONDecodeHoldsTheTimeLimit decodes a large document again and
+// again under pcall with a 100 ms wall-time limit: the decode's Go loop
+// checks the call's deadline, so the call ends with the time limit soon
+// after it, although the loop runs few VM instructions.
+func TestJSONDecodeHoldsTheTimeLimit(t *testing.T) {
+	lim := limits.Defaults()
+	lim.Memory = 32 << 20
+	lim.Timeout = 100 * time.Millisecond
+	if os.Getenv("HEIMNETZ_EMULATED") != "" {
+		lim.Timeout = time.Second
+	}
+	src := &Source{Origin: "test", Main: []byte(`
+function collect()
+  for i = 1, 1000 do pcall(json.decode, doc) end
+end`), Manifest: &Manifest{Name: "t", Version: "1.0.0", Permissions: []string{"json"}, Limits: lim}}
+	p, _, err := Load(src, Env{Log: &logRec{}, KV: &memKV{m: map[string]string{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	p.L.SetGlobal("doc", lua.LString("["+strings.Repeat(`1,`, 500000)+"1]"))
+	stats, err := p.Collect()
+	if !errors.Is(err, limits.ErrTimeout) {
+		t.Fatalf("err = %v, want the time limit", err)
+	}
+	if over := stats.Duration - lim.Timeout; over > lim.Timeout/2+100*time.Millisecond {
+		t.Errorf("call ran %v, %v past its limit", stats.Duration, over)
+	}
+	t.Logf("call ran %v against a %v limit", stats.Duration, lim.Timeout)
 }

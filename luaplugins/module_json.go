@@ -19,7 +19,10 @@ func jsonModule() Module {
 				Limits: []string{"nesting depth", "1 MiB of output", "memory"},
 				New: func(h *Host) lua.LGFunction {
 					return func(L *lua.LState) int {
-						text, err := encodeJSON(L.CheckAny(1), h.Limits.Nesting)
+						if h.pastDeadline() {
+							L.RaiseError("json.encode: %v", errPastDeadline)
+						}
+						text, err := encodeJSON(h, L.CheckAny(1), h.Limits.Nesting)
 						if err != nil {
 							L.RaiseError("json.encode: %v", err)
 						}
@@ -36,13 +39,18 @@ func jsonModule() Module {
 				New: func(h *Host) lua.LGFunction {
 					return func(L *lua.LState) int {
 						text := L.CheckString(1)
+						if h.pastDeadline() {
+							// Under pcall in a loop, each call would scan
+							// the text again before the VM's next check.
+							L.RaiseError("json.decode: %v", errPastDeadline)
+						}
 						if len(text) > maxJSONBytes {
 							L.RaiseError("json.decode: text of %d bytes is longer than %d", len(text), maxJSONBytes)
 						}
 						if d := jsonDepth(text); d > h.Limits.Nesting {
 							L.RaiseError("json.decode: nesting of %d is deeper than the limit of %d", d, h.Limits.Nesting)
 						}
-						if err := decodeJSON(L, text, h.Limits.Nesting); err != nil {
+						if err := decodeJSON(L, h, text, h.Limits.Nesting); err != nil {
 							L.RaiseError("json.decode: %v", err)
 						}
 						return 1
