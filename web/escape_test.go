@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -234,7 +235,7 @@ func TestLineBreakersCleanedOnEveryPageAndAPI(t *testing.T) {
 			t.Errorf("%s holds %U at byte %d: %q", p, ru, at, r.body[max(0, at-40):min(len(r.body), at+40)])
 		}
 		if strings.HasPrefix(p, "/api/") {
-			if strings.Contains(r.body, `a\u2028d`) || !strings.Contains(r.body, `a\ufffdb\ufffdc`) {
+			if !strings.Contains(r.body, `a\ufffdb\ufffdc\ufffdd\ufffde\ufffd31mf\ufffdg\ufffdh\ufffdi\ufffdj\ufffdk\ufffdl\ufffd\ufffdm`) {
 				t.Errorf("%s does not show the cleaned value: %s", p, clip(r.body, 400))
 			}
 			continue
@@ -252,4 +253,30 @@ func TestLineBreakersCleanedOnEveryPageAndAPI(t *testing.T) {
 	if at, ru := forbiddenRaw(r.body); at >= 0 {
 		t.Errorf("hostile parameter answer holds %U", ru)
 	}
+}
+
+// FuzzCleanJSON checks that an API answer, decoded as a client would
+// decode it, holds no character oneline forbids and otherwise the value
+// itself.
+func FuzzCleanJSON(f *testing.F) {
+	for _, s := range []string{lineBreakers, hostilePayload, `back\slash n`, "\\n", "tab\tkept", "\xff\x85"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		enc, err := json.Marshal(map[string]any{"k" + s: []string{s, "plain"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := cleanJSON(enc)
+		var back map[string][]string
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("cleanJSON(%s) = %s is not JSON: %v", enc, out, err)
+		}
+		want := oneline.Clean(s, 3*len(s))
+		for k, v := range back {
+			if k != "k"+want || len(v) != 2 || v[0] != want || v[1] != "plain" {
+				t.Fatalf("cleanJSON(%s) decodes to %q: %q, want %q", enc, k, v, want)
+			}
+		}
+	})
 }
