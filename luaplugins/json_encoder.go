@@ -199,9 +199,10 @@ func keyText(k lua.LValue) string {
 // hexDigits are the digits of \u escapes.
 const hexDigits = "0123456789abcdef"
 
-// str writes s as a JSON string: quotes, backslashes and control
-// characters escaped, U+2028 and U+2029 as \u escapes (as encoding/json
-// writes them), invalid UTF-8 as U+FFFD. Every byte counts against the
+// str writes s as a JSON string as encoding/json does: quotes,
+// backslashes and control characters escaped, <, > and & (so the text can
+// sit in HTML) and U+2028 and U+2029 as \u escapes, invalid UTF-8 as
+// U+FFFD. Every byte counts against the
 // bound as it is written, so escape expansion cannot pass it.
 func (e *jsonEncoder) str(s string) error {
 	// At least len(s)+2 bytes will be written: refuse at once when even
@@ -223,7 +224,7 @@ func (e *jsonEncoder) str(s string) error {
 			piece = append(piece, '\\', 'r')
 		case c == '\t':
 			piece = append(piece, '\\', 't')
-		case c < 0x20:
+		case c < 0x20, c == '<', c == '>', c == '&':
 			piece = append(piece, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 		case c < utf8.RuneSelf:
 			piece = append(piece, c)

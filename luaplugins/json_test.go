@@ -235,3 +235,28 @@ end`), Manifest: &Manifest{Name: "t", Version: "1.0.0", Permissions: []string{"j
 	}
 	t.Logf("call ran %v against a %v limit", stats.Duration, lim.Timeout)
 }
+
+// FuzzJSONEncodeString checks the encoder's string escaping against
+// encoding/json: the text must decode to what encoding/json's decodes to.
+func FuzzJSONEncodeString(f *testing.F) {
+	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x1f\x7f", "\u2028\u2029", "<&>", "\xff\xfe", "é€😀"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ours, err := encodeJSON(nil, lua.LString(s), 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, _ := json.Marshal(s)
+		var a, b string
+		if err := json.Unmarshal([]byte(ours), &a); err != nil {
+			t.Fatalf("encode(%q) = %s is not JSON: %v", s, ours, err)
+		}
+		if err := json.Unmarshal(theirs, &b); err != nil || a != b {
+			t.Fatalf("encode(%q) = %s decodes to %q; encoding/json's %s to %q", s, ours, a, theirs, b)
+		}
+		if strings.ContainsAny(ours, "<>&\u2028\u2029") {
+			t.Fatalf("encode(%q) = %s holds a character encoding/json escapes", s, ours)
+		}
+	})
+}

@@ -14,7 +14,7 @@ func jsonModule() Module {
 		Funcs: []Func{
 			{
 				Name: "encode", Args: "value", Returns: "string",
-				Doc:    "Returns value as JSON text. nil, booleans, finite numbers, strings and tables are accepted. Object keys are sorted; strings are escaped (control characters, U+2028 and U+2029 as \\u escapes, invalid UTF-8 as U+FFFD).",
+				Doc:    "Returns value as JSON text. nil, booleans, finite numbers, strings and tables are accepted. Object keys are sorted; strings are escaped as encoding/json does (control characters, <, >, & and U+2028 and U+2029 as \\u escapes, invalid UTF-8 as U+FFFD).",
 				Errors: []string{"a table nests deeper than the nesting limit", "a table contains itself (a cycle)", "a key is neither a string nor a finite number", "two keys would be the same JSON key (for example 1 and \"1\")", "a number is NaN or infinite", "a function, coroutine or userdata is found", "the text, escapes counted, would exceed 1 MiB"},
 				Limits: []string{"nesting depth", "1 MiB of output", "memory"},
 				New: func(h *Host) lua.LGFunction {
