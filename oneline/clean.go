@@ -55,12 +55,25 @@ func Find(s string) (int, rune) {
 // Its work is proportional to max, not to len(s), so a huge string costs
 // no more than a short one. The result is always a new string.
 func Clean(s string, max int) string {
+	return clean(s, max, false)
+}
+
+// Lines is Clean for a text made of lines, such as a plugin's README shown
+// on its page: the line feed stays, everything else Clean replaces is
+// replaced. Use it only where the text is shown as a block, never inside a
+// log line or an event.
+func Lines(s string, max int) string {
+	return clean(s, max, true)
+}
+
+// clean is Clean, keeping line feeds when lines is set.
+func clean(s string, max int, lines bool) string {
 	if max < 0 {
 		max = 0
 	}
 	var b strings.Builder
 	b.Grow(min(len(s), max) + 8)
-	if n := write(&b, s, max); n == len(s) {
+	if n := write(&b, s, max, lines); n == len(s) {
 		return b.String()
 	}
 	marker := Marker(len(s))
@@ -69,7 +82,7 @@ func Clean(s string, max int) string {
 	}
 	b.Reset()
 	b.Grow(max)
-	n := write(&b, s, max-len(marker))
+	n := write(&b, s, max-len(marker), lines)
 	b.WriteString(Marker(len(s) - n))
 	return b.String()
 }
@@ -81,12 +94,12 @@ func Marker(n int) string {
 }
 
 // write appends the cleaned prefix of s that fits in max bytes to b and
-// returns how many bytes of s it consumed.
-func write(b *strings.Builder, s string, max int) int {
+// returns how many bytes of s it consumed; lines keeps line feeds.
+func write(b *strings.Builder, s string, max int, lines bool) int {
 	i := 0
 	for i < len(s) {
 		c := s[i]
-		if c >= 0x20 && c < 0x7f || c == '\t' {
+		if c >= 0x20 && c < 0x7f || c == '\t' || (lines && c == '\n') {
 			if b.Len()+1 > max {
 				return i
 			}

@@ -132,3 +132,19 @@ func FuzzClean(f *testing.F) {
 		}
 	})
 }
+
+func TestLines(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"# Title\n\nText\tand more\n", 64, "# Title\n\nText\tand more\n"},
+		{"crlf\r\nline\u2028sep\u202e\x85", 64, "crlf\ufffd\nline\ufffdsep\ufffd\ufffd"},
+		{strings.Repeat("line\n", 10), 20, "line\nl…(+44 bytes)"},
+	} {
+		if got := Lines(c.in, c.max); got != c.want {
+			t.Errorf("Lines(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
+		}
+	}
+}

@@ -18,9 +18,12 @@ const jsonReplacement = `\ufffd`
 // every character oneline forbids replaced by \ufffd inside its strings:
 // the raw ones encoding/json passes through (DEL, the C1 controls with
 // NEL, bidi formatting) and the escaped ones it writes for C0 controls and
-// U+2028/U+2029 (\n, \r, \b, \f, \u00XX, \u2028), which a client would
-// decode back into line breaks. The tab stays. It returns src itself when
-// there is nothing to replace, else a new slice.
+// U+2028/U+2029 (\r, \b, \f, \u00XX, \u2028), which a client would
+// decode back into line breaks or a reordered line. The tab stays, and so
+// does the line feed escape \n, as oneline.Lines keeps it: a plugin's
+// README is a block of lines, and every one-line field (log lines, events,
+// errors, names) is cleaned by oneline.Clean where it is made. It returns
+// src itself when there is nothing to replace, else a new slice.
 func cleanJSON(src []byte) []byte {
 	var dst []byte
 	last := 0
@@ -44,7 +47,7 @@ func cleanJSON(src []byte) []byte {
 		case c == '\\' && i+1 < len(src):
 			size := 2
 			switch src[i+1] {
-			case 'n', 'r', 'b', 'f':
+			case 'r', 'b', 'f':
 				replace(i, i+2)
 			case 'u':
 				size = 6

@@ -3,6 +3,7 @@ package web
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -47,6 +48,20 @@ func (w htmlWriter) raw(m markup) {
 //go:noinline
 func (w htmlWriter) text(s string) {
 	w.b.B = appendEscaped(w.b.B, s)
+}
+
+// lines writes a text made of lines (a plugin's README) escaped as text
+// does, each line feed kept: the one control a block of text may hold.
+func (w htmlWriter) lines(s string) {
+	for {
+		line, rest, more := strings.Cut(s, "\n")
+		w.b.B = appendEscaped(w.b.B, line)
+		if !more {
+			return
+		}
+		w.b.B = append(w.b.B, '\n')
+		s = rest
+	}
 }
 
 // attr writes ` name="value"` with the value escaped.
