@@ -207,9 +207,15 @@ func (b *backend) Events(q web.EventQuery) ([]web.Event, web.EventStats, error) 
 	return out, st, nil
 }
 
+// notFound maps the manager's and the store's "no such thing" errors to
+// web.ErrNotFound and its refusals to web.ErrInvalid, so the API answers
+// 404 or 400 (not 500) for a name or number the client got wrong.
 func notFound(err error) error {
-	if errors.Is(err, errUnknownPlugin) {
+	switch {
+	case errors.Is(err, errUnknownPlugin), errors.Is(err, store.ErrNoEvent):
 		return fmt.Errorf("%w: %v", web.ErrNotFound, err)
+	case errors.Is(err, errRejected), errors.Is(err, store.ErrBadName):
+		return fmt.Errorf("%w: %v", web.ErrInvalid, err)
 	}
 	return err
 }
@@ -222,11 +228,7 @@ func (b *backend) ReloadPlugin(name string) error { return notFound(b.m.reload(n
 
 // RemovePlugin removes an installed plugin and keeps its stored data.
 func (b *backend) RemovePlugin(name string) error {
-	err := b.m.remove(name, false)
-	if errors.Is(err, errRejected) {
-		return fmt.Errorf("%w: %v", web.ErrInvalid, err)
-	}
-	return notFound(err)
+	return notFound(b.m.remove(name, false))
 }
 
 // Docs renders the host API and plugin reference as HTML.
@@ -245,7 +247,7 @@ func (b *backend) Docs() []byte {
 	return buf.Bytes()
 }
 func (b *backend) ClearPluginData(name string) error { return notFound(b.m.clearData(name)) }
-func (b *backend) AckEvents(seqs []uint64) error     { return b.m.db.AckEvents(seqs...) }
+func (b *backend) AckEvents(seqs []uint64) error     { return notFound(b.m.db.AckEvents(seqs...)) }
 
 func (b *backend) InstallPlugin(archive []byte, allowUnsigned bool) (string, error) {
 	path, err := b.m.install(archive, nil, allowUnsigned, "admin API")
