@@ -132,6 +132,10 @@ func run(cfg Config, log *slog.Logger) error {
 	wcfg.DataDir = filepath.Join(cfg.DataDir, "web")
 	wcfg.AdminPasswordHash = cfg.AdminPasswordHash
 	wcfg.TLS = cfg.HTTPS
+	wcfg.Hostnames = append([]string(nil), cfg.Hostnames...)
+	if h, err := brd.Hostname(); err == nil && h != "" {
+		wcfg.Hostnames = append(wcfg.Hostnames, h)
+	}
 	wcfg.Logger = log
 	srv, err := web.New(wcfg, &backend{m: m, started: time.Now()})
 	if err != nil {

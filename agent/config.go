@@ -33,6 +33,11 @@ type Config struct {
 	// HTTPS serves the page and API over HTTPS with a self-signed
 	// certificate generated on first start (needs a build with -tags https).
 	HTTPS bool `json:"https"`
+	// Hostnames are names the page and API answer to besides localhost,
+	// the router's host name and the IP addresses of its interfaces (e.g.
+	// "router.lan"); a request whose Host header names anything else gets
+	// 421 on every route but /metrics and /healthz (DNS rebinding).
+	Hostnames []string `json:"hostnames"`
 	// PagesRequireLogin puts the read-only pages behind login too.
 	PagesRequireLogin bool `json:"pages_require_login"`
 	// Ceilings are the most a plugin manifest may ask for.

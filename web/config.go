@@ -18,6 +18,12 @@ type Config struct {
 	// TLS serves HTTPS with a self-signed ECDSA certificate that is
 	// generated into DataDir/tls on first start.
 	TLS bool
+	// Hostnames are the names (besides "localhost", the listen address and
+	// the IP addresses of the machine's interfaces) that the Host header of
+	// a request may carry, e.g. "router.lan". Any other Host is answered
+	// with 421 Misdirected Request on every route but /metrics and
+	// /healthz: the defence against DNS rebinding (see host.go).
+	Hostnames []string
 	// TLSHosts are extra host names and IP addresses for the generated
 	// certificate; the listen address, "localhost" and the hostname are
 	// always included.

@@ -9,6 +9,9 @@ import (
 // route's handler.
 func (s *Server) route(ctx *fasthttp.RequestCtx) {
 	m := routeOf(ctx)
+	if !s.checkHost(ctx, m.route) {
+		return
+	}
 	if len(ctx.Path()) > maxPathLen || len(ctx.URI().QueryString()) > maxQueryLen {
 		s.fail(ctx, m.route, fasthttp.StatusRequestURITooLong, "request URI too long")
 		return

@@ -39,6 +39,7 @@ type Server struct {
 	loginSlots   chan struct{}
 	reports      *rateLimiter // per event type: bounds SecurityEvent calls
 	settings     atomic.Pointer[Settings]
+	hosts        *hostCheck
 
 	overviewCache pageCache
 	gen           pageGeneration
@@ -92,6 +93,7 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 		loginsGlobal: newRateLimiter(4*cfg.LoginBurst, cfg.LoginRefill/4, 1, now),
 		loginSlots:   make(chan struct{}, 2),
 		reports:      newRateLimiter(20, 3*time.Second, 64, now),
+		hosts:        newHostCheck(cfg.Addr, cfg.Hostnames, now),
 		metrics:      newServerMetrics(),
 		history:      newHistory(cfg.HistoryPoints, cfg.HistoryInterval),
 		stop:         make(chan struct{}),
