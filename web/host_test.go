@@ -42,10 +42,10 @@ func TestHostAllowed(t *testing.T) {
 		{"localhost.evil.example", false},
 		{"192.168.1.2", false},
 		{"[fd00::2]:9110", false},
-		{"fd00::1", false},         // IPv6 without brackets is not a Host
-		{"[fd00::1", false},        // unclosed bracket
-		{"[fd00::1]x", false},      // junk after the bracket
-		{"[fe80::1%eth0]", false},  // zones never name this agent
+		{"fd00::1", false},        // IPv6 without brackets is not a Host
+		{"[fd00::1", false},       // unclosed bracket
+		{"[fd00::1]x", false},     // junk after the bracket
+		{"[fe80::1%eth0]", false}, // zones never name this agent
 		{"router.lan:9110:1", false},
 		{"192.168.1.1.nip.io", false},
 	} {
