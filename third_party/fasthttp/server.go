@@ -2837,6 +2837,14 @@ func (s *Server) serveConnCounted(c net.Conn, countConcurrency bool) error {
 				(reqStream.bodyOverflows(maxUnreadStreamBodySize) || !reqStream.discard(maxUnreadStreamBodySize)) {
 				connectionClose = true
 			}
+			// The handler answered without reading all of a streamed body
+			// the client may still be sending (a refusal by its headers):
+			// close with lingerAfterError, as for a body over
+			// MaxRequestBodySize (heimnetz patch 7). A stream that failed
+			// (a read timeout, a broken chunk) gets no more time.
+			if connectionClose && unreadStreamBody && hijackHandler == nil && !reqStream.failed && !reqStream.eof {
+				answeredUnread = true
+			}
 			if connectionClose {
 				break
 			}
