@@ -20,11 +20,11 @@ func (s *Server) route(ctx *fasthttp.RequestCtx) {
 		s.fail(ctx, m.route, fasthttp.StatusBadRequest, m.bad)
 		return
 	}
-	// Only the install routes take large bodies.
-	if m.route != routeAPIInstall && m.route != routeInstallForm && len(ctx.Request.Body()) > s.cfg.MaxFormSize {
-		s.fail(ctx, m.route, fasthttp.StatusRequestEntityTooLarge, "request body too large")
+	release, ok := s.readBody(ctx, m)
+	if !ok {
 		return
 	}
+	defer release()
 	switch m.route {
 	case routeHealthz:
 		s.healthz(ctx, m)
