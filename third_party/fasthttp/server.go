@@ -2645,7 +2645,7 @@ func (s *Server) serveConnCounted(c net.Conn, countConcurrency bool) error {
 				}
 
 				if s.StreamRequestBody {
-					err = ctx.Request.ContinueReadBodyStream(br, maxRequestBodySize, !s.DisablePreParseMultipartForm)
+					err = ctx.Request.continueReadBodyStream(br, maxRequestBodySize, true, !s.DisablePreParseMultipartForm)
 				} else {
 					err = ctx.Request.ContinueReadBody(br, maxRequestBodySize, !s.DisablePreParseMultipartForm)
 				}
