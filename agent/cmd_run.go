@@ -131,6 +131,9 @@ func run(cfg Config, log *slog.Logger) error {
 	wcfg.Addr = cfg.Listen
 	wcfg.DataDir = filepath.Join(cfg.DataDir, "web")
 	wcfg.AdminPasswordHash = cfg.AdminPasswordHash
+	if cfg.AdminToken != "" {
+		wcfg.AdminTokenHash = web.HashToken(cfg.AdminToken)
+	}
 	wcfg.TLS = cfg.HTTPS
 	wcfg.Hostnames = append([]string(nil), cfg.Hostnames...)
 	if h, err := brd.Hostname(); err == nil && h != "" {
