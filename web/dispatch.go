@@ -12,12 +12,14 @@ func (s *Server) route(ctx *fasthttp.RequestCtx) {
 	if !s.checkHost(ctx, m.route) {
 		return
 	}
+	// Refusals before the body is read close the connection after the
+	// answer rather than wait for a body nobody will read.
 	if len(ctx.Path()) > maxPathLen || len(ctx.URI().QueryString()) > maxQueryLen {
-		s.fail(ctx, m.route, fasthttp.StatusRequestURITooLong, "request URI too long")
+		s.bodyRefused(ctx, m.route, fasthttp.StatusRequestURITooLong, "request URI too long")
 		return
 	}
 	if m.bad != "" {
-		s.fail(ctx, m.route, fasthttp.StatusBadRequest, m.bad)
+		s.bodyRefused(ctx, m.route, fasthttp.StatusBadRequest, m.bad)
 		return
 	}
 	release, ok := s.readBody(ctx, m)

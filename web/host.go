@@ -147,5 +147,6 @@ func (s *Server) checkHost(ctx *fasthttp.RequestCtx, r route) bool {
 		return true
 	}
 	writeJSONError(ctx, fasthttp.StatusMisdirectedRequest, "misdirected request: the Host header does not name this agent (add the name to the hostnames setting)")
+	ctx.SetConnectionClose()
 	return false
 }
