@@ -135,6 +135,12 @@ func run(cfg Config, log *slog.Logger) error {
 		wcfg.AdminTokenHash = web.HashToken(cfg.AdminToken)
 	}
 	wcfg.TLS = cfg.HTTPS
+	if cfg.MaxConnections > 0 {
+		wcfg.Concurrency = cfg.MaxConnections
+	}
+	if cfg.MaxConnectionsPerIP > 0 {
+		wcfg.MaxConnsPerIP = cfg.MaxConnectionsPerIP
+	}
 	wcfg.Hostnames = append([]string(nil), cfg.Hostnames...)
 	if h, err := brd.Hostname(); err == nil && h != "" {
 		wcfg.Hostnames = append(wcfg.Hostnames, h)
