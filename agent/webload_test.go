@@ -29,6 +29,13 @@ const (
 	healthzBound = 2 * time.Second
 	// attackPhase is how long the slowloris phase runs.
 	attackPhase = 6 * time.Second
+	// slowlorisPerAddr connections from each of four addresses: 1,200 in
+	// all, more than the server's 1,024, so the gate is full and every
+	// fresh request has to displace one. (Run by hand with 550, 2,200 in
+	// all as in the issue: slowest /healthz 0.9 s, admin 1.1 s, with the
+	// flood's own goroutines competing for the same two cores; the agent
+	// before issue 13 answered 18 of 60 of those probes with 503.)
+	slowlorisPerAddr = 300
 )
 
 // TestAgentWebUnderAttack runs LAN attacks against the real agent binary,
@@ -130,11 +137,12 @@ func TestAgentWebUnderAttack(t *testing.T) {
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
 		var opened atomic.Int64
-		// Four source addresses keep 300 connections each open, sending a
-		// header byte every 400 ms and reconnecting when cut off.
+		// Four source addresses keep slowlorisPerAddr connections each
+		// open, sending a header byte every 400 ms and reconnecting when
+		// cut off or refused.
 		for i := 2; i <= 5; i++ {
 			src := fmt.Sprintf("127.0.0.%d", i)
-			for range 300 {
+			for range slowlorisPerAddr {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
@@ -159,8 +167,8 @@ func TestAgentWebUnderAttack(t *testing.T) {
 		}
 		close(stop)
 		wg.Wait()
-		t.Logf("slowloris from 4 addresses × 300 connections (%d opened in all): slowest fresh /healthz %v, slowest admin request %v (bound %v), VmHWM %d KiB",
-			opened.Load(), worstHealthz.Round(time.Millisecond), worstAdmin.Round(time.Millisecond), healthzBound, procStatusKiB(t, pid, "VmHWM"))
+		t.Logf("slowloris from 4 addresses × %d connections (%d opened in all): slowest fresh /healthz %v, slowest admin request %v (bound %v), VmHWM %d KiB",
+			slowlorisPerAddr, opened.Load(), worstHealthz.Round(time.Millisecond), worstAdmin.Round(time.Millisecond), healthzBound, procStatusKiB(t, pid, "VmHWM"))
 		if len(failures) > 0 {
 			t.Errorf("%d requests failed during the flood, first: %s", len(failures), failures[0])
 		}
@@ -220,6 +228,9 @@ func slowloris(src, addr string, stop <-chan struct{}, opened *atomic.Int64) {
 				b = header[i]
 			}
 			if _, err := c.Write([]byte{b}); err != nil {
+				// Cut off or refused: come back a little later, as a
+				// flood tool would rather than spin.
+				time.Sleep(50 * time.Millisecond)
 				break
 			}
 			select {
