@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"sync"
@@ -31,8 +33,9 @@ type connGate struct {
 	byAddr map[netip.Addr]map[*gatedConn]struct{}
 	total  int
 
-	displaced atomic.Uint64
-	refused   atomic.Uint64
+	// Connections shed, by reason: refused at the per-address limit,
+	// refused with the server full, displaced by a newcomer.
+	refusedPerIP, refusedFull, displaced atomic.Uint64
 }
 
 func newConnGate(max, perIP int) *connGate {
@@ -124,7 +127,11 @@ func (g *connGate) admit(c net.Conn, now time.Time) net.Conn {
 		victim.Conn.Close()
 	}
 	if refusal != "" {
-		g.refused.Add(1)
+		if refusal == refuseOneIP {
+			g.refusedPerIP.Add(1)
+		} else {
+			g.refusedFull.Add(1)
+		}
 		c.SetWriteDeadline(now.Add(100 * time.Millisecond))
 		c.Write([]byte(refusal))
 		c.Close()
@@ -172,6 +179,17 @@ func (g *connGate) leave(c *gatedConn) {
 	g.mu.Lock()
 	g.removeLocked(c)
 	g.mu.Unlock()
+}
+
+// writeMetrics writes heimnetz_server_connections_shed_total in the
+// Prometheus text format.
+func (g *connGate) writeMetrics(w io.Writer) {
+	fmt.Fprintf(w, "# HELP heimnetz_server_connections_shed_total Connections the server refused or cut to keep room for others, by reason.\n"+
+		"# TYPE heimnetz_server_connections_shed_total counter\n"+
+		"heimnetz_server_connections_shed_total{reason=\"per_ip_limit\"} %d\n"+
+		"heimnetz_server_connections_shed_total{reason=\"server_full\"} %d\n"+
+		"heimnetz_server_connections_shed_total{reason=\"displaced\"} %d\n",
+		g.refusedPerIP.Load(), g.refusedFull.Load(), g.displaced.Load())
 }
 
 // open returns the number of admitted connections.

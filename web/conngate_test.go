@@ -77,6 +77,9 @@ func TestConnGate(t *testing.T) {
 	if g.open() != 4 {
 		t.Fatalf("%d open, want 4", g.open())
 	}
+	if g.refusedPerIP.Load() != 1 || g.refusedFull.Load() != 1 || g.displaced.Load() != 2 {
+		t.Fatalf("shed counters per-IP %d full %d displaced %d, want 1 1 2", g.refusedPerIP.Load(), g.refusedFull.Load(), g.displaced.Load())
+	}
 	b.Close()
 	b.Close()
 	if g.open() != 3 {

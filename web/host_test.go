@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -106,4 +107,43 @@ func TestHostHeaderRoutes(t *testing.T) {
 			t.Errorf("GET %s with a foreign Host = %d, want 200 (exempt)", path, r.code)
 		}
 	}
+}
+
+// FuzzHostAllowed: any Host header is judged without a panic, the same
+// way in any letter case, and never accepted when its host part is not
+// one of the names or a loopback or interface address.
+func FuzzHostAllowed(f *testing.F) {
+	for _, s := range []string{"", "localhost", "router.lan:9110", "[::1]:80", "[fd00::1", "192.168.1.1", "a:b:c", "[]", ":", "[::ffff:127.0.0.1]", "ROUTER.LAN."} {
+		f.Add(s)
+	}
+	h := newHostCheck("127.0.0.1:9110", []string{"router.lan"}, time.Now)
+	h.list = func() ([]net.Addr, error) {
+		return []net.Addr{&net.IPNet{IP: net.ParseIP("192.168.1.1"), Mask: net.CIDRMask(24, 32)}}, nil
+	}
+	f.Fuzz(func(t *testing.T, host string) {
+		got := h.allowed([]byte(host), nil)
+		// (ASCII only: Unicode case mapping can turn a non-ASCII letter
+		// into an ASCII one, "ſ" into "S".)
+		if upper := strings.ToUpper(host); isASCII(host) && got != h.allowed([]byte(upper), nil) {
+			t.Fatalf("allowed(%q) = %v but allowed(%q) differs", host, got, upper)
+		}
+		if !got || host == "" {
+			return
+		}
+		name, ok := hostPart(host)
+		name = normalHost(name)
+		ip, err := netip.ParseAddr(name)
+		if !ok || !(h.names[name] || err == nil && (ip.Unmap().IsLoopback() || ip.Unmap() == netip.MustParseAddr("192.168.1.1"))) {
+			t.Fatalf("allowed(%q): host part %q is no name or address of this agent", host, name)
+		}
+	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
