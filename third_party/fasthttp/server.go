@@ -2886,6 +2886,14 @@ func (s *Server) serveConnCounted(c net.Conn, countConcurrency bool) error {
 			releaseRequestStream(reqStream)
 			reqStream = nil
 		}
+		// The body has been read or drained by now, so with nothing of a
+		// next request buffered the reader can go back to the pool while
+		// the connection waits, as it does without StreamRequestBody
+		// (heimnetz patch 9).
+		if s.StreamRequestBody && s.ReduceMemoryUsage && br != nil && br.Buffered() == 0 {
+			releaseReader(s, br)
+			br = nil
+		}
 		ctx.Request.bodyStream = nil
 		ctx.Request.serverStream = nil
 
