@@ -1879,7 +1879,7 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 		}
 		if rcv != nil {
 			if _, ok := rcv.(*ApiError); !ok {
-				err = newApiErrorS(ApiErrorPanic, fmt.Sprint(rcv))
+				err = newApiErrorS(ApiErrorPanic, goPanicMessage(rcv)) // heimnetz: no Go text
 				if ls.Options.IncludeGoStackTrace {
 					buf := make([]byte, 4096)
 					runtime.Stack(buf, false)
@@ -1907,7 +1907,7 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 					}
 					if rcv != nil {
 						if _, ok := rcv.(*ApiError); !ok {
-							err = newApiErrorS(ApiErrorPanic, fmt.Sprint(rcv))
+							err = newApiErrorS(ApiErrorPanic, goPanicMessage(rcv)) // heimnetz: no Go text
 							if ls.Options.IncludeGoStackTrace {
 								buf := make([]byte, 4096)
 								runtime.Stack(buf, false)

@@ -156,7 +156,7 @@ func threadRun(L *LState) {
 			if v, ok := rcv.(*ApiError); ok {
 				lv = v.Object
 			} else {
-				lv = LString(fmt.Sprint(rcv))
+				lv = LString(goPanicMessage(rcv)) // heimnetz: no Go text
 			}
 			if parent := L.Parent; parent != nil {
 				if L.wrapped {

@@ -21,9 +21,10 @@ func formatNumber(f float64) string {
 		return "inf"
 	case math.IsInf(f, -1):
 		return "-inf"
+	case f == 0 && math.Signbit(f):
+		return "-0" // as lua5.1 prints -0 (tostring(-0), math.modf(-1))
 	case f == math.Trunc(f) && math.Abs(f) < 1e14:
-		// Whole numbers with at most 14 digits print without exponent;
-		// -0 prints as 0, as lua5.1 shows it.
+		// Whole numbers with at most 14 digits print without exponent.
 		return strconv.FormatInt(int64(f), 10)
 	}
 	return strconv.FormatFloat(f, 'g', 14, 64)

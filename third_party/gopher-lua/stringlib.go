@@ -42,29 +42,19 @@ var strFuncs = map[string]LGFunction{
 
 func strByte(L *LState) int {
 	str := L.CheckString(1)
-	start := L.OptInt(2, 1) - 1
-	end := L.OptInt(3, -1)
-	l := len(str)
-	if start < 0 {
-		start = l + start + 1
+	l := len(str) // heimnetz: positions as lstrlib's str_byte, no overflow
+	posi := posrelat(L.OptInt(2, 1), l)
+	pose := posrelat(L.OptInt(3, posi), l)
+	if posi <= 0 {
+		posi = 1
 	}
-	if end < 0 {
-		end = l + end + 1
+	if pose > l {
+		pose = l
 	}
-
-	if L.GetTop() == 2 {
-		if start < 0 || start >= l {
-			return 0
-		}
-		L.Push(LNumber(str[start]))
-		return 1
-	}
-
-	start = intMax(start, 0)
-	end = intMin(end, l)
-	if end < 0 || end <= start || start >= l {
+	if posi > pose {
 		return 0
 	}
+	start, end := posi-1, pose
 
 	if L.meter != nil { // heimnetz: refuse before pushing
 		L.checkResults(int64(end-start), "string.byte")
@@ -82,7 +72,11 @@ func strChar(L *LState) int {
 	}
 	bytes := make([]byte, L.GetTop())
 	for i := 1; i <= top; i++ {
-		bytes[i-1] = uint8(L.CheckInt(i))
+		c := L.CheckInt(i)
+		if c < 0 || c > 255 { // heimnetz: as C Lua, not truncated
+			L.ArgError(i, "invalid value")
+		}
+		bytes[i-1] = uint8(c)
 	}
 	L.Push(LString(string(bytes)))
 	return 1
@@ -96,15 +90,12 @@ func strDump(L *LState) int {
 func strFind(L *LState) int {
 	str := L.CheckString(1)
 	pattern := L.CheckString(2)
+	init := L.initArg(3, len(str)) // heimnetz: clamped as C Lua, no overflow
+	plain := LVAsBool(L.Get(4))
 	if len(pattern) == 0 {
-		L.Push(LNumber(1))
-		L.Push(LNumber(0))
+		L.Push(LNumber(init + 1))
+		L.Push(LNumber(init))
 		return 2
-	}
-	init := luaIndex2StringIndex(str, L.OptInt(3, 1), true)
-	plain := false
-	if L.GetTop() == 4 {
-		plain = LVAsBool(L.Get(4))
 	}
 
 	if plain {
@@ -303,7 +294,7 @@ type strMatchData struct {
 }
 
 func strGmatchIter(L *LState) int {
-	md := L.CheckUserData(1).Value.(*strMatchData)
+	md := L.CheckUserData(UpvalueIndex(1)).Value.(*strMatchData)
 	str := md.str
 	matches := md.matches
 	idx := md.pos
@@ -311,7 +302,6 @@ func strGmatchIter(L *LState) int {
 	if idx == len(matches) {
 		return 0
 	}
-	L.Push(L.Get(1))
 	match := matches[idx]
 	if match.CaptureLength() == 2 {
 		L.Push(LString(str[match.Capture(0):match.Capture(1)]))
@@ -339,12 +329,11 @@ func strGmatch(L *LState) int {
 		search.release()
 		L.RaiseError(err.Error())
 	}
-	L.Push(L.Get(UpvalueIndex(1)))
-	ud := L.NewUserData()
+	ud := L.NewUserData() // heimnetz: the state is an upvalue, as in C Lua
 	ud.Value = &strMatchData{str, 0, mds}
-	L.Push(ud)
+	L.Push(L.NewClosure(strGmatchIter, ud))
 	search.keep()
-	return 2
+	return 1
 }
 
 func strLen(L *LState) int {
@@ -358,22 +347,14 @@ func strLower(L *LState) int {
 	if L.meter != nil { // heimnetz: charged
 		L.chargeCaseMap(str)
 	}
-	L.Push(LString(strings.ToLower(str)))
+	L.Push(LString(asciiCase(str, 'A', 'a'))) // heimnetz: bytes, as C
 	return 1
 }
 
 func strMatch(L *LState) int {
 	str := L.CheckString(1)
 	pattern := L.CheckString(2)
-	offset := L.OptInt(3, 1)
-	l := len(str)
-	if offset < 0 {
-		offset = l + offset + 1
-	}
-	offset--
-	if offset < 0 {
-		offset = 0
-	}
+	offset := L.initArg(3, len(str)) // heimnetz: clamped as C Lua
 
 	search, mds, err := L.findPattern(pattern, unsafeFastStringToReadOnlyBytes(str), offset, 1) // heimnetz: metered
 	search.release()
@@ -436,13 +417,19 @@ func strReverse(L *LState) int {
 
 func strSub(L *LState) int {
 	str := L.CheckString(1)
-	start := luaIndex2StringIndex(str, L.CheckInt(2), true)
-	end := luaIndex2StringIndex(str, L.OptInt(3, -1), false)
-	l := len(str)
-	if start >= l || end < start {
+	l := len(str) // heimnetz: positions as lstrlib's str_sub, no overflow
+	start := posrelat(L.CheckInt(2), l)
+	end := posrelat(L.OptInt(3, -1), l)
+	if start < 1 {
+		start = 1
+	}
+	if end > l {
+		end = l
+	}
+	if start > end {
 		L.Push(emptyLString)
 	} else {
-		L.Push(LString(str[start:end]))
+		L.Push(LString(str[start-1 : end]))
 	}
 	return 1
 }
@@ -452,7 +439,7 @@ func strUpper(L *LState) int {
 	if L.meter != nil { // heimnetz: charged
 		L.chargeCaseMap(str)
 	}
-	L.Push(LString(strings.ToUpper(str)))
+	L.Push(LString(asciiCase(str, 'a', 'A'))) // heimnetz: bytes, as C
 	return 1
 }
 

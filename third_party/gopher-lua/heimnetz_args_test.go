@@ -1,0 +1,123 @@
+package lua
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestBuiltinArgumentsAsCLua calls builtins with the arguments that made
+// upstream show Go runtime panics or differ from C Lua 5.1, and checks the
+// result or message Debian's lua5.1 on amd64 gives (its messages quote the
+// function name, gopher-lua's do not). One case differs on purpose:
+// unpack over a range wider than C's int, which lua5.1 truncates to 32
+// bits and the sandbox refuses.
+func TestBuiltinArgumentsAsCLua(t *testing.T) {
+	tests := []struct {
+		src, want string
+	}{
+		{`return string.find("abc", "b", 2^40, true)`, "nil"},
+		{`return string.find("abc", "b", -2^40, true)`, "2 2"},
+		{`return string.find("abc", "b", 0/0, true)`, "2 2"},
+		{`return string.find("abc", "b", 1/0)`, "2 2"},
+		{`return string.find("abc", "", 10)`, "4 3"},
+		{`return string.find("abc", "", 2)`, "2 1"},
+		{`return string.find("a.c", ".", 1, true, "extra")`, "2 2"},
+		{`return string.match("abc", "c", -2^63)`, "c"},
+		{`return string.sub("abc", -2^63, 2^63)`, ""},
+		{`return string.sub("abc", -2^62, 2^62)`, "abc"},
+		{`return string.sub("abc", 0/0, 0/0)`, ""},
+		{`return string.sub("abc", 2^53)`, ""},
+		{`return string.byte("abc", -2^63, 2^63)`, ""},
+		{`return string.byte("abc", -2^62, 2^62)`, "97 98 99"},
+		{`return string.byte("abc")`, "97"},
+		{`return string.byte("abc", 0/0)`, ""},
+		{`return string.char(" 65 ", "0x42")`, "AB"},
+		{`return string.rep("ab", "2")`, "abab"},
+		{`return string.lower("\255ABC\128")`, "\xffabc\x80"},
+		{`return string.upper("\255abc")`, "\xffABC"},
+		{`return (string.gmatch("a1b2", "%d"))()`, "1"},
+		{`return math.random(1)`, "1"},
+		{`return math.random(2, 2)`, "2"},
+		{`return math.floor("3.7")`, "3"},
+		{`local z = 0 return tostring(-z)`, "-0"},
+		{`return math.modf(-1)`, "-1 -0"},
+		{`return tonumber("0x10", 16), tonumber("z", 36), tonumber("7", "10"), tonumber(" 1e1 ", 10)`, "16 35 7 10"},
+		{`return tonumber("8", 8), tonumber("", 10)`, "nil nil"},
+		{`return select(2, unpack({1, 2, 3}, 2^53, 2^53))`, ""},
+		{`return rawequal(rawset({}, 1, 2)[1], 2)`, "true"},
+		{`return xpcall(error, 1)`, "false error in error handling"},
+		{`return xpcall(function() return 1 end, nil)`, "true 1"},
+		{`return unpack({}, 1, 0)`, ""},
+		{`return unpack({}, -2^63, 2^63)`, "nil"},
+	}
+	errs := []struct {
+		src, want string
+	}{
+		{`return math.random(0)`, "bad argument #1 to random (interval is empty)"},
+		{`return math.random(3, 0)`, "bad argument #2 to random (interval is empty)"},
+		{`return math.random(1, 2, 3)`, "wrong number of arguments"},
+		{`return string.char(256)`, "bad argument #1 to char (invalid value)"},
+		{`return string.char(-1)`, "bad argument #1 to char (invalid value)"},
+		{`return unpack({}, 0/0, 2^53)`, "too many results to unpack"},
+		{`return setmetatable("x", {})`, "bad argument #1 to setmetatable (table expected, got string)"},
+		{`return setmetatable({}, 1)`, "bad argument #2 to setmetatable (nil or table expected)"},
+		{`return coroutine.create(print)`, "bad argument #1 to create (Lua function expected)"},
+		{`return coroutine.wrap(string.len)`, "bad argument #1 to wrap (Lua function expected)"},
+		{`return tonumber("10", 1)`, "bad argument #2 to tonumber (base out of range)"},
+		{`return tonumber({}, 16)`, "bad argument #1 to tonumber (string expected, got table)"},
+		{`return xpcall(print)`, "bad argument #2 to xpcall (value expected)"},
+	}
+	for _, metered := range []bool{false, true} {
+		L := NewState()
+		if metered {
+			L.SetMeter(NewMeter())
+		}
+		for _, tc := range tests {
+			top := L.GetTop()
+			if err := L.DoString(tc.src); err != nil {
+				t.Errorf("%s: %v", tc.src, err)
+				continue
+			}
+			var got []string
+			for i := top + 1; i <= L.GetTop(); i++ {
+				got = append(got, L.Get(i).String())
+			}
+			L.SetTop(top)
+			if s := strings.Join(got, " "); s != tc.want {
+				t.Errorf("%s = %q, want %q", tc.src, s, tc.want)
+			}
+		}
+		for _, tc := range errs {
+			err := L.DoString(tc.src)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: error %v, want %q", tc.src, err, tc.want)
+			}
+			L.SetTop(0)
+		}
+		L.Close()
+	}
+}
+
+// TestGoPanicMessage: a Go runtime error inside a Go function reaches Lua
+// as a neutral message, a string panic as itself.
+func TestGoPanicMessage(t *testing.T) {
+	L := NewState()
+	defer L.Close()
+	L.SetMeter(NewMeter())
+	L.Register("oops", func(L *LState) int {
+		var s []int
+		return s[L.CheckInt(1)]
+	})
+	L.Register("says", func(L *LState) int { panic("chosen message") })
+	if err := L.DoString(`local ok, e = pcall(oops, 5) assert(not ok) msg = e`); err != nil {
+		t.Fatal(err)
+	}
+	msg := L.GetGlobal("msg").String()
+	if strings.Contains(msg, "runtime error") || strings.Contains(msg, "index out of range") || !strings.Contains(msg, "internal error in a builtin function") {
+		t.Fatalf("plugin saw %q", msg)
+	}
+	err := L.DoString(`says()`)
+	if err == nil || !strings.Contains(err.Error(), "chosen message") {
+		t.Fatalf("string panic: %v", err)
+	}
+}
