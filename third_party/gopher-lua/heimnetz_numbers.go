@@ -12,9 +12,11 @@ import (
 )
 
 // formatNumber renders f as C Lua 5.1's LUAI_NUMFFORMAT "%.14g" does,
-// with "inf", "-inf" and "nan" as glibc prints them.
+// with "inf", "-inf", "nan" and "-nan" as glibc prints them.
 func formatNumber(f float64) string {
 	switch {
+	case math.IsNaN(f) && math.Signbit(f):
+		return "-nan" // glibc shows NaN's sign bit (x86 sets it on 0/0)
 	case math.IsNaN(f):
 		return "nan"
 	case math.IsInf(f, 1):

@@ -132,17 +132,7 @@ func strFind(L *LState) int {
 }
 
 func strFormat(L *LState) int {
-	str := L.CheckString(1)
-	args := make([]interface{}, L.GetTop()-1)
-	top := L.GetTop()
-	for i := 2; i <= top; i++ {
-		args[i-2] = L.Get(i)
-	}
-	npat := strings.Count(str, "%") - strings.Count(str, "%%")
-	if L.meter != nil { // heimnetz: widths, precisions and %s sized first
-		L.chargeFormat(str, top)
-	}
-	L.Push(LString(fmt.Sprintf(str, args[:intMin(npat, len(args))]...)))
+	L.Push(L.strFormatC()) // heimnetz: C Lua 5.1's conversions only, sized first
 	return 1
 }
 
