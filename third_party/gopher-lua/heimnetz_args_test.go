@@ -49,6 +49,11 @@ func TestBuiltinArgumentsAsCLua(t *testing.T) {
 		{`return xpcall(function() return 1 end, nil)`, "true 1"},
 		{`return unpack({}, 1, 0)`, ""},
 		{`return unpack({}, -2^63, 2^63)`, "nil"},
+		{`return table.remove({}, -2^53)`, ""},
+		{`return table.remove({1, 2, 3}, 0)`, ""},
+		{`local t = {1, 2, 3} return table.remove(t, 1), #t`, "1 2"},
+		{`return table.concat({1, 2, 3}, "-", 2)`, "2-3"},
+		{`return table.concat({1, 2, 3}, "-", 3, 2)`, ""},
 	}
 	errs := []struct {
 		src, want string
@@ -66,6 +71,8 @@ func TestBuiltinArgumentsAsCLua(t *testing.T) {
 		{`return tonumber("10", 1)`, "bad argument #2 to tonumber (base out of range)"},
 		{`return tonumber({}, 16)`, "bad argument #1 to tonumber (string expected, got table)"},
 		{`return xpcall(print)`, "bad argument #2 to xpcall (value expected)"},
+		{`return table.concat({1, 2, 3}, "-", 2, 5)`, "invalid value (nil) at index 4 in table for 'concat'"},
+		{`return table.concat({}, "", 2^53, 2^53 + 1)`, "invalid value (nil) at index"},
 	}
 	for _, metered := range []bool{false, true} {
 		L := NewState()

@@ -76,29 +76,38 @@ func bitLen(n int) int {
 	return b
 }
 
-// tableConcatMetered is table.concat for a metered state: it sizes and
-// charges the result before building it, and builds it without pushing
-// every element on the data stack.
+// tableConcatMetered is table.concat (patch 4 for a metered state, patch
+// 13 for every state): it sizes and charges the result before building
+// it, and builds it without pushing every element on the data stack.
 func tableConcatMetered(L *LState, tbl *LTable, sep string, i, j int) LString {
-	size := int64(j-i) * int64(len(sep))
-	for k := i; k <= j; k++ {
+	// The loops stop at k == j, not k > j, so j = maxint cannot wrap; the
+	// first missing element ends them long before on any real table.
+	size := int64(0)
+	for k := i; ; k++ {
 		switch v := tbl.RawGetInt(k).(type) {
 		case LString:
 			size += int64(len(v))
 		case LNumber:
 			size += 24
 		default:
-			L.RaiseError("invalid value (%s) at index %d in table for concat", v.Type().String(), k)
+			L.RaiseError("invalid value (%s) at index %d in table for 'concat'", v.Type().String(), k)
 		}
+		if k == j {
+			break
+		}
+		size += int64(len(sep))
 	}
-	L.chargeString(size)
+	if L.meter != nil {
+		L.chargeString(size)
+	}
 	var b strings.Builder
 	b.Grow(int(size))
-	for k := i; k <= j; k++ {
+	for k := i; ; k++ {
 		b.WriteString(LVAsString(tbl.RawGetInt(k)))
-		if k != j {
-			b.WriteString(sep)
+		if k == j {
+			break
 		}
+		b.WriteString(sep)
 	}
 	return LString(b.String())
 }
