@@ -72,11 +72,28 @@ func knownDifference(c diffCall) string {
 		return "gopher-lua's gmatch matches eagerly, so a pattern error comes from gmatch, not from the first iteration"
 	case c.template == "tonumber(%s)" && len(c.args) > 1 && strings.Contains(strings.Join(c.args, ","), `"-`):
 		return "tonumber with a base other than 10 and a minus sign: lua5.1 on 64 bits gives 2^64-n, the sandbox -n (as upstream's tests expect)"
+	case strings.Contains(c.String(), `"\0"`) && isPatternCall(c):
+		return "lua5.1 ends a pattern at its first NUL, gopher-lua matches the NUL byte"
+	case isPatternCall(c) && (strings.Contains(c.String(), `"%"`) || strings.Contains(c.String(), `"(()"`) || strings.Contains(c.String(), `"%5.2f"`)):
+		return "malformed patterns: gopher-lua's matcher accepts a final '%' and refuses an unfinished capture up front; lua5.1 does the opposite"
+	case c.template == "string.gsub(%s)" && len(c.args) >= 3 && replEscape.MatchString(c.args[2]):
+		return "a gsub replacement keeps %x for a non-digit x (upstream's tests expect it), lua5.1 writes x"
 	case c.template == "next(%s)":
 		return "next with a key that is not in the table returns nil instead of raising \"invalid key to 'next'\""
 	}
 	return ""
 }
+
+func isPatternCall(c diffCall) bool {
+	for _, f := range []string{"find", "match", "gsub", "gmatch"} {
+		if strings.Contains(c.template, f) {
+			return true
+		}
+	}
+	return false
+}
+
+var replEscape = regexp.MustCompile(`%[^0-9]|%"$`)
 
 // nondeterministic builtins: only error-vs-result is compared.
 var nondeterministic = map[string]bool{"math.random(%s)": true}
@@ -241,7 +258,7 @@ func (r *diffReport) compare(calls []diffCall, got, want []string) {
 		case gf[1] == "err" && wf[1] == "err",
 			// pcall or xpcall inside the call: the same failure, the
 			// message may be worded differently.
-			len(gf) == 3 && len(wf) == 3 && gf[1] == wf[1] && strings.HasPrefix(gf[2], "false '") && strings.HasPrefix(wf[2], "false '"):
+			len(gf) == 3 && len(wf) == 3 && gf[1] == wf[1] && strings.HasPrefix(gf[2], "false ") && strings.HasPrefix(wf[2], "false "):
 			r.wording++
 			if len(r.wordings) < 400 {
 				r.wordings = append(r.wordings, fmt.Sprintf("%s\n  sandbox: %s\n  lua5.1:  %s", c, g, w))

@@ -329,28 +329,23 @@ func baseRawSet(L *LState) int {
 }
 
 func baseSelect(L *LState) int {
-	L.CheckTypes(1, LTNumber, LTString)
-	switch lv := L.Get(1).(type) {
-	case LNumber:
-		idx := int(lv)
-		num := L.GetTop()
-		if idx < 0 {
-			idx = num + idx
-		} else if idx > num {
-			idx = num
-		}
-		if 1 > idx {
-			L.ArgError(1, "index out of range")
-		}
-		return num - idx
-	case LString:
-		if string(lv) != "#" {
-			L.ArgError(1, "invalid string '"+string(lv)+"'")
-		}
+	// heimnetz: as C Lua 5.1, a string starting with '#' counts, any other
+	// argument is an integer (numeric strings included).
+	if s, ok := L.Get(1).(LString); ok && strings.HasPrefix(string(s), "#") {
 		L.Push(LNumber(L.GetTop() - 1))
 		return 1
 	}
-	return 0
+	idx := L.CheckInt(1)
+	num := L.GetTop()
+	if idx < 0 {
+		idx = num + idx
+	} else if idx > num {
+		idx = num
+	}
+	if 1 > idx {
+		L.ArgError(1, "index out of range")
+	}
+	return num - idx
 }
 
 func baseSetFEnv(L *LState) int {
@@ -398,7 +393,7 @@ func baseSetFEnv(L *LState) int {
 
 func baseSetMetatable(L *LState) int {
 	L.CheckTable(1) // heimnetz: only tables, as C Lua's setmetatable
-	if t := L.Get(2).Type(); t != LTNil && t != LTTable {
+	if t := L.Get(2).Type(); L.GetTop() < 2 || t != LTNil && t != LTTable {
 		L.ArgError(2, "nil or table expected")
 	}
 	obj := L.Get(1)

@@ -54,6 +54,12 @@ func TestBuiltinArgumentsAsCLua(t *testing.T) {
 		{`local t = {1, 2, 3} return table.remove(t, 1), #t`, "1 2"},
 		{`return table.concat({1, 2, 3}, "-", 2)`, "2-3"},
 		{`return table.concat({1, 2, 3}, "-", 3, 2)`, ""},
+		{`return table.concat({1, 2, 3}, 0)`, "10203"},
+		{`return select(" 2 ", "a", "b")`, "b"},
+		{`return type((string.gsub(2, "x", "y")))`, "string"},
+		{`return string.gsub("abc", "b", 5)`, "a5c 1"},
+		{`return string.gsub("abc", "b", "x", 0)`, "abc 0"},
+		{`local t = {3, 1} table.sort(t, nil) return t[1]`, "1"},
 	}
 	errs := []struct {
 		src, want string
@@ -71,6 +77,9 @@ func TestBuiltinArgumentsAsCLua(t *testing.T) {
 		{`return tonumber("10", 1)`, "bad argument #2 to tonumber (base out of range)"},
 		{`return tonumber({}, 16)`, "bad argument #1 to tonumber (string expected, got table)"},
 		{`return xpcall(print)`, "bad argument #2 to xpcall (value expected)"},
+		{`return table.insert({}, 1, 2, 3)`, "wrong number of arguments to 'insert'"},
+		{`return setmetatable({})`, "bad argument #2 to setmetatable (nil or table expected)"},
+		{`return table.sort({}, 1)`, "bad argument #2 to sort (function expected, got number)"},
 		{`return table.concat({1, 2, 3}, "-", 2, 5)`, "invalid value (nil) at index 4 in table for 'concat'"},
 		{`return table.concat({}, "", 2^53, 2^53 + 1)`, "invalid value (nil) at index"},
 	}

@@ -139,9 +139,18 @@ func strFormat(L *LState) int {
 func strGsub(L *LState) int {
 	str := L.CheckString(1)
 	pat := L.CheckString(2)
-	L.CheckTypes(3, LTString, LTTable, LTFunction)
+	L.CheckTypes(3, LTNumber, LTString, LTTable, LTFunction)
 	repl := L.CheckAny(3)
+	if n, ok := repl.(LNumber); ok { // heimnetz: a number is a string, as in C
+		repl = LString(n.String())
+	}
 	limit := L.OptInt(4, -1)
+	if L.Get(4) != LNil && limit <= 0 { // heimnetz: as C, no replacement at all
+		L.SetTop(0)
+		L.Push(LString(str))
+		L.Push(LNumber(0))
+		return 2
+	}
 
 	search, mds, err := L.findPattern(pat, unsafeFastStringToReadOnlyBytes(str), 0, limit) // heimnetz: metered
 	defer search.release()
@@ -149,7 +158,8 @@ func strGsub(L *LState) int {
 		L.RaiseError(err.Error())
 	}
 	if len(mds) == 0 {
-		L.SetTop(1)
+		L.SetTop(0)
+		L.Push(LString(str)) // heimnetz: a string even for a number subject
 		L.Push(LNumber(0))
 		return 2
 	}
@@ -200,23 +210,27 @@ func strGsubStr(L *LState, str string, repl string, matches []*pm.MatchData) str
 	defer charger.done()
 	for _, match := range matches {
 		start, end := match.Capture(0), match.Capture(1)
-		sc := newFlagScanner('%', "", "", repl)
-		for c, eos := sc.Next(); !eos; c, eos = sc.Next() {
-			if !sc.ChangeFlag {
-				if sc.HasFlag {
-					if c >= '0' && c <= '9' {
-						sc.AppendString(capturedString(L, match, str, 2*(int(c)-48)))
-					} else {
-						sc.AppendChar('%')
-						sc.AppendChar(c)
-					}
-					sc.HasFlag = false
-				} else {
-					sc.AppendChar(c)
-				}
+		// "%d" is a capture; "%x" for any other byte x and a final "%" are
+		// kept as they are (upstream's tests expect it; C Lua 5.1 writes x,
+		// and a NUL for the final "%").
+		out := make([]byte, 0, len(repl))
+		for i := 0; i < len(repl); i++ {
+			c := repl[i]
+			if c != '%' {
+				out = append(out, c)
+				continue
+			}
+			i++
+			switch {
+			case i == len(repl):
+				out = append(out, '%')
+			case repl[i] >= '0' && repl[i] <= '9':
+				out = append(out, capturedString(L, match, str, 2*int(repl[i]-'0'))...)
+			default:
+				out = append(out, '%', repl[i])
 			}
 		}
-		infoList = append(infoList, replaceInfo{[]int{start, end}, sc.String()})
+		infoList = append(infoList, replaceInfo{[]int{start, end}, string(out)})
 		charger.add(len(infoList[len(infoList)-1].String) + 64)
 	}
 

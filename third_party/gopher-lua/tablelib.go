@@ -22,7 +22,7 @@ var tableFuncs = map[string]LGFunction{
 func tableSort(L *LState) int {
 	tbl := L.CheckTable(1)
 	sorter := lValueArraySorter{L, nil, tbl.array}
-	if L.GetTop() != 1 {
+	if L.Get(2) != LNil { // heimnetz: nil is no comparator, as in C
 		sorter.Fn = L.CheckFunction(2)
 	}
 	if L.meter != nil { // heimnetz: Go-side comparisons count as work
@@ -74,7 +74,10 @@ func tableConcat(L *LState) int {
 	// from i to j must be a string or a number. The result is sized and
 	// charged before it is built, without the data stack.
 	tbl := L.CheckTable(1)
-	sep := L.OptString(2, "")
+	sep := ""
+	if L.Get(2) != LNil { // a number is a separator too, as in C
+		sep = L.CheckString(2)
+	}
 	i := L.OptInt(3, 1)
 	j := L.OptInt(4, tbl.Len())
 	if i > j {
@@ -88,8 +91,8 @@ func tableConcat(L *LState) int {
 func tableInsert(L *LState) int {
 	tbl := L.CheckTable(1)
 	nargs := L.GetTop()
-	if nargs == 1 {
-		L.RaiseError("wrong number of arguments")
+	if nargs != 2 && nargs != 3 { // heimnetz: as C Lua 5.1
+		L.RaiseError("wrong number of arguments to 'insert'")
 	}
 
 	if L.GetTop() == 2 {
