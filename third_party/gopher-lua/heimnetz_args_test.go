@@ -58,6 +58,7 @@ func TestBuiltinArgumentsAsCLua(t *testing.T) {
 		{`return select(" 2 ", "a", "b")`, "b"},
 		{`return type((string.gsub(2, "x", "y")))`, "string"},
 		{`return string.gsub("abc", "b", 5)`, "a5c 1"},
+		{`return string.gsub("abc", "b", "%%%1")`, "a%bc 1"},
 		{`return string.gsub("abc", "b", "x", 0)`, "abc 0"},
 		{`local t = {3, 1} table.sort(t, nil) return t[1]`, "1"},
 	}

@@ -210,8 +210,8 @@ func strGsubStr(L *LState, str string, repl string, matches []*pm.MatchData) str
 	defer charger.done()
 	for _, match := range matches {
 		start, end := match.Capture(0), match.Capture(1)
-		// "%d" is a capture; "%x" for any other byte x and a final "%" are
-		// kept as they are (upstream's tests expect it; C Lua 5.1 writes x,
+		// "%d" is a capture, "%%" a percent sign; "%x" for any other byte x
+		// and a final "%" are kept as they are (upstream's tests expect it; C Lua 5.1 writes x,
 		// and a NUL for the final "%").
 		out := make([]byte, 0, len(repl))
 		for i := 0; i < len(repl); i++ {
@@ -226,6 +226,8 @@ func strGsubStr(L *LState, str string, repl string, matches []*pm.MatchData) str
 				out = append(out, '%')
 			case repl[i] >= '0' && repl[i] <= '9':
 				out = append(out, capturedString(L, match, str, 2*int(repl[i]-'0'))...)
+			case repl[i] == '%':
+				out = append(out, '%')
 			default:
 				out = append(out, '%', repl[i])
 			}
