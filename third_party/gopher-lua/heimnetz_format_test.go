@@ -2,6 +2,7 @@ package lua
 
 import (
 	"math/rand"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -139,4 +140,47 @@ func TestFormatChargeBoundsResult(t *testing.T) {
 	if checked < 2000 {
 		t.Fatalf("only %d formats checked", checked)
 	}
+}
+
+// goFmtText matches what Go's fmt writes for a bad verb or argument.
+var goFmtText = regexp.MustCompile(`%!\(|%![a-zA-Z]\(`)
+
+// FuzzFormat: any format with a number and a string argument either
+// fails with a Lua error or gives a result no longer than its charge;
+// never a Go panic or Go's fmt text.
+func FuzzFormat(f *testing.F) {
+	for _, s := range []string{"%d", "%5.2f|%s", "%#v", "%[1]s", "%100d", "%-+ #0x", "%q%c", "%", "%99.99f%99.99e"} {
+		f.Add(s, 1e308, "a\x00b")
+	}
+	L := NewState()
+	defer L.Close()
+	m := NewMeter()
+	L.SetMeter(m)
+	format := L.GetField(L.GetGlobal("string"), "format")
+	f.Fuzz(func(t *testing.T, fs string, n float64, s string) {
+		if len(fs) > 200 || len(s) > 1000 {
+			return
+		}
+		L.SetTop(0)
+		before := m.MemoryInUse()
+		L.Push(format)
+		L.Push(LString(fs))
+		L.Push(LNumber(n))
+		L.Push(LString(s))
+		L.Push(LNumber(n))
+		err := L.PCall(4, 1, nil)
+		if err != nil {
+			if msg := err.Error(); strings.Contains(msg, "runtime error") || strings.Contains(msg, "internal error") || goFmtText.MatchString(msg) {
+				t.Fatalf("%q: %v", fs, err)
+			}
+			return
+		}
+		got := L.Get(-1).(LString)
+		if goFmtText.MatchString(string(got)) && !goFmtText.MatchString(fs+s) {
+			t.Fatalf("%q gave Go's fmt text %q", fs, got)
+		}
+		if charged := m.MemoryInUse() - before; charged < int64(len(got)) {
+			t.Fatalf("%q: charged %d for %d bytes", fs, charged, len(got))
+		}
+	})
 }
