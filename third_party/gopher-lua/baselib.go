@@ -56,8 +56,13 @@ var baseFuncs = map[string]LGFunction{
 }
 
 func baseAssert(L *LState) int {
+	L.CheckAny(1) // heimnetz: as C Lua 5.1, a value is required
 	if !L.ToBool(1) {
-		L.RaiseError(L.OptString(2, "assertion failed!"))
+		msg := "assertion failed!"
+		if L.Get(2) != LNil {
+			msg = L.CheckString(2)
+		}
+		L.RaiseError("%s", msg)
 		return 0
 	}
 	return L.GetTop()
@@ -84,6 +89,9 @@ func baseDoFile(L *LState) int {
 func baseError(L *LState) int {
 	obj := L.CheckAny(1)
 	level := L.OptInt(2, 1)
+	if n, ok := obj.(LNumber); ok && level > 0 { // heimnetz: as C, a number gets the position too
+		obj = LString(n.String())
+	}
 	if s, ok := obj.(LString); ok && L.meter != nil && level > 0 { // heimnetz: the positioned copy
 		L.chargeString(int64(len(s)))
 	}

@@ -61,6 +61,9 @@ func TestBuiltinArgumentsAsCLua(t *testing.T) {
 		{`return string.gsub("abc", "b", "%%%1")`, "a%bc 1"},
 		{`return string.gsub("abc", "b", "x", 0)`, "abc 0"},
 		{`local t = {3, 1} table.sort(t, nil) return t[1]`, "1"},
+		{`return type(select(2, pcall(error, 5)))`, "string"},
+		{`return type(select(2, pcall(error, 5, 0)))`, "number"},
+		{`return (select(2, pcall(assert, false, 5)):find("5$")) ~= nil`, "true"},
 	}
 	errs := []struct {
 		src, want string
@@ -78,6 +81,13 @@ func TestBuiltinArgumentsAsCLua(t *testing.T) {
 		{`return tonumber("10", 1)`, "bad argument #2 to tonumber (base out of range)"},
 		{`return tonumber({}, 16)`, "bad argument #1 to tonumber (string expected, got table)"},
 		{`return xpcall(print)`, "bad argument #2 to xpcall (value expected)"},
+		{`return assert()`, "bad argument #1 to assert (value expected)"},
+		{`return coroutine.resume(1)`, "bad argument #1 to resume (coroutine expected)"},
+		{`return coroutine.status({})`, "bad argument #1 to status (coroutine expected)"},
+		{`return coroutine.create(1)`, "bad argument #1 to create (Lua function expected)"},
+		{`return string.gsub("a", "a", true)`, "bad argument #3 to gsub (string/function/table expected)"},
+		{`return table.concat("x", {})`, "bad argument #2 to concat (string expected, got table)"},
+		{`return string.rep("x")`, "bad argument #2 to rep (number expected, got no value)"},
 		{`return table.insert({}, 1, 2, 3)`, "wrong number of arguments to 'insert'"},
 		{`return setmetatable({})`, "bad argument #2 to setmetatable (nil or table expected)"},
 		{`return table.sort({}, 1)`, "bad argument #2 to sort (function expected, got number)"},

@@ -139,8 +139,12 @@ func strFormat(L *LState) int {
 func strGsub(L *LState) int {
 	str := L.CheckString(1)
 	pat := L.CheckString(2)
-	L.CheckTypes(3, LTNumber, LTString, LTTable, LTFunction)
-	repl := L.CheckAny(3)
+	switch L.Get(3).Type() { // heimnetz: C Lua's check and message
+	case LTNumber, LTString, LTTable, LTFunction:
+	default:
+		L.ArgError(3, "string/function/table expected")
+	}
+	repl := L.Get(3)
 	if n, ok := repl.(LNumber); ok { // heimnetz: a number is a string, as in C
 		repl = LString(n.String())
 	}

@@ -73,11 +73,11 @@ func tableConcat(L *LState) int {
 	// clamped them to #t and returned a shorter string) and every element
 	// from i to j must be a string or a number. The result is sized and
 	// charged before it is built, without the data stack.
-	tbl := L.CheckTable(1)
 	sep := ""
-	if L.Get(2) != LNil { // a number is a separator too, as in C
+	if L.Get(2) != LNil { // a number is a separator too, checked first as in C
 		sep = L.CheckString(2)
 	}
+	tbl := L.CheckTable(1)
 	i := L.OptInt(3, 1)
 	j := L.OptInt(4, tbl.Len())
 	if i > j {
