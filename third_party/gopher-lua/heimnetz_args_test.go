@@ -56,6 +56,8 @@ func TestBuiltinArgumentsAsCLua(t *testing.T) {
 		{`return table.concat({1, 2, 3}, "-", 3, 2)`, ""},
 		{`return table.concat({1, 2, 3}, 0)`, "10203"},
 		{`return select(" 2 ", "a", "b")`, "b"},
+		{`return tonumber("inf"), tonumber(" -Infinity "), tonumber("0x1p4"), tonumber("0x1.8"), tonumber("0x_1p4"), tonumber("0x1p")`, "inf -inf 16 1.5 nil nil"},
+		{`return math.floor("nan"), tonumber("-nan")`, "nan -nan"},
 		{`return type((string.gsub(2, "x", "y")))`, "string"},
 		{`return string.gsub("abc", "b", 5)`, "a5c 1"},
 		{`return string.gsub("abc", "b", "%%%1")`, "a%bc 1"},

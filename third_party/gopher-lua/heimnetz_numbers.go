@@ -76,9 +76,11 @@ func formatG(v float64, f fmt.State, c rune) {
 }
 
 // parseLuaNumber converts a string as C Lua 5.1's tonumber does without a
-// base: decimal with optional fraction and exponent, or hexadecimal with
-// 0x; surrounding white space is allowed. It refuses Go-only forms (digit
-// separators, "Inf", "NaN", hexadecimal floats).
+// base, which is what glibc's strtod reads: decimal with optional fraction
+// and exponent, hexadecimal with 0x (with a fraction or a p exponent too),
+// "inf", "infinity" and "nan" in any case with a sign (patch 13: Debian's
+// lua5.1 reads them); surrounding white space is allowed. It refuses
+// Go-only forms (digit separators, "0b", "0o").
 func parseLuaNumber(s string) (float64, bool) {
 	s = strings.Trim(s, " \t\n\r\f\v")
 	if s == "" {
@@ -88,7 +90,37 @@ func parseLuaNumber(s string) (float64, bool) {
 	if len(s)-len(body) > 1 {
 		return 0, false
 	}
+	neg := s[0] == '-'
+	switch strings.ToLower(body) {
+	case "inf", "infinity":
+		if neg {
+			return math.Inf(-1), true
+		}
+		return math.Inf(1), true
+	case "nan":
+		if neg {
+			return math.Copysign(math.NaN(), -1), true
+		}
+		return math.NaN(), true
+	}
 	if len(body) > 2 && (body[:2] == "0x" || body[:2] == "0X") {
+		if strings.ContainsAny(body, ".pP") {
+			hex := body
+			if !strings.ContainsAny(hex, "pP") {
+				hex += "p0"
+			}
+			if strings.Contains(hex, "_") { // Go's digit separators
+				return 0, false
+			}
+			v, err := strconv.ParseFloat(hex, 64)
+			if err != nil && !strings.Contains(err.Error(), "value out of range") {
+				return 0, false
+			}
+			if neg {
+				v = -v
+			}
+			return v, true
+		}
 		v, err := strconv.ParseUint(body[2:], 16, 64)
 		if err != nil {
 			return 0, false
