@@ -21,8 +21,9 @@ const (
 type NetStats map[string]map[string]float64
 
 // NetStats reads /proc/net/netstat, /proc/net/snmp and /proc/net/snmp6
-// into one NetStats. A file that is missing (snmp6 without IPv6) is left
-// out and reported in err, while the others are returned.
+// into one NetStats. A file that cannot be read is left out and reported
+// in err, while the others are returned; a missing snmp6 (IPv6 disabled)
+// is no error.
 func (b *Board) NetStats() (NetStats, error) {
 	out := NetStats{}
 	var errs []error
@@ -33,6 +34,8 @@ func (b *Board) NetStats() (NetStats, error) {
 		data, err := b.readFile(f.file)
 		if err == nil {
 			err = f.parse(f.file, data, out)
+		} else if f.file == fileSNMP6 && isNotExist(err) {
+			continue // a kernel without IPv6
 		}
 		if err != nil {
 			errs = append(errs, err)
