@@ -2,8 +2,8 @@ package board
 
 import (
 	"encoding/binary"
-	"errors"
 	"encoding/hex"
+	"errors"
 	"net/netip"
 	"strings"
 )
