@@ -43,7 +43,7 @@ func (b *Board) WAN() (WAN, error) {
 	w := WAN{Addresses: []string{}}
 	v4, v6, err := b.Routes()
 	if err != nil && len(v4) == 0 && len(v6) == 0 {
-		return w, err
+		return WAN{}, err
 	}
 	var errs []error
 	if err != nil {
