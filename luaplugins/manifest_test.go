@@ -97,7 +97,7 @@ func TestBundledPluginsValidate(t *testing.T) {
 	for _, s := range srcs {
 		names = append(names, s.Name())
 	}
-	if got := strings.Join(names, ","); got != "example-counter,net,system" {
+	if got := strings.Join(names, ","); got != "cpu,example-counter,filesystem,meminfo,net,netdev,system" {
 		t.Fatalf("bundled plugins = %s", got)
 	}
 }
