@@ -102,3 +102,22 @@ func FuzzConntrack(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParseConntrack parses a full table of a router's default size
+// (nf_conntrack_max 16384) with 200 LAN clients.
+func BenchmarkParseConntrack(b *testing.B) {
+	var buf bytes.Buffer
+	for i := range 16384 {
+		fmt.Fprintf(&buf, "ipv4     2 tcp      6 7439 ESTABLISHED src=192.168.1.%d dst=142.250.%d.%d sport=%d dport=443 packets=1234 bytes=98765 src=142.250.%d.%d dst=198.51.100.23 sport=443 dport=%d packets=2345 bytes=3456789 [ASSURED] mark=0 zone=0 use=2\n",
+			i%200, i/256%256, i%256, 10000+i, i/256%256, i%256, 10000+i)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		t, err := parseConntrack(bytes.NewReader(data), testLAN)
+		if err != nil || len(t.Clients) != 200 {
+			b.Fatal(len(t.Clients), err)
+		}
+	}
+}
