@@ -239,7 +239,7 @@ func TestAgentEndToEnd(t *testing.T) {
 			t.Errorf("plugin %s: enabled=%v runs=%d", p.Name, p.Enabled, p.Runs)
 		}
 	}
-	if strings.Join(names, ",") != "conntrack,cpu,entropy,example-counter,filefd,filesystem,hwmon,loadavg,meminfo,net,netdev,system,thermal,time,uname" {
+	if strings.Join(names, ",") != "conntrack,cpu,example-counter,filefd,filesystem,hwmon,loadavg,net,netdev,system,thermal,time,uname" {
 		t.Errorf("plugins = %v", names)
 	}
 	if code, _ := a.get(t, "/api/v1/plugins/nope"); code != 404 {
@@ -364,24 +364,10 @@ func promtoolCheck(t *testing.T, metrics string) {
 	cmd := exec.Command(promtool, "check", "metrics")
 	cmd.Stdin = strings.NewReader(metrics)
 	out, err := cmd.CombinedOutput()
-	// node_exporter's own names fail two of promtool's lints
-	// (node_memory_MemAvailable_bytes is camelCase, node_entropy_*_bits
-	// is not in bytes); the bundled plugins keep them so dashboards work,
-	// so those lints, for those names only, are not failures.
-	var rest []string
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		if line != "" && !nodeExporterLint.MatchString(line) {
-			rest = append(rest, line)
-		}
-	}
-	if len(rest) > 0 || err != nil && len(out) == 0 {
-		t.Errorf("promtool check metrics: %v\n%s", err, strings.Join(rest, "\n"))
+	if err != nil || len(bytes.TrimSpace(out)) > 0 {
+		t.Errorf("promtool check metrics: %v\n%s", err, out)
 	}
 }
-
-// nodeExporterLint matches promtool's lint lines for node_exporter's own
-// meminfo and entropy names.
-var nodeExporterLint = regexp.MustCompile(`^(node_memory_[A-Za-z0-9_]+ metric names should be written in 'snake_case' not 'camelCase'|node_entropy_[a-z_]+_bits use base unit "bytes" instead of "bits")$`)
 
 // TestPluginRunHostileCorpus runs every hostile script through the real
 // binary: each exits 1 with one line naming its limit, never a Go crash.
