@@ -21,6 +21,10 @@ type CPUSeconds struct {
 	IRQ     float64 `json:"irq"`
 	SoftIRQ float64 `json:"softirq"`
 	Steal   float64 `json:"steal"`
+	// Guest and GuestNice are the time spent running guests (included in
+	// User and Nice), node_cpu_guest_seconds_total{cpu,mode="user"|"nice"}.
+	Guest     float64 `json:"guest"`
+	GuestNice float64 `json:"guest_nice"`
 }
 
 // CPUTimes reads /proc/stat and returns each CPU's times in seconds, in
@@ -44,5 +48,6 @@ func cpuSeconds(t CPUTimes) CPUSeconds {
 		CPU:  strings.TrimPrefix(t.Name, "cpu"),
 		User: s(t.User), Nice: s(t.Nice), System: s(t.System), Idle: s(t.Idle),
 		IOWait: s(t.IOWait), IRQ: s(t.IRQ), SoftIRQ: s(t.SoftIRQ), Steal: s(t.Steal),
+		Guest: s(t.Guest), GuestNice: s(t.GuestNice),
 	}
 }

@@ -116,7 +116,7 @@ func boardModule() Module {
 				func(b Board) (any, error) { return b.NetDev() }),
 			fn("uptime", "table {seconds, idle_seconds}", "Time since boot from /proc/uptime.",
 				func(b Board) (any, error) { return b.Uptime() }),
-			fn("cpu", "array of tables {cpu, user, nice, system, idle, iowait, irq, softirq, steal}", "Time each CPU spent in each mode since boot, in seconds (/proc/stat at USER_HZ 100); cpu is \"0\", \"1\", ... as node_cpu_seconds_total{cpu,mode} labels it.",
+			fn("cpu", "array of tables {cpu, user, nice, system, idle, iowait, irq, softirq, steal, guest, guest_nice}", "Time each CPU spent in each mode since boot, in seconds (/proc/stat at USER_HZ 100); cpu is \"0\", \"1\", ... as node_cpu_seconds_total{cpu,mode} labels it. guest and guest_nice are already part of user and nice.",
 				func(b Board) (any, error) { return b.CPUTimes() }),
 			fn("stat", "table {cpu, cpus, interrupts, context_switches, boot_time, processes, procs_running, procs_blocked}", "The rest of /proc/stat: totals since boot (cpu and cpus in clock ticks), boot time in seconds since the epoch, forks, and runnable and blocked tasks.",
 				func(b Board) (any, error) { return b.Stat() }),

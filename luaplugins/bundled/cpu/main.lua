@@ -7,21 +7,29 @@
 -- went down (a CPU taken offline and back) is added afresh.
 
 local modes = { "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal" }
+-- node_cpu_guest_seconds_total{cpu,mode}: guest time, already in user and nice.
+local guest_modes = { user = "guest", nice = "guest_nice" }
 
 local last = {} -- last[cpu][mode] = seconds
 
 function collect()
   for _, c in ipairs(board.cpu()) do
     local prev = last[c.cpu] or {}
-    for _, mode in ipairs(modes) do
-      local now = c[mode]
-      local before = prev[mode]
+    local function add(name, field, mode)
+      local now = c[field]
+      local before = prev[field]
       local delta = now
       if before ~= nil and now >= before then
         delta = now - before
       end
-      metrics.add("node_cpu_seconds_total", delta, { cpu = c.cpu, mode = mode })
-      prev[mode] = now
+      metrics.add(name, delta, { cpu = c.cpu, mode = mode })
+      prev[field] = now
+    end
+    for _, mode in ipairs(modes) do
+      add("node_cpu_seconds_total", mode, mode)
+    end
+    for mode, field in pairs(guest_modes) do
+      add("node_cpu_guest_seconds_total", field, mode)
     end
     last[c.cpu] = prev
   end

@@ -13,3 +13,9 @@ function test_second_run_adds_nothing_for_unchanged_counters()
   collect()
   assert_eq(metric("node_cpu_seconds_total", { cpu = "2", mode = "user" }), 699.81)
 end
+
+function test_guest_time()
+  collect()
+  assert_eq(metric("node_cpu_guest_seconds_total", { cpu = "0", mode = "user" }), 0)
+  assert_eq(metric("node_cpu_guest_seconds_total", { cpu = "0", mode = "nice" }), 0)
+end
