@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"reflect"
 	"strings"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -51,6 +52,37 @@ var errNoBoard = errors.New("no board configured")
 // they never raise for a missing source.
 var boardErrors = []string{"never raises for the device: a source that is missing or unreadable gives an empty table (or what could be read) and, as a second value, the reason as a string"}
 
+// Reads of one board or clients function by one plugin are bounded by a
+// token bucket: boardReadBurst at once, refilled at boardReadBurst per
+// second. The host's work (parsing up to 8 MiB of conntrack table, netlink
+// dumps) runs in Go, outside the instruction count, so a plugin calling a
+// reader in a loop would otherwise spend the host's CPU without bound.
+const boardReadBurst = 16
+
+// errReadRate is the reason given for a read past the bucket.
+var errReadRate = fmt.Errorf("more than %d reads per second; returning nothing until the next second", boardReadBurst)
+
+// readBucket is the token bucket of one function of one plugin.
+type readBucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// take spends one token if there is one.
+func (b *readBucket) take(now time.Time) bool {
+	if b.last.IsZero() {
+		b.tokens = boardReadBurst
+	} else if d := now.Sub(b.last).Seconds(); d > 0 {
+		b.tokens = min(boardReadBurst, b.tokens+d*boardReadBurst)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
 // boardFunc builds a host function that reads one value from the board
 // and returns it as a table, plus the reason when the read failed or was
 // partial. args, when not nil, checks the Lua arguments and returns what
@@ -59,7 +91,9 @@ func boardFunc(module, name, signature, returns, doc string, read func(b Board, 
 	return Func{
 		Name: name, Args: signature, Returns: returns + "; and on failure, a reason string", Doc: doc,
 		Errors: boardErrors,
+		Limits: []string{fmt.Sprintf("%d reads per second of each function per plugin; a read past that gives an empty table and the reason", boardReadBurst)},
 		New: func(h *Host) lua.LGFunction {
+			var bucket readBucket
 			return func(L *lua.LState) int {
 				var arg any
 				if args != nil {
@@ -69,9 +103,12 @@ func boardFunc(module, name, signature, returns, doc string, read func(b Board, 
 					v   any
 					err error
 				)
-				if h.Board == nil {
+				switch {
+				case h.Board == nil:
 					err = errNoBoard
-				} else {
+				case !bucket.take(h.now()):
+					err = errReadRate
+				default:
 					v, err = read(h.Board, arg)
 				}
 				if err != nil && (v == nil || reflect.ValueOf(v).IsZero()) {

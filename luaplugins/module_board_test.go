@@ -1,6 +1,7 @@
 package luaplugins
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -138,5 +139,34 @@ func TestClientsTrafficArguments(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want %q", tt.code, err, tt.want)
 		}
+	}
+}
+
+func TestBoardReadRate(t *testing.T) {
+	logs, err := loadOnBoard(t, fixtureBoard(t, "openwrt-mt7621"), `
+local got, last = 0, nil
+for i = 1, 40 do
+  local v, why = clients.traffic()
+  if why == nil then got = got + 1 else last = why end
+end
+print(got, last)
+local v, why = board.loadavg()
+print(why == nil and v.load1 ~= nil)
+`, "board", "clients")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 16 at once, plus what refills (16 a second) while the loop runs.
+	var got int
+	var reason string
+	if len(logs) != 2 || logs[1] != "info: true" {
+		t.Fatalf("log = %q, want loadavg unaffected (each function has its own bucket)", logs)
+	}
+	if _, err := fmt.Sscanf(logs[0], "info: %d\t", &got); err != nil || got < 16 || got > 20 {
+		t.Fatalf("log = %q, want 16 to 20 reads served", logs)
+	}
+	reason = logs[0][strings.IndexByte(logs[0], '\t')+1:]
+	if reason != "clients.traffic: more than 16 reads per second; returning nothing until the next second" {
+		t.Fatalf("reason = %q", reason)
 	}
 }
