@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -15,8 +16,8 @@ import (
 const MaxFileSize = 1 << 20
 
 // Board reads device facts from the files below one root directory. A Board
-// is safe for concurrent use; it holds no cached state, so every call reads
-// the files afresh.
+// is safe for concurrent use; it caches nothing, so every call reads the
+// files afresh (it only remembers which mounts' statfs has not returned).
 type Board struct {
 	fsys fs.FS
 	root *os.Root
@@ -29,6 +30,8 @@ type Board struct {
 	now     func() time.Time
 	statfs  func(path string) (FSUsage, error)
 	nl80211 func(req nl80211Request) ([]byte, error)
+	// stuck holds the mount points whose statfs has not returned.
+	stuck sync.Map
 }
 
 // New returns a Board reading the tree below the directory root ("/" in

@@ -3,7 +3,16 @@ package board
 import (
 	"errors"
 	"fmt"
+	"time"
 )
+
+// statfsTimeout bounds one statfs call: a hung network mount (NFS, CIFS)
+// blocks statfs until the server answers.
+const statfsTimeout = time.Second
+
+// errStatfsStuck is reported for a mount whose earlier statfs has not
+// returned yet; it is not asked again until it does.
+var errStatfsStuck = errors.New("statfs did not return (a hung network mount?)")
 
 // Filesystem is the size and use of one mounted filesystem, as
 // node_exporter's node_filesystem_*{device,fstype,mountpoint} report it.
@@ -44,7 +53,7 @@ func (b *Board) Filesystems() ([]Filesystem, error) {
 		if pseudoFS[m.FSType] || last[m.MountPoint] != i {
 			continue
 		}
-		u, err := b.statfs(m.MountPoint)
+		u, err := b.statfsBounded(m.MountPoint)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", m.MountPoint, err))
 			continue
@@ -53,4 +62,31 @@ func (b *Board) Filesystems() ([]Filesystem, error) {
 			Size: u.Total, Free: u.Free, Avail: u.Available, Files: u.Files, FilesFree: u.FilesFree, ReadOnly: m.ReadOnly})
 	}
 	return out, errors.Join(errs...)
+}
+
+// statfsBounded calls b.statfs in a goroutine and gives up after
+// statfsTimeout. The mount point is remembered as stuck until that call
+// returns, so a hung mount costs one blocked goroutine, not one per call.
+func (b *Board) statfsBounded(mountpoint string) (FSUsage, error) {
+	if _, stuck := b.stuck.LoadOrStore(mountpoint, true); stuck {
+		return FSUsage{}, errStatfsStuck
+	}
+	type result struct {
+		u   FSUsage
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		u, err := b.statfs(mountpoint)
+		b.stuck.Delete(mountpoint)
+		done <- result{u, err}
+	}()
+	t := time.NewTimer(statfsTimeout)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r.u, r.err
+	case <-t.C:
+		return FSUsage{}, errStatfsStuck
+	}
 }

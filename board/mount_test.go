@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestParseMounts(t *testing.T) {
@@ -79,4 +81,31 @@ func FuzzMounts(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestFilesystemsHungMount(t *testing.T) {
+	b := mapFS(map[string]string{fileMounts: "nfs:/x /mnt/nfs nfs rw 0 0\ntmpfs /tmp tmpfs rw 0 0\n"})
+	release := make(chan struct{})
+	var calls atomic.Int32
+	b.statfs = func(path string) (FSUsage, error) {
+		if path == "/mnt/nfs" {
+			calls.Add(1)
+			<-release
+		}
+		return FSUsage{Path: path, Total: 1}, nil
+	}
+	for range 2 {
+		start := time.Now()
+		got, err := b.Filesystems()
+		if !errors.Is(err, errStatfsStuck) || len(got) != 1 || got[0].MountPoint != "/tmp" {
+			t.Fatalf("got %+v, %v; want /tmp and the hung mount named", got, err)
+		}
+		if d := time.Since(start); d > 3*statfsTimeout {
+			t.Fatalf("took %v", d)
+		}
+	}
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("statfs of the hung mount called %d times, want once while it hangs", n)
+	}
+	close(release)
 }
