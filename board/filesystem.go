@@ -8,7 +8,7 @@ import (
 
 // statfsTimeout bounds one statfs call: a hung network mount (NFS, CIFS)
 // blocks statfs until the server answers.
-const statfsTimeout = time.Second
+const statfsTimeout = 250 * time.Millisecond
 
 // errStatfsStuck is reported for a mount whose earlier statfs has not
 // returned yet; it is not asked again until it does.
