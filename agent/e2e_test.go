@@ -245,7 +245,7 @@ func TestAgentEndToEnd(t *testing.T) {
 			t.Errorf("plugin %s: enabled=%v runs=%d", p.Name, p.Enabled, p.Runs)
 		}
 	}
-	if strings.Join(names, ",") != "example-counter,net,system" {
+	if strings.Join(names, ",") != "conntrack,cpu,example-counter,filefd,filesystem,hwmon,loadavg,net,netclass,netdev,system,thermal,time,uname" {
 		t.Errorf("plugins = %v", names)
 	}
 	if code, _ := a.get(t, "/api/v1/plugins/nope"); code != 404 {
