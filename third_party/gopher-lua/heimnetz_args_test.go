@@ -55,6 +55,7 @@ func TestBuiltinArgumentsAsCLua(t *testing.T) {
 		{`return table.concat({1, 2, 3}, "-", 2)`, "2-3"},
 		{`return table.concat({1, 2, 3}, "-", 3, 2)`, ""},
 		{`return table.concat({1, 2, 3}, 0)`, "10203"},
+		{`return table.maxn({[2^53] = 1, 1, [-1] = 1}), table.maxn({[1.5] = true}), table.maxn({})`, "9.007199254741e+15 1.5 0"},
 		{`return select(" 2 ", "a", "b")`, "b"},
 		{`return tonumber("inf"), tonumber(" -Infinity "), tonumber("0x1p4"), tonumber("0x1.8"), tonumber("0x_1p4"), tonumber("0x1p")`, "inf -inf 16 1.5 nil nil"},
 		{`return math.floor("nan"), tonumber("-nan")`, "nan -nan"},
