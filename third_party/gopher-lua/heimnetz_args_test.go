@@ -66,6 +66,7 @@ func TestBuiltinArgumentsAsCLua(t *testing.T) {
 		{`return string.gsub("abc", "%w", {a = 1, b = false})`, "1bc 3"},
 		{`local t = {3, 1} table.sort(t, nil) return t[1]`, "1"},
 		{`return type(select(2, pcall(error, 5)))`, "string"},
+		{`return pcall(error)`, "false nil"},
 		{`return type(select(2, pcall(error, 5, 0)))`, "number"},
 		{`return (select(2, pcall(assert, false, 5)):find("5$")) ~= nil`, "true"},
 	}
