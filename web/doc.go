@@ -29,10 +29,13 @@
 //     without them the body is never read and the handler answers 401 from
 //     the headers. A body is read into a buffer that grows as bytes arrive,
 //     after reserving its announced length from MaxBodyMemory (4 MiB for all
-//     connections; requests without credentials a quarter of it); a request
-//     that does not fit gets 503 with Retry-After. Refusals close the
+//     connections; requests without credentials a quarter of it, one
+//     address a sixteenth); a request that does not fit gets 503 with
+//     Retry-After. An anonymous body must arrive within HeaderTimeout of
+//     its header, the admin's within ReadTimeout (10 s). Refusals close the
 //     connection after a lingering close, so an uploading client reads them
-//     (fasthttp patch 7).
+//     (fasthttp patch 7), and an idle keep-alive connection holds no read
+//     buffer (patch 9).
 //   - HeaderTimeout (3 s) bounds the whole request header, not each byte; a
 //     new connection also gets at most that long to send its first byte, so
 //     a half-open or slowloris connection lives at most 2×3 s.
