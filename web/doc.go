@@ -36,9 +36,10 @@
 //     connection after a lingering close, so an uploading client reads them
 //     (fasthttp patch 7), and an idle keep-alive connection holds no read
 //     buffer (patch 9).
-//   - HeaderTimeout (3 s) bounds the whole request header, not each byte; a
-//     new connection also gets at most that long to send its first byte, so
-//     a half-open or slowloris connection lives at most 2×3 s.
+//   - HeaderTimeout (3 s) bounds the whole request header, not each byte,
+//     counted from the accept on a new connection (fasthttp patch 10) and
+//     from the first byte after an idle keep-alive wait: a half-open or
+//     slowloris connection lives at most 3 s.
 //   - The connection gate (conngate.go) admits Concurrency (1024)
 //     connections, MaxConnsPerIP (512) from one address or IPv6 /64. When
 //     full, a newcomer from an address holding fewer displaces the oldest
