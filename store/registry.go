@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // MaxNameLen is the longest plugin name the store accepts.
@@ -35,17 +38,25 @@ type PluginRecord struct {
 	// Checksum identifies the plugin's code (for example a SHA-256 of its
 	// files), so the agent can tell an update from a restart.
 	Checksum string `json:"checksum,omitempty"`
+	// Signer is the key id that signed the installed package, or empty
+	// for an unsigned package, a plugin put in place by hand or one
+	// installed before signers were recorded. The record (and so the
+	// signer) outlives a removal that keeps the plugin's kv data, so the
+	// agent can tell whose data a new package with the same name would
+	// inherit.
+	Signer string `json:"signer,omitempty"`
 }
 
 // checkName validates a plugin name used as a bucket or record key.
 func checkName(name string) error {
 	if name == "" || len(name) > MaxNameLen || !utf8.ValidString(name) {
-		return fmt.Errorf("%w: %q (1 to %d bytes of UTF-8)", ErrBadName, name, MaxNameLen)
+		return fmt.Errorf("%w: %q (1 to %d bytes of UTF-8)", ErrBadName, oneline.Clean(name, MaxNameLen), MaxNameLen)
 	}
-	for _, r := range name {
-		if r < 0x20 || r == 0x7f || r == '/' {
-			return fmt.Errorf("%w: %q holds %q", ErrBadName, name, r)
-		}
+	if at, r := oneline.Find(name); at >= 0 {
+		return fmt.Errorf("%w: %q holds %U", ErrBadName, oneline.Clean(name, MaxNameLen), r)
+	}
+	if strings.Contains(name, "/") {
+		return fmt.Errorf("%w: %q holds '/'", ErrBadName, name)
 	}
 	return nil
 }
