@@ -329,6 +329,9 @@ func baseRawSet(L *LState) int {
 
 func baseSelect(L *LState) int {
 	L.CheckTypes(1, LTNumber, LTString)
+	if L.meter != nil { // heimnetz: the results are copied
+		L.meter.workSlots(L.GetTop())
+	}
 	switch lv := L.Get(1).(type) {
 	case LNumber:
 		idx := int(lv)
@@ -420,6 +423,9 @@ func baseToNumber(L *LState) int {
 	case LNumber:
 		L.Push(lv)
 	case LString:
+		if L.meter != nil { // heimnetz: parsing is work
+			L.meter.workBytes(len(lv))
+		}
 		str := strings.Trim(string(lv), " \n\t")
 		if noBase { // heimnetz: exponents and signs as C Lua's tonumber
 			if v, ok := parseLuaNumber(str); ok {
@@ -466,6 +472,7 @@ func baseUnpack(L *LState) int {
 	end := L.OptInt(3, tb.Len())
 	if L.meter != nil && end >= start { // heimnetz: refuse before pushing
 		L.checkResults(int64(end)-int64(start)+1, "unpack")
+		L.meter.workSlots(end - start + 1)
 	}
 	for i := start; i <= end; i++ {
 		L.Push(tb.RawGetInt(i))

@@ -24,6 +24,7 @@ func (ls *LState) chargeString(n int64) {
 		ls.meter.violate(ErrMemoryLimit)
 	}
 	ls.meter.charge(n + stringHdrBytes)
+	ls.meter.workBytes(int(min(n, math.MaxInt32))) // heimnetz patch 9: building it is work
 }
 
 // repSize returns len(s)*n, or -1 if it overflows an int.
@@ -180,6 +181,7 @@ func bitLen(n int) int {
 // every element on the data stack.
 func tableConcatMetered(L *LState, tbl *LTable, sep string, i, j int) LString {
 	size := int64(j-i) * int64(len(sep))
+	L.meter.workSlots(j - i + 1) // heimnetz patch 9
 	for k := i; k <= j; k++ {
 		switch v := tbl.RawGetInt(k).(type) {
 		case LString:

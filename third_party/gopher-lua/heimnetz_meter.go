@@ -214,6 +214,10 @@ func (m *Meter) enter() {
 	if m.err != nil {
 		m.raise()
 	}
+	m.tick -= goCallWork // heimnetz patch 9: a Go callback runs no instruction
+	if m.tick < 0 {
+		m.slow(nil)
+	}
 	m.depth++
 	if m.maxDepth > 0 && m.depth > m.maxDepth {
 		m.depth--

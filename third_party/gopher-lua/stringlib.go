@@ -68,6 +68,7 @@ func strByte(L *LState) int {
 
 	if L.meter != nil { // heimnetz: refuse before pushing
 		L.checkResults(int64(end-start), "string.byte")
+		L.meter.workSlots(end - start)
 	}
 	for i := start; i < end; i++ {
 		L.Push(LNumber(str[i]))
@@ -108,6 +109,9 @@ func strFind(L *LState) int {
 	}
 
 	if plain {
+		if L.meter != nil { // heimnetz: the scan is work
+			L.meter.workBytes(len(str) - init)
+		}
 		pos := strings.Index(str[init:], pattern)
 		if pos < 0 {
 			L.Push(LNil)
