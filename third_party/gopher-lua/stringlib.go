@@ -138,7 +138,7 @@ func strFind(L *LState) int {
 		if md.IsPosCapture(i) {
 			L.Push(LNumber(md.Capture(i)))
 		} else {
-			L.Push(LString(str[md.Capture(i):md.Capture(i+1)]))
+			L.Push(L.substring(str, md.Capture(i), md.Capture(i+1)))
 		}
 	}
 	return md.CaptureLength()/2 + 1
@@ -259,7 +259,7 @@ func strGsubTable(L *LState, str string, repl *LTable, matches []*pm.MatchData) 
 		if match.IsPosCapture(idx) {
 			value = L.GetTable(repl, LNumber(match.Capture(idx)))
 		} else {
-			value = L.GetField(repl, str[match.Capture(idx):match.Capture(idx+1)])
+			value = L.GetField(repl, string(L.substring(str, match.Capture(idx), match.Capture(idx+1)))) // heimnetz: __index may keep it
 		}
 		if !LVIsFalse(value) {
 			infoList = append(infoList, replaceInfo{[]int{match.Capture(0), match.Capture(1)}, LVAsString(value)})
@@ -282,12 +282,12 @@ func strGsubFunc(L *LState, str string, repl *LFunction, matches []*pm.MatchData
 				if match.IsPosCapture(i) {
 					L.Push(LNumber(match.Capture(i)))
 				} else {
-					L.Push(LString(capturedString(L, match, str, i)))
+					L.Push(L.ownString(capturedString(L, match, str, i), len(str))) // heimnetz: copied
 				}
 				nargs++
 			}
 		} else {
-			L.Push(LString(capturedString(L, match, str, 0)))
+			L.Push(L.ownString(capturedString(L, match, str, 0), len(str))) // heimnetz: copied
 			nargs++
 		}
 		L.Call(nargs, 1)
@@ -318,7 +318,7 @@ func strGmatchIter(L *LState) int {
 	L.Push(L.Get(1))
 	match := matches[idx]
 	if match.CaptureLength() == 2 {
-		L.Push(LString(str[match.Capture(0):match.Capture(1)]))
+		L.Push(L.substring(str, match.Capture(0), match.Capture(1)))
 		return 1
 	}
 
@@ -326,7 +326,7 @@ func strGmatchIter(L *LState) int {
 		if match.IsPosCapture(i) {
 			L.Push(LNumber(match.Capture(i)))
 		} else {
-			L.Push(LString(str[match.Capture(i):match.Capture(i+1)]))
+			L.Push(L.substring(str, match.Capture(i), match.Capture(i+1)))
 		}
 	}
 	return match.CaptureLength()/2 - 1
@@ -392,14 +392,14 @@ func strMatch(L *LState) int {
 	nsubs := md.CaptureLength() / 2
 	switch nsubs {
 	case 1:
-		L.Push(LString(str[md.Capture(0):md.Capture(1)]))
+		L.Push(L.substring(str, md.Capture(0), md.Capture(1)))
 		return 1
 	default:
 		for i := 2; i < md.CaptureLength(); i += 2 {
 			if md.IsPosCapture(i) {
 				L.Push(LNumber(md.Capture(i)))
 			} else {
-				L.Push(LString(str[md.Capture(i):md.Capture(i+1)]))
+				L.Push(L.substring(str, md.Capture(i), md.Capture(i+1)))
 			}
 		}
 		return nsubs - 1
@@ -446,7 +446,7 @@ func strSub(L *LState) int {
 	if start >= l || end < start {
 		L.Push(emptyLString)
 	} else {
-		L.Push(LString(str[start:end]))
+		L.Push(L.substring(str, start, end))
 	}
 	return 1
 }
