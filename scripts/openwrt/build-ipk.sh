@@ -11,7 +11,7 @@
 # ("2.0\n"), control.tar.gz and data.tar.gz in that order, which opkg reads.
 #
 # Environment: DIST (dist), VERSION, SOURCE_DATE_EPOCH (the commit time),
-# LICENSE (NOASSERTION), MAINTAINER, BUDGET_PKG_BYTES (3500000, checked for
+# LICENSE (Apache-2.0), MAINTAINER, BUDGET_PKG_BYTES (3500000, checked for
 # mipsel_24kc).
 set -euo pipefail
 
@@ -23,7 +23,7 @@ root=$(cd "$here/../.." && pwd)
 DIST=${DIST:-$root/dist}
 VERSION=${VERSION:-$(heimnetz_version "$root")}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct 2>/dev/null || echo 0)}
-LICENSE=${LICENSE:-NOASSERTION}
+LICENSE=${LICENSE:-Apache-2.0}
 MAINTAINER=${MAINTAINER:-heimnetz maintainers}
 BUDGET_PKG_BYTES=${BUDGET_PKG_BYTES:-3500000}
 BUDGET_TARGET=mipsel_24kc
