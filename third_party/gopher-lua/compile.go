@@ -487,6 +487,7 @@ func (fc *funcContext) FindLabel(block *codeBlock, gotoLabel *gotoLabelDesc, i i
 func (fc *funcContext) ResolveCurrentBlockGotosWithParentBlock() {
 	blockActiveLocalVars := fc.Block.Parent.LocalVarsCount()
 	for i := fc.Block.firstGotoIndex; i < fc.gotosCount; i++ {
+		fc.budget.work() // heimnetz: gotos × blocks can be long
 		gotoLabel, ok := fc.unresolvedGotos[i]
 		if !ok {
 			continue
@@ -503,6 +504,7 @@ func (fc *funcContext) ResolveCurrentBlockGotosWithParentBlock() {
 
 func (fc *funcContext) ResolveForwardGoto(target *gotoLabelDesc) {
 	for i := fc.Block.firstGotoIndex; i <= fc.gotosCount; i++ {
+		fc.budget.work() // heimnetz: gotos × labels can be long
 		gotoLabel, ok := fc.unresolvedGotos[i]
 		if !ok {
 			continue
