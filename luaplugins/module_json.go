@@ -27,7 +27,7 @@ func jsonModule() Module {
 				Limits: []string{"nesting depth", "1 MiB of output", "memory"},
 				New: func(h *Host) lua.LGFunction {
 					return func(L *lua.LState) int {
-						e := jsonEncoder{maxDepth: h.Limits.Nesting, seen: map[*lua.LTable]bool{}}
+						e := jsonEncoder{maxDepth: h.Limits.Nesting, seen: map[*lua.LTable]bool{}, meter: L.Meter()}
 						if err := e.encode(L.CheckAny(1), 0); err != nil {
 							L.RaiseError("json.encode: %v", err)
 						}
@@ -46,6 +46,12 @@ func jsonModule() Module {
 						text := L.CheckString(1)
 						if len(text) > maxJSONBytes {
 							L.RaiseError("json.decode: text of %d bytes is longer than %d", len(text), maxJSONBytes)
+						}
+						if m := L.Meter(); m != nil {
+							// Scanning, decoding and converting cost about one
+							// instruction per byte (1 MiB: ~20 ms); charged first so
+							// a loop of decodes meets the budget and the deadline.
+							m.Work(int64(len(text)) * jsonWorkPerByte)
 						}
 						if d := jsonDepth(text); d > h.Limits.Nesting {
 							L.RaiseError("json.decode: nesting of %d is deeper than the limit of %d", d, h.Limits.Nesting)
@@ -100,13 +106,23 @@ type jsonEncoder struct {
 	buf      bytes.Buffer
 	maxDepth int
 	seen     map[*lua.LTable]bool
+	meter    *lua.Meter // charged per value and byte; nil in unmetered states
+	charged  int        // bytes of buf already charged
 }
+
+// jsonWorkPerByte is the work, in VM instructions, charged per byte of JSON
+// read or written.
+const jsonWorkPerByte = 1
 
 var errJSONTooLong = fmt.Errorf("the text would exceed %d bytes", maxJSONBytes)
 
 func (e *jsonEncoder) encode(v lua.LValue, depth int) error {
 	if e.buf.Len() > maxJSONBytes {
 		return errJSONTooLong
+	}
+	if e.meter != nil { // the value and its bytes written so far are work
+		e.meter.Work(1 + int64(e.buf.Len()-e.charged)*jsonWorkPerByte)
+		e.charged = e.buf.Len()
 	}
 	switch v := v.(type) {
 	case *lua.LNilType:
@@ -159,6 +175,9 @@ func (e *jsonEncoder) table(t *lua.LTable, depth int) error {
 	})
 	if keyErr != nil {
 		return keyErr
+	}
+	if e.meter != nil { // both key walks, the sort and the map are work
+		e.meter.Work(int64(count) * 4)
 	}
 	if isArray && count == n && (n > 0 || count == 0) {
 		e.buf.WriteByte('[')

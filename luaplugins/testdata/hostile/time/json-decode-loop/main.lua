@@ -1,0 +1,7 @@
+-- expect: time limit exceeded \(2s\)
+-- rss: 80
+-- time: 3.5s
+-- Each json.decode of 512 KiB is one VM instruction but milliseconds of Go
+-- work; charged per byte, the deadline still ends the loop.
+local text = "[" .. string.rep("1,", 262143) .. "1]"
+while true do json.decode(text) end
