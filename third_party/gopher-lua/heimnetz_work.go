@@ -3,6 +3,11 @@ package lua
 // heimnetz patch: Go-side work is charged to the instruction budget (see
 // PATCHES.md, section 9).
 
+import (
+	"strings"
+	"unsafe"
+)
+
 // Units of work, in VM instructions, charged for Go-side work so that the
 // budget, Stop and the deadline are checked however the time is spent.
 const (
@@ -48,5 +53,26 @@ func (m *Meter) workBytes(n int) {
 func (m *Meter) workSlots(n int) {
 	if n >= slotsPerWork {
 		m.Work(int64(n / slotsPerWork))
+	}
+}
+
+// longString is the length from which comparing strings is charged as work.
+const longString = 1024
+
+// compareStrings orders two strings for `<` and `<=`, charging the bytes a
+// comparison may read: one instruction can compare two strings of
+// megabytes.
+func (ls *LState) compareStrings(a, b string) int {
+	ls.chargeCompare(a, b)
+	return strings.Compare(a, b)
+}
+
+// chargeCompare charges comparing two long strings with different data.
+func (ls *LState) chargeCompare(a, b string) {
+	if ls == nil || ls.meter == nil || len(a) < longString || len(b) < longString {
+		return
+	}
+	if unsafe.StringData(a) != unsafe.StringData(b) {
+		ls.meter.workBytes(min(len(a), len(b)))
 	}
 }

@@ -41,6 +41,10 @@ var goSideAttacks = []struct {
 	{"upper", `local s = string.rep("x", 1000000) while true do s:upper() end`},
 	{"concat", `local t = {} for i = 1, 50000 do t[i] = "abcdefgh" end
 		while true do table.concat(t) end`},
+	{"string order", `local a, b = string.rep("x", 2000000), string.rep("x", 2000000)
+		while true do local c = a < b end`},
+	{"string equality", `local a, b = string.rep("x", 2000000), string.rep("x", 2000000)
+		while true do local c = a == b end`},
 	{"unpack and select", `local t = {} for i = 1, 1000 do t[i] = i end
 		while true do select("#", unpack(t)) end`},
 }
