@@ -207,8 +207,8 @@ func (m *Meter) apiError() *ApiError {
 	return &ApiError{Type: ApiErrorRun, Object: LString(m.err.Error()), Cause: m.err}
 }
 
-// enter accounts one Go→Lua re-entry and raises ErrDepthLimit beyond the
-// maximum. The caller decrements depth when the re-entry returns; PCall and
+// enter accounts one Go→Lua re-entry, charges it as work (patch 9) and
+// raises ErrDepthLimit beyond the maximum. The caller decrements depth when the re-entry returns; PCall and
 // threadRun restore it when a panic unwinds through them.
 func (m *Meter) enter() {
 	if m.err != nil {
