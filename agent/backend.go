@@ -126,9 +126,12 @@ func (b *backend) Plugin(name string) (web.PluginDetail, error) {
 		peak = max(peak, float64(r.Memory))
 		instr = max(instr, float64(r.Instructions))
 	}
-	var series []string
+	var samples []luaplugins.Sample
+	metricBytes, metricBudget := 0, 0
 	if e.plugin != nil {
-		series = e.plugin.Metrics().Names()
+		pm := e.plugin.Metrics()
+		samples = pm.Snapshot()
+		metricBytes, metricBudget = pm.Bytes(), pm.MaxBytes()
 	}
 	cpuLeft := e.cpu.Remaining(b.m.now())
 	e.mu.Unlock()
@@ -140,11 +143,12 @@ func (b *backend) Plugin(name string) (web.PluginDetail, error) {
 		{Name: "time per call", Max: lim.Timeout.Seconds(), Used: d.LastDurationSeconds, Unit: "seconds"},
 		{Name: "cpu share over " + lim.CPUWindow.String(), Max: lim.CPU * 100, Used: 100 * (lim.CPU - max(0, cpuLeft.Seconds())/lim.CPUWindow.Seconds()), Unit: "percent"},
 		{Name: "metric series", Max: float64(lim.MetricSeries), Used: float64(d.Series), Unit: "count"},
+		{Name: "metric names and labels", Max: float64(metricBudget), Used: float64(metricBytes), Unit: "bytes"},
 		{Name: "stored keys", Max: float64(lim.KVKeys), Used: float64(usage.Keys), Unit: "count"},
 		{Name: "stored bytes", Max: float64(lim.KVBytes), Used: float64(usage.Bytes), Unit: "bytes"},
 	}
-	for _, s := range series {
-		d.Metrics = append(d.Metrics, parseSeries(s))
+	for _, smp := range samples {
+		d.Metrics = append(d.Metrics, seriesView(name, smp))
 	}
 	if logs, err := b.m.db.Logs(name, 50); err == nil {
 		for _, l := range logs {
@@ -160,22 +164,16 @@ func (b *backend) Plugin(name string) (web.PluginDetail, error) {
 	return d, nil
 }
 
-// parseSeries splits `name{plugin="x",a="b"}` into a web.Series.
-func parseSeries(s string) web.Series {
-	out := web.Series{Name: s, Type: "gauge"}
-	i := strings.IndexByte(s, '{')
-	if i < 0 {
-		return out
-	}
-	out.Name = s[:i]
-	if strings.HasSuffix(out.Name, "_total") {
-		out.Type = "counter"
-	}
-	for _, kv := range strings.Split(strings.TrimSuffix(s[i+1:], "}"), `",`) {
-		k, v, ok := strings.Cut(kv, `="`)
-		if ok {
-			out.Labels = append(out.Labels, web.KeyValue{Key: k, Value: strings.TrimSuffix(v, `"`)})
-		}
+// seriesView is one of plugin's series as /metrics exports it: the
+// plugin label the agent adds first, then the plugin's own labels in
+// order, each value exactly as kept (the exposition escapes it, the page
+// and the JSON API escape it their own way).
+func seriesView(plugin string, smp luaplugins.Sample) web.Series {
+	out := web.Series{Name: smp.Name, Type: smp.Kind, Value: smp.Value,
+		Labels: make([]web.KeyValue, 0, len(smp.Labels)+1)}
+	out.Labels = append(out.Labels, web.KeyValue{Key: "plugin", Value: plugin})
+	for _, l := range smp.Labels {
+		out.Labels = append(out.Labels, web.KeyValue{Key: l.Name, Value: l.Value})
 	}
 	return out
 }
@@ -218,13 +216,22 @@ func (b *backend) EnablePlugin(name string) error { return notFound(b.m.enable(n
 func (b *backend) DisablePlugin(name string) error {
 	return notFound(b.m.disable(name, "disabled by an admin", store.Info))
 }
-func (b *backend) ReloadPlugin(name string) error { return notFound(b.m.reload(name)) }
+func (b *backend) ReloadPlugin(name string) error {
+	err := b.m.reload(name)
+	if errors.Is(err, errInstallBusy) {
+		return fmt.Errorf("%w: %v", web.ErrConflict, err)
+	}
+	return notFound(err)
+}
 
 // RemovePlugin removes an installed plugin and keeps its stored data.
 func (b *backend) RemovePlugin(name string) error {
 	err := b.m.remove(name, false)
 	if errors.Is(err, errRejected) {
 		return fmt.Errorf("%w: %v", web.ErrInvalid, err)
+	}
+	if errors.Is(err, errInstallBusy) {
+		return fmt.Errorf("%w: %v", web.ErrConflict, err)
 	}
 	return notFound(err)
 }
@@ -247,12 +254,17 @@ func (b *backend) Docs() []byte {
 func (b *backend) ClearPluginData(name string) error { return notFound(b.m.clearData(name)) }
 func (b *backend) AckEvents(seqs []uint64) error     { return b.m.db.AckEvents(seqs...) }
 
-func (b *backend) InstallPlugin(archive []byte, allowUnsigned bool) (string, error) {
-	path, err := b.m.install(archive, nil, allowUnsigned, "admin API")
-	if errors.Is(err, errRejected) {
+func (b *backend) InstallPlugin(archive []byte, opts web.InstallOptions) (string, error) {
+	path, err := b.m.install(archive, nil, installOptions{AllowUnsigned: opts.AllowUnsigned, AllowSignerChange: opts.AllowSignerChange}, "admin API")
+	switch {
+	case errors.Is(err, errRejected):
 		return "", fmt.Errorf("%w: %v", web.ErrInvalid, err)
+	case errors.Is(err, errSignerChanged), errors.Is(err, errInstallBusy):
+		return "", fmt.Errorf("%w: %v", web.ErrConflict, err)
+	case err != nil:
+		return "", err
 	}
-	return filepath.Base(path), err
+	return filepath.Base(path), nil
 }
 
 func (b *backend) Settings() web.Settings {

@@ -150,7 +150,7 @@ func cmdPluginPack(args []string) int {
 	fs := flag.NewFlagSet("plugin pack", flag.ContinueOnError)
 	fs.Usage = func() {
 		usageOf(fs, "heimnetz plugin pack PATH [-o FILE]",
-			"Pack a plugin directory into one archive (tar.gz) with a SHA256SUMS listing of its files; prints the content hash. The plugin must pass `plugin check` (no finding at or above high).\nExit status: 0 written; 1 check findings; 2 unreadable plugin or bad usage.")
+			"Pack a plugin directory into one archive (tar.gz) with a SHA256SUMS listing of its files; prints the content hash (SHA-256 of the package's canonical v2 encoding: name, and every file's path, size and SHA-256). File names must be portable (A-Z a-z 0-9 . _ -; hidden files are left out). The plugin must pass `plugin check` (no finding at or above high).\nExit status: 0 written; 1 check findings; 2 unreadable plugin or bad usage.")
 	}
 	out := fs.String("o", "", "archive `file` (default NAME-VERSION.tar.gz)")
 	pos, code, ok := sdkFlags(fs, args, 1)
@@ -197,7 +197,7 @@ func cmdPluginSign(args []string) int {
 	fs := flag.NewFlagSet("plugin sign", flag.ContinueOnError)
 	fs.Usage = func() {
 		usageOf(fs, "heimnetz plugin sign PKG --key KEY [--detached]",
-			"Sign a plugin package with an Ed25519 private key (`heimnetz key new`). The signature is embedded in PKG (what the admin API needs), or with --detached written to PKG.sig.\nExit status: 0 signed; 1 the package or key cannot be used; 2 bad usage.")
+			"Sign a plugin package with an Ed25519 private key (`heimnetz key new`): the signature (format v2) covers the package's name and every file's path, size and SHA-256, and replaces an older (v1) signature. The signature is embedded in PKG (what the admin API needs), or with --detached written to PKG.sig.\nExit status: 0 signed; 1 the package or key cannot be used; 2 bad usage.")
 	}
 	keyPath := fs.String("key", "", "private key `file`")
 	detached := fs.Bool("detached", false, "write PKG.sig instead of embedding the signature")
@@ -281,7 +281,7 @@ func cmdPluginVerify(args []string) int {
 	fs := flag.NewFlagSet("plugin verify", flag.ContinueOnError)
 	fs.Usage = func() {
 		usageOf(fs, "heimnetz plugin verify PKG --trusted KEY...",
-			"Check a package's shape and content hash and its signature (PKG.sig when present, else the embedded one) against the trusted public keys.\nExit status: 0 signed by a trusted key; 1 unsigned, untrusted, tampered or unsafe; 2 bad usage.")
+			"Check a package's shape and content hash and its signature (PKG.sig when present, else the embedded one) against the trusted public keys. Signatures of the old v1 format are refused: sign the package again.\nExit status: 0 signed by a trusted key; 1 unsigned, untrusted, old format, tampered or unsafe; 2 bad usage.")
 	}
 	var trusted trustFlags
 	fs.Var(&trusted, "trusted", "trusted public key `file`; repeatable")
@@ -320,85 +320,116 @@ func cmdPluginVerify(args []string) int {
 func cmdPluginInstall(args []string) int {
 	fs := flag.NewFlagSet("plugin install", flag.ContinueOnError)
 	fs.Usage = func() {
-		usageOf(fs, "heimnetz plugin install PKG [--plugins DIR] [--config FILE] [--trusted KEY]... [--allow-unsigned] [--data DIR]",
-			"Install a plugin package into the plugins directory: its signature must come from a trusted key (--trusted and the config's trusted_keys) unless --allow-unsigned accepts it explicitly; the archive must be safe and pass `plugin check`. A running agent installs without restart through POST /api/v1/plugins/install; this command writes the files for the next start. With --data the install is recorded as a security event in that database.\nExit status: 0 installed; 1 refused or failed; 2 bad usage.")
+		usageOf(fs, "heimnetz plugin install PKG [--plugins DIR] [--config FILE] [--trusted KEY]... [--allow-unsigned] [--allow-signer-change] [--data DIR]",
+			"Install a plugin package into the plugins directory: its signature must come from a trusted key (--trusted and the config's trusted_keys) unless --allow-unsigned accepts it explicitly; the archive must be safe and pass `plugin check`. An upgrade must be signed by the key that signed the installed version unless --allow-signer-change confirms the change; kv data a removed plugin of another signer left is wiped unless --allow-signer-change keeps it. The agent's database (--data, default the config's data_dir) records the signer and the install as security events, so the agent must not be running: a running agent installs without restart through POST /api/v1/plugins/install.\nExit status: 0 installed; 1 refused or failed; 2 bad usage.")
 	}
 	var trusted trustFlags
 	fs.Var(&trusted, "trusted", "trusted public key `file`; repeatable")
 	pluginsDir := fs.String("plugins", "", "plugins `directory` (default: the config's plugins_dir)")
 	configFile := fs.String("config", "", "agent configuration `file`")
-	dataDir := fs.String("data", "", "record the install in the database in this `directory`")
+	dataDir := fs.String("data", "", "the agent's database `directory` (default: the config's data_dir)")
 	allowUnsigned := fs.Bool("allow-unsigned", false, "accept a package no trusted key signed (recorded as a security event)")
+	allowSignerChange := fs.Bool("allow-signer-change", false, "accept a signer other than the installed version's (recorded as a security event)")
 	pos, code, ok := sdkFlags(fs, args, 1)
 	if !ok {
+		return code
+	}
+	fail := func(code int, err error) int {
+		fmt.Fprintln(os.Stderr, "heimnetz plugin install:", err)
 		return code
 	}
 	cfg := defaultConfig()
 	if *configFile != "" {
 		if err := loadConfigFile(&cfg, *configFile); err != nil {
-			fmt.Fprintln(os.Stderr, "heimnetz plugin install:", err)
-			return 2
+			return fail(2, err)
 		}
 	}
 	if *pluginsDir != "" {
 		cfg.PluginsDir = *pluginsDir
 	}
+	if *dataDir != "" {
+		cfg.DataDir = *dataDir
+	}
 	ceilings, err := cfg.ceilings()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "heimnetz plugin install:", err)
-		return 2
+		return fail(2, err)
 	}
 	keys, err := trustedKeys(append(append([]string{}, cfg.TrustedKeys...), trusted...))
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "heimnetz plugin install:", err)
-		return 2
+		return fail(2, err)
 	}
 	data, err := os.ReadFile(pos[0])
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "heimnetz plugin install:", err)
-		return 1
+		return fail(1, err)
 	}
 	sig, err := detachedSignature(pos[0])
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "heimnetz plugin install:", err)
-		return 1
+		return fail(1, err)
 	}
-	var sec *securityLog
-	if *dataDir != "" {
-		opts := store.DefaultOptions(*dataDir)
-		db, err := store.Open(opts)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "heimnetz plugin install: store (is the agent running? install through its API instead):", err)
-			return 1
-		}
-		defer db.Close()
-		sec = &securityLog{db: db, set: metrics.NewSet(), log: newLogger(os.Stderr)}
-	}
-	record := func(typ string, sev store.Severity, plugin, msg string) {
-		if sec != nil {
-			sec.record(typ, sev, plugin, msg)
-		}
-	}
-	installMu.Lock()
-	defer installMu.Unlock()
-	st, err := stage(data, sig, keys, *allowUnsigned, cfg.PluginsDir, luaplugins.NewRegistry(), ceilings)
+	db, err := store.Open(store.DefaultOptions(cfg.DataDir))
 	if err != nil {
-		record(EvInstallRejected, store.Warning, "", "install via command line: "+err.Error())
-		fmt.Fprintln(os.Stderr, "heimnetz plugin install:", err)
-		return 1
+		return fail(1, fmt.Errorf("store %s (is the agent running? install through its API instead): %w", cfg.DataDir, err))
+	}
+	defer db.Close()
+	sec := &securityLog{db: db, set: metrics.NewSet(), log: newLogger(os.Stderr)}
+	p, signer, err := openPackage(data, sig, keys, *allowUnsigned)
+	if err != nil {
+		sec.record(EvInstallRejected, store.Warning, "", "install via command line: "+err.Error())
+		return fail(1, err)
+	}
+	name := p.Name
+	var prev predecessor
+	rec, known, err := db.Plugin(name)
+	if err != nil {
+		return fail(1, err)
+	}
+	if known {
+		prev.signer = rec.Signer
+	}
+	if _, err := os.Lstat(filepath.Join(cfg.PluginsDir, name)); err == nil {
+		prev.installed = true
+	} else {
+		prev.dataKeys = db.KV(name, store.DefaultQuota()).Usage().Keys
+	}
+	plan, err := planSuccession(name, prev, signer, *allowSignerChange)
+	if err != nil {
+		sec.record(EvInstallRejected, store.Warning, name, "install via command line: "+err.Error())
+		return fail(1, err)
+	}
+	st, err := stage(p, signer, cfg.PluginsDir, luaplugins.NewRegistry(), ceilings)
+	if err != nil {
+		sec.record(EvInstallRejected, store.Warning, name, "install via command line: "+err.Error())
+		return fail(1, err)
 	}
 	defer os.RemoveAll(st.tmp)
+	if plan.wipeData {
+		if err := db.KV(name, store.DefaultQuota()).Clear(); err != nil {
+			return fail(1, err)
+		}
+	}
 	final, err := st.commit(cfg.PluginsDir)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "heimnetz plugin install:", err)
-		return 1
+		return fail(1, err)
 	}
-	name := st.src.Name()
-	if st.signer == "" {
-		record(EvUnsignedAccepted, store.High, name, "unsigned package "+st.src.Manifest.Version+" (content hash "+st.pkg.Hash()+") accepted by the owner via command line")
+	if !known {
+		rec = store.PluginRecord{Name: name, Enabled: true}
+	}
+	rec.Signer = signer
+	if err := db.PutPlugin(rec); err != nil {
+		return fail(1, err)
+	}
+	if plan.event != "" {
+		sec.record(EvSignerChanged, store.High, name, plan.event+" (via command line)")
+	}
+	if signer == "" {
+		sec.record(EvUnsignedAccepted, store.High, name, "unsigned package "+st.src.Manifest.Version+" (content hash "+st.pkg.Hash()+") accepted by the owner via command line")
 		fmt.Fprintf(os.Stderr, "heimnetz plugin install: WARNING: %s is not signed by a trusted key; installed because --allow-unsigned was given\n", name)
 	}
-	record(EvPluginInstalled, store.Info, name, "version "+st.src.Manifest.Version+" installed via command line, content hash "+st.pkg.Hash())
+	detail := "version " + st.src.Manifest.Version + " installed via command line, content hash " + st.pkg.Hash()
+	if signer != "" {
+		detail += ", signed by key " + signer
+	}
+	sec.record(EvPluginInstalled, store.Info, name, detail)
 	fmt.Printf("installed %s %s into %s (content hash sha256:%s)\n", name, st.src.Manifest.Version, final, st.pkg.Hash())
 	return 0
 }

@@ -37,6 +37,7 @@ const (
 	EvPluginRemoved    = "plugin_removed"           // an installed plugin was removed
 	EvInstallRejected  = "plugin_install_rejected"  // a package was refused (signature, shape, check)
 	EvUnsignedAccepted = "unsigned_plugin_accepted" // the owner installed a package no trusted key signed
+	EvSignerChanged    = "plugin_signer_changed"    // an upgrade changed signer, or data of another signer was kept or wiped
 )
 
 // EventTypes lists every event type with its meaning, for the docs.
@@ -63,6 +64,7 @@ var EventTypes = map[string]string{
 	EvPluginRemoved:    "an installed plugin was removed",
 	EvInstallRejected:  "a plugin package was refused: unsigned or untrusted, unsafe archive, or check findings at or above high",
 	EvUnsignedAccepted: "the owner explicitly installed a plugin package that no trusted key signed",
+	EvSignerChanged:    "a plugin changed signer with the admin's confirmation, or kv data left by another signer was kept (confirmed) or wiped; the old and new key ids are named",
 }
 
 // securityLog records security events: bounded in the store (critical

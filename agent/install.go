@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/heimnetz/heimnetz/limits"
 	"github.com/heimnetz/heimnetz/luaplugins"
@@ -22,9 +21,19 @@ import (
 // it with 400.
 var errRejected = errors.New("package rejected")
 
-// installMu serialises installs and removals: two at once could rename
-// the same directory. (One agent runs one manager.)
-var installMu sync.Mutex
+// errInstallBusy marks an install or removal of a plugin while another
+// install or removal of the same name is under way. The web API answers
+// it with 409.
+var errInstallBusy = errors.New("in progress")
+
+// installOptions are the owner's explicit decisions for one install.
+type installOptions struct {
+	// AllowUnsigned accepts a package no trusted key signed.
+	AllowUnsigned bool
+	// AllowSignerChange accepts a signer other than the installed
+	// version's, or kv data left by another signer (see planSuccession).
+	AllowSignerChange bool
+}
 
 // staged is a package verified, checked and extracted into a hidden
 // directory inside the plugins directory, ready to be renamed into place.
@@ -37,31 +46,41 @@ type staged struct {
 	report *check.Report
 }
 
-// stage verifies, unpacks and checks a package. sig is a detached
-// signature or nil for the embedded one. Nothing outside a new hidden
-// directory of pluginsDir is written.
-func stage(archive []byte, sig *pack.Signature, trusted []ed25519.PublicKey, allowUnsigned bool, pluginsDir string, reg *luaplugins.Registry, ceilings limits.Limits) (*staged, error) {
+// openPackage opens an archive and verifies its signature; sig is a
+// detached signature or nil for the embedded one. It is quick (bounded
+// by the archive caps) and writes nothing, so it runs before any claim.
+func openPackage(archive []byte, sig *pack.Signature, trusted []ed25519.PublicKey, allowUnsigned bool) (*pack.Package, string, error) {
 	p, err := pack.Open(archive)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errRejected, err)
+		return nil, "", fmt.Errorf("%w: %v", errRejected, err)
 	}
-	st := &staged{pkg: p}
-	st.signer, err = p.Verify(sig, trusted)
+	signer, err := p.Verify(sig, trusted)
 	switch {
 	case err == nil:
-	case errors.Is(err, pack.ErrBadSignature):
-		return nil, fmt.Errorf("%w: %s: %v", errRejected, p.Name, err)
+	case errors.Is(err, pack.ErrBadSignature), errors.Is(err, pack.ErrOldFormat), errors.Is(err, pack.ErrUnsafe):
+		return nil, "", fmt.Errorf("%w: %s: %v", errRejected, p.Name, err)
 	case allowUnsigned && (errors.Is(err, pack.ErrUnsigned) || errors.Is(err, pack.ErrUntrusted)):
-		st.signer = ""
+		signer = ""
 	default:
-		return nil, fmt.Errorf("%w: %s: %v (trust its key in trusted_keys, or accept it explicitly as unsigned)", errRejected, p.Name, err)
+		return nil, "", fmt.Errorf("%w: %s: %v (trust its key in trusted_keys, or accept it explicitly as unsigned)", errRejected, p.Name, err)
 	}
+	if err := checkNotBundled(p.Name); err != nil {
+		return nil, "", err
+	}
+	return p, signer, nil
+}
+
+// stage unpacks and checks an opened package. Nothing outside a new
+// hidden directory of pluginsDir is written.
+func stage(p *pack.Package, signer string, pluginsDir string, reg *luaplugins.Registry, ceilings limits.Limits) (*staged, error) {
+	st := &staged{pkg: p, signer: signer}
 	if pluginsDir == "" {
 		return nil, errors.New("no plugins directory configured (plugins_dir or --plugins)")
 	}
 	if err := os.MkdirAll(pluginsDir, 0o755); err != nil {
 		return nil, err
 	}
+	var err error
 	st.tmp, err = os.MkdirTemp(pluginsDir, ".install-")
 	if err != nil {
 		return nil, err
@@ -128,26 +147,64 @@ func trustedKeys(paths []string) ([]ed25519.PublicKey, error) {
 }
 
 // install installs or upgrades a plugin package in the running agent. The
-// new version is loaded (its top-level chunk run) before anything is
-// swapped: if it fails, the old version keeps running and its files stay.
-// An upgrade keeps the plugin's stored data and its enabled state; the
-// old state's metric series are dropped when it is closed.
-func (m *manager) install(archive []byte, sig *pack.Signature, allowUnsigned bool, via string) (string, error) {
+// new version is loaded (its top-level chunk compiled and run under its
+// own limits) before anything is swapped: if it fails, the old version
+// keeps running and its files stay. An upgrade keeps the plugin's stored
+// data and its enabled state; the old state's metric series are dropped
+// when it is closed.
+//
+// No lock is held across the slow parts (check, compile, top-level
+// chunk): the plugin's name is claimed, so a second install or a removal
+// of the same name fails at once with errInstallBusy while installs of
+// other plugins and every API request go on.
+func (m *manager) install(archive []byte, sig *pack.Signature, opts installOptions, via string) (string, error) {
 	keys, err := trustedKeys(m.cfg.TrustedKeys)
 	if err != nil {
 		return "", err
 	}
-	installMu.Lock()
-	defer installMu.Unlock()
-	st, err := stage(archive, sig, keys, allowUnsigned, m.cfg.PluginsDir, m.registry, m.ceilings)
-	if err != nil {
-		m.sec.record(EvInstallRejected, store.Warning, "", fmt.Sprintf("install via %s: %v", via, err))
+	reject := func(plugin string, err error) (string, error) {
+		m.sec.record(EvInstallRejected, store.Warning, plugin, fmt.Sprintf("install via %s: %v", via, err))
 		return "", err
 	}
+	pkg, signer, err := openPackage(archive, sig, keys, opts.AllowUnsigned)
+	if err != nil {
+		return reject("", err)
+	}
+	name := pkg.Name
+	release, err := m.claim(name)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	prev, err := m.predecessor(name)
+	if err != nil {
+		return "", err
+	}
+	plan, err := planSuccession(name, prev, signer, opts.AllowSignerChange)
+	if err != nil {
+		return reject(name, err)
+	}
+	st, err := stage(pkg, signer, m.cfg.PluginsDir, m.registry, m.ceilings)
+	if err != nil {
+		return reject(name, err)
+	}
 	defer os.RemoveAll(st.tmp)
-	name := st.src.Name()
+	if st.src.Name() != name {
+		return reject(name, fmt.Errorf("%w: manifest name %q differs from the package's %q", errRejected, st.src.Name(), name))
+	}
 	lim := st.src.Manifest.Limits
 	kv := m.db.KV(name, quotaFor(lim))
+	if plan.wipeData {
+		// Before the new code runs: its top-level chunk must not see the
+		// data either.
+		if err := kv.Clear(); err != nil {
+			return "", fmt.Errorf("install %s: wiping data of another signer: %w", name, err)
+		}
+		// Recorded now: the data is gone even if the new version then
+		// fails to load.
+		m.sec.record(EvSignerChanged, store.High, name, plan.event+" (via "+via+")")
+		plan.event = ""
+	}
 	p, _, err := luaplugins.Load(st.src, luaplugins.Env{
 		Registry: m.registry, Log: luaplugins.LogFunc(m.pluginLog), KV: kv,
 		Families: m.families, Board: m.board, Reporter: m, RequireCollect: true,
@@ -160,6 +217,9 @@ func (m *manager) install(archive []byte, sig *pack.Signature, allowUnsigned boo
 	if err != nil {
 		p.Close()
 		return "", fmt.Errorf("install %s: %w", name, err)
+	}
+	if plan.event != "" {
+		m.sec.record(EvSignerChanged, store.High, name, plan.event+" (via "+via+")")
 	}
 	if st.signer == "" {
 		m.sec.record(EvUnsignedAccepted, store.High, name, fmt.Sprintf("unsigned package %s (content hash %s) accepted by the owner via %s", st.src.Manifest.Version, st.pkg.Hash(), via))
@@ -175,6 +235,17 @@ func (m *manager) install(archive []byte, sig *pack.Signature, allowUnsigned boo
 		// A new plugin: register and start it. Its first run loads it
 		// again, so its top-level chunk runs a second time.
 		p.Close()
+		rec, ok, err := m.db.Plugin(name)
+		if err != nil {
+			return final, err
+		}
+		if !ok {
+			rec = store.PluginRecord{Name: name, Enabled: true}
+		}
+		rec.Signer = st.signer
+		if err := m.db.PutPlugin(rec); err != nil {
+			return final, err
+		}
 		return final, m.add(st.src)
 	}
 	e.stopLoop()
@@ -185,6 +256,7 @@ func (m *manager) install(archive []byte, sig *pack.Signature, allowUnsigned boo
 	e.src, e.kv = st.src, kv
 	e.cpu = limits.NewCPUShare(lim.CPU, lim.CPUWindow, m.now())
 	e.rec.Version = st.src.Manifest.Version
+	e.rec.Signer = st.signer
 	e.runs = nil
 	rec := e.rec
 	if rec.Enabled {
@@ -204,6 +276,57 @@ func (m *manager) install(archive []byte, sig *pack.Signature, allowUnsigned boo
 	return final, nil
 }
 
+// predecessor returns what name holds now: an installed version (a
+// plugin loaded from the plugins directory) and its signer, or the kv
+// data and recorded signer a removed one left.
+func (m *manager) predecessor(name string) (predecessor, error) {
+	var prev predecessor
+	if e, err := m.get(name); err == nil {
+		e.mu.Lock()
+		prev.installed, prev.signer = true, e.rec.Signer
+		e.mu.Unlock()
+		return prev, nil
+	}
+	rec, ok, err := m.db.Plugin(name)
+	if err != nil {
+		return prev, fmt.Errorf("install %s: %w", name, err)
+	}
+	if ok {
+		prev.signer = rec.Signer
+	}
+	prev.dataKeys = m.db.KV(name, store.DefaultQuota()).Usage().Keys
+	return prev, nil
+}
+
+// maxInstalls bounds installs and removals under way at once: each load
+// holds a Lua state of up to the plugin's memory limit beside the running
+// plugins, so on a 64 MB router their number must stay small.
+const maxInstalls = 2
+
+// claim marks name as being installed or removed; release undoes it. A
+// name already claimed, or a claim beyond maxInstalls, is refused at once
+// rather than waited for: a slow install (its load runs up to the
+// plugin's time limit) must not make other requests queue behind it.
+func (m *manager) claim(name string) (release func(), err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.busy[name] {
+		return nil, fmt.Errorf("install of %s %w", name, errInstallBusy)
+	}
+	if len(m.busy) >= maxInstalls {
+		return nil, fmt.Errorf("%d installs or removals %w; try again when one ends", len(m.busy), errInstallBusy)
+	}
+	if m.busy == nil {
+		m.busy = map[string]bool{}
+	}
+	m.busy[name] = true
+	return func() {
+		m.mu.Lock()
+		delete(m.busy, name)
+		m.mu.Unlock()
+	}, nil
+}
+
 // remove stops a plugin installed in the plugins directory and deletes
 // its files; its metric series go with its state. Its stored data and
 // record are deleted only when deleteData is set.
@@ -212,8 +335,11 @@ func (m *manager) remove(name string, deleteData bool) error {
 	if err != nil {
 		return err
 	}
-	installMu.Lock()
-	defer installMu.Unlock()
+	release, err := m.claim(name)
+	if err != nil {
+		return err
+	}
+	defer release()
 	origin := e.src.Origin
 	dir, _ := filepath.Abs(m.cfg.PluginsDir)
 	abs, _ := filepath.Abs(origin)

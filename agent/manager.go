@@ -45,6 +45,7 @@ type manager struct {
 
 	mu      sync.Mutex
 	plugins map[string]*entry
+	busy    map[string]bool // names being installed or removed (claim)
 	wg      sync.WaitGroup
 	ctx     context.Context
 }
@@ -264,6 +265,11 @@ func (m *manager) reload(name string) error {
 	if err != nil {
 		return err
 	}
+	release, err := m.claim(name)
+	if err != nil {
+		return err
+	}
+	defer release()
 	src := e.src
 	if src.Origin != "bundled" {
 		fresh, err := luaplugins.ReadPath(src.Origin, m.registry, m.ceilings)

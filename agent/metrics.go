@@ -57,6 +57,14 @@ func (m *manager) registerMetrics(e *entry) {
 		}
 		return float64(e.plugin.Metrics().Series())
 	})
+	m.metrics.GetOrCreateGauge(fmt.Sprintf(`heimnetz_plugin_metric_bytes{plugin=%q}`, name), func() float64 {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if e.plugin == nil {
+			return 0
+		}
+		return float64(e.plugin.Metrics().Bytes())
+	})
 	// Pre-create the run counters so every plugin shows all results from
 	// the first scrape on.
 	for _, r := range []string{"ok", "error", "limit", "skipped"} {
@@ -135,6 +143,7 @@ var helpText = map[string]string{
 	"heimnetz_plugin_kv_bytes":                   "Bytes the plugin has stored in its key/value store.",
 	"heimnetz_plugin_kv_keys":                    "Keys the plugin has stored in its key/value store.",
 	"heimnetz_plugin_series":                     "Metric series the plugin has created.",
+	"heimnetz_plugin_metric_bytes":               "Bytes the agent keeps for the plugin's metric names, labels and series, as the plugin's metric byte budget counts them.",
 	"heimnetz_security_events_total":             "Security events recorded, by type and severity.",
 	"heimnetz_device_info":                       "The device the agent runs on (always 1).",
 	"process_cpu_seconds_total":                  "CPU time used by the agent process.",

@@ -3,6 +3,7 @@ package luaplugins
 import (
 	"embed"
 	"io/fs"
+	"sort"
 )
 
 //go:embed bundled
@@ -17,4 +18,22 @@ func Bundled() fs.FS {
 		panic(err)
 	}
 	return sub
+}
+
+// BundledNames returns the names of the bundled plugins, sorted. An
+// installed package may not take one of them.
+func BundledNames() []string {
+	dirs, err := fs.ReadDir(bundledFS, "bundled")
+	if err != nil {
+		// The embedded directory always exists.
+		panic(err)
+	}
+	var out []string
+	for _, d := range dirs {
+		if d.IsDir() {
+			out = append(out, d.Name())
+		}
+	}
+	sort.Strings(out)
+	return out
 }

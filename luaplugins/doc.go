@@ -12,4 +12,18 @@
 // Host modules (log, kv, metrics, board) are registered in one Registry
 // together with their documentation and the permission each needs; the
 // sandbox, the docs generator and the static checker all read it.
+//
+// Metric names follow one rule, ValidateMetricName and ValidateLabelName:
+// metrics.set/add refuse what it refuses, `plugin check` reports the same
+// names as high, and the docs print MetricNamingRules. The rule is
+// promtool's linter plus the agent's reserved prefixes and labels, and
+// testdata/metricnames.txt runs every case through both the rule and the
+// real `promtool check metrics`, so /metrics passes promtool whatever
+// plugins export. What the metrics host keeps of a plugin's strings
+// outlives the call in agent-wide structures, so it keeps copies only
+// (never a slice of a Lua string, which would keep the whole parent
+// alive) and bounds them: the series limit, MaxPluginFamilies and
+// MaxFamilies, and a byte budget of MetricBytesPerSeries per allowed
+// series that counts the strings and the per-series bookkeeping; the
+// kept bytes are shown as the plugin's "metric names and labels" limit.
 package luaplugins

@@ -27,6 +27,11 @@ const DefaultInterval = 15 * time.Second
 
 var versionRE = regexp.MustCompile(`^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 
+// ValidName reports whether s is a plugin name, [a-z][a-z0-9-]{0,31}:
+// what a manifest's name, a package's top directory and an installed
+// plugin's directory must be.
+func ValidName(s string) bool { return validName(s) }
+
 // validName reports whether s is a plugin name, [a-z][a-z0-9-]{0,31}. (As
 // a regular expression the counted repetition compiles to ~15 KB of
 // program held for the agent's lifetime.)

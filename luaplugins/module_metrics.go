@@ -3,6 +3,7 @@ package luaplugins
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -10,11 +11,13 @@ import (
 )
 
 func metricsModule() Module {
-	lim := []string{"metric series per plugin", "label value length", "at most 8 labels"}
-	errs := []string{"the name or a label is not valid", "the value is not a finite number", "the plugin has reached its series limit", "the name is already used by another plugin with the other kind"}
+	lim := []string{"metric series per plugin", "label value length", fmt.Sprintf("at most %d labels", MaxLabels),
+		fmt.Sprintf("at most %d metric families per plugin and %d in the agent", MaxPluginFamilies, MaxFamilies),
+		fmt.Sprintf("%d bytes of names and labels kept per allowed series", MetricBytesPerSeries)}
+	errs := []string{"the name or a label is not valid", "the value is not a finite number", "the plugin has reached its series, family or metric byte limit", "the name is already used by another plugin with the other kind"}
 	return Module{
 		Name: "metrics", Permission: "metrics",
-		Doc: "Gauges and counters exported on the agent's /metrics as name{plugin=\"<plugin>\",<labels>}. Names match [a-zA-Z_][a-zA-Z0-9_]* and may not start with heimnetz_, go_ or process_; labels is an optional table of string keys to string or number values.",
+		Doc: "Gauges and counters exported on the agent's /metrics as name{plugin=\"<plugin>\",<labels>}; labels is an optional table of string keys to string or number values. Naming rules (the same ones `plugin check` applies, so every name passes promtool check metrics): " + strings.Join(MetricNamingRules(), " "),
 		Funcs: []Func{
 			{
 				Name: "set", Args: "name, value [, labels]", Returns: "nothing",
@@ -39,7 +42,7 @@ func metricFunc(h *Host, counter bool) lua.LGFunction {
 		if !finite(v) {
 			L.ArgError(2, "value must be a finite number")
 		}
-		labels, err := labelTable(L, 3, h.Limits.LabelBytes)
+		labels, err := labelTable(L, 3)
 		if err != nil {
 			L.ArgError(3, err.Error())
 		}
@@ -51,7 +54,12 @@ func metricFunc(h *Host, counter bool) lua.LGFunction {
 		if err != nil {
 			var viol *limits.Violation
 			if errors.As(err, &viol) {
-				h.report("call:series", "metric series", viol.Error())
+				h.report("call:metrics "+viol.Limit, "metrics", viol.Error())
+				// The error below is prefixed with the plugin's name
+				// already.
+				anon := *viol
+				anon.Plugin = ""
+				err = &anon
 			}
 			L.RaiseError("metrics.%s: %v", map[bool]string{true: "add", false: "set"}[counter], err)
 		}
@@ -60,7 +68,8 @@ func metricFunc(h *Host, counter bool) lua.LGFunction {
 }
 
 // labelTable reads an optional flat table of labels.
-func labelTable(L *lua.LState, n int, maxValue int) (map[string]string, error) {
+// Values are checked by PluginMetrics, which applies the one rule.
+func labelTable(L *lua.LState, n int) (map[string]string, error) {
 	v := L.Get(n)
 	if v == lua.LNil {
 		return nil, nil
@@ -69,35 +78,28 @@ func labelTable(L *lua.LState, n int, maxValue int) (map[string]string, error) {
 	if !ok {
 		return nil, fmt.Errorf("labels must be a table, not %s", v.Type())
 	}
+	// Walk with Next rather than ForEach, so a table of a million
+	// entries costs as much as one of MaxLabels+1: the walk stops at the
+	// first bad entry.
 	out := map[string]string{}
-	var bad error
-	t.ForEach(func(k, v lua.LValue) {
-		if bad != nil {
-			return
-		}
+	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
 		ks, ok := k.(lua.LString)
 		if !ok {
-			bad = fmt.Errorf("label names must be strings, not %s", k.Type())
-			return
+			return nil, fmt.Errorf("label names must be strings, not %s", k.Type())
 		}
-		if len(out) >= maxLabels {
-			bad = fmt.Errorf("at most %d labels are allowed", maxLabels)
-			return
+		if len(out) >= MaxLabels {
+			return nil, fmt.Errorf("at most %d labels are allowed", MaxLabels)
 		}
 		switch v := v.(type) {
 		case lua.LString:
-			if len(v) > maxValue {
-				bad = fmt.Errorf("label %s is longer than %d bytes", clip(string(ks), 40), maxValue)
-				return
-			}
 			out[string(ks)] = string(v)
 		case lua.LNumber:
 			out[string(ks)] = v.String()
 		case lua.LBool:
 			out[string(ks)] = v.String()
 		default:
-			bad = fmt.Errorf("label %s must be a string or number, not %s", clip(string(ks), 40), v.Type())
+			return nil, fmt.Errorf("label %s must be a string or number, not %s", clip(string(ks), 40), v.Type())
 		}
-	})
-	return out, bad
+	}
+	return out, nil
 }

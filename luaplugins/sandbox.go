@@ -20,6 +20,19 @@ func RemovedGlobals() []string { return append([]string(nil), removedGlobals...)
 // SafeLibraries are the standard libraries a plugin state opens.
 var SafeLibraries = []string{"string", "table", "math", "coroutine"}
 
+// closedLibraries are the libraries gopher-lua offers that a plugin state
+// never opens: they reach files, processes, the loader, the VM's
+// internals or Go channels and goroutines (channel).
+var closedLibraries = []string{
+	lua.LoadLibName, lua.IoLibName, lua.OsLibName, lua.DebugLibName, lua.ChannelLibName,
+}
+
+// ClosedLibraries returns the names of the libraries the sandbox does not
+// open, for the static checker and the docs. With SafeLibraries and the
+// base library they cover every library gopher-lua has (a test keeps it
+// so).
+func ClosedLibraries() []string { return append([]string(nil), closedLibraries...) }
+
 // registry sizing: small to start (a state is cheap), allowed to grow for
 // table.concat and deep calls; growth is charged to the plugin's memory.
 const (

@@ -35,6 +35,13 @@ type PluginRecord struct {
 	// Checksum identifies the plugin's code (for example a SHA-256 of its
 	// files), so the agent can tell an update from a restart.
 	Checksum string `json:"checksum,omitempty"`
+	// Signer is the key id that signed the installed package, or empty
+	// for an unsigned package, a plugin put in place by hand or one
+	// installed before signers were recorded. The record (and so the
+	// signer) outlives a removal that keeps the plugin's kv data, so the
+	// agent can tell whose data a new package with the same name would
+	// inherit.
+	Signer string `json:"signer,omitempty"`
 }
 
 // checkName validates a plugin name used as a bucket or record key.

@@ -166,13 +166,18 @@ func (s *Server) apiInstall(ctx *fasthttp.RequestCtx, m *match) {
 		return
 	}
 	args := ctx.QueryArgs()
-	if err := checkArgs(args, "allow_unsigned"); err != nil {
+	if err := checkArgs(args, "allow_unsigned", "allow_signer_change"); err != nil {
 		s.inputFail(ctx, m.route, err)
 		return
 	}
-	allowUnsigned, err := parseBool(args.Peek("allow_unsigned"))
-	if err != nil {
+	var opts InstallOptions
+	var err error
+	if opts.AllowUnsigned, err = parseBool(args.Peek("allow_unsigned")); err != nil {
 		s.inputFail(ctx, m.route, inputErr("allow_unsigned must be true or false"))
+		return
+	}
+	if opts.AllowSignerChange, err = parseBool(args.Peek("allow_signer_change")); err != nil {
+		s.inputFail(ctx, m.route, inputErr("allow_signer_change must be true or false"))
 		return
 	}
 	if _, ok := s.requireAdmin(ctx, m.route); !ok {
@@ -183,7 +188,7 @@ func (s *Server) apiInstall(ctx *fasthttp.RequestCtx, m *match) {
 		s.inputFail(ctx, m.route, err)
 		return
 	}
-	name, err := s.b.InstallPlugin(archive, allowUnsigned)
+	name, err := s.b.InstallPlugin(archive, opts)
 	s.gen.bump()
 	if err != nil {
 		s.backendFail(ctx, m.route, err)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"mime/multipart"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -138,6 +139,20 @@ func TestInstallAPI(t *testing.T) {
 	if r.code != 400 {
 		t.Fatalf("bad allow_unsigned = %d", r.code)
 	}
+	// A backend conflict (here: the signer of the installed version) is
+	// 409 with its text; allow_signer_change reaches the backend.
+	r = e.do("POST", "/api/v1/plugins/install?allow_unsigned=true", string(pkg), e.bearer(), "Content-Type: application/gzip")
+	if r.code != 409 || !strings.Contains(r.body, "another signer") {
+		t.Fatalf("reinstall without allow_signer_change = %d %s, want 409", r.code, r.body)
+	}
+	r = e.do("POST", "/api/v1/plugins/install?allow_unsigned=true&allow_signer_change=true", string(pkg), e.bearer(), "Content-Type: application/gzip")
+	if r.code != 201 || !slices.Contains(e.b.callLog(), "install wan-latency {AllowUnsigned:true AllowSignerChange:true}") {
+		t.Fatalf("reinstall with allow_signer_change = %d %s", r.code, r.body)
+	}
+	r = e.do("POST", "/api/v1/plugins/install?allow_signer_change=maybe", string(pkg), e.bearer())
+	if r.code != 400 || !strings.Contains(r.body, "allow_signer_change must be true or false") {
+		t.Fatalf("bad allow_signer_change = %d %s", r.code, r.body)
+	}
 	r = e.do("POST", "/api/v1/plugins/install", "", e.bearer())
 	if r.code != 400 || !strings.Contains(r.body, "empty body") {
 		t.Fatalf("empty install = %d %s", r.code, r.body)
@@ -154,6 +169,18 @@ func TestInstallAPI(t *testing.T) {
 	r = e.do("POST", "/plugins/install", body.String(), "Content-Type: "+mw.FormDataContentType(), "Cookie: "+s.cookie)
 	if r.code != 303 || r.header.Get("Location") != "/plugins/dns-check?done=install" {
 		t.Fatalf("form install = %d %q %s", r.code, r.header.Get("Location"), clip(r.body, 300))
+	}
+	// The form's allow_signer_change checkbox reaches the backend.
+	body.Reset()
+	mw = multipart.NewWriter(&body)
+	mw.WriteField("csrf", s.csrf)
+	mw.WriteField("allow_signer_change", "on")
+	fw, _ = mw.CreateFormFile("package", "dns-check.tar.gz")
+	fw.Write(pluginPackage(t, "dns-check", true))
+	mw.Close()
+	r = e.do("POST", "/plugins/install", body.String(), "Content-Type: "+mw.FormDataContentType(), "Cookie: "+s.cookie)
+	if r.code != 303 || !slices.Contains(e.b.callLog(), "install dns-check {AllowUnsigned:false AllowSignerChange:true}") {
+		t.Fatalf("form reinstall with allow_signer_change = %d %s", r.code, clip(r.body, 300))
 	}
 	body.Reset()
 	mw = multipart.NewWriter(&body)

@@ -16,6 +16,26 @@ var ErrNotFound = errors.New("not found")
 // the error text.
 var ErrInvalid = errors.New("invalid input")
 
+// ErrConflict is returned (wrapped) by a Backend when the request conflicts
+// with the current state: an install of a plugin whose install is still in
+// progress, an upgrade signed by another key than the installed version
+// without InstallOptions.AllowSignerChange. The API answers it with 409 and
+// the error text.
+var ErrConflict = errors.New("conflict")
+
+// InstallOptions are the admin's explicit decisions for one install.
+type InstallOptions struct {
+	// AllowUnsigned accepts a package no trusted key signed
+	// (?allow_unsigned=true).
+	AllowUnsigned bool
+	// AllowSignerChange accepts an upgrade signed by another key than the
+	// installed version (or unsigned after signed), and lets a new plugin
+	// keep kv data a removed plugin of another signer left
+	// (?allow_signer_change=true). The agent records it as a security
+	// event naming the old and new key ids.
+	AllowSignerChange bool
+}
+
 // Backend is what the agent gives the web server. Web calls it from many
 // goroutines at once and on every page view, so every method must be safe
 // for concurrent use and cheap (no disk reads on the read path where a
@@ -55,8 +75,11 @@ type Backend interface {
 	AckEvents(seqs []uint64) error
 	// InstallPlugin installs a plugin package (the archive bytes as
 	// uploaded) and returns its name. A package the agent rejects is an
-	// error wrapping ErrInvalid.
-	InstallPlugin(archive []byte, allowUnsigned bool) (name string, err error)
+	// error wrapping ErrInvalid; one that conflicts with the installed
+	// version's signer or with an install in progress wraps ErrConflict.
+	// It may take as long as the plugin's load (its time limit) but never
+	// blocks other requests.
+	InstallPlugin(archive []byte, opts InstallOptions) (name string, err error)
 
 	// Settings returns the current owner settings.
 	Settings() Settings

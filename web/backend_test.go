@@ -234,8 +234,9 @@ func (b *memBackend) AckEvents(seqs []uint64) error {
 }
 
 // InstallPlugin accepts a tar.gz with NAME/manifest.yml; a package without
-// a "signature" file needs allowUnsigned.
-func (b *memBackend) InstallPlugin(archive []byte, allowUnsigned bool) (string, error) {
+// a "signature" file needs opts.AllowUnsigned. It records the options it
+// was given.
+func (b *memBackend) InstallPlugin(archive []byte, opts InstallOptions) (string, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(archive))
 	if err != nil {
 		return "", fmt.Errorf("package: not gzip: %w", ErrInvalid)
@@ -265,13 +266,16 @@ func (b *memBackend) InstallPlugin(archive []byte, allowUnsigned bool) (string, 
 	if !validPluginName(name) {
 		return "", fmt.Errorf("package: manifest.yml has no valid name: %w", ErrInvalid)
 	}
-	if !signed && !allowUnsigned {
+	if !signed && !opts.AllowUnsigned {
 		return "", fmt.Errorf("package %q is unsigned: %w", name, ErrInvalid)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if _, ok := b.plugins[name]; ok && !opts.AllowSignerChange {
+		return "", fmt.Errorf("package %q: installed version has another signer: %w", name, ErrConflict)
+	}
 	b.addPlugin(name, "installed from a package", nil)
-	b.record("install " + name)
+	b.record(fmt.Sprintf("install %s %+v", name, opts))
 	return name, nil
 }
 

@@ -46,11 +46,12 @@ func (s *Server) installForm(ctx *fasthttp.RequestCtx, m *match) {
 		s.inputFail(ctx, m.route, err)
 		return
 	}
-	allowUnsigned := false
-	if form != nil && len(form.Value["allow_unsigned"]) > 0 {
-		allowUnsigned = form.Value["allow_unsigned"][0] == "on"
+	var opts InstallOptions
+	if form != nil {
+		opts.AllowUnsigned = len(form.Value["allow_unsigned"]) > 0 && form.Value["allow_unsigned"][0] == "on"
+		opts.AllowSignerChange = len(form.Value["allow_signer_change"]) > 0 && form.Value["allow_signer_change"][0] == "on"
 	}
-	name, err := s.b.InstallPlugin(archive, allowUnsigned)
+	name, err := s.b.InstallPlugin(archive, opts)
 	s.gen.bump()
 	if err != nil {
 		s.backendFail(ctx, m.route, err)

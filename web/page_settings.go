@@ -66,6 +66,7 @@ func writeSettings(w htmlWriter, d *pageData, st *Settings) {
 	w.raw(`
 <label>Package <input type="file" name="package" required></label>
 <label class="check"><input type="checkbox" name="allow_unsigned"> Allow an unsigned package</label>
+<label class="check"><input type="checkbox" name="allow_signer_change"> Allow a signer other than the installed version's (recorded as a security event)</label>
 <button>Install</button>
 </form>
 </article>

@@ -68,6 +68,8 @@ func backendErrorStatus(err error) int {
 		return fasthttp.StatusNotFound
 	case errors.Is(err, ErrInvalid):
 		return fasthttp.StatusBadRequest
+	case errors.Is(err, ErrConflict):
+		return fasthttp.StatusConflict
 	default:
 		return fasthttp.StatusInternalServerError
 	}

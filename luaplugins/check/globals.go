@@ -77,7 +77,10 @@ func sandboxGlobals() sandboxNames {
 // forbidden are globals a plugin never has: the removed base functions
 // and the libraries the sandbox does not open.
 func forbidden() map[string]bool {
-	out := map[string]bool{"io": true, "os": true, "debug": true, "package": true}
+	out := map[string]bool{}
+	for _, n := range luaplugins.ClosedLibraries() {
+		out[n] = true
+	}
 	for _, n := range luaplugins.RemovedGlobals() {
 		out[n] = true
 	}

@@ -6,8 +6,11 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/yuin/gopher-lua/ast"
+
+	"github.com/heimnetz/heimnetz/luaplugins"
 )
 
 // maxLiteralBytes is the size above which a string literal is reported.
@@ -32,8 +35,6 @@ type literalRegexps struct {
 	// url finds http(s) URLs and their hosts; host matches a bare IP
 	// address or prefix.
 	url, host *regexp.Regexp
-	// metricName is the Prometheus metric name syntax.
-	metricName *regexp.Regexp
 }
 
 // secretPattern is one credential shape and what to call it.
@@ -60,7 +61,6 @@ var patterns = sync.OnceValue(func() *literalRegexps {
 		placeholder: regexp.MustCompile(`(?i)^(|x+|\*+|changeme|change-me|your[_ -].*|<.*>|\$\{.*\}|example|none|null|nil|todo|test|dummy)$`),
 		url:         regexp.MustCompile(`(?i)\b(https?)://(\[[0-9a-f:.]+\]|[a-z0-9.-]+)`),
 		host:        regexp.MustCompile(`^(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?$|^[0-9a-fA-F:]*:[0-9a-fA-F:.]*(?:/\d{1,3})?$`),
-		metricName:  regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`),
 	}
 })
 
@@ -201,23 +201,34 @@ func (c *chunk) rep(str, count ast.Expr, line int) {
 	}
 }
 
-var reservedPrefixes = []string{"heimnetz_", "go_", "process_"}
-
-// metricName checks a literal metric name passed to metrics.set or .add.
+// metricName checks a literal metric name passed to metrics.set or .add
+// with the runtime's own rule: what the runtime refuses is a high finding.
 func (c *chunk) metricName(fn, name string, line int) {
-	col := c.litCol(line, name)
-	switch {
-	case !patterns().metricName.MatchString(name):
-		c.add(RuleMetricName, Medium, line, col, fmt.Sprintf("metric name %q does not match [a-zA-Z_][a-zA-Z0-9_]*", clipText(name, 60)), "")
-	case fn == "metrics.add" && !strings.HasSuffix(name, "_total"):
-		c.add(RuleMetricName, Medium, line, col, fmt.Sprintf("counter %q does not end in _total; metrics.add refuses it", name), "rename it to "+name+"_total")
-	case fn == "metrics.set" && strings.HasSuffix(name, "_total"):
-		c.add(RuleMetricName, Medium, line, col, fmt.Sprintf("gauge %q ends in _total, the suffix of counters; metrics.set refuses it", name), "")
-	default:
-		for _, p := range reservedPrefixes {
-			if strings.HasPrefix(name, p) {
-				c.add(RuleMetricName, Medium, line, col, fmt.Sprintf("metric name %q starts with the reserved prefix %s", name, p), "")
-			}
+	kind := luaplugins.KindGauge
+	if fn == "metrics.add" {
+		kind = luaplugins.KindCounter
+	}
+	if err := luaplugins.ValidateMetricName(name, kind); err != nil {
+		c.add(RuleMetricName, High, line, c.litCol(line, name), fmt.Sprintf("%s refuses this name: %v", fn, err), "rename the metric (see the naming rules in `heimnetz docs`)")
+	}
+}
+
+// labelNames checks the literal label names of a table constructor
+// passed to metrics.set or .add, with the runtime's own rule.
+func (c *chunk) labelNames(fn string, t *ast.TableExpr, line int) {
+	if len(t.Fields) > luaplugins.MaxLabels {
+		c.add(RuleMetricName, High, line, c.peek(line, "metrics"), fmt.Sprintf("%s refuses more than %d labels; this call passes %d", fn, luaplugins.MaxLabels, len(t.Fields)), "drop labels")
+	}
+	for _, f := range t.Fields {
+		k, ok := f.Key.(*ast.StringExpr)
+		if !ok {
+			continue
+		}
+		if err := luaplugins.ValidateLabelName(k.Value); err != nil {
+			c.add(RuleMetricName, High, line, c.peek(line, k.Value), fmt.Sprintf("%s refuses this label: %v", fn, err), "rename the label")
+		}
+		if v, ok := f.Value.(*ast.StringExpr); ok && !utf8.ValidString(v.Value) {
+			c.add(RuleMetricName, High, line, c.peek(line, k.Value), fmt.Sprintf("%s refuses the value of label %s: it is not valid UTF-8", fn, clipText(k.Value, 40)), "")
 		}
 	}
 }

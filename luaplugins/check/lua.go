@@ -158,7 +158,7 @@ func (c *chunk) enter(line int) bool {
 	if c.depth > maxNesting {
 		if !c.deepSeen {
 			c.deepSeen = true
-			c.add(RuleOversizedLiteral, Medium, line, 1, fmt.Sprintf("code nests deeper than %d levels; the rest of it is not checked", maxNesting), "flatten the nesting")
+			c.add(RuleUncheckedCode, High, line, 1, fmt.Sprintf("code nests deeper than %d levels; the rest of it is not checked", maxNesting), "flatten the nesting")
 		}
 		return false
 	}
@@ -573,6 +573,11 @@ func (c *chunk) call(e *ast.FuncCallExpr) {
 			if s, ok := e.Args[0].(*ast.StringExpr); ok {
 				c.metrics = append(c.metrics, ref{name: s.Value, line: line, col: c.peek(line, "metrics")})
 				c.metricName(name, s.Value, line)
+			}
+		}
+		if len(e.Args) >= 3 {
+			if t, ok := e.Args[2].(*ast.TableExpr); ok {
+				c.labelNames(name, t, line)
 			}
 		}
 	}

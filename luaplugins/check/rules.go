@@ -33,6 +33,7 @@ const (
 	RuleUnknownField     = "HN019"
 	RuleMetricName       = "HN020"
 	RuleCeiling          = "HN021"
+	RuleUncheckedCode    = "HN022"
 )
 
 // Rules returns every rule, ordered by ID.
@@ -108,10 +109,13 @@ var rules = []Rule{
 	{RuleUnknownField, "unknown-field", Medium,
 		"Uses a function a library or host module does not have (e.g. kv.put); it is nil at run time.",
 		"use a function the module offers (see `heimnetz docs`)"},
-	{RuleMetricName, "metric-name", Medium,
-		"A metric name literal is not valid: counters (metrics.add) end in _total, gauges (metrics.set) do not, names match [a-zA-Z_][a-zA-Z0-9_]* and do not start with heimnetz_, go_ or process_.",
+	{RuleMetricName, "metric-name", High,
+		"A metric or label name literal breaks the naming rules that metrics.set and metrics.add apply at run time (the call would fail); the rules, the same for both, are listed under the metrics module and keep every name passing promtool check metrics.",
 		"rename the metric"},
 	{RuleCeiling, "limit-above-ceiling", High,
 		"The manifest asks for a limit above the agent's ceiling; the agent does not load the plugin.",
 		"lower the limit to at most the ceiling, or ask the owner to raise the ceiling"},
+	{RuleUncheckedCode, "unchecked-code", High,
+		"Code nests deeper than the checker follows (200 levels); the part below that depth is not checked, so the plugin cannot pass.",
+		"flatten the nesting: split deep expressions and tables into locals or functions"},
 }

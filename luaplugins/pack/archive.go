@@ -13,7 +13,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -51,26 +50,17 @@ type Package struct {
 	Signature *Signature
 }
 
-// Listing returns the canonical listing: "<sha256 hex>  <path>\n" per
-// file, sorted by path.
+// Listing returns the human-readable listing kept in SHA256SUMS:
+// "<sha256 hex>  <path>\n" per file, sorted by path. It is unambiguous
+// only because checkPath keeps newlines and spaces out of paths; the
+// signature covers Canonical, not this text.
 func (p *Package) Listing() []byte {
-	paths := make([]string, 0, len(p.Files))
-	for f := range p.Files {
-		paths = append(paths, f)
-	}
-	sort.Strings(paths)
 	var b bytes.Buffer
-	for _, f := range paths {
+	for _, f := range p.paths() {
 		sum := sha256.Sum256(p.Files[f])
 		fmt.Fprintf(&b, "%s  %s\n", hex.EncodeToString(sum[:]), f)
 	}
 	return b.Bytes()
-}
-
-// Hash returns the content hash: the SHA-256 of the listing, in hex.
-func (p *Package) Hash() string {
-	sum := sha256.Sum256(p.Listing())
-	return hex.EncodeToString(sum[:])
 }
 
 // FromDir reads a plugin directory into a package. Only regular files
@@ -82,6 +72,10 @@ func FromDir(dir string) (*Package, error) {
 		return nil, err
 	}
 	p := &Package{Name: filepath.Base(abs), Files: map[string][]byte{}}
+	if !luaplugins.ValidName(p.Name) {
+		return nil, fmt.Errorf("%w: directory name %s is not a plugin name ([a-z][a-z0-9-]{0,31})", ErrUnsafe, quoteName(p.Name))
+	}
+	folded := map[string]string{}
 	var total int64
 	err = filepath.WalkDir(abs, func(full string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -104,9 +98,13 @@ func FromDir(dir string) (*Package, error) {
 		if !d.Type().IsRegular() {
 			return fmt.Errorf("%w: %s is not a regular file (%s)", ErrUnsafe, rel, d.Type())
 		}
-		if err := checkPath(rel, maxDepth); err != nil {
+		if err := checkPath(rel, maxDepth, maxPathBytes); err != nil {
 			return err
 		}
+		if other, ok := folded[foldKey(rel)]; ok {
+			return fmt.Errorf("%w: %s and %s differ only in case", ErrUnsafe, quoteName(other), quoteName(rel))
+		}
+		folded[foldKey(rel)] = rel
 		data, err := os.ReadFile(full)
 		if err != nil {
 			return err
@@ -129,9 +127,36 @@ func FromDir(dir string) (*Package, error) {
 	return p, nil
 }
 
+// Check refuses a package whose name is not a plugin name or that holds a
+// path checkPath refuses, or two paths that differ only in case. Open
+// and FromDir never return such a package; Archive, Verify and Extract
+// check again for one built in memory.
+func (p *Package) Check() error {
+	if !luaplugins.ValidName(p.Name) {
+		return fmt.Errorf("%w: package name %s is not a plugin name ([a-z][a-z0-9-]{0,31})", ErrUnsafe, quoteName(p.Name))
+	}
+	if len(p.Files) > MaxFiles {
+		return fmt.Errorf("%w: more than %d files", ErrUnsafe, MaxFiles)
+	}
+	folded := make(map[string]string, len(p.Files))
+	for _, f := range p.paths() {
+		if err := checkPath(f, maxDepth, maxPathBytes); err != nil {
+			return err
+		}
+		if other, ok := folded[foldKey(f)]; ok {
+			return fmt.Errorf("%w: %s and %s differ only in case", ErrUnsafe, quoteName(other), quoteName(f))
+		}
+		folded[foldKey(f)] = f
+	}
+	return nil
+}
+
 // Archive writes the package as a deterministic tar.gz: the same files
 // always give the same bytes.
 func (p *Package) Archive() ([]byte, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	gz, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	if err != nil {
@@ -155,12 +180,7 @@ func (p *Package) Archive() ([]byte, error) {
 			return nil, err
 		}
 	}
-	paths := make([]string, 0, len(p.Files))
-	for f := range p.Files {
-		paths = append(paths, f)
-	}
-	sort.Strings(paths)
-	for _, f := range paths {
+	for _, f := range p.paths() {
 		if err := write(p.Name+"/"+f, p.Files[f]); err != nil {
 			return nil, err
 		}
@@ -175,20 +195,30 @@ func (p *Package) Archive() ([]byte, error) {
 }
 
 // Open reads and checks an archive. It returns ErrUnsafe (wrapped, naming
-// the entry) for any archive that is not a well-formed package.
+// the entry) for any archive that is not a well-formed package: one gzip
+// member holding one tar stream and nothing after it but zero padding;
+// only regular files and directories; every path allowed by checkPath,
+// none twice, not even in another case; every file under one top
+// directory that is a plugin name; and SHA256SUMS equal to the listing of
+// exactly these files (so an entry not listed and a listed file missing
+// are both refused). An embedded signature is parsed, not verified.
 func Open(archive []byte) (*Package, error) {
 	if len(archive) > MaxArchiveBytes {
 		return nil, fmt.Errorf("%w: archive of %d bytes is larger than %d", ErrUnsafe, len(archive), MaxArchiveBytes)
 	}
-	gz, err := gzip.NewReader(bytes.NewReader(archive))
+	br := bytes.NewReader(archive)
+	gz, err := gzip.NewReader(br)
 	if err != nil {
 		return nil, fmt.Errorf("%w: not a gzip archive: %v", ErrUnsafe, err)
 	}
+	// A second gzip member would be read as more of the same stream by
+	// default; the package is exactly one member.
+	gz.Multistream(false)
 	tr := tar.NewReader(io.LimitReader(gz, MaxTotalBytes+MaxFiles*2048+64<<10))
 	p := &Package{Files: map[string][]byte{}}
 	var sums []byte
 	var total int64
-	seen := map[string]bool{}
+	seen := map[string]string{} // folded name → name as written
 	for {
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -201,27 +231,34 @@ func Open(archive []byte) (*Package, error) {
 		switch hdr.Typeflag {
 		case tar.TypeReg, tar.TypeDir:
 		default:
-			return nil, fmt.Errorf("%w: %s is not a regular file or directory (tar type %q)", ErrUnsafe, name, hdr.Typeflag)
+			return nil, fmt.Errorf("%w: %s is not a regular file or directory (tar type %q)", ErrUnsafe, quoteName(name), hdr.Typeflag)
 		}
 		if hdr.Typeflag == tar.TypeDir {
 			name = strings.TrimSuffix(name, "/")
 		}
-		if seen[name] {
-			return nil, fmt.Errorf("%w: %s appears twice", ErrUnsafe, name)
-		}
-		seen[name] = true
-		if err := checkPath(name, maxDepth+1); err != nil {
+		if err := checkPath(name, maxDepth+1, maxEntryBytes); err != nil {
 			return nil, err
 		}
+		if other, ok := seen[foldKey(name)]; ok {
+			if other == name {
+				return nil, fmt.Errorf("%w: %s appears twice", ErrUnsafe, quoteName(name))
+			}
+			return nil, fmt.Errorf("%w: %s and %s differ only in case", ErrUnsafe, quoteName(other), quoteName(name))
+		}
+		seen[foldKey(name)] = name
+		top, rest, inside := strings.Cut(name, "/")
 		if hdr.Typeflag == tar.TypeDir {
-			continue
+			if inside || luaplugins.ValidName(top) {
+				continue
+			}
+			return nil, fmt.Errorf("%w: directory %s is not a plugin name", ErrUnsafe, quoteName(name))
 		}
 		if hdr.Size > MaxFileBytes || hdr.Size < 0 {
-			return nil, fmt.Errorf("%w: %s is %d bytes, more than %d", ErrUnsafe, name, hdr.Size, MaxFileBytes)
+			return nil, fmt.Errorf("%w: %s is %d bytes, more than %d", ErrUnsafe, quoteName(name), hdr.Size, MaxFileBytes)
 		}
 		data, err := io.ReadAll(io.LimitReader(tr, MaxFileBytes+1))
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", ErrUnsafe, name, err)
+			return nil, fmt.Errorf("%w: %s: %v", ErrUnsafe, quoteName(name), err)
 		}
 		total += int64(len(data))
 		switch name {
@@ -236,19 +273,24 @@ func Open(archive []byte) (*Package, error) {
 			p.Signature = sig
 			continue
 		}
-		top, rest, ok := strings.Cut(name, "/")
-		if !ok {
-			return nil, fmt.Errorf("%w: %s is not inside the plugin's directory", ErrUnsafe, name)
+		if !inside {
+			return nil, fmt.Errorf("%w: %s is not inside the plugin's directory", ErrUnsafe, quoteName(name))
 		}
 		if p.Name == "" {
+			if !luaplugins.ValidName(top) {
+				return nil, fmt.Errorf("%w: top directory %s is not a plugin name ([a-z][a-z0-9-]{0,31})", ErrUnsafe, quoteName(top))
+			}
 			p.Name = top
 		} else if top != p.Name {
-			return nil, fmt.Errorf("%w: %s is outside the plugin directory %s", ErrUnsafe, name, p.Name)
+			return nil, fmt.Errorf("%w: %s is outside the plugin directory %s", ErrUnsafe, quoteName(name), p.Name)
 		}
 		if err := checkSizes(name, len(p.Files)+1, len(data), total); err != nil {
 			return nil, err
 		}
 		p.Files[rest] = data
+	}
+	if err := checkEnd(gz, br); err != nil {
+		return nil, err
 	}
 	if p.Name == "" {
 		return nil, fmt.Errorf("%w: the archive holds no plugin", ErrUnsafe)
@@ -267,23 +309,36 @@ func Open(archive []byte) (*Package, error) {
 	return p, nil
 }
 
-// checkPath refuses absolute, dotted, backslashed and too deep paths.
-func checkPath(name string, depth int) error {
-	switch {
-	case name == "" || strings.HasPrefix(name, "/") || filepath.IsAbs(name):
-		return fmt.Errorf("%w: absolute or empty path %q", ErrUnsafe, name)
-	case strings.ContainsAny(name, "\\\x00:"):
-		return fmt.Errorf("%w: path %q holds a backslash, colon or NUL", ErrUnsafe, name)
-	case path.Clean(name) != name:
-		return fmt.Errorf("%w: path %q is not clean", ErrUnsafe, name)
-	}
-	for _, part := range strings.Split(name, "/") {
-		if part == ".." || part == "." {
-			return fmt.Errorf("%w: path %q escapes its directory", ErrUnsafe, name)
+// maxPadding bounds the zero bytes allowed after the tar's end marker
+// (GNU tar pads to 10 KiB records).
+const maxPadding = 64 << 10
+
+// checkEnd reads the rest of the gzip member after the tar stream: only
+// zero padding may follow, the member must end (which checks its CRC),
+// and no byte may follow the member in the archive.
+func checkEnd(gz *gzip.Reader, br *bytes.Reader) error {
+	var buf [4096]byte
+	var n int64
+	for {
+		k, err := gz.Read(buf[:])
+		for _, c := range buf[:k] {
+			if c != 0 {
+				return fmt.Errorf("%w: data after the end of the tar stream", ErrUnsafe)
+			}
+		}
+		n += int64(k)
+		if n > maxPadding {
+			return fmt.Errorf("%w: more than %d bytes of padding after the tar stream", ErrUnsafe, maxPadding)
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrUnsafe, err)
 		}
 	}
-	if strings.Count(name, "/") > depth {
-		return fmt.Errorf("%w: path %q is nested deeper than %d levels", ErrUnsafe, name, depth)
+	if br.Len() != 0 {
+		return fmt.Errorf("%w: %d bytes after the gzip stream (a second member or appended data)", ErrUnsafe, br.Len())
 	}
 	return nil
 }
@@ -293,7 +348,7 @@ func checkSizes(name string, files, size int, total int64) error {
 	case files > MaxFiles:
 		return fmt.Errorf("%w: more than %d files", ErrUnsafe, MaxFiles)
 	case size > MaxFileBytes:
-		return fmt.Errorf("%w: %s is %d bytes, more than %d", ErrUnsafe, name, size, MaxFileBytes)
+		return fmt.Errorf("%w: %s is %d bytes, more than %d", ErrUnsafe, quoteName(name), size, MaxFileBytes)
 	case total > MaxTotalBytes:
 		return fmt.Errorf("%w: more than %d bytes in all", ErrUnsafe, MaxTotalBytes)
 	}
@@ -303,6 +358,9 @@ func checkSizes(name string, files, size int, total int64) error {
 // Extract writes the plugin's files into dir, which must not exist; dir
 // is created with mode 0755 and files with 0644.
 func (p *Package) Extract(dir string) error {
+	if err := p.Check(); err != nil {
+		return err
+	}
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return err
 	}
@@ -311,13 +369,8 @@ func (p *Package) Extract(dir string) error {
 		return err
 	}
 	defer root.Close()
-	paths := make([]string, 0, len(p.Files))
-	for f := range p.Files {
-		paths = append(paths, f)
-	}
-	sort.Strings(paths)
-	for _, f := range paths {
-		if err := checkPath(f, maxDepth); err != nil {
+	for _, f := range p.paths() {
+		if err := checkPath(f, maxDepth, maxPathBytes); err != nil {
 			return err
 		}
 		if d := path.Dir(f); d != "." {

@@ -213,18 +213,33 @@ func TestFromDir(t *testing.T) {
 	}
 }
 
-// FuzzOpen: no archive makes Open panic, and what it accepts extracts.
+// FuzzOpen: no archive makes Open panic; what it accepts extracts, holds
+// only allowed paths, and packs again to an archive that opens to the same
+// content hash.
 func FuzzOpen(f *testing.F) {
 	a, _ := samplePackage().Archive()
 	f.Add(a)
 	f.Add(rawArchive([]entry{{"p/../x", tar.TypeReg, "x", ""}}, true))
+	f.Add(rawArchive([]entry{{"p/manifest.yml", tar.TypeReg, "name: p\n", ""}, {"p/main.lua", tar.TypeReg, "x", ""}, {"p/a\nb", tar.TypeReg, "x", ""}}, true))
+	f.Add(append(append([]byte(nil), a...), a...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Open(data)
 		if err != nil {
 			return
 		}
+		if err := p.Check(); err != nil {
+			t.Fatalf("accepted archive fails Check: %v", err)
+		}
 		if err := p.Extract(filepath.Join(t.TempDir(), "x")); err != nil {
 			t.Fatalf("accepted archive does not extract: %v", err)
+		}
+		again, err := p.Archive()
+		if err != nil {
+			t.Fatalf("accepted package does not pack: %v", err)
+		}
+		q, err := Open(again)
+		if err != nil || q.Hash() != p.Hash() {
+			t.Fatalf("repacked: %v", err)
 		}
 	})
 }

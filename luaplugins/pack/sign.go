@@ -18,22 +18,28 @@ var (
 	ErrUnsigned     = errors.New("package is not signed")
 	ErrBadSignature = errors.New("signature does not match the package")
 	ErrUntrusted    = errors.New("package is signed by a key that is not trusted")
+	// ErrOldFormat is a signature in the version 1 format, which signed a
+	// text listing that file names could forge. It is never accepted;
+	// the package must be signed again (`heimnetz plugin sign`).
+	ErrOldFormat = errors.New("signature is in the old v1 format, which does not bind the package; sign it again with this version of heimnetz")
 )
 
 // Text forms of keys and signatures: one line each, a tag, then fields.
 const (
-	signatureTag  = "heimnetz-signature-v1"
-	publicKeyTag  = "heimnetz-ed25519-public"
-	privateKeyTag = "heimnetz-ed25519-private"
-	// signedPrefix starts every signed message, so a heimnetz signature
-	// can never be mistaken for one over other data.
-	signedPrefix = "heimnetz plugin package v1\n"
+	signatureTag      = "heimnetz-signature-v2"
+	oldSignatureTag   = "heimnetz-signature-v1"
+	publicKeyTag      = "heimnetz-ed25519-public"
+	privateKeyTag     = "heimnetz-ed25519-private"
+	maxSignatureBytes = 256
 )
 
-// Signature is an Ed25519 signature over a package's name and listing.
+// Signature is an Ed25519 signature over a package's Canonical encoding.
 type Signature struct {
 	KeyID string
 	Sig   []byte
+	// Version is the signature format: FormatVersion, or 1 for an old
+	// signature that Verify refuses with ErrOldFormat.
+	Version int
 }
 
 // Marshal returns the signature's one-line text form.
@@ -41,17 +47,42 @@ func (s *Signature) Marshal() []byte {
 	return []byte(fmt.Sprintf("%s %s %s\n", signatureTag, s.KeyID, base64.StdEncoding.EncodeToString(s.Sig)))
 }
 
-// ParseSignature reads the text form Marshal writes.
+// ParseSignature reads the text form Marshal writes: the tag, a key id of
+// 16 hex digits and 64 bytes of base64. A version 1 signature parses (so
+// `plugin sign` can replace it and `plugin verify` can say why it is
+// refused) with Version 1.
 func ParseSignature(data []byte) (*Signature, error) {
+	if len(data) > maxSignatureBytes {
+		return nil, fmt.Errorf("signature: longer than %d bytes", maxSignatureBytes)
+	}
 	f := strings.Fields(string(data))
-	if len(f) != 3 || f[0] != signatureTag {
+	if len(f) != 3 || (f[0] != signatureTag && f[0] != oldSignatureTag) {
 		return nil, fmt.Errorf("signature: want %q, key id and base64", signatureTag)
+	}
+	if !validKeyID(f[1]) {
+		return nil, fmt.Errorf("signature: key id %s is not 16 lower-case hex digits", quoteName(f[1]))
 	}
 	sig, err := base64.StdEncoding.DecodeString(f[2])
 	if err != nil || len(sig) != ed25519.SignatureSize {
 		return nil, fmt.Errorf("signature: not %d bytes of base64", ed25519.SignatureSize)
 	}
-	return &Signature{KeyID: f[1], Sig: sig}, nil
+	v := FormatVersion
+	if f[0] == oldSignatureTag {
+		v = 1
+	}
+	return &Signature{KeyID: f[1], Sig: sig, Version: v}, nil
+}
+
+func validKeyID(s string) bool {
+	if len(s) != 16 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !('0' <= s[i] && s[i] <= '9' || 'a' <= s[i] && s[i] <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // KeyID names a public key: the first 8 bytes of its SHA-256, in hex.
@@ -60,19 +91,18 @@ func KeyID(pub ed25519.PublicKey) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-func (p *Package) message() []byte {
-	return append([]byte(signedPrefix+"name "+p.Name+"\n"), p.Listing()...)
-}
-
-// Sign signs the package with priv and embeds the signature.
+// Sign signs the package's Canonical encoding with priv and embeds the
+// signature, replacing any older one.
 func (p *Package) Sign(priv ed25519.PrivateKey) *Signature {
 	pub := priv.Public().(ed25519.PublicKey)
-	p.Signature = &Signature{KeyID: KeyID(pub), Sig: ed25519.Sign(priv, p.message())}
+	p.Signature = &Signature{KeyID: KeyID(pub), Sig: ed25519.Sign(priv, p.Canonical()), Version: FormatVersion}
 	return p.Signature
 }
 
 // Verify checks sig (the embedded signature when sig is nil) against the
 // trusted keys and returns the ID of the key that signed the package.
+// Only the trusted key the signature names is tried: a signature is
+// bound to its key id as well as to the package.
 func (p *Package) Verify(sig *Signature, trusted []ed25519.PublicKey) (string, error) {
 	if sig == nil {
 		sig = p.Signature
@@ -80,16 +110,20 @@ func (p *Package) Verify(sig *Signature, trusted []ed25519.PublicKey) (string, e
 	if sig == nil {
 		return "", ErrUnsigned
 	}
-	msg := p.message()
-	for _, k := range trusted {
-		if ed25519.Verify(k, msg, sig.Sig) {
-			return KeyID(k), nil
-		}
+	if sig.Version != FormatVersion {
+		return "", fmt.Errorf("key %s: %w", sig.KeyID, ErrOldFormat)
+	}
+	if err := p.Check(); err != nil {
+		return "", err
 	}
 	for _, k := range trusted {
-		if KeyID(k) == sig.KeyID {
+		if KeyID(k) != sig.KeyID {
+			continue
+		}
+		if !ed25519.Verify(k, p.Canonical(), sig.Sig) {
 			return "", fmt.Errorf("key %s: %w", sig.KeyID, ErrBadSignature)
 		}
+		return sig.KeyID, nil
 	}
 	return "", fmt.Errorf("key %s: %w", sig.KeyID, ErrUntrusted)
 }

@@ -142,6 +142,16 @@ func Render(name string, t Template) (map[string][]byte, error) {
 	metric := strings.ReplaceAll(name, "-", "_")
 	var metricNames []string
 	for _, m := range t.Metrics {
+		// The plugin's name prefixes its metrics, so a name can make one
+		// the runtime refuses (ping-ms: ping_ms_runs_total); refuse it
+		// here rather than scaffold a plugin that fails its first run.
+		kind := luaplugins.KindGauge
+		if strings.HasSuffix(m, "_total") {
+			kind = luaplugins.KindCounter
+		}
+		if err := luaplugins.ValidateMetricName(metric+"_"+m, kind); err != nil {
+			return nil, fmt.Errorf("plugin name %s makes a metric name the runtime refuses; choose another name: %w", name, err)
+		}
 		metricNames = append(metricNames, "`"+metric+"_"+m+"`")
 	}
 	data := map[string]any{

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/luaplugins"
 	"github.com/heimnetz/heimnetz/luaplugins/check"
 	"github.com/heimnetz/heimnetz/luaplugins/testrunner"
 )
@@ -56,6 +57,19 @@ func TestManifestShowsLimits(t *testing.T) {
 		if !strings.Contains(m, want) {
 			t.Errorf("manifest lacks %q:\n%s", want, m)
 		}
+	}
+}
+
+// TestRenderRefusesBadMetricNames: a plugin name that would prefix its
+// metrics into names the runtime refuses is refused up front.
+func TestRenderRefusesBadMetricNames(t *testing.T) {
+	for _, name := range []string{"ping-ms", "heimnetz-x", "go-x", "disk-kb"} {
+		if _, err := Render(name, templates[0]); !errors.Is(err, luaplugins.ErrMetric) {
+			t.Errorf("Render(%q) = %v, want a metric name error", name, err)
+		}
+	}
+	if _, err := Render("ping-seconds", templates[0]); err != nil {
+		t.Errorf("Render(ping-seconds): %v", err)
 	}
 }
 

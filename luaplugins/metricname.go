@@ -1,0 +1,194 @@
+package luaplugins
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// The rules below are the one statement of what a plugin may call its
+// metrics and labels. The runtime (metrics.set/add), `plugin check` and
+// the docs all read them, and luaplugins/testdata/metricnames.txt runs
+// every row through both ValidateMetricName and the real `promtool check
+// metrics`, so a name the agent accepts is one promtool's linter accepts
+// too. Where promtool's linter splits a name into parts or matches a
+// suffix, the same matching is done here, not a looser one.
+
+// MaxMetricNameBytes is the longest metric or label name a plugin may use.
+const MaxMetricNameBytes = 100
+
+// MaxLabels is the most labels one plugin series may carry (besides the
+// plugin label the agent adds).
+const MaxLabels = 8
+
+// reservedMetricPrefixes are the agent's own families (and those of the
+// metrics library it links); a plugin may not write into them.
+var reservedMetricPrefixes = []string{"heimnetz_", "go_", "process_", "flag_"}
+
+// reservedLabels are label names a plugin may not set: plugin is added by
+// the agent to every plugin series; le belongs to histograms and quantile
+// to summaries, and promtool lints either on a gauge or a counter.
+var reservedLabels = []string{"plugin", "le", "quantile"}
+
+// typeWords are the metric types promtool's linter refuses inside a name,
+// as a part (_gauge_) or a suffix (_gauge). Its gauge_histogram is
+// covered by gauge.
+var typeWords = []string{"counter", "gauge", "histogram", "summary"}
+
+// reservedSuffixes are the sample suffixes of histograms and summaries;
+// promtool refuses them on gauges and counters.
+var reservedSuffixes = []string{"_bucket", "_count", "_sum"}
+
+// unitAbbreviations are abbreviated units promtool's linter refuses as a
+// part or a suffix of a name.
+var unitAbbreviations = []string{"s", "ms", "us", "ns", "sec", "b", "kb", "mb", "gb", "tb", "pb", "m", "h", "d"}
+
+// nonBaseUnits are units promtool's linter knows and the base unit it
+// asks for instead. A name part equal to one of them, with or without a
+// prefix, or to a base unit with a prefix, is refused.
+var nonBaseUnits = []struct{ unit, base string }{
+	{"minutes", "seconds"}, {"hours", "seconds"}, {"days", "seconds"},
+	{"fahrenheit", "celsius"}, {"rankine", "kelvin"},
+	{"inches", "meters"}, {"yards", "meters"}, {"miles", "meters"},
+	{"bits", "bytes"}, {"calories", "joules"},
+	{"pounds", "grams"}, {"ounces", "grams"},
+}
+
+// baseUnits are the units promtool's linter accepts without a prefix.
+var baseUnits = []string{"amperes", "bytes", "candela", "grams", "celsius", "kelvin", "kelvins", "meters", "metres", "moles", "seconds", "joules"}
+
+// unitPrefixes are the SI and binary prefixes promtool's linter
+// recognises in front of a unit.
+var unitPrefixes = []string{"pico", "nano", "micro", "milli", "centi", "deci", "deca", "hecto", "kilo", "kibi", "mega", "mibi", "giga", "gibi", "tera", "tebi", "peta", "pebi"}
+
+// ValidateMetricName reports whether a plugin may export a metric called
+// name of kind (KindGauge or KindCounter). The error wraps ErrMetric and
+// says which rule the name breaks. A nil error means `promtool check
+// metrics` accepts the family without a lint complaint.
+func ValidateMetricName(name, kind string) error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: %s %q %s", ErrMetric, kind, clip(name, 40), fmt.Sprintf(format, a...))
+	}
+	if kind != KindGauge && kind != KindCounter {
+		return fmt.Errorf("%w: unknown kind %q", ErrMetric, kind)
+	}
+	if err := lowerSnake(name); err != "" {
+		return bad("%s", err)
+	}
+	for _, p := range reservedMetricPrefixes {
+		if strings.HasPrefix(name, p) {
+			return bad("uses the agent's reserved prefix %s", p)
+		}
+	}
+	switch {
+	case kind == KindCounter && !strings.HasSuffix(name, "_total"):
+		return bad("must end in _total (counters do)")
+	case kind == KindGauge && strings.HasSuffix(name, "_total"):
+		return bad("must not end in _total (use metrics.add for counters)")
+	}
+	for _, s := range reservedSuffixes {
+		if strings.HasSuffix(name, s) {
+			return bad("must not end in %s (histograms and summaries use it)", s)
+		}
+	}
+	// promtool matches type words and abbreviations as "_word_" or a
+	// "_word" suffix: a part of the name after its first.
+	i := 0
+	for part := range strings.SplitSeq(name, "_") {
+		if i > 0 {
+			if slices.Contains(typeWords, part) {
+				return bad("must not name its type (%s)", part)
+			}
+			if slices.Contains(unitAbbreviations, part) {
+				return bad("must not use the abbreviated unit _%s (spell the base unit: seconds, bytes, meters)", part)
+			}
+		}
+		if base, ok := nonBaseUnit(part); ok {
+			return bad("must use the base unit %s instead of %s", base, part)
+		}
+		i++
+	}
+	return nil
+}
+
+// nonBaseUnit reports whether a name part is a unit promtool asks to
+// replace, and by which base unit.
+func nonBaseUnit(part string) (string, bool) {
+	for _, u := range nonBaseUnits {
+		if prefix, ok := strings.CutSuffix(part, u.unit); ok && (prefix == "" || slices.Contains(unitPrefixes, prefix)) {
+			return u.base, true
+		}
+	}
+	for _, u := range baseUnits {
+		if prefix, ok := strings.CutSuffix(part, u); ok && prefix != "" && slices.Contains(unitPrefixes, prefix) {
+			return u, true
+		}
+	}
+	return "", false
+}
+
+// ValidateLabelName reports whether a plugin may use name as a label
+// name. The error wraps ErrMetric.
+func ValidateLabelName(name string) error {
+	if err := lowerSnake(name); err != "" {
+		return fmt.Errorf("%w: label name %q %s", ErrMetric, clip(name, 40), err)
+	}
+	for _, r := range reservedLabels {
+		if name == r {
+			return fmt.Errorf("%w: label name %s is reserved (plugin is set by the agent, le and quantile belong to histograms and summaries)", ErrMetric, name)
+		}
+	}
+	return nil
+}
+
+// ValidateLabelValue reports whether v may be a label value of at most
+// maxBytes bytes: Prometheus refuses a scrape with invalid UTF-8 in it.
+func ValidateLabelValue(label, v string, maxBytes int) error {
+	if len(v) > maxBytes {
+		return fmt.Errorf("%w: value of label %s is %d bytes, at most %d are allowed", ErrMetric, clip(label, 40), len(v), maxBytes)
+	}
+	if !utf8.ValidString(v) {
+		return fmt.Errorf("%w: value of label %s is not valid UTF-8", ErrMetric, clip(label, 40))
+	}
+	return nil
+}
+
+// lowerSnake checks the syntax shared by metric and label names and
+// returns what is wrong, or "".
+func lowerSnake(name string) string {
+	if name == "" {
+		return "is empty"
+	}
+	if len(name) > MaxMetricNameBytes {
+		return fmt.Sprintf("is %d bytes long, at most %d are allowed", len(name), MaxMetricNameBytes)
+	}
+	if name[0] < 'a' || name[0] > 'z' {
+		return "must start with a lowercase letter a-z"
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return "may hold only lowercase letters a-z, digits and _ (snake_case, no colons)"
+		}
+	}
+	return ""
+}
+
+// MetricNamingRules states the naming rules ValidateMetricName and
+// ValidateLabelName enforce, one sentence each, for the docs.
+func MetricNamingRules() []string {
+	var units []string
+	for _, u := range nonBaseUnits {
+		units = append(units, u.unit)
+	}
+	slices.Sort(units)
+	return []string{
+		fmt.Sprintf("Metric and label names are lowercase snake_case: a letter a-z, then a-z, 0-9 or _, at most %d bytes (no colons, no camelCase).", MaxMetricNameBytes),
+		"Counters (metrics.add) end in _total; gauges (metrics.set) do not.",
+		"Names may not start with " + strings.Join(reservedMetricPrefixes, ", ") + " (the agent's own families).",
+		"Names may not end in " + strings.Join(reservedSuffixes, ", ") + " (histogram and summary samples) nor contain a type word as a part: " + strings.Join(typeWords, ", ") + ".",
+		"Units are spelled as base units (seconds, bytes, meters, grams, joules, celsius, ...): no abbreviated part (_" + strings.Join(unitAbbreviations, ", _") + "), no prefixed unit (milliseconds, kilobytes, ...) and none of " + strings.Join(units, ", ") + ".",
+		fmt.Sprintf("At most %d labels; label names may not be %s; label values are valid UTF-8 within the plugin's label length limit.", MaxLabels, strings.Join(reservedLabels, ", ")),
+	}
+}
