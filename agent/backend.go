@@ -205,9 +205,18 @@ func (b *backend) Events(q web.EventQuery) ([]web.Event, web.EventStats, error) 
 	return out, st, nil
 }
 
+// notFound maps the manager's and the store's "no such thing" errors to
+// web.ErrNotFound, its refusals to web.ErrInvalid and an install or
+// removal already under way to web.ErrConflict, so the API answers 404,
+// 400 or 409 (not 500) for a name or number the client got wrong.
 func notFound(err error) error {
-	if errors.Is(err, errUnknownPlugin) {
+	switch {
+	case errors.Is(err, errUnknownPlugin), errors.Is(err, store.ErrNoEvent):
 		return fmt.Errorf("%w: %v", web.ErrNotFound, err)
+	case errors.Is(err, errRejected), errors.Is(err, store.ErrBadName):
+		return fmt.Errorf("%w: %v", web.ErrInvalid, err)
+	case errors.Is(err, errInstallBusy):
+		return fmt.Errorf("%w: %v", web.ErrConflict, err)
 	}
 	return err
 }
@@ -216,24 +225,11 @@ func (b *backend) EnablePlugin(name string) error { return notFound(b.m.enable(n
 func (b *backend) DisablePlugin(name string) error {
 	return notFound(b.m.disable(name, "disabled by an admin", store.Info))
 }
-func (b *backend) ReloadPlugin(name string) error {
-	err := b.m.reload(name)
-	if errors.Is(err, errInstallBusy) {
-		return fmt.Errorf("%w: %v", web.ErrConflict, err)
-	}
-	return notFound(err)
-}
+func (b *backend) ReloadPlugin(name string) error { return notFound(b.m.reload(name)) }
 
 // RemovePlugin removes an installed plugin and keeps its stored data.
 func (b *backend) RemovePlugin(name string) error {
-	err := b.m.remove(name, false)
-	if errors.Is(err, errRejected) {
-		return fmt.Errorf("%w: %v", web.ErrInvalid, err)
-	}
-	if errors.Is(err, errInstallBusy) {
-		return fmt.Errorf("%w: %v", web.ErrConflict, err)
-	}
-	return notFound(err)
+	return notFound(b.m.remove(name, false))
 }
 
 // Docs renders the host API and plugin reference as HTML.
@@ -252,7 +248,7 @@ func (b *backend) Docs() []byte {
 	return buf.Bytes()
 }
 func (b *backend) ClearPluginData(name string) error { return notFound(b.m.clearData(name)) }
-func (b *backend) AckEvents(seqs []uint64) error     { return b.m.db.AckEvents(seqs...) }
+func (b *backend) AckEvents(seqs []uint64) error     { return notFound(b.m.db.AckEvents(seqs...)) }
 
 func (b *backend) InstallPlugin(archive []byte, opts web.InstallOptions) (string, error) {
 	path, err := b.m.install(archive, nil, installOptions{AllowUnsigned: opts.AllowUnsigned, AllowSignerChange: opts.AllowSignerChange}, "admin API")

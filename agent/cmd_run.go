@@ -131,7 +131,20 @@ func run(cfg Config, log *slog.Logger) error {
 	wcfg.Addr = cfg.Listen
 	wcfg.DataDir = filepath.Join(cfg.DataDir, "web")
 	wcfg.AdminPasswordHash = cfg.AdminPasswordHash
+	if cfg.AdminToken != "" {
+		wcfg.AdminTokenHash = web.HashToken(cfg.AdminToken)
+	}
 	wcfg.TLS = cfg.HTTPS
+	if cfg.MaxConnections > 0 {
+		wcfg.Concurrency = cfg.MaxConnections
+	}
+	if cfg.MaxConnectionsPerIP > 0 {
+		wcfg.MaxConnsPerIP = cfg.MaxConnectionsPerIP
+	}
+	wcfg.Hostnames = append([]string(nil), cfg.Hostnames...)
+	if h, err := brd.Hostname(); err == nil && h != "" {
+		wcfg.Hostnames = append(wcfg.Hostnames, h)
+	}
 	wcfg.Logger = log
 	srv, err := web.New(wcfg, &backend{m: m, started: time.Now()})
 	if err != nil {

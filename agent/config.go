@@ -33,6 +33,16 @@ type Config struct {
 	// HTTPS serves the page and API over HTTPS with a self-signed
 	// certificate generated on first start (needs a build with -tags https).
 	HTTPS bool `json:"https"`
+	// Hostnames are names the page and API answer to besides localhost,
+	// the router's host name and the IP addresses of its interfaces (e.g.
+	// "router.lan"); a request whose Host header names anything else gets
+	// 421 on every route but /metrics and /healthz (DNS rebinding).
+	Hostnames []string `json:"hostnames"`
+	// MaxConnections and MaxConnectionsPerIP bound the web server's
+	// connections, in all and from one address (IPv6: one /64); zero
+	// keeps web's defaults (1024 and 512). See web/conngate.go.
+	MaxConnections      int `json:"max_connections"`
+	MaxConnectionsPerIP int `json:"max_connections_per_ip"`
 	// PagesRequireLogin puts the read-only pages behind login too.
 	PagesRequireLogin bool `json:"pages_require_login"`
 	// Ceilings are the most a plugin manifest may ask for.
@@ -118,6 +128,8 @@ func (c Config) validate() error {
 		return errors.New("config data_dir: empty")
 	case c.BreaksBeforeDisable < 1:
 		return errors.New("config breaks_before_disable: must be at least 1")
+	case c.MaxConnections < 0 || c.MaxConnectionsPerIP < 0:
+		return errors.New("config max_connections, max_connections_per_ip: must not be negative")
 	case c.GCPercent < 10 && c.GCPercent != -1:
 		return errors.New("config gc_percent: must be at least 10 (or -1 to turn the collector off)")
 	}

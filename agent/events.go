@@ -8,6 +8,7 @@ import (
 
 	"github.com/VictoriaMetrics/metrics"
 
+	"github.com/heimnetz/heimnetz/oneline"
 	"github.com/heimnetz/heimnetz/store"
 )
 
@@ -83,7 +84,10 @@ func (s *securityLog) record(typ string, sev store.Severity, plugin, msg string)
 	if _, ok := EventTypes[typ]; !ok {
 		typ = EvBadRequest
 	}
-	msg = store.Redact(msg)
+	// Bounded and cleaned before it is formatted anywhere: a plugin's or a
+	// client's text may be megabytes long or hold line breaks.
+	msg = store.RedactLine(msg, store.MaxEventMessage)
+	plugin = oneline.Clean(plugin, store.MaxNameLen)
 	s.set.GetOrCreateCounter(fmt.Sprintf(`heimnetz_security_events_total{type=%q,severity=%q}`, typ, sev.String())).Inc()
 	attrs := []any{"type", typ, "severity", sev.String()}
 	if plugin != "" {

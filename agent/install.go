@@ -16,8 +16,9 @@ import (
 	"github.com/heimnetz/heimnetz/store"
 )
 
-// errRejected marks a package the installer refuses: not signed by a
-// trusted key, unsafe, or failing the static check. The web API answers
+// errRejected marks a package the installer refuses (not signed by a
+// trusted key, unsafe, or failing the static check), a reload whose files
+// no longer load, and a removal of a bundled plugin. The web API answers
 // it with 400.
 var errRejected = errors.New("package rejected")
 

@@ -275,7 +275,7 @@ func (m *manager) reload(name string) error {
 		fresh, err := luaplugins.ReadPath(src.Origin, m.registry, m.ceilings)
 		if err != nil {
 			m.sec.record(EvManifestInvalid, store.Warning, name, err.Error())
-			return fmt.Errorf("reload %q: %w (the running version is kept)", name, err)
+			return fmt.Errorf("reload %q: %w: %v (the running version is kept)", name, errRejected, err)
 		}
 		src = fresh
 	}

@@ -13,6 +13,18 @@
 // together with their documentation and the permission each needs; the
 // sandbox, the docs generator and the static checker all read it.
 //
+// Output bounds. Every string a plugin hands the host that ends up in a
+// log line, a security event, an error or a page (log and print lines,
+// error values, kv keys quoted in errors, limit reports, manifest fields)
+// is bounded and cleaned by package oneline before it is formatted, so a
+// value shows as one line that reads as written and never as megabytes.
+// Manifest descriptions are refused, not cleaned, when oneline would
+// change them. json.encode counts each byte it writes, escapes included,
+// against its 1 MiB bound and refuses tables whose keys would collide in
+// JSON (1 and "1"); json.decode builds Lua values directly, charging each
+// table and string to the plugin's meter while the partial result stays
+// reachable from the stack, so a crafted document stops at the memory cap.
+//
 // Metric names follow one rule, ValidateMetricName and ValidateLabelName:
 // metrics.set/add refuse what it refuses, `plugin check` reports the same
 // names as high, and the docs print MetricNamingRules. The rule is

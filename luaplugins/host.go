@@ -1,6 +1,7 @@
 package luaplugins
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // Log levels a plugin writes at.
@@ -51,6 +53,11 @@ type Host struct {
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 
+	// deadline is when the running call's wall time runs out. The agent's
+	// timer stops the VM then, but a Go loop inside a host function runs
+	// no VM instructions; those a plugin can make long (json) check it.
+	deadline time.Time
+
 	mu          sync.Mutex
 	callLines   int
 	minuteStart time.Time
@@ -60,6 +67,10 @@ type Host struct {
 
 // beginCall resets the per-call output counters.
 func (h *Host) beginCall() {
+	h.deadline = time.Time{}
+	if h.Limits.Timeout > 0 {
+		h.deadline = time.Now().Add(h.Limits.Timeout)
+	}
 	h.mu.Lock()
 	h.callLines = 0
 	for k := range h.reported {
@@ -68,6 +79,16 @@ func (h *Host) beginCall() {
 		}
 	}
 	h.mu.Unlock()
+}
+
+// errPastDeadline ends a host function's loop whose call has used up its
+// wall time; the VM raises the time limit itself at its next check.
+var errPastDeadline = errors.New("time limit exceeded")
+
+// pastDeadline reports whether the running call has used up its wall
+// time. A nil Host (host code called outside a plugin) has no deadline.
+func (h *Host) pastDeadline() bool {
+	return h != nil && !h.deadline.IsZero() && time.Now().After(h.deadline)
 }
 
 func (h *Host) now() time.Time {
@@ -87,7 +108,7 @@ func (h *Host) report(key, what, detail string) {
 	}
 	h.reported[key] = true
 	if h.Reporter != nil {
-		h.Reporter.LimitHit(h.Plugin, what, detail)
+		h.Reporter.LimitHit(h.Plugin, what, oneline.Clean(detail, maxErrorText))
 	}
 }
 
@@ -117,27 +138,8 @@ func (h *Host) writeLog(level, line string) {
 	h.callLines++
 	h.minuteLines++
 	if h.Log != nil {
-		h.Log.PluginLog(h.Plugin, level, cleanLine(line, h.Limits.LogLineBytes))
+		h.Log.PluginLog(h.Plugin, level, oneline.Clean(line, h.Limits.LogLineBytes))
 	}
-}
-
-// cleanLine cuts a line to max bytes and replaces invalid UTF-8 and
-// control characters, so one log line stays one readable line.
-func cleanLine(s string, max int) string {
-	cut := len(s) > max
-	if cut {
-		s = s[:max]
-	}
-	s = strings.Map(func(r rune) rune {
-		if (r < ' ' && r != '\t') || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, strings.ToValidUTF8(s, "?"))
-	if cut {
-		s += "…"
-	}
-	return s
 }
 
 // argText returns argument n as text for printing: strings and numbers as

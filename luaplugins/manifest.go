@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // MaxManifestBytes caps the size of a manifest.yml.
@@ -78,17 +80,28 @@ type manifestFile struct {
 	Limits      map[string]string `yaml:"limits"`
 }
 
-// ManifestError is a manifest problem with the field it concerns.
+// ManifestError is a manifest problem with the field it concerns and, when
+// the field is in the document, its line.
 type ManifestError struct {
 	Field string
+	Line  int
 	Err   error
 }
 
+// maxManifestErrorText bounds the text of a manifest error, which may quote
+// what the manifest holds.
+const maxManifestErrorText = 300
+
+// Error returns the problem as one bounded, clean line.
 func (e *ManifestError) Error() string {
-	if e.Field == "" {
-		return "manifest: " + e.Err.Error()
+	msg := oneline.Clean(e.Err.Error(), maxManifestErrorText)
+	switch {
+	case e.Field == "":
+		return "manifest: " + msg
+	case e.Line > 0:
+		return fmt.Sprintf("manifest field %q (line %d): %s", e.Field, e.Line, msg)
 	}
-	return fmt.Sprintf("manifest field %q: %v", e.Field, e.Err)
+	return fmt.Sprintf("manifest field %q: %s", e.Field, msg)
 }
 
 // Unwrap lets errors.Is(err, ErrManifest) match every manifest error.
@@ -98,6 +111,56 @@ func (e *ManifestError) Unwrap() []error { return []error{ErrManifest, e.Err} }
 // must equal the manifest's name. known lists the permissions the agent
 // offers; ceilings caps the limits a manifest may ask for.
 func ParseManifest(data []byte, dirName string, known []string, ceilings limits.Limits) (*Manifest, error) {
+	m, err := parseManifest(data, dirName, known, ceilings)
+	var me *ManifestError
+	if errors.As(err, &me) && me.Field != "" && me.Line == 0 {
+		me.Line = fieldLine(data, me.Field)
+	}
+	return m, err
+}
+
+// textField checks a free-text field by oneline's rule: no control
+// character but the tab, no C1 control, line or paragraph separator, bidi
+// formatting or invalid UTF-8, so it shows as one line that reads as
+// written wherever the agent prints it.
+func textField(field, value string) error {
+	at, r := oneline.Find(value)
+	switch {
+	case at < 0:
+		return nil
+	case r == utf8.RuneError:
+		return &ManifestError{Field: field, Err: fmt.Errorf("invalid UTF-8 at byte %d", at)}
+	}
+	return &ManifestError{Field: field, Err: fmt.Errorf("holds %U at byte %d (control characters, line and paragraph separators and bidi formatting are not allowed)", r, at)}
+}
+
+// fieldLine returns the line of field ("limits.memory" for a nested one)
+// in the YAML document, or 0.
+func fieldLine(data []byte, field string) int {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return 0
+	}
+	node, line := doc.Content[0], 0
+	for _, part := range strings.Split(field, ".") {
+		if node.Kind != yaml.MappingNode {
+			return line
+		}
+		found := false
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			if node.Content[i].Value == part {
+				line, node, found = node.Content[i].Line, node.Content[i+1], true
+				break
+			}
+		}
+		if !found {
+			return line
+		}
+	}
+	return line
+}
+
+func parseManifest(data []byte, dirName string, known []string, ceilings limits.Limits) (*Manifest, error) {
 	if len(data) > MaxManifestBytes {
 		return nil, &ManifestError{Err: fmt.Errorf("%d bytes is larger than the maximum of %d", len(data), MaxManifestBytes)}
 	}
@@ -118,29 +181,30 @@ func ParseManifest(data []byte, dirName string, known []string, ceilings limits.
 	m := &Manifest{Name: f.Name, Version: f.Version, Description: strings.TrimSpace(f.Description), Asked: map[string]string{}}
 	switch {
 	case f.Name == "":
-		return nil, &ManifestError{"name", errors.New("missing")}
+		return nil, &ManifestError{Field: "name", Err: errors.New("missing")}
 	case !validName(f.Name):
-		return nil, &ManifestError{"name", fmt.Errorf("%q must match [a-z][a-z0-9-]{0,31}", f.Name)}
+		return nil, &ManifestError{Field: "name", Err: fmt.Errorf("%q must match [a-z][a-z0-9-]{0,31}", f.Name)}
 	case dirName != "" && dirName != f.Name:
-		return nil, &ManifestError{"name", fmt.Errorf("%q differs from the directory name %q", f.Name, dirName)}
+		return nil, &ManifestError{Field: "name", Err: fmt.Errorf("%q differs from the directory name %q", f.Name, dirName)}
 	case f.Version == "":
-		return nil, &ManifestError{"version", errors.New("missing")}
+		return nil, &ManifestError{Field: "version", Err: errors.New("missing")}
 	case !versionRE.MatchString(f.Version):
-		return nil, &ManifestError{"version", fmt.Errorf("%q is not a semantic version such as 1.2.0", f.Version)}
+		return nil, &ManifestError{Field: "version", Err: fmt.Errorf("%q is not a semantic version such as 1.2.0", f.Version)}
 	case len(m.Description) > 200:
-		return nil, &ManifestError{"description", errors.New("longer than 200 characters")}
-	case strings.ContainsFunc(m.Description, func(r rune) bool { return r < ' ' && r != '\n' }):
-		return nil, &ManifestError{"description", errors.New("contains control characters")}
+		return nil, &ManifestError{Field: "description", Err: errors.New("longer than 200 characters")}
+	}
+	if err := textField("description", m.Description); err != nil {
+		return nil, err
 	}
 
 	m.Interval = DefaultInterval
 	if f.Interval != "" {
 		d, err := limits.ParseDuration(f.Interval)
 		if err != nil {
-			return nil, &ManifestError{"interval", err}
+			return nil, &ManifestError{Field: "interval", Err: err}
 		}
 		if d < MinInterval {
-			return nil, &ManifestError{"interval", fmt.Errorf("%s is shorter than the minimum of %s", d, MinInterval)}
+			return nil, &ManifestError{Field: "interval", Err: fmt.Errorf("%s is shorter than the minimum of %s", d, MinInterval)}
 		}
 		m.Interval = d
 	}
@@ -148,10 +212,10 @@ func ParseManifest(data []byte, dirName string, known []string, ceilings limits.
 	seen := map[string]bool{}
 	for _, p := range f.Permissions {
 		if !contains(known, p) {
-			return nil, &ManifestError{"permissions", fmt.Errorf("unknown permission %q (known: %s)", p, strings.Join(known, ", "))}
+			return nil, &ManifestError{Field: "permissions", Err: fmt.Errorf("unknown permission %q (known: %s)", p, strings.Join(known, ", "))}
 		}
 		if seen[p] {
-			return nil, &ManifestError{"permissions", fmt.Errorf("%q listed twice", p)}
+			return nil, &ManifestError{Field: "permissions", Err: fmt.Errorf("%q listed twice", p)}
 		}
 		seen[p] = true
 		m.Permissions = append(m.Permissions, p)
@@ -164,17 +228,17 @@ func ParseManifest(data []byte, dirName string, known []string, ceilings limits.
 			continue
 		}
 		if err := m.Limits.Set(key, v); err != nil {
-			return nil, &ManifestError{"limits." + key, err}
+			return nil, &ManifestError{Field: "limits." + key, Err: err}
 		}
 		m.Asked[key] = v
 	}
 	for key := range f.Limits {
 		if _, ok := m.Asked[key]; !ok {
-			return nil, &ManifestError{"limits." + key, fmt.Errorf("unknown limit (known: %s)", strings.Join(limits.Keys(), ", "))}
+			return nil, &ManifestError{Field: "limits." + key, Err: fmt.Errorf("unknown limit (known: %s)", strings.Join(limits.Keys(), ", "))}
 		}
 	}
 	if err := m.Limits.Within(ceilings); err != nil {
-		return nil, &ManifestError{"limits", err}
+		return nil, &ManifestError{Field: "limits", Err: err}
 	}
 	return m, nil
 }

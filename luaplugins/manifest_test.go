@@ -3,12 +3,14 @@ package luaplugins
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // nameRE is the plugin name pattern validName implements; the tests use it
@@ -57,15 +59,15 @@ func TestParseManifestErrors(t *testing.T) {
 	}{
 		{"empty", "", "", "empty document"},
 		{"unknown field", base + "colour: red\n", "", `unknown field "colour"`},
-		{"unknown limit", base + "limits: {disk: 1MiB}\n", "", `manifest field "limits.disk": unknown limit`},
+		{"unknown limit", base + "limits: {disk: 1MiB}\n", "", `manifest field "limits.disk" (line 3): unknown limit`},
 		{"missing name", "version: 1.0.0\n", "", `manifest field "name": missing`},
-		{"bad name", "name: Bad_Name\nversion: 1.0.0\n", "", `manifest field "name": "Bad_Name" must match`},
+		{"bad name", "name: Bad_Name\nversion: 1.0.0\n", "", `manifest field "name" (line 1): "Bad_Name" must match`},
 		{"traversal name", "name: ../etc\nversion: 1.0.0\n", "", `manifest field "name"`},
 		{"dir mismatch", base, "y", `differs from the directory name "y"`},
-		{"bad version", "name: x\nversion: one\n", "", `manifest field "version": "one" is not a semantic version`},
-		{"bad interval", base + "interval: often\n", "", `manifest field "interval": "often" is not a positive duration`},
+		{"bad version", "name: x\nversion: one\n", "", `manifest field "version" (line 2): "one" is not a semantic version`},
+		{"bad interval", base + "interval: often\n", "", `manifest field "interval" (line 3): "often" is not a positive duration`},
 		{"short interval", base + "interval: 10ms\n", "", `shorter than the minimum of 1s`},
-		{"bad size", base + "limits: {memory: lots}\n", "", `manifest field "limits.memory": limit memory: "lots" is not a size`},
+		{"bad size", base + "limits: {memory: lots}\n", "", `manifest field "limits.memory" (line 3): limit memory: "lots" is not a size`},
 		{"bad cpu", base + "limits: {cpu: 150%}\n", "", `manifest field "limits.cpu"`},
 		{"above ceiling", base + "limits: {memory: 1GiB}\n", "", `above the ceiling of 32 MiB`},
 		{"unknown permission", base + "permissions: [shell]\n", "", `unknown permission "shell"`},
@@ -73,7 +75,7 @@ func TestParseManifestErrors(t *testing.T) {
 		{"two documents", base + "---\nname: y\n", "", "more than one YAML document"},
 		{"not a map", "- a\n- b\n", "", "manifest:"},
 		{"too large", base + "description: " + strings.Repeat("x", MaxManifestBytes) + "\n", "", "larger than the maximum"},
-		{"control chars", base + "description: \"a\\x1bb\"\n", "", "control characters"},
+		{"control chars", base + "description: \"a\\x1bb\"\n", "", `manifest field "description" (line 3): holds U+001B at byte 1`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,6 +87,31 @@ func TestParseManifestErrors(t *testing.T) {
 				t.Errorf("%v is not ErrManifest", err)
 			}
 		})
+	}
+}
+
+// TestManifestTextRefusals reads testdata/manifests/refuse-*.yml; each
+// file's first line is a comment with the error it must give.
+func TestManifestTextRefusals(t *testing.T) {
+	files, err := filepath.Glob("testdata/manifests/refuse-*.yml")
+	if err != nil || len(files) < 8 {
+		t.Fatalf("refusal cases: %v, %v", files, err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, _, _ := strings.Cut(string(data), "\n")
+		want := strings.TrimPrefix(first, "# want: ")
+		_, err = ParseManifest(data, "", testPerms, limits.Ceilings())
+		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, ErrManifest) {
+			t.Errorf("%s: err = %v, want %q", f, err, want)
+			continue
+		}
+		if at, r := oneline.Find(err.Error()); at >= 0 || len(err.Error()) > maxManifestErrorText+100 {
+			t.Errorf("%s: error text holds %U or is %d bytes long", f, r, len(err.Error()))
+		}
 	}
 }
 

@@ -41,7 +41,7 @@ print(ok, err)
 		"info: false\tmain.lua:10: json.encode: a table contains itself (cycle)",
 		"info: false\tmain.lua:12: json.encode: NaN and infinite numbers have no JSON form",
 		"info: false\tmain.lua:14: json.decode: nesting of 100 is deeper than the limit of 32",
-		"info: false\tmain.lua:16: json.decode: invalid character '}' looking for beginning of value",
+		"info: false\tmain.lua:16: json.decode: invalid JSON at byte 6: unexpected character '}'",
 		"info: false\tmain.lua:21: json.encode: tables nest deeper than the limit of 32",
 	}
 	if len(logs.lines) != len(want) {

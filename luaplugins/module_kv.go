@@ -2,6 +2,8 @@ package luaplugins
 
 import (
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // KV is a plugin's own key/value store. The agent gives each plugin a
@@ -29,7 +31,7 @@ func kvModule() Module {
 					return func(L *lua.LState) int {
 						v, ok, err := h.KV.Get(L.CheckString(1))
 						if err != nil {
-							L.RaiseError("kv.get: %v", err)
+							L.RaiseError("kv.get: %s", kvError(err))
 						}
 						if !ok {
 							L.Push(lua.LNil)
@@ -49,8 +51,9 @@ func kvModule() Module {
 					return func(L *lua.LState) int {
 						key, val := L.CheckString(1), L.CheckString(2)
 						if err := h.KV.Set(key, val); err != nil {
-							h.report("call:kv", "kv quota", err.Error())
-							L.RaiseError("kv.set: %v", err)
+							msg := kvError(err)
+							h.report("call:kv", "kv quota", msg)
+							L.RaiseError("kv.set: %s", msg)
 						}
 						return 0
 					}
@@ -63,7 +66,7 @@ func kvModule() Module {
 				New: func(h *Host) lua.LGFunction {
 					return func(L *lua.LState) int {
 						if err := h.KV.Delete(L.CheckString(1)); err != nil {
-							L.RaiseError("kv.delete: %v", err)
+							L.RaiseError("kv.delete: %s", kvError(err))
 						}
 						return 0
 					}
@@ -76,7 +79,7 @@ func kvModule() Module {
 					return func(L *lua.LState) int {
 						keys, err := h.KV.Keys()
 						if err != nil {
-							L.RaiseError("kv.keys: %v", err)
+							L.RaiseError("kv.keys: %s", kvError(err))
 						}
 						t := L.CreateTable(len(keys), 0)
 						for _, k := range keys {
@@ -89,4 +92,11 @@ func kvModule() Module {
 			},
 		},
 	}
+}
+
+// kvError is the text of a store error as the plugin and the security
+// events see it: bounded and cleaned before it is formatted, whatever key
+// the plugin passed (an error may quote it).
+func kvError(err error) string {
+	return oneline.Clean(err.Error(), maxErrorText)
 }

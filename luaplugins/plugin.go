@@ -13,6 +13,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // maxErrorText caps the text of a plugin error kept and shown.
@@ -196,7 +197,7 @@ func (p *Plugin) call(fn func(L *lua.LState) error) (stats *Stats, err error) {
 	start := time.Now()
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("plugin %q: internal error: %v", p.Name(), clip(fmt.Sprint(r), maxErrorText))
+			err = fmt.Errorf("plugin %q: internal error: %v", p.Name(), oneline.Clean(fmt.Sprint(r), maxErrorText))
 			if debugPanics {
 				err = fmt.Errorf("%w\n%s", err, debug.Stack())
 			}
@@ -278,5 +279,5 @@ func errorText(err error) string {
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
-	return cleanLine(msg, maxErrorText)
+	return oneline.Clean(msg, maxErrorText)
 }

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // Bounds on one event's fields; longer values are cut (at a UTF-8
@@ -167,7 +169,8 @@ func decodeEvent(k, v []byte) (Event, error) {
 }
 
 // AppendEvent adds e to the ring and returns its sequence number. The
-// message is redacted (see Redact) and cut to MaxEventMessage bytes; a zero
+// message is bounded, redacted and cleaned by RedactLine to MaxEventMessage
+// bytes, the type and plugin by oneline.Clean; a zero
 // Time becomes now. A Critical event is committed before AppendEvent
 // returns; others are committed by the next Flush (within FlushInterval)
 // or Close. When the ring exceeds MaxEvents or MaxEventBytes the oldest
@@ -185,9 +188,9 @@ func (db *DB) AppendEvent(e Event) (uint64, error) {
 	if e.Time.IsZero() {
 		e.Time = db.opts.Now()
 	}
-	e.Type = clip(e.Type, MaxEventType)
-	e.Plugin = clip(e.Plugin, MaxNameLen)
-	e.Message = clip(Redact(clip(e.Message, 2*MaxEventMessage)), MaxEventMessage)
+	e.Type = oneline.Clean(e.Type, MaxEventType)
+	e.Plugin = oneline.Clean(e.Plugin, MaxNameLen)
+	e.Message = RedactLine(e.Message, MaxEventMessage)
 
 	db.mu.Lock()
 	defer db.mu.Unlock()

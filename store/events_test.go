@@ -116,7 +116,7 @@ func TestEventRedactsAndClips(t *testing.T) {
 	if strings.Contains(got, "hunter2") || !strings.HasPrefix(got, "wifi psk="+Redacted) {
 		t.Fatalf("message not redacted: %.60q", got)
 	}
-	if len(got) > MaxEventMessage || !strings.HasSuffix(got, "é") {
+	if len(got) > MaxEventMessage || !strings.HasSuffix(got, " bytes)") || !strings.Contains(got, "é…(+") {
 		t.Fatalf("message clipped to %d bytes, ends %q", len(got), got[len(got)-4:])
 	}
 }

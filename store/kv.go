@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // Quota bounds one plugin's kv store. A zero field takes its value from
@@ -107,18 +109,26 @@ func (k *KV) Plugin() string { return k.plugin }
 // Quota returns k's quota with defaults filled in.
 func (k *KV) Quota() Quota { return k.q }
 
+// maxShownKey bounds a key quoted in an error message.
+const maxShownKey = 64
+
+// shownKey is key as an error may quote it: bounded and cleaned first, so
+// a hostile key of megabytes never becomes a megabyte error line.
+func shownKey(key string) string { return oneline.Clean(key, maxShownKey) }
+
 // checkKey validates a key's shape and length.
 func (k *KV) checkKey(key string) error {
-	if key == "" || !utf8.ValidString(key) {
-		return fmt.Errorf("plugin %q: %w: %q (want non-empty UTF-8)", k.plugin, ErrBadKey, key)
+	if key == "" {
+		return fmt.Errorf("plugin %q: %w: empty", k.plugin, ErrBadKey)
 	}
 	if len(key) > k.q.MaxKeyLen {
 		return fmt.Errorf("plugin %q: %w (%d bytes, limit %d)", k.plugin, ErrKeyTooLong, len(key), k.q.MaxKeyLen)
 	}
-	for _, r := range key {
-		if r < 0x20 || r == 0x7f {
-			return fmt.Errorf("plugin %q: %w: %q holds control character %U", k.plugin, ErrBadKey, key, r)
+	if at, r := oneline.Find(key); at >= 0 {
+		if r == utf8.RuneError {
+			return fmt.Errorf("plugin %q: %w: %q is not UTF-8 at byte %d", k.plugin, ErrBadKey, shownKey(key), at)
 		}
+		return fmt.Errorf("plugin %q: %w: %q holds control character %U at byte %d", k.plugin, ErrBadKey, shownKey(key), r, at)
 	}
 	return nil
 }
@@ -200,7 +210,7 @@ func (k *KV) Set(key, value string) error {
 		return b.Put([]byte(key), []byte(value))
 	})
 	if err != nil {
-		return fmt.Errorf("plugin %q: kv set %q: %w", k.plugin, key, err)
+		return fmt.Errorf("plugin %q: kv set %q: %w", k.plugin, shownKey(key), err)
 	}
 	k.st.usage = next
 	k.spendToken()
@@ -240,7 +250,7 @@ func (k *KV) Delete(key string) error {
 		return b.Delete([]byte(key))
 	})
 	if err != nil {
-		return fmt.Errorf("plugin %q: kv delete %q: %w", k.plugin, key, err)
+		return fmt.Errorf("plugin %q: kv delete %q: %w", k.plugin, shownKey(key), err)
 	}
 	k.st.usage.Keys--
 	k.st.usage.Bytes -= int64(len(key) + len(old))

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // Bounds on one log line; longer text is cut at a UTF-8 boundary.
@@ -56,8 +58,8 @@ func (ls *logState) load(b *bolt.Bucket) error {
 	})
 }
 
-// AppendLog adds a line to plugin's log ring. The line is redacted (see
-// Redact) and cut to MaxLogLine bytes. It is committed by the next Flush
+// AppendLog adds a line to plugin's log ring. The line is bounded,
+// redacted and cleaned by RedactLine to MaxLogLine bytes. It is committed by the next Flush
 // (within FlushInterval) or Close. The ring keeps at most MaxLogLines lines
 // and MaxLogBytes bytes per plugin, dropping the oldest.
 func (db *DB) AppendLog(plugin, level, line string, t time.Time) error {
@@ -70,7 +72,7 @@ func (db *DB) AppendLog(plugin, level, line string, t time.Time) error {
 	if t.IsZero() {
 		t = db.opts.Now()
 	}
-	l := LogLine{Time: t.UTC(), Level: clip(level, MaxLogLevel), Line: clip(Redact(clip(line, 2*MaxLogLine)), MaxLogLine)}
+	l := LogLine{Time: t.UTC(), Level: oneline.Clean(level, MaxLogLevel), Line: RedactLine(line, MaxLogLine)}
 	val, err := json.Marshal(storedLog{Time: l.Time, Level: l.Level, Line: l.Line})
 	if err != nil {
 		return fmt.Errorf("plugin %q: encode log line: %w", plugin, err)

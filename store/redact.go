@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // Redacted replaces every secret that Redact finds.
@@ -76,6 +78,15 @@ func Redact(s string) string {
 		s = r.apply(s)
 	}
 	return s
+}
+
+// RedactLine is the text of a log line or an event message as it is kept
+// and shown: s is cut to twice max bytes before anything else is done with
+// it, redacted (see Redact), then bounded to max bytes and cleaned of
+// controls, separators and bidi formatting by oneline.Clean. The result
+// never shares memory with s.
+func RedactLine(s string, max int) string {
+	return oneline.Clean(Redact(clip(s, 2*max)), max)
 }
 
 // hasRun reports whether s has n bytes in a row that class accepts.

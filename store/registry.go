@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // MaxNameLen is the longest plugin name the store accepts.
@@ -47,12 +50,13 @@ type PluginRecord struct {
 // checkName validates a plugin name used as a bucket or record key.
 func checkName(name string) error {
 	if name == "" || len(name) > MaxNameLen || !utf8.ValidString(name) {
-		return fmt.Errorf("%w: %q (1 to %d bytes of UTF-8)", ErrBadName, name, MaxNameLen)
+		return fmt.Errorf("%w: %q (1 to %d bytes of UTF-8)", ErrBadName, oneline.Clean(name, MaxNameLen), MaxNameLen)
 	}
-	for _, r := range name {
-		if r < 0x20 || r == 0x7f || r == '/' {
-			return fmt.Errorf("%w: %q holds %q", ErrBadName, name, r)
-		}
+	if at, r := oneline.Find(name); at >= 0 {
+		return fmt.Errorf("%w: %q holds %U", ErrBadName, oneline.Clean(name, MaxNameLen), r)
+	}
+	if strings.Contains(name, "/") {
+		return fmt.Errorf("%w: %q holds '/'", ErrBadName, name)
 	}
 	return nil
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/valyala/bytebufferpool"
 	"github.com/valyala/fasthttp"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // OverviewView is what the overview page and GET /api/v1/overview show.
@@ -105,7 +107,7 @@ func (s *Server) pluginAction(name, action string) error {
 	case "remove":
 		return s.b.RemovePlugin(name)
 	}
-	return inputErr("unknown action %q", action)
+	return inputErr("unknown action %q", oneline.Clean(action, maxArgLen))
 }
 
 func (s *Server) apiPluginAction(ctx *fasthttp.RequestCtx, m *match) {

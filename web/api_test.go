@@ -93,6 +93,14 @@ func TestEventsAPI(t *testing.T) {
 			t.Errorf("ack body %q = %d, want 400", body, r.code)
 		}
 	}
+	// Class 8 of issue 13: an unknown sequence number is the client's
+	// mistake, 404 with a JSON error, never 500.
+	for _, path := range []string{"/api/v1/events/ack"} {
+		r := e.do("POST", path, `{"seqs":[999999]}`, e.bearer())
+		if r.code != 404 || !strings.HasPrefix(r.body, `{"error":`) || !strings.Contains(r.body, "999999") {
+			t.Errorf("ack of an unknown event = %d %s, want 404 with a JSON error naming it", r.code, r.body)
+		}
+	}
 }
 
 func TestSettingsAPI(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 const (
@@ -199,7 +201,7 @@ func (s *Server) setSessionCookie(ctx *fasthttp.RequestCtx, value string, maxAge
 // per event type and minute.
 func (s *Server) report(typ, severity, msg string) {
 	if ok, _ := s.reports.allow(typ); ok {
-		s.b.SecurityEvent(typ, severity, msg)
+		s.b.SecurityEvent(typ, severity, oneline.Clean(msg, maxMessage))
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 )
 
 // ErrNotFound is returned (wrapped or bare) by a Backend when a named plugin
-// does not exist. The API answers it with 404.
+// or a numbered event does not exist. The API answers it with 404.
 var ErrNotFound = errors.New("not found")
 
 // ErrInvalid is returned (wrapped) by a Backend when the caller's input is
@@ -59,7 +59,9 @@ type Backend interface {
 	EnablePlugin(name string) error
 	// DisablePlugin stops a plugin and keeps it disabled across restarts.
 	DisablePlugin(name string) error
-	// ReloadPlugin re-reads a plugin from disk and restarts it.
+	// ReloadPlugin re-reads a plugin from disk and restarts it. A plugin
+	// whose files no longer load is an error wrapping ErrInvalid (the
+	// running version is kept).
 	ReloadPlugin(name string) error
 	// RemovePlugin stops an installed plugin and deletes its files; its
 	// stored data is kept (clear it first to delete it). Bundled plugins
@@ -70,8 +72,9 @@ type Backend interface {
 	Docs() []byte
 	// ClearPluginData deletes the plugin's stored key/value data.
 	ClearPluginData(name string) error
-	// AckEvents marks the events with these sequence numbers acknowledged;
-	// unknown numbers are ignored.
+	// AckEvents marks the events with these sequence numbers acknowledged.
+	// Numbers it does not hold (never assigned, or dropped) are an error
+	// wrapping ErrNotFound, after the others are acknowledged.
 	AckEvents(seqs []uint64) error
 	// InstallPlugin installs a plugin package (the archive bytes as
 	// uploaded) and returns its name. A package the agent rejects is an

@@ -224,12 +224,22 @@ func (b *memBackend) ClearPluginData(name string) error {
 func (b *memBackend) AckEvents(seqs []uint64) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for i := range b.events {
-		if slices.Contains(seqs, b.events[i].Seq) {
-			b.events[i].Acked = true
+	var missing []uint64
+	for _, seq := range seqs {
+		found := false
+		for i := range b.events {
+			if b.events[i].Seq == seq {
+				b.events[i].Acked, found = true, true
+			}
+		}
+		if !found {
+			missing = append(missing, seq)
 		}
 	}
 	b.record(fmt.Sprint("ack ", seqs))
+	if len(missing) > 0 {
+		return fmt.Errorf("ack events %v: %w", missing, ErrNotFound)
+	}
 	return nil
 }
 

@@ -18,6 +18,12 @@ type Config struct {
 	// TLS serves HTTPS with a self-signed ECDSA certificate that is
 	// generated into DataDir/tls on first start.
 	TLS bool
+	// Hostnames are the names (besides "localhost", the listen address and
+	// the IP addresses of the machine's interfaces) that the Host header of
+	// a request may carry, e.g. "router.lan". Any other Host is answered
+	// with 421 Misdirected Request on every route but /metrics and
+	// /healthz: the defence against DNS rebinding (see host.go).
+	Hostnames []string
 	// TLSHosts are extra host names and IP addresses for the generated
 	// certificate; the listen address, "localhost" and the hostname are
 	// always included.
@@ -34,23 +40,38 @@ type Config struct {
 	// Logger receives the server's log lines; nil means slog.Default().
 	Logger *slog.Logger
 
-	// ReadTimeout bounds reading one whole request (headers and body); a
-	// client that sends slower is cut off.
+	// HeaderTimeout bounds reading a request's whole header, from its first
+	// byte (and, on a new connection, the wait for that byte): a client that
+	// sends slower, or opens a connection and sends nothing, is cut off
+	// (slowloris). A shorter ReadTimeout lowers it.
+	HeaderTimeout time.Duration
+	// ReadTimeout bounds reading a request body, from the end of its header.
 	ReadTimeout time.Duration
 	// WriteTimeout bounds writing one response.
 	WriteTimeout time.Duration
 	// IdleTimeout bounds waiting for the next request on a keep-alive
 	// connection.
 	IdleTimeout time.Duration
-	// MaxRequestBodySize is the largest request body accepted at all (a
-	// plugin package upload); other bodies are limited to MaxFormSize.
+	// MaxRequestBodySize is the largest request body accepted at all: a
+	// plugin package upload, read only from a request with admin
+	// credentials. Other bodies are limited to MaxFormSize (login: 4 KiB;
+	// routes without a body: none). See body.go.
 	MaxRequestBodySize int
 	// MaxFormSize is the largest JSON or form body for everything but
 	// plugin uploads.
 	MaxFormSize int
-	// Concurrency is the maximum number of connections served at once.
+	// MaxBodyMemory caps the request body bytes held by all requests being
+	// served together (reserved by announced length before a body is
+	// read); requests without admin credentials may hold a quarter of it.
+	// A request that does not fit gets 503 with Retry-After.
+	MaxBodyMemory int
+	// Concurrency is the maximum number of connections served at once:
+	// when all are taken, a new connection displaces an idle or half-open
+	// one of the address holding the most, if that address holds more
+	// than the newcomer's (see conngate.go); otherwise it is refused.
 	Concurrency int
-	// MaxConnsPerIP is the maximum number of connections from one address.
+	// MaxConnsPerIP is the maximum number of connections from one address
+	// (IPv6: from one /64).
 	MaxConnsPerIP int
 	// ReadBufferSize is the per-connection read buffer, which also caps the
 	// size of the request headers.
@@ -84,13 +105,15 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Addr:               "127.0.0.1:9110",
-		ReadTimeout:        5 * time.Second,
+		HeaderTimeout:      3 * time.Second,
+		ReadTimeout:        10 * time.Second,
 		WriteTimeout:       10 * time.Second,
 		IdleTimeout:        60 * time.Second,
 		MaxRequestBodySize: 1 << 20,
 		MaxFormSize:        64 << 10,
-		Concurrency:        2048,
-		MaxConnsPerIP:      1024,
+		MaxBodyMemory:      4 << 20,
+		Concurrency:        1024,
+		MaxConnsPerIP:      512,
 		ReadBufferSize:     8 << 10,
 		ReduceMemoryUsage:  true,
 		SessionIdle:        12 * time.Hour,
@@ -107,13 +130,19 @@ func DefaultConfig() Config {
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
 	setDefault(&c.Addr, d.Addr)
+	setDefault(&c.HeaderTimeout, d.HeaderTimeout)
 	setDefault(&c.ReadTimeout, d.ReadTimeout)
+	if c.ReadTimeout < c.HeaderTimeout {
+		c.HeaderTimeout = c.ReadTimeout
+	}
 	setDefault(&c.WriteTimeout, d.WriteTimeout)
 	setDefault(&c.IdleTimeout, d.IdleTimeout)
 	setDefault(&c.MaxRequestBodySize, d.MaxRequestBodySize)
 	setDefault(&c.MaxFormSize, d.MaxFormSize)
+	setDefault(&c.MaxBodyMemory, d.MaxBodyMemory)
 	setDefault(&c.Concurrency, d.Concurrency)
 	setDefault(&c.MaxConnsPerIP, d.MaxConnsPerIP)
+	c.MaxConnsPerIP = min(c.MaxConnsPerIP, c.Concurrency)
 	setDefault(&c.ReadBufferSize, d.ReadBufferSize)
 	setDefault(&c.SessionIdle, d.SessionIdle)
 	setDefault(&c.SessionMax, d.SessionMax)
@@ -138,10 +167,12 @@ func setDefault[T comparable](field *T, def T) {
 // validate reports the first field with an unusable value, by name.
 func (c Config) validate() error {
 	switch {
-	case c.ReadTimeout < 0, c.WriteTimeout < 0, c.IdleTimeout < 0:
+	case c.HeaderTimeout < 0, c.ReadTimeout < 0, c.WriteTimeout < 0, c.IdleTimeout < 0:
 		return fmt.Errorf("web config: timeouts must not be negative")
 	case c.MaxFormSize > c.MaxRequestBodySize:
 		return fmt.Errorf("web config: MaxFormSize (%d) exceeds MaxRequestBodySize (%d)", c.MaxFormSize, c.MaxRequestBodySize)
+	case c.MaxBodyMemory < c.MaxRequestBodySize:
+		return fmt.Errorf("web config: MaxBodyMemory (%d) is below MaxRequestBodySize (%d)", c.MaxBodyMemory, c.MaxRequestBodySize)
 	case c.ReadBufferSize < 1024:
 		return fmt.Errorf("web config: ReadBufferSize %d is below 1024", c.ReadBufferSize)
 	case c.MaxSessions < 1:

@@ -9,19 +9,24 @@ import (
 // route's handler.
 func (s *Server) route(ctx *fasthttp.RequestCtx) {
 	m := routeOf(ctx)
+	if !s.checkHost(ctx, m.route) {
+		return
+	}
+	// Refusals before the body is read close the connection after the
+	// answer rather than wait for a body nobody will read.
 	if len(ctx.Path()) > maxPathLen || len(ctx.URI().QueryString()) > maxQueryLen {
-		s.fail(ctx, m.route, fasthttp.StatusRequestURITooLong, "request URI too long")
+		s.bodyRefused(ctx, m.route, fasthttp.StatusRequestURITooLong, "request URI too long")
 		return
 	}
 	if m.bad != "" {
-		s.fail(ctx, m.route, fasthttp.StatusBadRequest, m.bad)
+		s.bodyRefused(ctx, m.route, fasthttp.StatusBadRequest, m.bad)
 		return
 	}
-	// Only the install routes take large bodies.
-	if m.route != routeAPIInstall && m.route != routeInstallForm && len(ctx.Request.Body()) > s.cfg.MaxFormSize {
-		s.fail(ctx, m.route, fasthttp.StatusRequestEntityTooLarge, "request body too large")
+	release, ok := s.readBody(ctx, m)
+	if !ok {
 		return
 	}
+	defer release()
 	switch m.route {
 	case routeHealthz:
 		s.healthz(ctx, m)
@@ -94,6 +99,7 @@ func (s *Server) serveMetrics(ctx *fasthttp.RequestCtx, m *match) {
 	buf := bytebufferpool.Get()
 	defer bytebufferpool.Put(buf)
 	s.metrics.write(buf)
+	s.gate.writeMetrics(buf)
 	s.b.WriteMetrics(buf)
 	ctx.SetContentType(metricsContentType)
 	ctx.SetBody(buf.B)

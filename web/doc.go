@@ -15,6 +15,51 @@
 // CSRF token) or the admin token as a Bearer header. See API.md for the
 // routes.
 //
+// # Strangers on the LAN
+//
+// Anyone on the LAN can open connections, so nothing a client without
+// credentials sends may cost more than a small, fixed amount (issue 13):
+//
+//   - Bodies (body.go) are streamed: fasthttp hands over the request as
+//     soon as its header is in (fasthttp patch 8), and readBody decides from
+//     the route, Content-Length and credentials what to read. Routes without
+//     a body take none, login takes 4 KiB, other form and JSON routes
+//     MaxFormSize (64 KiB) and the plugin upload MaxRequestBodySize (1 MiB),
+//     both only from a request carrying the admin token or a live session:
+//     without them the body is never read and the handler answers 401 from
+//     the headers. A body is read into a buffer that grows as bytes arrive,
+//     after reserving its announced length from MaxBodyMemory (4 MiB for all
+//     connections; requests without credentials a quarter of it); a request
+//     that does not fit gets 503 with Retry-After. Refusals close the
+//     connection after a lingering close, so an uploading client reads them
+//     (fasthttp patch 7).
+//   - HeaderTimeout (3 s) bounds the whole request header, not each byte; a
+//     new connection also gets at most that long to send its first byte, so
+//     a half-open or slowloris connection lives at most 2×3 s.
+//   - The connection gate (conngate.go) admits Concurrency (1024)
+//     connections, MaxConnsPerIP (512) from one address or IPv6 /64. When
+//     full, a newcomer from an address holding fewer displaces the oldest
+//     connection of the address holding the most that is not inside a
+//     handler, so a flood from a few addresses never takes the slot a fresh
+//     client or the admin needs.
+//   - The Host header must name this agent (host.go): localhost, the
+//     listen host, Config.Hostnames (the agent adds the router's host name),
+//     the address the request arrived on or an IP of one of the machine's
+//     interfaces. Anything else is 421 with a JSON error, so a web page the
+//     owner visits cannot use DNS rebinding to read the API or the pages.
+//     /healthz and /metrics are exempt: Prometheus scrapes under whatever
+//     name the owner gave its target (a DNS name, a tunnel's localhost, a
+//     proxy), /healthz says only "ok", and both are readable by any LAN
+//     client directly and change nothing; a rebinding page gains no more
+//     than a device on the LAN already has.
+//
+// Measured on the agent binary (agent/webload_test.go, 2 shared cores):
+// 300 connections announcing 1 MiB and sending nothing grew its peak RSS by
+// 3.5 MiB (before: 129 MiB within 1.5 s, 322 MiB peak); 1,200 slowloris
+// connections from four addresses, cut and reopened about 4,300 times in
+// 6 s, left a fresh client's /healthz answered in at most 28 ms and the
+// admin's API request in 17 ms.
+//
 // The pages are written by Go code through htmlWriter (html.go), not by
 // html/template: the template engine's reflective method calls cost the
 // router binary about 5 MB. Plugin and device strings reach a page only

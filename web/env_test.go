@@ -118,6 +118,10 @@ func (e *testEnv) do(method, path, body string, hdr ...string) response {
 	}
 	for _, h := range hdr {
 		k, v, _ := strings.Cut(h, ": ")
+		if k == "Host" {
+			req.Host = v // net/http ignores a Host entry in Header
+			continue
+		}
 		req.Header.Add(k, v)
 	}
 	resp, err := e.client.Do(req)
@@ -172,4 +176,12 @@ var timeNow = time.Now
 
 func newTestLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// clip shortens a response body for a failure message.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }

@@ -1,10 +1,15 @@
 package web
 
 import (
+	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // hostilePayload is what a malicious plugin might put in every string it
@@ -99,7 +104,7 @@ func TestPageWeightAndStructure(t *testing.T) {
 }
 
 // escapedPayload is hostilePayload as every page must show it.
-const escapedPayload = "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(2)&gt;&#39; onfocus=&#39;alert(3)\uFFFD\x1b[31m&amp;amp;"
+const escapedPayload = "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(2)&gt;&#39; onfocus=&#39;alert(3)\uFFFD\uFFFD[31m&amp;amp;"
 
 func TestHostileStringsEscapedOnEachPage(t *testing.T) {
 	e := newTestEnv(t)
@@ -191,4 +196,91 @@ func TestHostileStringsEscapedOnEachPage(t *testing.T) {
 			t.Errorf("error page contains %q unescaped", f)
 		}
 	}
+}
+
+// lineBreakers are what a plugin might put in a string to make one value
+// show as several lines or read in another order: NEL as UTF-8 and as a
+// raw 8-bit byte, the line and paragraph separators, a C1 CSI, DEL and the
+// bidi override, embedding, isolate and mark characters.
+const lineBreakers = "a\u0085b\x85c\u2028d\u2029e\u009b31mf\x7fg\u202eh\u202ai\u2066j\u200fk\u061cl\r\nm"
+
+// forbiddenRaw reports the first rune oneline forbids in body outside the
+// ASCII range (the markup itself holds newlines), or -1.
+func forbiddenRaw(body string) (int, rune) {
+	for i, r := range body {
+		if r >= 0x7f && (oneline.Forbidden(r) || r == utf8.RuneError && !strings.HasPrefix(body[i:], "\uFFFD")) {
+			return i, r
+		}
+	}
+	return -1, 0
+}
+
+func TestLineBreakersCleanedOnEveryPageAndAPI(t *testing.T) {
+	e := newTestEnv(t)
+	e.b.makeHostile("net", lineBreakers)
+	e.b.mu.Lock()
+	e.b.addEvent("limit_exceeded", SeverityWarning, "net", lineBreakers)
+	e.b.mu.Unlock()
+	e.srv.sampleNow()
+	e.srv.sampleNow()
+	s, _ := e.formLogin("/")
+	for _, p := range []string{"/", "/plugins/net", "/events", "/settings", "/api/v1/overview",
+		"/api/v1/plugins", "/api/v1/plugins/net", "/api/v1/events", "/api/v1/history"} {
+		r := e.get(p, "Cookie: "+s.cookie)
+		if r.code != 200 {
+			t.Errorf("%s = %d", p, r.code)
+			continue
+		}
+		if at, ru := forbiddenRaw(r.body); at >= 0 {
+			t.Errorf("%s holds %U at byte %d: %q", p, ru, at, r.body[max(0, at-40):min(len(r.body), at+40)])
+		}
+		if strings.HasPrefix(p, "/api/") {
+			if !strings.Contains(r.body, `a\ufffdb\ufffdc\ufffdd\ufffde\ufffd31mf\ufffdg\ufffdh\ufffdi\ufffdj\ufffdk\ufffdl\ufffd\nm`) {
+				t.Errorf("%s does not show the cleaned value: %s", p, clip(r.body, 400))
+			}
+			continue
+		}
+		if !strings.Contains(r.body, "a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFD31mf\uFFFDg\uFFFDh\uFFFDi\uFFFDj\uFFFDk\uFFFDl\uFFFD\uFFFDm") {
+			t.Errorf("%s does not show the cleaned value", p)
+		}
+	}
+	// The README is a block of lines: its line feeds stay, nothing else.
+	if r := e.get("/plugins/net"); !strings.Contains(r.body, "<div class=\"docs\">a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFD31mf\uFFFDg\uFFFDh\uFFFDi\uFFFDj\uFFFDk\uFFFDl\uFFFD\nm</div>") {
+		t.Error("plugin page does not show the README as cleaned lines")
+	}
+	// A client's hostile query parameter comes back bounded and cleaned.
+	key := strings.Repeat("\u2028\u202e", 50)
+	r := e.get("/api/v1/events?" + url.QueryEscape(key) + "=1")
+	if r.code != 400 || len(r.body) > 2*maxArgLen+100 {
+		t.Errorf("hostile parameter: %d, %d bytes: %s", r.code, len(r.body), clip(r.body, 200))
+	}
+	if at, ru := forbiddenRaw(r.body); at >= 0 {
+		t.Errorf("hostile parameter answer holds %U", ru)
+	}
+}
+
+// FuzzCleanJSON checks that an API answer, decoded as a client would
+// decode it, holds no character oneline forbids and otherwise the value
+// itself.
+func FuzzCleanJSON(f *testing.F) {
+	for _, s := range []string{lineBreakers, hostilePayload, `back\slash n`, "\\n", "tab\tkept", "\xff\x85"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		enc, err := json.Marshal(map[string]any{"k" + s: []string{s, "plain"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := cleanJSON(enc)
+		var back map[string][]string
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("cleanJSON(%s) = %s is not JSON: %v", enc, out, err)
+		}
+		want := oneline.Lines(s, 3*len(s))
+		for k, v := range back {
+			if k != "k"+want || len(v) != 2 || v[0] != want || v[1] != "plain" {
+				t.Fatalf("cleanJSON(%s) decodes to %q: %q, want %q", enc, k, v, want)
+			}
+		}
+	})
 }

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // formatBytes renders a byte count with a binary unit: "512 B", "1.5 KiB".
@@ -139,23 +138,6 @@ func limitPercent(l Limit) float64 {
 		return 0
 	}
 	return math.Min(100, 100*l.Used/l.Max)
-}
-
-// clip shortens s to at most n runes, marking the cut.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	var b strings.Builder
-	i := 0
-	for _, r := range s {
-		if i == n {
-			break
-		}
-		b.WriteRune(r)
-		i++
-	}
-	return b.String() + "…"
 }
 
 // shortCommit is the first 12 characters of a commit id.

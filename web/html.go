@@ -3,9 +3,13 @@ package web
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/valyala/bytebufferpool"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // The pages are written by plain Go code rather than html/template: the
@@ -46,6 +50,20 @@ func (w htmlWriter) text(s string) {
 	w.b.B = appendEscaped(w.b.B, s)
 }
 
+// lines writes a text made of lines (a plugin's README) escaped as text
+// does, each line feed kept: the one control a block of text may hold.
+func (w htmlWriter) lines(s string) {
+	for {
+		line, rest, more := strings.Cut(s, "\n")
+		w.b.B = appendEscaped(w.b.B, line)
+		if !more {
+			return
+		}
+		w.b.B = append(w.b.B, '\n')
+		s = rest
+	}
+}
+
 // attr writes ` name="value"` with the value escaped.
 func (w htmlWriter) attr(name markup, value string) {
 	w.b.B = append(w.b.B, ' ')
@@ -83,27 +101,43 @@ func (w htmlWriter) stamp(t time.Time, layout string) {
 	w.b.B = appendEscaped(w.b.B, t.AppendFormat(tmp[:0], layout))
 }
 
-// escapeTable maps the bytes that need escaping to their replacement; the
-// same set html/template escaped in text and quoted attributes, NUL
-// becoming U+FFFD.
-var escapeTable = [256]string{
-	0:    "\uFFFD",
-	'"':  "&#34;",
-	'&':  "&amp;",
-	'\'': "&#39;",
-	'<':  "&lt;",
-	'>':  "&gt;",
-}
+// escapeTable maps the ASCII bytes that need escaping to their
+// replacement: the set html/template escaped in text and quoted attributes,
+// plus every control oneline forbids becoming U+FFFD.
+var escapeTable = func() (t [256]string) {
+	for c := 0; c < 0x80; c++ {
+		if oneline.Forbidden(rune(c)) {
+			t[c] = "\uFFFD"
+		}
+	}
+	t['"'], t['&'], t['\''], t['<'], t['>'] = "&#34;", "&amp;", "&#39;", "&lt;", "&gt;"
+	return t
+}()
 
-// appendEscaped appends s to b with &, <, >, both quotes and NUL escaped.
+// appendEscaped appends s to b with &, <, >, both quotes escaped and every
+// rune oneline forbids (controls, C1, line separators, bidi formatting,
+// invalid UTF-8) replaced by U+FFFD, so one value shows as one line that
+// reads left to right.
 func appendEscaped[S ~string | ~[]byte](b []byte, s S) []byte {
 	last := 0
-	for i := 0; i < len(s); i++ {
-		if r := escapeTable[s[i]]; r != "" {
-			b = append(b, s[last:i]...)
-			b = append(b, r...)
-			last = i + 1
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if r := escapeTable[c]; r != "" {
+				b = append(b, s[last:i]...)
+				b = append(b, r...)
+				last = i + 1
+			}
+			i++
+			continue
 		}
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
+		if (r == utf8.RuneError && size == 1) || oneline.Forbidden(r) {
+			b = append(b, s[last:i]...)
+			b = append(b, "\uFFFD"...)
+			last = i + size
+		}
+		i += size
 	}
 	return append(b, s[last:]...)
 }

@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/valyala/bytebufferpool"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 func TestAppendEscaped(t *testing.T) {
@@ -25,7 +27,9 @@ func TestAppendEscaped(t *testing.T) {
 		{`a"b'c&d`, "a&#34;b&#39;c&amp;d"},
 		{"&amp;", "&amp;amp;"},
 		{"nul\x00end", "nul\uFFFDend"},
-		{"\x1b[31m", "\x1b[31m"},
+		{"\x1b[31m", "\uFFFD[31m"},
+		{"nel\u0085 raw\x85 ls\u2028 rlo\u202e del\x7f", "nel\uFFFD raw\uFFFD ls\uFFFD rlo\uFFFD del\uFFFD"},
+		{"tab\tstays", "tab\tstays"},
 		{"1+1=2", "1+1=2"},
 		{"<<>>", "&lt;&lt;&gt;&gt;"},
 	} {
@@ -100,7 +104,10 @@ func FuzzAppendEscaped(f *testing.F) {
 		if strings.ContainsAny(out, "<>\"'\x00") {
 			t.Fatalf("escaped %q contains a markup character: %q", s, out)
 		}
-		if want := strings.ReplaceAll(s, "\x00", "\uFFFD"); utf8.ValidString(s) && html.UnescapeString(out) != want {
+		if at, r := oneline.Find(out); at >= 0 {
+			t.Fatalf("escaped %q holds %U: %q", s, r, out)
+		}
+		if want := oneline.Clean(s, 3*len(s)); utf8.ValidString(s) && html.UnescapeString(out) != want {
 			t.Fatalf("unescape(escape(%q)) = %q", s, html.UnescapeString(out))
 		}
 	})

@@ -9,6 +9,8 @@ import (
 	"strconv"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // errInput marks a client input error; its text is shown to the client.
@@ -49,11 +51,11 @@ func checkArgs(args *fasthttp.Args, allowed ...string) error {
 		}
 		switch {
 		case !ok:
-			err = inputErr("unknown parameter %q", truncate(key, maxArgLen))
+			err = inputErr("unknown parameter %q", oneline.Clean(key, maxArgLen))
 		case seen[key]:
-			err = inputErr("parameter %q given twice", key)
+			err = inputErr("parameter %q given twice", oneline.Clean(key, maxArgLen))
 		case len(v) > maxArgLen:
-			err = inputErr("parameter %q longer than %d bytes", key, maxArgLen)
+			err = inputErr("parameter %q longer than %d bytes", oneline.Clean(key, maxArgLen), maxArgLen)
 		}
 		seen[key] = true
 	})
@@ -129,7 +131,7 @@ func decodeJSON(body []byte, limit int, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return inputErr("invalid JSON body: %s", truncate(err.Error(), 200))
+		return inputErr("invalid JSON body: %s", oneline.Clean(err.Error(), 200))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return inputErr("invalid JSON body: trailing data")
@@ -215,7 +217,7 @@ func parseAckForm(args *fasthttp.Args) ([]uint64, error) {
 			}
 			seqs = append(seqs, n)
 		default:
-			err = inputErr("unknown field %q", truncate(string(k), maxArgLen))
+			err = inputErr("unknown field %q", oneline.Clean(string(k), maxArgLen))
 		}
 	})
 	if err != nil {
@@ -225,11 +227,4 @@ func parseAckForm(args *fasthttp.Args) ([]uint64, error) {
 		return nil, inputErr("select 1..%d events", maxAckSeqs)
 	}
 	return seqs, nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -20,7 +20,7 @@ var latencyBuckets = [...]float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
 
 // statusCodes are the codes counted by value; anything else is "other", so
 // the label set stays bounded whatever a handler does.
-var statusCodes = [...]int{200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404, 405, 408, 413, 414, 415, 429, 431, 500, 503}
+var statusCodes = [...]int{200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404, 405, 408, 413, 414, 415, 421, 429, 431, 500, 503}
 
 const codeOther = len(statusCodes)
 

@@ -57,6 +57,7 @@ func TestMetricsPassPromtool(t *testing.T) {
 		"# TYPE heimnetz_server_active_connections gauge\nheimnetz_server_active_connections 1\n",
 		"# TYPE heimnetz_server_memory_usage_bytes gauge\nheimnetz_server_memory_usage_bytes ",
 		`heimnetz_plugin_executions_total{plugin="net"} 240`,
+		`heimnetz_server_connections_shed_total{reason="displaced"} 0`,
 	} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("/metrics lacks %q", want)

@@ -2,10 +2,14 @@ package web
 
 import (
 	"github.com/valyala/fasthttp"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
-// renderError answers with the HTML error page.
+// renderError answers with the HTML error page; msg, which may quote a
+// client's or a plugin's text, is bounded and cleaned first.
 func (s *Server) renderError(ctx *fasthttp.RequestCtx, code int, msg string) {
+	msg = oneline.Clean(msg, maxMessage)
 	a, _ := s.authenticate(ctx)
 	status := fasthttp.StatusMessage(code)
 	d := s.newPageData(a, status, "")

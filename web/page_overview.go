@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // overviewCharts are the overview's sparklines.
@@ -267,7 +269,7 @@ func writePluginCard(w htmlWriter, d *pageData, p *PluginSummary, c *pluginChart
 		w.raw(`<p class="err small"`)
 		w.attr("title", p.LastError)
 		w.raw(`>`)
-		w.text(clip(p.LastError, 160))
+		w.text(oneline.Clean(p.LastError, 320))
 		w.raw(`</p>`)
 	}
 	w.raw("\n")

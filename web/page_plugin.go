@@ -60,7 +60,7 @@ func writePlugin(w htmlWriter, d *pageData, p *PluginView, c *pluginCharts) {
 	writePluginMetrics(w, p)
 	if p.Docs != "" {
 		w.raw("<article class=\"card wide\">\n<h2>Documentation</h2>\n<div class=\"docs\">")
-		w.text(p.Docs)
+		w.lines(p.Docs)
 		w.raw("</div>\n</article>")
 	}
 	w.raw("\n</section>\n")

@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 
+	"github.com/valyala/bytebufferpool"
 	"github.com/valyala/fasthttp"
+
+	"github.com/heimnetz/heimnetz/oneline"
 )
 
 // contentSecurityPolicy allows only the server's own stylesheet, script and
@@ -31,13 +34,19 @@ const jsonContentType = "application/json; charset=utf-8"
 func writeJSON(ctx *fasthttp.RequestCtx, code int, v any) {
 	ctx.SetStatusCode(code)
 	ctx.SetContentType(jsonContentType)
-	enc := json.NewEncoder(ctx)
+	buf := bytebufferpool.Get()
+	defer bytebufferpool.Put(buf)
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(true)
 	if err := enc.Encode(v); err != nil {
 		ctx.ResetBody()
 		ctx.SetStatusCode(fasthttp.StatusInternalServerError)
 		ctx.SetBodyString(`{"error":"cannot encode response"}` + "\n")
+		return
 	}
+	// Plugin and client strings leave as one clean line each, whatever
+	// the backend holds (see cleanJSON).
+	ctx.Write(cleanJSON(buf.B))
 }
 
 // apiError is the body of every API error.
@@ -48,7 +57,7 @@ type apiError struct {
 // writeJSONError answers with {"error": msg}.
 func writeJSONError(ctx *fasthttp.RequestCtx, code int, msg string) {
 	ctx.Response.ResetBody()
-	writeJSON(ctx, code, apiError{Error: msg})
+	writeJSON(ctx, code, apiError{Error: oneline.Clean(msg, maxMessage)})
 }
 
 // fail answers an error in the form the route speaks: JSON for the API,

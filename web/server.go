@@ -39,6 +39,9 @@ type Server struct {
 	loginSlots   chan struct{}
 	reports      *rateLimiter // per event type: bounds SecurityEvent calls
 	settings     atomic.Pointer[Settings]
+	hosts        *hostCheck
+	gate         *connGate
+	bodies       *bodyBudget
 
 	overviewCache pageCache
 	gen           pageGeneration
@@ -92,6 +95,9 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 		loginsGlobal: newRateLimiter(4*cfg.LoginBurst, cfg.LoginRefill/4, 1, now),
 		loginSlots:   make(chan struct{}, 2),
 		reports:      newRateLimiter(20, 3*time.Second, 64, now),
+		hosts:        newHostCheck(cfg.Addr, cfg.Hostnames, now),
+		gate:         newConnGate(cfg.Concurrency, cfg.MaxConnsPerIP),
+		bodies:       newBodyBudget(cfg.MaxBodyMemory),
 		metrics:      newServerMetrics(),
 		history:      newHistory(cfg.HistoryPoints, cfg.HistoryInterval),
 		stop:         make(chan struct{}),
@@ -108,17 +114,29 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 		compressResponse(ctx)
 	}
 	s.srv = &fasthttp.Server{
-		Handler:                      s.serveHTTP,
-		ErrorHandler:                 s.serveError,
-		ConnState:                    s.connState,
-		Name:                         "heimnetz",
-		Concurrency:                  cfg.Concurrency,
-		ReadBufferSize:               cfg.ReadBufferSize,
-		WriteBufferSize:              4 << 10,
-		ReadTimeout:                  cfg.ReadTimeout,
-		WriteTimeout:                 cfg.WriteTimeout,
-		IdleTimeout:                  cfg.IdleTimeout,
-		MaxConnsPerIP:                cfg.MaxConnsPerIP,
+		Handler:      s.serveHTTP,
+		ErrorHandler: s.serveError,
+		ConnState:    s.connState,
+		Name:         "heimnetz",
+		// The gate (conngate.go) bounds connections before fasthttp sees
+		// them; fasthttp's own limit stays above it and never acts.
+		Concurrency:     cfg.Concurrency + 64,
+		ReadBufferSize:  cfg.ReadBufferSize,
+		WriteBufferSize: 4 << 10,
+		// fasthttp's ReadTimeout covers the wait for a request's first byte
+		// and then its header; HeaderReceived gives a body its own time.
+		ReadTimeout:  cfg.HeaderTimeout,
+		WriteTimeout: cfg.WriteTimeout,
+		IdleTimeout:  cfg.IdleTimeout,
+		HeaderReceived: func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+			if cl := h.ContentLength(); cl > 0 || cl == -1 {
+				return fasthttp.RequestConfig{ReadTimeout: cfg.ReadTimeout}
+			}
+			return fasthttp.RequestConfig{}
+		},
+		// Bodies are read by readBody (body.go) after routing, never
+		// buffered by their announced length.
+		StreamRequestBody:            true,
 		MaxRequestBodySize:           cfg.MaxRequestBodySize,
 		ReduceMemoryUsage:            cfg.ReduceMemoryUsage,
 		DisablePreParseMultipartForm: true,
@@ -139,6 +157,7 @@ func (s *Server) Serve(ln net.Listener) error {
 		ln.Close()
 		return ErrServerClosed
 	}
+	ln = gatedListener{Listener: ln, g: s.gate}
 	if s.tlsWrap != nil {
 		ln = s.tlsWrap(ln)
 	}
@@ -207,6 +226,10 @@ func (s *Server) connState(_ net.Conn, st fasthttp.ConnState) {
 // compression and the request metrics.
 func (s *Server) serveHTTP(ctx *fasthttp.RequestCtx) {
 	start := time.Now()
+	if gc := gatedOf(ctx.Conn()); gc != nil {
+		gc.busy.Store(true)
+		defer gc.busy.Store(false)
+	}
 	m := matchPath(string(ctx.Path()))
 	ctx.SetUserValue(matchKey, &m)
 	defer func() {

@@ -65,6 +65,7 @@ func certHosts(cfg Config) []string {
 			hosts = append(hosts, host)
 		}
 	}
+	hosts = append(hosts, cfg.Hostnames...)
 	return append(hosts, cfg.TLSHosts...)
 }
 

@@ -1648,7 +1648,7 @@ func (req *Request) readBodyStream(r *bufio.Reader, maxBodySize int, getOnly, pr
 		return nil
 	}
 
-	return req.ContinueReadBodyStream(r, maxBodySize, preParseMultipartForm)
+	return req.continueReadBodyStream(r, maxBodySize, true, preParseMultipartForm)
 }
 
 // MayContinue returns true if the request contains
@@ -1762,6 +1762,13 @@ func (req *Request) ReadBody(r *bufio.Reader, contentLength, maxBodySize int) (e
 // If maxBodySize > 0 and the body size exceeds maxBodySize,
 // then ErrBodyTooLarge is returned.
 func (req *Request) ContinueReadBodyStream(r *bufio.Reader, maxBodySize int, preParseMultipartForm ...bool) error {
+	return req.continueReadBodyStream(r, maxBodySize, false, preParseMultipartForm...)
+}
+
+// continueReadBodyStream is ContinueReadBodyStream; with arrivedOnly (the
+// server's reads, heimnetz patch 8) it pre-reads only the body bytes
+// already buffered in r instead of waiting for up to 8 KiB of them.
+func (req *Request) continueReadBodyStream(r *bufio.Reader, maxBodySize int, arrivedOnly bool, preParseMultipartForm ...bool) error {
 	var err error
 	contentLength := req.Header.ContentLength()
 	if contentLength > 0 {
@@ -1795,7 +1802,7 @@ func (req *Request) ContinueReadBodyStream(r *bufio.Reader, maxBodySize int, pre
 
 	bodyBuf := req.bodyBuffer()
 	bodyBuf.Reset()
-	bodyBuf.B, err = readBodyWithStreaming(r, contentLength, maxBodySize, bodyBuf.B)
+	bodyBuf.B, err = readBodyWithStreaming(r, contentLength, maxBodySize, bodyBuf.B, arrivedOnly)
 	if err != nil {
 		if err == ErrBodyTooLarge {
 			req.Header.SetContentLength(contentLength)
@@ -3175,7 +3182,7 @@ func readBody(r *bufio.Reader, contentLength, maxBodySize int, dst []byte) ([]by
 
 var errChunkedStream = errors.New("chunked stream")
 
-func readBodyWithStreaming(r *bufio.Reader, contentLength, maxBodySize int, dst []byte) (b []byte, err error) {
+func readBodyWithStreaming(r *bufio.Reader, contentLength, maxBodySize int, dst []byte, arrivedOnly bool) (b []byte, err error) {
 	if contentLength == -1 {
 		// handled in requestStream.Read()
 		return b, errChunkedStream
@@ -3185,6 +3192,12 @@ func readBodyWithStreaming(r *bufio.Reader, contentLength, maxBodySize int, dst 
 
 	readN := min(maxBodySize, contentLength)
 	readN = min(readN, 8*1024)
+	if arrivedOnly {
+		// Pre-read only what has already arrived with the header, so the
+		// handler runs, and can refuse the request by its headers, before
+		// the client has sent any of its body (heimnetz patch 8).
+		readN = min(readN, r.Buffered())
+	}
 
 	// A fixed-length pre-read function should be used here; otherwise,
 	// it may read content beyond the request body into areas outside

@@ -2645,7 +2645,7 @@ func (s *Server) serveConnCounted(c net.Conn, countConcurrency bool) error {
 				}
 
 				if s.StreamRequestBody {
-					err = ctx.Request.ContinueReadBodyStream(br, maxRequestBodySize, !s.DisablePreParseMultipartForm)
+					err = ctx.Request.continueReadBodyStream(br, maxRequestBodySize, true, !s.DisablePreParseMultipartForm)
 				} else {
 					err = ctx.Request.ContinueReadBody(br, maxRequestBodySize, !s.DisablePreParseMultipartForm)
 				}
@@ -2837,6 +2837,14 @@ func (s *Server) serveConnCounted(c net.Conn, countConcurrency bool) error {
 				(reqStream.bodyOverflows(maxUnreadStreamBodySize) || !reqStream.discard(maxUnreadStreamBodySize)) {
 				connectionClose = true
 			}
+			// The handler answered without reading all of a streamed body
+			// the client may still be sending (a refusal by its headers):
+			// close with lingerAfterError, as for a body over
+			// MaxRequestBodySize (heimnetz patch 7). A stream that failed
+			// (a read timeout, a broken chunk) gets no more time.
+			if connectionClose && unreadStreamBody && hijackHandler == nil && !reqStream.failed && !reqStream.eof {
+				answeredUnread = true
+			}
 			if connectionClose {
 				break
 			}
@@ -2877,6 +2885,14 @@ func (s *Server) serveConnCounted(c net.Conn, countConcurrency bool) error {
 		if reqStream != nil {
 			releaseRequestStream(reqStream)
 			reqStream = nil
+		}
+		// The body has been read or drained by now, so with nothing of a
+		// next request buffered the reader can go back to the pool while
+		// the connection waits, as it does without StreamRequestBody
+		// (heimnetz patch 9).
+		if s.StreamRequestBody && s.ReduceMemoryUsage && br != nil && br.Buffered() == 0 {
+			releaseReader(s, br)
+			br = nil
 		}
 		ctx.Request.bodyStream = nil
 		ctx.Request.serverStream = nil

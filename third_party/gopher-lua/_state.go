@@ -1056,6 +1056,7 @@ func (ls *LState) callR(nargs, nret, rbase int) {
 		Parent:     ls.currentFrame,
 		TailCall:   0,
 	}, lv, meta)
+	ls.goCalls++ // heimnetz: coroutine.yield may not cross this call
 	if ls.G.MainThread == nil {
 		ls.G.MainThread = ls
 		ls.G.CurrentThread = ls
@@ -1063,6 +1064,7 @@ func (ls *LState) callR(nargs, nret, rbase int) {
 	} else {
 		ls.mainLoop(ls, ls.currentFrame)
 	}
+	ls.goCalls--
 	if m != nil {
 		m.depth--
 	}
@@ -1861,10 +1863,14 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 	if m != nil {
 		depth = m.depth
 	}
+	goCalls := ls.goCalls // heimnetz: restored when an error unwinds
 	defer func() {
 		ls.Panic = oldpanic
 		ls.hasErrorFunc = false
 		rcv := recover()
+		if rcv != nil {
+			ls.goCalls = goCalls
+		}
 		if rcv != nil && m != nil {
 			if m.err != nil {
 				err = m.unwindPCall(ls, depth, sp, base)
@@ -1874,7 +1880,7 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 		}
 		if rcv != nil {
 			if _, ok := rcv.(*ApiError); !ok {
-				err = newApiErrorS(ApiErrorPanic, fmt.Sprint(rcv))
+				err = newApiErrorS(ApiErrorPanic, goPanicMessage(rcv)) // heimnetz: no Go text
 				if ls.Options.IncludeGoStackTrace {
 					buf := make([]byte, 4096)
 					runtime.Stack(buf, false)
@@ -1890,6 +1896,9 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 				defer func() {
 					ls.Panic = oldpanic
 					rcv := recover()
+					if rcv != nil {
+						ls.goCalls = goCalls
+					}
 					if rcv != nil && m != nil {
 						if m.err != nil {
 							err = m.unwindPCall(ls, depth, sp, base)
@@ -1899,7 +1908,7 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 					}
 					if rcv != nil {
 						if _, ok := rcv.(*ApiError); !ok {
-							err = newApiErrorS(ApiErrorPanic, fmt.Sprint(rcv))
+							err = newApiErrorS(ApiErrorPanic, goPanicMessage(rcv)) // heimnetz: no Go text
 							if ls.Options.IncludeGoStackTrace {
 								buf := make([]byte, 4096)
 								runtime.Stack(buf, false)

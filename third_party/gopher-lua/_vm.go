@@ -110,6 +110,9 @@ func callGFunction(L *LState, tailcall bool) bool {
 	}
 
 	if gfnret < 0 {
+		if L.goCalls > 0 { // heimnetz: as C Lua, no yield out of a Go→Lua call
+			L.RaiseError("attempt to yield across metamethod/C-call boundary")
+		}
 		switchToParentThread(L, L.GetTop(), false, false)
 		return true
 	}
@@ -142,6 +145,7 @@ func threadRun(L *LState) {
 	}
 	defer func() {
 		if rcv := recover(); rcv != nil {
+			L.goCalls = 0 // heimnetz: the thread's calls are all unwound
 			if m != nil {
 				if m.err != nil {
 					m.unwindThread(L, depth)
@@ -152,7 +156,7 @@ func threadRun(L *LState) {
 			if v, ok := rcv.(*ApiError); ok {
 				lv = v.Object
 			} else {
-				lv = LString(fmt.Sprint(rcv))
+				lv = LString(goPanicMessage(rcv)) // heimnetz: no Go text
 			}
 			if parent := L.Parent; parent != nil {
 				if L.wrapped {

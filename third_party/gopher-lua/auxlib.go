@@ -19,8 +19,8 @@ func (ls *LState) CheckAny(n int) LValue {
 
 func (ls *LState) CheckInt(n int) int {
 	v := ls.Get(n)
-	if intv, ok := v.(LNumber); ok {
-		return int(intv)
+	if intv, ok := numberArg(v); ok { // heimnetz: as luaL_checkinteger
+		return numberToInt(intv)
 	}
 	ls.TypeError(n, LTNumber)
 	return 0
@@ -28,8 +28,8 @@ func (ls *LState) CheckInt(n int) int {
 
 func (ls *LState) CheckInt64(n int) int64 {
 	v := ls.Get(n)
-	if intv, ok := v.(LNumber); ok {
-		return int64(intv)
+	if intv, ok := numberArg(v); ok { // heimnetz: as luaL_checkinteger
+		return int64(numberToInt(intv))
 	}
 	ls.TypeError(n, LTNumber)
 	return 0
@@ -37,13 +37,8 @@ func (ls *LState) CheckInt64(n int) int64 {
 
 func (ls *LState) CheckNumber(n int) LNumber {
 	v := ls.Get(n)
-	if lv, ok := v.(LNumber); ok {
+	if lv, ok := numberArg(v); ok { // heimnetz: as luaL_checknumber
 		return lv
-	}
-	if lv, ok := v.(LString); ok {
-		if num, err := parseNumber(string(lv)); err == nil {
-			return num
-		}
 	}
 	ls.TypeError(n, LTNumber)
 	return 0
@@ -146,8 +141,8 @@ func (ls *LState) OptInt(n int, d int) int {
 	if v == LNil {
 		return d
 	}
-	if intv, ok := v.(LNumber); ok {
-		return int(intv)
+	if intv, ok := numberArg(v); ok { // heimnetz: as luaL_optinteger
+		return numberToInt(intv)
 	}
 	ls.TypeError(n, LTNumber)
 	return 0
@@ -158,8 +153,8 @@ func (ls *LState) OptInt64(n int, d int64) int64 {
 	if v == LNil {
 		return d
 	}
-	if intv, ok := v.(LNumber); ok {
-		return int64(intv)
+	if intv, ok := numberArg(v); ok { // heimnetz: as luaL_optinteger
+		return int64(numberToInt(intv))
 	}
 	ls.TypeError(n, LTNumber)
 	return 0
@@ -170,7 +165,7 @@ func (ls *LState) OptNumber(n int, d LNumber) LNumber {
 	if v == LNil {
 		return d
 	}
-	if lv, ok := v.(LNumber); ok {
+	if lv, ok := numberArg(v); ok { // heimnetz: as luaL_optnumber
 		return lv
 	}
 	ls.TypeError(n, LTNumber)
@@ -246,7 +241,11 @@ func (ls *LState) ArgError(n int, message string) {
 }
 
 func (ls *LState) TypeError(n int, typ LValueType) {
-	ls.RaiseError("bad argument #%v to %v (%v expected, got %v)", n, ls.rawFrameFuncName(ls.currentFrame), typ.String(), ls.Get(n).Type().String())
+	got := ls.Get(n).Type().String()
+	if n > ls.GetTop() { // heimnetz: C Lua's wording for a missing argument
+		got = "no value"
+	}
+	ls.RaiseError("bad argument #%v to %v (%v expected, got %v)", n, ls.rawFrameFuncName(ls.currentFrame), typ.String(), got)
 }
 
 /* }}} */

@@ -3,9 +3,9 @@ package lua
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 )
 
@@ -56,8 +56,13 @@ var baseFuncs = map[string]LGFunction{
 }
 
 func baseAssert(L *LState) int {
+	L.CheckAny(1) // heimnetz: as C Lua 5.1, a value is required
 	if !L.ToBool(1) {
-		L.RaiseError(L.OptString(2, "assertion failed!"))
+		msg := "assertion failed!"
+		if L.Get(2) != LNil {
+			msg = L.CheckString(2)
+		}
+		L.RaiseError("%s", msg)
 		return 0
 	}
 	return L.GetTop()
@@ -84,6 +89,9 @@ func baseDoFile(L *LState) int {
 func baseError(L *LState) int {
 	obj := L.CheckAny(1)
 	level := L.OptInt(2, 1)
+	if n, ok := obj.(LNumber); ok && level > 0 { // heimnetz: as C, a number gets the position too
+		obj = LString(n.String())
+	}
 	if s, ok := obj.(LString); ok && L.meter != nil && level > 0 { // heimnetz: the positioned copy
 		L.chargeString(int64(len(s)))
 	}
@@ -324,35 +332,31 @@ func baseRawGet(L *LState) int {
 
 func baseRawSet(L *LState) int {
 	L.RawSet(L.CheckTable(1), L.CheckAny(2), L.CheckAny(3))
-	return 0
+	L.SetTop(1) // heimnetz: returns the table, as C Lua
+	return 1
 }
 
 func baseSelect(L *LState) int {
-	L.CheckTypes(1, LTNumber, LTString)
 	if L.meter != nil { // heimnetz: the results are copied
 		L.meter.workSlots(L.GetTop())
 	}
-	switch lv := L.Get(1).(type) {
-	case LNumber:
-		idx := int(lv)
-		num := L.GetTop()
-		if idx < 0 {
-			idx = num + idx
-		} else if idx > num {
-			idx = num
-		}
-		if 1 > idx {
-			L.ArgError(1, "index out of range")
-		}
-		return num - idx
-	case LString:
-		if string(lv) != "#" {
-			L.ArgError(1, "invalid string '"+string(lv)+"'")
-		}
+	// heimnetz: as C Lua 5.1, a string starting with '#' counts, any other
+	// argument is an integer (numeric strings included).
+	if s, ok := L.Get(1).(LString); ok && strings.HasPrefix(string(s), "#") {
 		L.Push(LNumber(L.GetTop() - 1))
 		return 1
 	}
-	return 0
+	idx := L.CheckInt(1)
+	num := L.GetTop()
+	if idx < 0 {
+		idx = num + idx
+	} else if idx > num {
+		idx = num
+	}
+	if 1 > idx {
+		L.ArgError(1, "index out of range")
+	}
+	return num - idx
 }
 
 func baseSetFEnv(L *LState) int {
@@ -399,7 +403,10 @@ func baseSetFEnv(L *LState) int {
 }
 
 func baseSetMetatable(L *LState) int {
-	L.CheckTypes(2, LTNil, LTTable)
+	L.CheckTable(1) // heimnetz: only tables, as C Lua's setmetatable
+	if t := L.Get(2).Type(); L.GetTop() < 2 || t != LTNil && t != LTTable {
+		L.ArgError(2, "nil or table expected")
+	}
 	obj := L.Get(1)
 	if obj == LNil {
 		L.RaiseError("cannot set metatable to a nil object.")
@@ -416,40 +423,28 @@ func baseSetMetatable(L *LState) int {
 }
 
 func baseToNumber(L *LState) int {
-	base := L.OptInt(2, 10)
-	noBase := L.Get(2) == LNil
-
-	switch lv := L.CheckAny(1).(type) {
-	case LNumber:
-		L.Push(lv)
-	case LString:
-		if L.meter != nil { // heimnetz: parsing is work
-			L.meter.workBytes(len(lv))
-		}
-		str := strings.Trim(string(lv), " \n\t")
-		if noBase { // heimnetz: exponents and signs as C Lua's tonumber
-			if v, ok := parseLuaNumber(str); ok {
-				L.Push(LNumber(v))
-			} else {
-				L.Push(LNil)
-			}
-		} else if strings.Index(str, ".") > -1 {
-			if v, err := strconv.ParseFloat(str, LNumberBit); err != nil {
-				L.Push(LNil)
-			} else {
-				L.Push(LNumber(v))
-			}
+	// heimnetz: as C Lua 5.1's luaB_tonumber. Without a base or with base
+	// 10, a number or a string in Lua's number syntax; with another, a
+	// string (or number) of digits in that base, read as strtoul reads it.
+	if s, ok := L.Get(1).(LString); ok && L.meter != nil { // heimnetz: parsing is work
+		L.meter.workBytes(len(s))
+	}
+	if b, ok := numberArg(L.Get(2)); L.Get(2) == LNil || ok && b == 10 {
+		v := L.CheckAny(1)
+		if n, ok := numberArg(v); ok {
+			L.Push(n)
 		} else {
-			if noBase && strings.HasPrefix(strings.ToLower(str), "0x") {
-				base, str = 16, str[2:] // Hex number
-			}
-			if v, err := strconv.ParseInt(str, base, LNumberBit); err != nil {
-				L.Push(LNil)
-			} else {
-				L.Push(LNumber(v))
-			}
+			L.Push(LNil)
 		}
-	default:
+		return 1
+	}
+	base := L.CheckInt(2)
+	if base < 2 || base > 36 {
+		L.ArgError(2, "base out of range")
+	}
+	if n, ok := parseUnsigned(L.CheckString(1), base); ok {
+		L.Push(LNumber(n))
+	} else {
 		L.Push(LNil)
 	}
 	return 1
@@ -470,26 +465,43 @@ func baseUnpack(L *LState) int {
 	tb := L.CheckTable(1)
 	start := L.OptInt(2, 1)
 	end := L.OptInt(3, tb.Len())
+	if end >= start && uint64(end)-uint64(start) >= math.MaxInt32 { // heimnetz: no overflow
+		L.RaiseError("too many results to unpack")
+	}
 	if L.meter != nil && end >= start { // heimnetz: refuse before pushing
 		L.checkResults(int64(end)-int64(start)+1, "unpack")
 		L.meter.workSlots(end - start + 1)
 	}
-	for i := start; i <= end; i++ {
-		L.Push(tb.RawGetInt(i))
-	}
-	ret := end - start + 1
-	if ret < 0 {
+	if start > end {
 		return 0
 	}
-	return ret
+	n := end - start + 1 // heimnetz: counted, so end = maxint cannot wrap
+	for k := 0; k < n; k++ {
+		L.Push(tb.RawGetInt(start + k))
+	}
+	return n
 }
 
 func baseXPCall(L *LState) int {
-	fn := L.CheckFunction(1)
-	errfunc := L.CheckFunction(2)
-
+	// heimnetz: as C Lua 5.1, neither argument is checked: calling a
+	// non-function is the error, and a handler that is not a function
+	// turns any error into "error in error handling".
+	L.CheckAny(2)
+	fn := L.Get(1)
+	errfunc, ok := L.Get(2).(*LFunction)
+	L.SetTop(2)
 	top := L.GetTop()
 	L.Push(fn)
+	if !ok {
+		if err := L.PCall(0, MultRet, nil); err != nil {
+			L.SetTop(top)
+			L.Push(LFalse)
+			L.Push(LString("error in error handling"))
+			return 2
+		}
+		L.Insert(LTrue, top+1)
+		return L.GetTop() - top
+	}
 	if err := L.PCall(0, MultRet, errfunc); err != nil {
 		L.Push(LFalse)
 		if aerr, ok := err.(*ApiError); ok {

@@ -17,7 +17,10 @@ var coFuncs = map[string]LGFunction{
 }
 
 func coCreate(L *LState) int {
-	fn := L.CheckFunction(1)
+	fn, ok := L.Get(1).(*LFunction)
+	if !ok || fn.IsG { // heimnetz: as C Lua 5.1 (a Go function cannot yield)
+		L.ArgError(1, "Lua function expected")
+	}
 	newthread, _ := L.NewThread()
 	base := 0
 	newthread.stack.Push(callFrame{
@@ -35,12 +38,22 @@ func coCreate(L *LState) int {
 	return 1
 }
 
+// checkCoroutine returns argument 1 as a thread, with C Lua's message
+// otherwise (heimnetz).
+func checkCoroutine(L *LState) *LState {
+	th, ok := L.Get(1).(*LState)
+	if !ok {
+		L.ArgError(1, "coroutine expected")
+	}
+	return th
+}
+
 func coYield(L *LState) int {
 	return -1
 }
 
 func coResume(L *LState) int {
-	th := L.CheckThread(1)
+	th := checkCoroutine(L)
 	if L.G.CurrentThread == th {
 		msg := "can not resume a running thread"
 		if th.wrapped {
@@ -91,7 +104,7 @@ func coRunning(L *LState) int {
 }
 
 func coStatus(L *LState) int {
-	L.Push(LString(L.Status(L.CheckThread(1))))
+	L.Push(LString(L.Status(checkCoroutine(L))))
 	return 1
 }
 

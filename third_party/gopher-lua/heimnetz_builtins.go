@@ -13,10 +13,6 @@ import (
 // charged; it bounds the overshoot of gsub's incremental charges.
 const chargeBatch = 64 * 1024
 
-// maxFormatWidth mirrors fmt's own limit on widths and precisions: larger
-// values are rejected by fmt, so they cost nothing.
-const maxFormatWidth = 1e6
-
 // chargeString charges a string of n bytes about to be built; n < 0 means
 // the size overflowed an int, which no cap admits.
 func (ls *LState) chargeString(n int64) {
@@ -38,105 +34,10 @@ func repSize(slen, n int) int64 {
 	return int64(slen) * int64(n)
 }
 
-// formatSize estimates an upper bound of the output of string.format(format,
-// args...) as run by fmt.Sprintf: the format's bytes plus, per directive,
-// its width and precision and the size of its argument.
-func formatSize(format string, args []LValue) int64 {
-	size := int64(len(format))
-	argi := 0
-	nextArg := func() LValue {
-		if argi < len(args) {
-			argi++
-			return args[argi-1]
-		}
-		return LNil
-	}
-	number := func(i int) (int, int64) {
-		var n int64
-		if i < len(format) && format[i] == '*' {
-			nextArg()
-			return i + 1, maxFormatWidth
-		}
-		for i < len(format) && format[i] >= '0' && format[i] <= '9' {
-			if n <= maxFormatWidth {
-				n = n*10 + int64(format[i]-'0')
-			}
-			i++
-		}
-		if n > maxFormatWidth {
-			n = 0 // fmt refuses it
-		}
-		return i, n
-	}
-	for i := 0; i < len(format); i++ {
-		if format[i] != '%' {
-			continue
-		}
-		i++
-		if i < len(format) && format[i] == '%' {
-			continue
-		}
-		for i < len(format) && strings.IndexByte("-+ #0", format[i]) >= 0 {
-			i++
-		}
-		var width, prec int64
-		i, width = number(i)
-		if i < len(format) && format[i] == '.' {
-			i, prec = number(i + 1)
-		}
-		for i < len(format) && format[i] == '[' { // fmt's explicit argument index
-			for i < len(format) && format[i] != ']' {
-				i++
-			}
-			i++
-		}
-		verb := byte('v')
-		if i < len(format) {
-			verb = format[i]
-		}
-		size += width + prec + argFormatSize(nextArg(), verb)
-	}
-	return size
-}
-
-// argFormatSize bounds the formatted size of one argument.
-func argFormatSize(v LValue, verb byte) int64 {
-	switch lv := v.(type) {
-	case LString:
-		n := int64(len(lv))
-		switch verb {
-		case 'q':
-			return 4*n + 2 // \xNN per byte at worst
-		case 'x', 'X':
-			return 2 * n
-		}
-		return n
-	case LNumber:
-		return 330 // %f of 1e308
-	}
-	return 64
-}
-
-// chargeFormat charges string.format's result before fmt builds it.
-func (ls *LState) chargeFormat(format string, top int) {
-	args := make([]LValue, 0, top)
-	for i := 2; i <= top; i++ {
-		args = append(args, ls.Get(i))
-	}
-	ls.chargeString(formatSize(format, args))
-}
-
-// chargeCaseMap charges strings.ToUpper/ToLower of s: invalid UTF-8 bytes
-// become 3-byte replacement runes.
+// chargeCaseMap charges string.upper/lower of s: the ASCII case map keeps
+// the length (patch 13; upstream's UTF-8 mapping could triple it).
 func (ls *LState) chargeCaseMap(s string) {
-	n := int64(len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			n *= 3
-			break
-		}
-	}
-	ls.chargeString(n)
+	ls.chargeString(int64(len(s)))
 }
 
 // checkResults raises an error when a builtin is asked to push n results,
@@ -176,30 +77,39 @@ func bitLen(n int) int {
 	return b
 }
 
-// tableConcatMetered is table.concat for a metered state: it sizes and
-// charges the result before building it, and builds it without pushing
-// every element on the data stack.
+// tableConcatMetered is table.concat (patch 4 for a metered state, patch
+// 13 for every state): it sizes and charges the result before building
+// it, and builds it without pushing every element on the data stack.
 func tableConcatMetered(L *LState, tbl *LTable, sep string, i, j int) LString {
-	size := int64(j-i) * int64(len(sep))
-	L.meter.workSlots(j - i + 1) // heimnetz patch 9
-	for k := i; k <= j; k++ {
+	// The loops stop at k == j, not k > j, so j = maxint cannot wrap; the
+	// first missing element ends them long before on any real table.
+	size := int64(0)
+	for k := i; ; k++ {
 		switch v := tbl.RawGetInt(k).(type) {
 		case LString:
 			size += int64(len(v))
 		case LNumber:
 			size += 24
 		default:
-			L.RaiseError("invalid value (%s) at index %d in table for concat", v.Type().String(), k)
+			L.RaiseError("invalid value (%s) at index %d in table for 'concat'", v.Type().String(), k)
 		}
+		if k == j {
+			break
+		}
+		size += int64(len(sep))
 	}
-	L.chargeString(size)
+	if L.meter != nil {
+		L.meter.workSlots(j - i + 1) // heimnetz patch 9: the elements visited
+		L.chargeString(size)
+	}
 	var b strings.Builder
 	b.Grow(int(size))
-	for k := i; k <= j; k++ {
+	for k := i; ; k++ {
 		b.WriteString(LVAsString(tbl.RawGetInt(k)))
-		if k != j {
-			b.WriteString(sep)
+		if k == j {
+			break
 		}
+		b.WriteString(sep)
 	}
 	return LString(b.String())
 }

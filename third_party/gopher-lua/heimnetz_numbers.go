@@ -12,18 +12,21 @@ import (
 )
 
 // formatNumber renders f as C Lua 5.1's LUAI_NUMFFORMAT "%.14g" does,
-// with "inf", "-inf" and "nan" as glibc prints them.
+// with "inf", "-inf", "nan" and "-nan" as glibc prints them.
 func formatNumber(f float64) string {
 	switch {
+	case math.IsNaN(f) && math.Signbit(f):
+		return "-nan" // glibc shows NaN's sign bit (x86 sets it on 0/0)
 	case math.IsNaN(f):
 		return "nan"
 	case math.IsInf(f, 1):
 		return "inf"
 	case math.IsInf(f, -1):
 		return "-inf"
+	case f == 0 && math.Signbit(f):
+		return "-0" // as lua5.1 prints -0 (tostring(-0), math.modf(-1))
 	case f == math.Trunc(f) && math.Abs(f) < 1e14:
-		// Whole numbers with at most 14 digits print without exponent;
-		// -0 prints as 0, as lua5.1 shows it.
+		// Whole numbers with at most 14 digits print without exponent.
 		return strconv.FormatInt(int64(f), 10)
 	}
 	return strconv.FormatFloat(f, 'g', 14, 64)
@@ -73,9 +76,11 @@ func formatG(v float64, f fmt.State, c rune) {
 }
 
 // parseLuaNumber converts a string as C Lua 5.1's tonumber does without a
-// base: decimal with optional fraction and exponent, or hexadecimal with
-// 0x; surrounding white space is allowed. It refuses Go-only forms (digit
-// separators, "Inf", "NaN", hexadecimal floats).
+// base, which is what glibc's strtod reads: decimal with optional fraction
+// and exponent, hexadecimal with 0x (with a fraction or a p exponent too),
+// "inf", "infinity" and "nan" in any case with a sign (patch 13: Debian's
+// lua5.1 reads them); surrounding white space is allowed. It refuses
+// Go-only forms (digit separators, "0b", "0o").
 func parseLuaNumber(s string) (float64, bool) {
 	s = strings.Trim(s, " \t\n\r\f\v")
 	if s == "" {
@@ -85,7 +90,37 @@ func parseLuaNumber(s string) (float64, bool) {
 	if len(s)-len(body) > 1 {
 		return 0, false
 	}
+	neg := s[0] == '-'
+	switch strings.ToLower(body) {
+	case "inf", "infinity":
+		if neg {
+			return math.Inf(-1), true
+		}
+		return math.Inf(1), true
+	case "nan":
+		if neg {
+			return math.Copysign(math.NaN(), -1), true
+		}
+		return math.NaN(), true
+	}
 	if len(body) > 2 && (body[:2] == "0x" || body[:2] == "0X") {
+		if strings.ContainsAny(body, ".pP") {
+			hex := body
+			if !strings.ContainsAny(hex, "pP") {
+				hex += "p0"
+			}
+			if strings.Contains(hex, "_") { // Go's digit separators
+				return 0, false
+			}
+			v, err := strconv.ParseFloat(hex, 64)
+			if err != nil && !strings.Contains(err.Error(), "value out of range") {
+				return 0, false
+			}
+			if neg {
+				v = -v
+			}
+			return v, true
+		}
 		v, err := strconv.ParseUint(body[2:], 16, 64)
 		if err != nil {
 			return 0, false

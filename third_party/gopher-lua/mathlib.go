@@ -184,17 +184,28 @@ func mathRad(L *LState) int {
 }
 
 func mathRandom(L *LState) int {
+	// heimnetz: as C Lua 5.1's math_random, in floating point so no
+	// interval can overflow (upstream: rand.Intn panicked on 0).
+	r := rand.Float64()
+	var lo, hi int
 	switch L.GetTop() {
 	case 0:
-		L.Push(LNumber(rand.Float64()))
+		L.Push(LNumber(r))
+		return 1
 	case 1:
-		n := L.CheckInt(1)
-		L.Push(LNumber(rand.Intn(n) + 1))
+		lo, hi = 1, L.CheckInt(1)
+		if lo > hi {
+			L.ArgError(1, "interval is empty")
+		}
+	case 2:
+		lo, hi = L.CheckInt(1), L.CheckInt(2)
+		if lo > hi {
+			L.ArgError(2, "interval is empty")
+		}
 	default:
-		min := L.CheckInt(1)
-		max := L.CheckInt(2) + 1
-		L.Push(LNumber(rand.Intn(max-min) + min))
+		L.RaiseError("wrong number of arguments")
 	}
+	L.Push(LNumber(math.Floor(r*(float64(hi)-float64(lo)+1)) + float64(lo)))
 	return 1
 }
 

@@ -42,29 +42,19 @@ var strFuncs = map[string]LGFunction{
 
 func strByte(L *LState) int {
 	str := L.CheckString(1)
-	start := L.OptInt(2, 1) - 1
-	end := L.OptInt(3, -1)
-	l := len(str)
-	if start < 0 {
-		start = l + start + 1
+	l := len(str) // heimnetz: positions as lstrlib's str_byte, no overflow
+	posi := posrelat(L.OptInt(2, 1), l)
+	pose := posrelat(L.OptInt(3, posi), l)
+	if posi <= 0 {
+		posi = 1
 	}
-	if end < 0 {
-		end = l + end + 1
+	if pose > l {
+		pose = l
 	}
-
-	if L.GetTop() == 2 {
-		if start < 0 || start >= l {
-			return 0
-		}
-		L.Push(LNumber(str[start]))
-		return 1
-	}
-
-	start = intMax(start, 0)
-	end = intMin(end, l)
-	if end < 0 || end <= start || start >= l {
+	if posi > pose {
 		return 0
 	}
+	start, end := posi-1, pose
 
 	if L.meter != nil { // heimnetz: refuse before pushing
 		L.checkResults(int64(end-start), "string.byte")
@@ -83,7 +73,11 @@ func strChar(L *LState) int {
 	}
 	bytes := make([]byte, L.GetTop())
 	for i := 1; i <= top; i++ {
-		bytes[i-1] = uint8(L.CheckInt(i))
+		c := L.CheckInt(i)
+		if c < 0 || c > 255 { // heimnetz: as C Lua, not truncated
+			L.ArgError(i, "invalid value")
+		}
+		bytes[i-1] = uint8(c)
 	}
 	L.Push(LString(string(bytes)))
 	return 1
@@ -97,15 +91,12 @@ func strDump(L *LState) int {
 func strFind(L *LState) int {
 	str := L.CheckString(1)
 	pattern := L.CheckString(2)
+	init := L.initArg(3, len(str)) // heimnetz: clamped as C Lua, no overflow
+	plain := LVAsBool(L.Get(4))
 	if len(pattern) == 0 {
-		L.Push(LNumber(1))
-		L.Push(LNumber(0))
+		L.Push(LNumber(init + 1))
+		L.Push(LNumber(init))
 		return 2
-	}
-	init := luaIndex2StringIndex(str, L.OptInt(3, 1), true)
-	plain := false
-	if L.GetTop() == 4 {
-		plain = LVAsBool(L.Get(4))
 	}
 
 	if plain {
@@ -145,26 +136,29 @@ func strFind(L *LState) int {
 }
 
 func strFormat(L *LState) int {
-	str := L.CheckString(1)
-	args := make([]interface{}, L.GetTop()-1)
-	top := L.GetTop()
-	for i := 2; i <= top; i++ {
-		args[i-2] = L.Get(i)
-	}
-	npat := strings.Count(str, "%") - strings.Count(str, "%%")
-	if L.meter != nil { // heimnetz: widths, precisions and %s sized first
-		L.chargeFormat(str, top)
-	}
-	L.Push(LString(fmt.Sprintf(str, args[:intMin(npat, len(args))]...)))
+	L.Push(L.strFormatC()) // heimnetz: C Lua 5.1's conversions only, sized first
 	return 1
 }
 
 func strGsub(L *LState) int {
 	str := L.CheckString(1)
 	pat := L.CheckString(2)
-	L.CheckTypes(3, LTString, LTTable, LTFunction)
-	repl := L.CheckAny(3)
+	switch L.Get(3).Type() { // heimnetz: C Lua's check and message
+	case LTNumber, LTString, LTTable, LTFunction:
+	default:
+		L.ArgError(3, "string/function/table expected")
+	}
+	repl := L.Get(3)
+	if n, ok := repl.(LNumber); ok { // heimnetz: a number is a string, as in C
+		repl = LString(n.String())
+	}
 	limit := L.OptInt(4, -1)
+	if L.Get(4) != LNil && limit <= 0 { // heimnetz: as C, no replacement at all
+		L.SetTop(0)
+		L.Push(LString(str))
+		L.Push(LNumber(0))
+		return 2
+	}
 
 	search, mds, err := L.findPattern(pat, unsafeFastStringToReadOnlyBytes(str), 0, limit) // heimnetz: metered
 	defer search.release()
@@ -172,7 +166,8 @@ func strGsub(L *LState) int {
 		L.RaiseError(err.Error())
 	}
 	if len(mds) == 0 {
-		L.SetTop(1)
+		L.SetTop(0)
+		L.Push(LString(str)) // heimnetz: a string even for a number subject
 		L.Push(LNumber(0))
 		return 2
 	}
@@ -223,23 +218,29 @@ func strGsubStr(L *LState, str string, repl string, matches []*pm.MatchData) str
 	defer charger.done()
 	for _, match := range matches {
 		start, end := match.Capture(0), match.Capture(1)
-		sc := newFlagScanner('%', "", "", repl)
-		for c, eos := sc.Next(); !eos; c, eos = sc.Next() {
-			if !sc.ChangeFlag {
-				if sc.HasFlag {
-					if c >= '0' && c <= '9' {
-						sc.AppendString(capturedString(L, match, str, 2*(int(c)-48)))
-					} else {
-						sc.AppendChar('%')
-						sc.AppendChar(c)
-					}
-					sc.HasFlag = false
-				} else {
-					sc.AppendChar(c)
-				}
+		// "%d" is a capture, "%%" a percent sign; "%x" for any other byte x
+		// and a final "%" are kept as they are (upstream's tests expect it; C Lua 5.1 writes x,
+		// and a NUL for the final "%").
+		out := make([]byte, 0, len(repl))
+		for i := 0; i < len(repl); i++ {
+			c := repl[i]
+			if c != '%' {
+				out = append(out, c)
+				continue
+			}
+			i++
+			switch {
+			case i == len(repl):
+				out = append(out, '%')
+			case repl[i] >= '0' && repl[i] <= '9':
+				out = append(out, capturedString(L, match, str, 2*int(repl[i]-'0'))...)
+			case repl[i] == '%':
+				out = append(out, '%')
+			default:
+				out = append(out, '%', repl[i])
 			}
 		}
-		infoList = append(infoList, replaceInfo{[]int{start, end}, sc.String()})
+		infoList = append(infoList, replaceInfo{[]int{start, end}, string(out)})
 		charger.add(len(infoList[len(infoList)-1].String) + 64)
 	}
 
@@ -307,7 +308,7 @@ type strMatchData struct {
 }
 
 func strGmatchIter(L *LState) int {
-	md := L.CheckUserData(1).Value.(*strMatchData)
+	md := L.CheckUserData(UpvalueIndex(1)).Value.(*strMatchData)
 	str := md.str
 	matches := md.matches
 	idx := md.pos
@@ -315,7 +316,6 @@ func strGmatchIter(L *LState) int {
 	if idx == len(matches) {
 		return 0
 	}
-	L.Push(L.Get(1))
 	match := matches[idx]
 	if match.CaptureLength() == 2 {
 		L.Push(L.substring(str, match.Capture(0), match.Capture(1)))
@@ -343,12 +343,11 @@ func strGmatch(L *LState) int {
 		search.release()
 		L.RaiseError(err.Error())
 	}
-	L.Push(L.Get(UpvalueIndex(1)))
-	ud := L.NewUserData()
+	ud := L.NewUserData() // heimnetz: the state is an upvalue, as in C Lua
 	ud.Value = &strMatchData{str, 0, mds}
-	L.Push(ud)
+	L.Push(L.NewClosure(strGmatchIter, ud))
 	search.keep()
-	return 2
+	return 1
 }
 
 func strLen(L *LState) int {
@@ -362,22 +361,14 @@ func strLower(L *LState) int {
 	if L.meter != nil { // heimnetz: charged
 		L.chargeCaseMap(str)
 	}
-	L.Push(LString(strings.ToLower(str)))
+	L.Push(LString(asciiCase(str, 'A', 'a'))) // heimnetz: bytes, as C
 	return 1
 }
 
 func strMatch(L *LState) int {
 	str := L.CheckString(1)
 	pattern := L.CheckString(2)
-	offset := L.OptInt(3, 1)
-	l := len(str)
-	if offset < 0 {
-		offset = l + offset + 1
-	}
-	offset--
-	if offset < 0 {
-		offset = 0
-	}
+	offset := L.initArg(3, len(str)) // heimnetz: clamped as C Lua
 
 	search, mds, err := L.findPattern(pattern, unsafeFastStringToReadOnlyBytes(str), offset, 1) // heimnetz: metered
 	search.release()
@@ -440,13 +431,19 @@ func strReverse(L *LState) int {
 
 func strSub(L *LState) int {
 	str := L.CheckString(1)
-	start := luaIndex2StringIndex(str, L.CheckInt(2), true)
-	end := luaIndex2StringIndex(str, L.OptInt(3, -1), false)
-	l := len(str)
-	if start >= l || end < start {
+	l := len(str) // heimnetz: positions as lstrlib's str_sub, no overflow
+	start := posrelat(L.CheckInt(2), l)
+	end := posrelat(L.OptInt(3, -1), l)
+	if start < 1 {
+		start = 1
+	}
+	if end > l {
+		end = l
+	}
+	if start > end {
 		L.Push(emptyLString)
 	} else {
-		L.Push(L.substring(str, start, end))
+		L.Push(L.substring(str, start-1, end))
 	}
 	return 1
 }
@@ -456,7 +453,7 @@ func strUpper(L *LState) int {
 	if L.meter != nil { // heimnetz: charged
 		L.chargeCaseMap(str)
 	}
-	L.Push(LString(strings.ToUpper(str)))
+	L.Push(LString(asciiCase(str, 'a', 'A'))) // heimnetz: bytes, as C
 	return 1
 }
 

@@ -22,7 +22,7 @@ var tableFuncs = map[string]LGFunction{
 func tableSort(L *LState) int {
 	tbl := L.CheckTable(1)
 	sorter := lValueArraySorter{L, nil, tbl.array}
-	if L.GetTop() != 1 {
+	if L.Get(2) != LNil { // heimnetz: nil is no comparator, as in C
 		sorter.Fn = L.CheckFunction(2)
 	}
 	if L.meter != nil { // heimnetz: Go-side comparisons count as work
@@ -43,61 +43,56 @@ func tableMaxN(L *LState) int {
 }
 
 func tableRemove(L *LState) int {
+	// heimnetz: as C Lua 5.1's tremove: a position outside 1..#t removes
+	// nothing (upstream removed the last element for any pos < 1, and
+	// charged the shift for pos = -2^53 as 2^53 moves).
 	tbl := L.CheckTable(1)
-	if L.GetTop() == 1 {
-		L.Push(tbl.Remove(-1))
-	} else {
-		pos := L.CheckInt(2)
-		if L.meter != nil { // heimnetz: the shift counts as work
-			L.chargeMoves(len(tbl.array) - pos)
-		}
-		L.Push(tbl.Remove(pos))
+	e := tbl.Len()
+	pos := L.OptInt(2, e)
+	if pos < 1 || pos > e {
+		return 0
 	}
+	if L.meter != nil { // heimnetz: the shift counts as work
+		L.chargeMoves(e - pos)
+	}
+	if e == len(tbl.array) {
+		L.Push(tbl.Remove(pos))
+		return 1
+	}
+	v := tbl.RawGetInt(pos)
+	for ; pos < e; pos++ {
+		tbl.RawSetInt(pos, tbl.RawGetInt(pos+1))
+	}
+	tbl.RawSetInt(e, LNil)
+	L.Push(v)
 	return 1
 }
 
 func tableConcat(L *LState) int {
+	// heimnetz: as C Lua 5.1's tconcat: i and j are used as given (upstream
+	// clamped them to #t and returned a shorter string) and every element
+	// from i to j must be a string or a number. The result is sized and
+	// charged before it is built, without the data stack.
+	sep := ""
+	if L.Get(2) != LNil { // a number is a separator too, checked first as in C
+		sep = L.CheckString(2)
+	}
 	tbl := L.CheckTable(1)
-	sep := LString(L.OptString(2, ""))
 	i := L.OptInt(3, 1)
 	j := L.OptInt(4, tbl.Len())
-	if L.GetTop() == 3 {
-		if i > tbl.Len() || i < 1 {
-			L.Push(emptyLString)
-			return 1
-		}
-	}
-	i = intMax(intMin(i, tbl.Len()), 1)
-	j = intMin(intMin(j, tbl.Len()), tbl.Len())
 	if i > j {
 		L.Push(emptyLString)
 		return 1
 	}
-	if L.meter != nil { // heimnetz: sized and charged first, no stack use
-		L.reg.Push(tableConcatMetered(L, tbl, string(sep), i, j))
-		return 1
-	}
-	//TODO should flushing?
-	retbottom := L.GetTop()
-	for ; i <= j; i++ {
-		v := tbl.RawGetInt(i)
-		if !LVCanConvToString(v) {
-			L.RaiseError("invalid value (%s) at index %d in table for concat", v.Type().String(), i)
-		}
-		L.Push(v)
-		if i != j {
-			L.Push(sep)
-		}
-	}
-	L.Push(stringConcat(L, L.GetTop()-retbottom, L.reg.Top()-1))
+	L.reg.Push(tableConcatMetered(L, tbl, sep, i, j))
 	return 1
 }
 
 func tableInsert(L *LState) int {
 	tbl := L.CheckTable(1)
 	nargs := L.GetTop()
-	if nargs == 1 {
-		L.RaiseError("wrong number of arguments")
+	if nargs != 2 && nargs != 3 { // heimnetz: as C Lua 5.1
+		L.RaiseError("wrong number of arguments to 'insert'")
 	}
 
 	if L.GetTop() == 2 {

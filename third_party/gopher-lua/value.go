@@ -198,6 +198,7 @@ type LState struct {
 	ctx          context.Context
 	ctxCancelFn  context.CancelFunc
 	meter        *Meter // heimnetz: resource meter, shared by threads
+	goCalls      int    // heimnetz: Go→Lua calls running on this thread (yield boundary)
 }
 
 func (ls *LState) String() string   { return fmt.Sprintf("thread: %p", ls) }
