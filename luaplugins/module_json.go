@@ -7,10 +7,10 @@ import (
 // maxJSONBytes caps the text json.encode produces and json.decode reads.
 const maxJSONBytes = 1 << 20
 
-// jsonWorkPerByte is the work, in VM instructions, charged to the meter's
-// budget per byte of JSON read or written: a call is one VM instruction but
-// up to 1 MiB of Go work (about 20 ms), so a loop of them must count.
-const jsonWorkPerByte = 1
+// jsonBytesPerWork is how many bytes of JSON read or written cost one unit
+// of the meter's budget (about one VM instruction's time): a call is one VM
+// instruction but up to 1 MiB of Go work, so a loop of them must count.
+const jsonBytesPerWork = 4
 
 func jsonModule() Module {
 	return Module{
@@ -32,7 +32,7 @@ func jsonModule() Module {
 							L.RaiseError("json.encode: %v", err)
 						}
 						if m := L.Meter(); m != nil {
-							m.Work(int64(len(text)) * jsonWorkPerByte)
+							m.Work(int64(len(text)) / jsonBytesPerWork)
 						}
 						L.Push(lua.LString(text))
 						return 1
@@ -56,7 +56,7 @@ func jsonModule() Module {
 							L.RaiseError("json.decode: text of %d bytes is longer than %d", len(text), maxJSONBytes)
 						}
 						if m := L.Meter(); m != nil {
-							m.Work(int64(len(text)) * jsonWorkPerByte)
+							m.Work(int64(len(text)) / jsonBytesPerWork)
 						}
 						if d := jsonDepth(text); d > h.Limits.Nesting {
 							L.RaiseError("json.decode: nesting of %d is deeper than the limit of %d", d, h.Limits.Nesting)

@@ -20,6 +20,6 @@ func (ls *LState) ownString(sub string, parentLen int) LString {
 	if ls.meter == nil || len(sub) == parentLen || len(sub) == 0 {
 		return LString(sub)
 	}
-	ls.meter.workBytes(len(sub))
+	ls.meter.workCopy(len(sub))
 	return LString(strings.Clone(sub))
 }

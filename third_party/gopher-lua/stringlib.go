@@ -101,7 +101,7 @@ func strFind(L *LState) int {
 
 	if plain {
 		if L.meter != nil { // heimnetz: the scan is work
-			L.meter.workBytes(len(str) - init)
+			L.meter.workScan(len(str) - init)
 		}
 		pos := strings.Index(str[init:], pattern)
 		if pos < 0 {

@@ -4,7 +4,7 @@
 -- The shape of the install that held the install lock: a top-level chunk
 -- (run at load, so at install) that loops in a Go builtin until a limit
 -- ends it; each call is a few VM instructions and ~100 KB of Go work,
--- which the budget counts (gopher-lua patch 9: 1 per 16 bytes scanned),
+-- which the budget counts (gopher-lua patch 9: 1 per 1,024 bytes scanned),
 -- so the instruction limit ends it long before the 2 s time limit.
 local s = string.rep("a", 100000)
 while true do
