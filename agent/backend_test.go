@@ -25,8 +25,10 @@ func TestBackendUnknownIsNotFound(t *testing.T) {
 		{"clear unknown plugin", b.ClearPluginData("no-such"), web.ErrNotFound},
 		{"remove unknown plugin", b.RemovePlugin("no-such"), web.ErrNotFound},
 		{"remove bundled plugin", b.RemovePlugin(firstPlugin(b)), web.ErrInvalid},
+		{"events before an unassigned number", eventsErr(b, 1<<62), nil},
+		{"events before 1", eventsErr(b, 1), nil},
 	} {
-		if !errors.Is(c.err, c.want) {
+		if c.want == nil && c.err != nil || !errors.Is(c.err, c.want) {
 			t.Errorf("%s: %v, want an error wrapping %v", c.name, c.err, c.want)
 		}
 	}
@@ -37,4 +39,9 @@ func firstPlugin(b *backend) string {
 		return e.src.Name()
 	}
 	return "none"
+}
+
+func eventsErr(b *backend, before uint64) error {
+	_, _, err := b.Events(web.EventQuery{BeforeSeq: before, Limit: 10})
+	return err
 }

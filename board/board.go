@@ -6,6 +6,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"sync"
+	"time"
 )
 
 // MaxFileSize is the most bytes a Board reads from one file. A larger file
@@ -13,30 +16,55 @@ import (
 const MaxFileSize = 1 << 20
 
 // Board reads device facts from the files below one root directory. A Board
-// is safe for concurrent use; it holds no cached state, so every call reads
-// the files afresh.
+// is safe for concurrent use; it caches nothing, so every call reads the
+// files afresh (it only remembers which mounts' statfs has not returned).
 type Board struct {
 	fsys fs.FS
 	root *os.Root
+	// live is true when the root is the running system's "/": then the
+	// sources that are not files (statfs, uname, nl80211) ask the kernel;
+	// otherwise they come from fixture files in the tree.
+	live bool
+	// now, statfs and nl80211 are the sources Clock, Filesystems and the
+	// Wi-Fi readers use; tests replace them.
+	now     func() time.Time
+	statfs  func(path string) (FSUsage, error)
+	nl80211 func(req nl80211Request) ([]byte, error)
+	// stuck holds the mount points whose statfs has not returned.
+	stuck sync.Map
 }
 
 // New returns a Board reading the tree below the directory root ("/" in
 // production). The Board keeps the directory open until Close. Symbolic
 // links inside the tree are followed only while they stay inside it and are
 // relative.
+//
+// When root is "/" the Board is live: Filesystems asks statfs(2), Uname
+// uname(2) and the Wi-Fi readers the kernel's nl80211 interface. For any
+// other root those come from fixture files in the tree (see FixtureDir).
 func New(root string) (*Board, error) {
 	r, err := os.OpenRoot(root)
 	if err != nil {
 		return nil, fmt.Errorf("board: open root %q: %w", root, err)
 	}
-	return &Board{fsys: r.FS(), root: r}, nil
+	b := NewFS(r.FS())
+	b.root = r
+	if abs, err := filepath.Abs(root); err == nil && abs == "/" {
+		b.live = true
+		b.statfs = FilesystemUsage
+		b.nl80211 = nl80211Dump
+	}
+	return b, nil
 }
 
 // NewFS returns a Board reading from fsys, whose root stands for "/". It is
 // meant for fixtures (testing/fstest.MapFS, embedded trees); Close is a
-// no-op for it.
+// no-op for it. Its statfs and nl80211 results come from fixture files.
 func NewFS(fsys fs.FS) *Board {
-	return &Board{fsys: fsys}
+	b := &Board{fsys: fsys, now: time.Now}
+	b.statfs = b.fixtureStatfs
+	b.nl80211 = b.fixtureNL80211
+	return b
 }
 
 // Close releases the root directory opened by New. The Board must not be

@@ -1,6 +1,8 @@
 // Package board reads facts about the device heimnetz runs on: load,
-// memory, uptime, network counters, CPU times, temperatures, link state and
-// the OpenWrt release and board description.
+// memory, uptime, network counters, CPU times, temperatures, link state,
+// filesystems, routes and the uplink, Wi-Fi radios, the OpenWrt release
+// and board description, and who is on the network (DHCP leases, Wi-Fi
+// stations, per-client traffic from conntrack).
 //
 // Everything is read from files below one root directory, "/" on a router
 // and a fixture tree under testdata/ in tests, so every parser is exercised
@@ -11,7 +13,13 @@
 //	/etc/openwrt_release /etc/os-release /etc/board.json
 //	/tmp/sysinfo/model /tmp/sysinfo/board_name
 //	/sys/class/thermal/thermal_zone*/{type,temp}
-//	/sys/class/net/<if>/{operstate,carrier,speed,address,mtu}
+//	/sys/class/net/<if>/{operstate,carrier,speed,address,mtu,carrier_changes}
+//	/proc/net/{netstat,snmp,snmp6,route,ipv6_route,nf_conntrack} /proc/mounts
+//	/proc/sys/fs/file-nr /proc/sys/net/netfilter/nf_conntrack_{count,max}
+//	/proc/sys/kernel/random/{entropy_avail,poolsize}
+//	/proc/sys/kernel/{ostype,version,domainname,arch}
+//	/sys/class/hwmon/hwmon*/{name,temp*_input,temp*_label,temp*_crit,fan*_input}
+//	/tmp/dhcp.leases (dnsmasq) /tmp/hosts/odhcpd (odhcpd's lease state)
 //
 // The file names are fixed by this package; the only caller-supplied name is
 // an interface name, which is checked against the kernel's own rules before
@@ -29,5 +37,13 @@
 //
 // Uname, Sysinfo and FilesystemUsage ask the running kernel directly (not
 // the root directory) and report ErrNotSupported on systems other than
-// Linux.
+// Linux. A Board made with New("/") is live: its Filesystems, Uname, WAN
+// addresses and Wi-Fi readers ask the kernel too (statfs, uname, netlink
+// and nl80211 over generic netlink). Any other Board takes those from
+// fixture files below FixtureDir, so they are tested like the rest.
+//
+// Every reader is bounded: files by MaxFileSize (the conntrack table by
+// 8 MiB, read as a stream), and lists by a count (1024 leases, stations and
+// clients, 64 hwmon chips, ...). Readers of lists return what they could
+// read alongside an error naming what they could not.
 package board

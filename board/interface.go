@@ -35,6 +35,35 @@ type Interface struct {
 	// pairs joined by ':'), empty for interfaces without one. It
 	// identifies the device: fine to show on the LAN, not to send off it.
 	MAC string `json:"mac,omitempty"`
+	// CarrierChanges counts link ups and downs since the interface was
+	// created (node_network_carrier_changes_total); nil on kernels
+	// before 4.16 and drivers without it.
+	CarrierChanges *uint64 `json:"carrier_changes,omitempty"`
+}
+
+// InterfaceStats is an interface's link state with its /proc/net/dev
+// counters.
+type InterfaceStats struct {
+	Interface
+	// Counters is the interface's /proc/net/dev line; nil when it has
+	// none there (it was removed between the two reads).
+	Counters *NetDevStats `json:"counters,omitempty"`
+}
+
+// InterfaceStats reads Interfaces and NetDev and joins them by name. An
+// error of either is returned alongside what the other gave.
+func (b *Board) InterfaceStats() ([]InterfaceStats, error) {
+	ifs, err1 := b.Interfaces()
+	nd, err2 := b.NetDev()
+	byName := make(map[string]*NetDevStats, len(nd))
+	for i := range nd {
+		byName[nd[i].Name] = &nd[i]
+	}
+	out := make([]InterfaceStats, 0, len(ifs))
+	for _, ifc := range ifs {
+		out = append(out, InterfaceStats{Interface: ifc, Counters: byName[ifc.Name]})
+	}
+	return out, errors.Join(err1, err2)
 }
 
 // Interfaces reads the state of every interface in /sys/class/net, sorted
@@ -115,6 +144,12 @@ func (b *Board) Interface(name string) (Interface, error) {
 		if ifc.MTU, err = parseUint(s); err != nil {
 			return Interface{}, malformed(dir+"/mtu", 1, "mtu: %w", err)
 		}
+	} else if !isNotExist(err) {
+		return Interface{}, err
+	}
+
+	if v, err := b.readUintAttribute(dir + "/carrier_changes"); err == nil {
+		ifc.CarrierChanges = &v
 	} else if !isNotExist(err) {
 		return Interface{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -76,5 +77,36 @@ func TestRealRoot(t *testing.T) {
 	}
 	if _, err := b.Interface("lo"); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Interface(lo): %v", err)
+	}
+}
+
+// TestRealRootReaders runs every reader on the machine running the tests:
+// none may report a malformed real file, and a live board's fixture-only
+// sources must not be read.
+func TestRealRootReaders(t *testing.T) {
+	if _, err := os.Stat("/proc/stat"); err != nil {
+		t.Skipf("no procfs: %v", err)
+	}
+	b, err := New("/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if !b.live {
+		t.Fatal(`New("/") is not live`)
+	}
+	for name, r := range readAll(b) {
+		if strings.Contains(r.Error, "malformed") || strings.Contains(r.Error, FixtureDir) {
+			t.Errorf("%s: %s", name, r.Error)
+		}
+	}
+	fss, err := b.Filesystems()
+	if err != nil {
+		t.Logf("filesystems: %v", err)
+	}
+	for _, f := range fss {
+		if f.MountPoint == "/" && (f.Size == 0 || f.Avail > f.Size) {
+			t.Errorf("implausible root filesystem %+v", f)
+		}
 	}
 }

@@ -20,7 +20,6 @@ var conformanceExceptions = map[string]map[int]string{
 	"pcall.lua": {
 		1: position, 5: position, 14: position, 16: position,
 		6: wording, 7: wording, 8: wording, 9: wording,
-		13: "error() with no argument is an argument error in gopher-lua, error(nil) in C Lua",
 	},
 	"strings.lua": {22: "the undocumented %f frontier pattern of Lua 5.1 is not implemented by gopher-lua"},
 }

@@ -51,6 +51,7 @@ var diffArgs = []string{
 	`"%99d"`, `"%100d"`, `"%-5s|"`, `"%#x"`, `"%+.3e"`, `"%c"`, `"%q"`, `"%i"`, `"%5.1s"`, `"%T"`, `"%v"`,
 	`"%[1]s"`, `"%#v"`, `"%%"`, `"%05d"`, `"% d"`, `"%.99f"`, `"%-#10o"`, `"%u"`, `"%X"`, `"%G"`, `"%E"`, `"%-+ #0d"`,
 	"{}", "{1, 2, 3}", `{"b", "a", "c"}`, "{x = 1}", "{1, nil, 3}", `{1, "a"}`,
+	"{[2^53] = 1, [1.5] = 2, [-1] = 3}", `{[0] = "z", "a", "b"}`, `{"x", {}, "y"}`,
 	"setmetatable({}, {__index = function() return 1 end})",
 	"function(...) return ... end", `function() error("boom") end`, "function(a, b) return a < b end",
 	"string.len", "coroutine.create(function(...) return ... end)", "coroutine.running()",

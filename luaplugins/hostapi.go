@@ -39,7 +39,7 @@ type Registry struct {
 // NewRegistry returns the registry of all host modules heimnetz offers.
 func NewRegistry() *Registry {
 	r := &Registry{}
-	for _, m := range []Module{baseModule(), logModule(), kvModule(), metricsModule(), boardModule(), jsonModule()} {
+	for _, m := range []Module{baseModule(), logModule(), kvModule(), metricsModule(), boardModule(), clientsModule(), jsonModule()} {
 		r.modules = append(r.modules, m)
 	}
 	return r

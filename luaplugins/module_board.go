@@ -1,44 +1,149 @@
 package luaplugins
 
 import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"reflect"
+	"strings"
+	"time"
+
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/heimnetz/heimnetz/board"
 )
 
-// Board is the read-only device facts the board module hands to plugins;
-// *board.Board implements it over /proc and /sys (or a fixture tree).
+// Board is the read-only device facts the board and clients modules hand
+// to plugins; *board.Board implements it over /proc, /sys and the kernel
+// (or a fixture tree).
 type Board interface {
 	LoadAvg() (board.LoadAvg, error)
 	MemInfo() (board.MemInfo, error)
 	NetDev() ([]board.NetDevStats, error)
 	Uptime() (board.Uptime, error)
+	Stat() (board.Stat, error)
+	CPUTimes() ([]board.CPUSeconds, error)
+	InterfaceStats() ([]board.InterfaceStats, error)
+	NetStats() (board.NetStats, error)
+	Conntrack() (board.Conntrack, error)
+	FileFD() (board.FileFD, error)
+	Filesystems() ([]board.Filesystem, error)
+	Thermal() ([]board.ThermalZone, error)
+	Hwmon() ([]board.HwmonChip, error)
+	Entropy() (board.Entropy, error)
+	Clock() board.Clock
+	Uname() (board.Utsname, error)
+	Device() (board.Device, error)
+	OpenWrtRelease() (board.OpenWrtRelease, error)
+	WAN() (board.WAN, error)
+	WifiInterfaces() ([]board.WifiInterface, error)
+
+	// Client identity data, granted by the "clients" permission.
+	DHCPLeases() ([]board.Lease, error)
+	WifiStations() ([]board.WifiStation, error)
+	LANPrefixes() ([]netip.Prefix, error)
+	ClientTraffic(lan []netip.Prefix) (board.Traffic, error)
+}
+
+// errNoBoard is the reason given when the host has no board at all.
+var errNoBoard = errors.New("no board configured")
+
+// boardErrors is the Errors entry of every board and clients function:
+// they never raise for a missing source.
+var boardErrors = []string{"never raises for the device: a source that is missing or unreadable gives an empty table (or what could be read) and, as a second value, the reason as a string"}
+
+// Reads of one board or clients function by one plugin are bounded by a
+// token bucket: boardReadBurst at once, refilled at boardReadBurst per
+// second. The host's work (parsing up to 8 MiB of conntrack table, netlink
+// dumps) runs in Go, outside the instruction count, so a plugin calling a
+// reader in a loop would otherwise spend the host's CPU without bound.
+const boardReadBurst = 16
+
+// errReadRate is the reason given for a read past the bucket.
+var errReadRate = fmt.Errorf("more than %d reads per second; returning nothing until the next second", boardReadBurst)
+
+// readBucket is the token bucket of one function of one plugin.
+type readBucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// take spends one token if there is one.
+func (b *readBucket) take(now time.Time) bool {
+	if b.last.IsZero() {
+		b.tokens = boardReadBurst
+	} else if d := now.Sub(b.last).Seconds(); d > 0 {
+		b.tokens = min(boardReadBurst, b.tokens+d*boardReadBurst)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// boardFunc builds a host function that reads one value from the board
+// and returns it as a table, plus the reason when the read failed or was
+// partial. args, when not nil, checks the Lua arguments and returns what
+// read needs.
+func boardFunc(module, name, signature, returns, doc string, read func(b Board, arg any) (any, error), args func(L *lua.LState) any) Func {
+	return Func{
+		Name: name, Args: signature, Returns: returns + "; and on failure, a reason string", Doc: doc,
+		Errors: boardErrors,
+		Limits: []string{fmt.Sprintf("%d reads per second of each function per plugin; a read past that gives an empty table and the reason", boardReadBurst)},
+		New: func(h *Host) lua.LGFunction {
+			var bucket readBucket
+			return func(L *lua.LState) int {
+				var arg any
+				if args != nil {
+					arg = args(L)
+				}
+				var (
+					v   any
+					err error
+				)
+				switch {
+				case h.Board == nil:
+					err = errNoBoard
+				case !bucket.take(h.now()):
+					err = errReadRate
+				default:
+					v, err = read(h.Board, arg)
+				}
+				if err != nil && (v == nil || reflect.ValueOf(v).IsZero()) {
+					v = nil // nothing was read: an empty table, not one of zeros
+				}
+				lv, cerr := structToLua(L, v, h.Limits.Nesting)
+				if cerr != nil {
+					L.RaiseError("%s.%s: %v", module, name, cerr)
+				}
+				if lv == lua.LNil {
+					lv = L.NewTable()
+				}
+				L.Push(lv)
+				if err == nil {
+					return 1
+				}
+				// errors.Join separates the reasons of several sources by
+				// line breaks; a reason is one line.
+				L.Push(lua.LString(fmt.Sprintf("%s.%s: %s", module, name, strings.ReplaceAll(err.Error(), "\n", "; "))))
+				return 2
+			}
+		},
+	}
 }
 
 func boardModule() Module {
 	fn := func(name, returns, doc string, read func(Board) (any, error)) Func {
-		return Func{
-			Name: name, Returns: returns, Doc: doc,
-			Errors: []string{"the device file cannot be read or parsed (the error names it)"},
-			New: func(h *Host) lua.LGFunction {
-				return func(L *lua.LState) int {
-					v, err := read(h.Board)
-					if err != nil {
-						L.RaiseError("board.%s: %v", name, err)
-					}
-					lv, err := structToLua(L, v, h.Limits.Nesting)
-					if err != nil {
-						L.RaiseError("board.%s: %v", name, err)
-					}
-					L.Push(lv)
-					return 1
-				}
-			},
-		}
+		return boardFunc("board", name, "", returns, doc, func(b Board, _ any) (any, error) { return read(b) }, nil)
 	}
 	return Module{
 		Name: "board", Permission: "board",
-		Doc: "Read-only facts about the device, parsed by the host from /proc and /sys. Plugins never read files themselves.",
+		Doc: "Read-only facts about the device, parsed by the host from /proc, /sys and the kernel. Plugins never read files themselves. " +
+			"Every function returns a table; when its source is missing (no such file on this device, no Wi-Fi driver, a module not loaded) or unreadable, " +
+			"the table is empty (or holds what could be read) and a second value gives the reason, so one missing source never fails the plugin. " +
+			"Client identity data (leases, stations, per-client traffic) is in the clients module.",
 		Funcs: []Func{
 			fn("loadavg", "table {load1, load5, load15, running, total, last_pid}", "The load averages from /proc/loadavg.",
 				func(b Board) (any, error) { return b.LoadAvg() }),
@@ -48,6 +153,105 @@ func boardModule() Module {
 				func(b Board) (any, error) { return b.NetDev() }),
 			fn("uptime", "table {seconds, idle_seconds}", "Time since boot from /proc/uptime.",
 				func(b Board) (any, error) { return b.Uptime() }),
+			fn("cpu", "array of tables {cpu, user, nice, system, idle, iowait, irq, softirq, steal, guest, guest_nice}", "Time each CPU spent in each mode since boot, in seconds (/proc/stat at USER_HZ 100); cpu is \"0\", \"1\", ... as node_cpu_seconds_total{cpu,mode} labels it. guest and guest_nice are already part of user and nice.",
+				func(b Board) (any, error) { return b.CPUTimes() }),
+			fn("stat", "table {cpu, cpus, interrupts, context_switches, boot_time, processes, procs_running, procs_blocked}", "The rest of /proc/stat: totals since boot (cpu and cpus in clock ticks), boot time in seconds since the epoch, forks, and runnable and blocked tasks.",
+				func(b Board) (any, error) { return b.Stat() }),
+			fn("interfaces", "array of tables {name, operstate, carrier, speed_mbps, mtu, mac, carrier_changes, counters}", "Every network interface in /sys/class/net by name, with its link state, and counters holding its /proc/net/dev line (the netdev fields). carrier, speed_mbps and carrier_changes are nil when the kernel cannot tell.",
+				func(b Board) (any, error) { return b.InterfaceStats() }),
+			fn("netstat", "table {PROTOCOL = {FIELD = value}}", "Protocol counters from /proc/net/netstat, /proc/net/snmp and /proc/net/snmp6 with the kernel's names, e.g. netstat().Tcp.CurrEstab, netstat().Ip6.InReceives.",
+				func(b Board) (any, error) { return b.NetStats() }),
+			fn("conntrack", "table {entries, limit}", "Size of the connection tracking table: nf_conntrack_count and nf_conntrack_max.",
+				func(b Board) (any, error) { return b.Conntrack() }),
+			fn("filefd", "table {allocated, unused, maximum}", "File handles from /proc/sys/fs/file-nr.",
+				func(b Board) (any, error) { return b.FileFD() }),
+			fn("filesystems", "array of tables {device, fstype, mountpoint, size, free, avail, files, files_free, readonly}", "Size and use in bytes (and inodes) of every mounted filesystem that holds data (overlay, rootfs, tmpfs, ubifs, squashfs, ext4, ...; not proc, sysfs, cgroup and other pseudo filesystems), from /proc/mounts and statfs.",
+				func(b Board) (any, error) { return b.Filesystems() }),
+			fn("thermal", "array of tables {zone, type, celsius}", "Thermal zones from /sys/class/thermal in zone order.",
+				func(b Board) (any, error) { return b.Thermal() }),
+			fn("hwmon", "array of tables {chip, name, temps = array of {sensor, label, celsius, crit_celsius}, fans = array of {sensor, rpm}}", "Hardware monitoring chips from /sys/class/hwmon: temperatures in degrees Celsius and fan speeds.",
+				func(b Board) (any, error) { return b.Hwmon() }),
+			fn("entropy", "table {available_bits, pool_size_bits}", "The kernel's random pool from /proc/sys/kernel/random.",
+				func(b Board) (any, error) { return b.Entropy() }),
+			fn("time", "table {seconds, zone, offset_seconds}", "The system clock in seconds since the epoch, and the local time zone's name and offset east of UTC.",
+				func(b Board) (any, error) { return b.Clock(), nil }),
+			fn("uname", "table {sysname, nodename, release, version, machine, domainname}", "The kernel's names, as uname(2) gives them.",
+				func(b Board) (any, error) { return b.Uname() }),
+			fn("device", "table {os, distribution, description, release, revision, target, package_arch, model, model_source, board_id, cpu_model, cpus, kernel, hostname, goarch}", "What the device is and runs: the OpenWrt release and target, the board name and model (/etc/board.json, /tmp/sysinfo), the CPU and the kernel.",
+				func(b Board) (any, error) { return b.Device() }),
+			fn("openwrt_release", "table {id, release, revision, target, arch, description, codename, taints}", "/etc/openwrt_release; empty with a reason outside OpenWrt.",
+				func(b Board) (any, error) { return b.OpenWrtRelease() }),
+			fn("wan", "table {interface, gateway, interface6, gateway6, up, operstate, carrier, addresses}", "The uplink: the interfaces and gateways of the IPv4 and IPv6 default routes (lowest metric), whether the link is up, and its addresses with prefix length. No default route gives no interface and up = false.",
+				func(b Board) (any, error) { return b.WAN() }),
+			fn("wifi_interfaces", "array of tables {name, ifindex, phy, mode, mac, ssid, frequency_mhz, channel, channel_width_mhz, txpower_dbm, noise_dbm}", "Wireless interfaces as nl80211 reports them, with the noise floor of the channel in use from the survey. Empty with a reason where there is no Wi-Fi driver.",
+				func(b Board) (any, error) { return b.WifiInterfaces() }),
+		},
+	}
+}
+
+// maxPrefixArgs bounds the prefixes clients.traffic accepts.
+const maxPrefixArgs = 64
+
+func clientsModule() Module {
+	fn := func(name, returns, doc string, read func(Board) (any, error)) Func {
+		return boardFunc("clients", name, "", returns, doc, func(b Board, _ any) (any, error) { return read(b) }, nil)
+	}
+	traffic := boardFunc("clients", "traffic", "[prefixes]",
+		"table {clients = array of {ip, tx_bytes, rx_bytes, tx_packets, rx_packets, flows}, flows, accounting, truncated, skipped, lan_prefixes}",
+		"What each LAN address sends (tx) and receives (rx) through the flows conntrack tracks now, from /proc/net/nf_conntrack (what prometheus-node-exporter-lua's nat_traffic reads). "+
+			"prefixes is an array of CIDR strings naming the LAN; by default the prefixes routed directly to interfaces without a default route. "+
+			"accounting is false when net.netfilter.nf_conntrack_acct is off (all byte counts 0); truncated when the table or the client count passed the reader's bounds.",
+		func(b Board, arg any) (any, error) {
+			lan, _ := arg.([]netip.Prefix)
+			var lanErr error
+			if lan == nil {
+				lan, lanErr = b.LANPrefixes()
+			}
+			t, err := b.ClientTraffic(lan)
+			names := make([]string, len(lan))
+			for i, p := range lan {
+				names[i] = p.String()
+			}
+			return struct {
+				board.Traffic
+				LANPrefixes []string `json:"lan_prefixes"`
+			}{t, names}, errors.Join(err, lanErr)
+		},
+		func(L *lua.LState) any {
+			if L.GetTop() < 1 || L.Get(1) == lua.LNil {
+				return nil
+			}
+			t := L.CheckTable(1)
+			n := t.Len()
+			if n > maxPrefixArgs {
+				L.ArgError(1, fmt.Sprintf("at most %d prefixes", maxPrefixArgs))
+			}
+			out := make([]netip.Prefix, 0, n)
+			for i := 1; i <= n; i++ {
+				s, ok := t.RawGetInt(i).(lua.LString)
+				if !ok {
+					L.ArgError(1, fmt.Sprintf("prefix %d is not a string", i))
+				}
+				p, err := netip.ParsePrefix(string(s))
+				if err != nil {
+					L.ArgError(1, fmt.Sprintf("prefix %d: %q is not CIDR notation", i, string(s)))
+				}
+				out = append(out, p.Masked())
+			}
+			return out
+		})
+	return Module{
+		Name: "clients", Permission: "clients",
+		Doc: "Who is on the network: DHCP leases, associated Wi-Fi stations and per-client traffic. These name people's devices (MAC addresses, host names), " +
+			"so they need their own permission, separate from board. Like board, a missing source gives an empty table and a reason, never an error.",
+		Funcs: []Func{
+			fn("dhcp_leases", "array of tables {source, family, ip, addresses, mac, hostname, client_id, iaid, interface, expires}",
+				"DHCP leases from dnsmasq (/tmp/dhcp.leases) and odhcpd (/tmp/hosts/odhcpd), at most 1024; expires is seconds since the epoch, 0 for a lease that never ends.",
+				func(b Board) (any, error) { return b.DHCPLeases() }),
+			fn("wifi_stations", "array of tables {interface, mac, signal_dbm, signal_avg_dbm, inactive_ms, connected_seconds, rx_bytes, tx_bytes, rx_packets, tx_packets, tx_retries, tx_failed, tx_bitrate_kbps, rx_bitrate_kbps, expected_throughput_kbps}",
+				"Stations associated with each wireless interface, as nl80211 reports them, at most 1024. Empty with a reason where there is no Wi-Fi driver.",
+				func(b Board) (any, error) { return b.WifiStations() }),
+			traffic,
 		},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net/netip"
 	"sync"
 
 	"github.com/valyala/fasthttp"
@@ -26,9 +27,11 @@ import (
 // announced length up front. Before reading, the request reserves its
 // announced length (its route's limit for a chunked body) from a budget
 // shared by all connections, Config.MaxBodyMemory, of which anonymous
-// requests may hold at most a quarter; a request that does not fit gets
-// 503 with Retry-After and its connection is closed. The reservation is
-// returned when the handler has finished.
+// requests may hold at most a quarter (one address a sixteenth); a request
+// that does not fit gets 503 with Retry-After and its connection is
+// closed. The reservation is returned when the handler has finished. An
+// anonymous body must arrive within HeaderTimeout of its header, one with
+// credentials within ReadTimeout.
 
 // loginBodySize is the most a login form or JSON body may be: a password
 // of up to a few hundred bytes, the CSRF field and the next path.
@@ -38,37 +41,49 @@ const loginBodySize = 4 << 10
 var errBodyTooLarge = errors.New("request body too large")
 
 // bodyBudget counts the body bytes reserved by requests being served.
+// Requests without admin credentials share a quarter of it, and one client
+// address (gateKey) may hold at most a quarter of that, so that slow
+// anonymous bodies from a few addresses cannot take the room a login needs.
 type bodyBudget struct {
-	mu       sync.Mutex
-	max      int // all requests
-	anonMax  int // requests without admin credentials
-	used     int
-	anonUsed int
+	mu          sync.Mutex
+	max         int // all requests
+	anonMax     int // requests without admin credentials
+	anonPerAddr int // those from one address
+	used        int
+	anonUsed    int
+	anonByAddr  map[netip.Addr]int
 }
 
-func newBodyBudget(max int) *bodyBudget { return &bodyBudget{max: max, anonMax: max / 4} }
+func newBodyBudget(max int) *bodyBudget {
+	return &bodyBudget{max: max, anonMax: max / 4, anonPerAddr: max / 16, anonByAddr: map[netip.Addr]int{}}
+}
 
-// reserve takes n bytes; false when they do not fit.
-func (b *bodyBudget) reserve(n int, anon bool) bool {
+// reserve takes n bytes for a request from addr; false when they do not
+// fit.
+func (b *bodyBudget) reserve(n int, anon bool, addr netip.Addr) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.used+n > b.max || anon && b.anonUsed+n > b.anonMax {
+	if b.used+n > b.max || anon && (b.anonUsed+n > b.anonMax || b.anonByAddr[addr]+n > b.anonPerAddr) {
 		return false
 	}
 	b.used += n
 	if anon {
 		b.anonUsed += n
+		b.anonByAddr[addr] += n
 	}
 	return true
 }
 
 // release gives back what reserve took.
-func (b *bodyBudget) release(n int, anon bool) {
+func (b *bodyBudget) release(n int, anon bool, addr netip.Addr) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.used -= n
 	if anon {
 		b.anonUsed -= n
+		if b.anonByAddr[addr] -= n; b.anonByAddr[addr] <= 0 {
+			delete(b.anonByAddr, addr)
+		}
 	}
 }
 
@@ -102,11 +117,15 @@ func (s *Server) bodyRule(r route) bodyRule {
 // live session cookie. It only decides whether a body is worth reading:
 // the handler authenticates the request properly (and reports a bad token).
 func (s *Server) credentialed(ctx *fasthttp.RequestCtx) bool {
-	if h := ctx.Request.Header.Peek("Authorization"); len(h) > 0 {
+	return s.credentialedHeader(&ctx.Request.Header)
+}
+
+func (s *Server) credentialedHeader(rh *fasthttp.RequestHeader) bool {
+	if h := rh.Peek("Authorization"); len(h) > 0 {
 		tok, found := bytes.CutPrefix(h, []byte("Bearer "))
 		return found && len(h) <= maxAuthHeader && s.creds.checkToken(string(bytes.TrimSpace(tok)))
 	}
-	if id := ctx.Request.Header.Cookie(sessionCookie); len(id) > 0 {
+	if id := rh.Cookie(sessionCookie); len(id) > 0 {
 		_, found := s.sessions.lookup(string(id))
 		return found
 	}
@@ -142,12 +161,13 @@ func (s *Server) readBody(ctx *fasthttp.RequestCtx, m *match) (release func(), o
 	if n < 0 {
 		n = rule.limit
 	}
-	if !s.bodies.reserve(n, anon) {
+	addr := gateKey(ctx.RemoteAddr())
+	if !s.bodies.reserve(n, anon, addr) {
 		ctx.Response.Header.Set("Retry-After", "2")
 		s.bodyRefused(ctx, m.route, fasthttp.StatusServiceUnavailable, "server busy: too many request bodies in flight, retry later")
 		return nil, false
 	}
-	release = func() { s.bodies.release(n, anon) }
+	release = func() { s.bodies.release(n, anon, addr) }
 	body, err := readLimited(stream, n, rule.limit)
 	if err != nil {
 		release()

@@ -109,18 +109,38 @@ func TestBodyBudget(t *testing.T) {
 	waitFor(t, func() bool { return e.srv.bodies.inUse() == 0 }, "closed uploads to return the budget")
 
 	login := "POST /api/v1/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n"
-	for range 4 {
-		c, err := net.Dial("tcp", strings.TrimPrefix(e.url, "http://"))
+	// One address may hold a sixteenth of the budget (4 KiB here) in
+	// anonymous bodies, all of them a quarter (16 KiB).
+	holdLogin := func(src string) {
+		c, err := dialSource(src, strings.TrimPrefix(e.url, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		io.WriteString(c, login)
+	}
+	holdLogin("127.0.0.1")
+	waitFor(t, func() bool { return e.srv.bodies.inUse() == 4<<10 }, "a login to reserve its body")
+	_, resp = rawRequest(t, e, login, "")
+	if resp.StatusCode != 503 {
+		t.Fatalf("second anonymous body from one address beyond its share: %d, want 503", resp.StatusCode)
+	}
+	if canListen("127.0.0.2") {
+		for i := 2; i <= 4; i++ {
+			holdLogin(fmt.Sprintf("127.0.0.%d", i))
+		}
+		waitFor(t, func() bool { return e.srv.bodies.inUse() == 16<<10 }, "four logins to reserve the anonymous quarter")
+		c, err := dialSource("127.0.0.5", strings.TrimPrefix(e.url, "http://"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer c.Close()
 		io.WriteString(c, login)
-	}
-	waitFor(t, func() bool { return e.srv.bodies.inUse() == 16<<10 }, "four logins to reserve the anonymous quarter")
-	_, resp = rawRequest(t, e, login, "")
-	if resp.StatusCode != 503 {
-		t.Fatalf("anonymous body beyond a quarter of the budget: %d, want 503", resp.StatusCode)
+		c.SetReadDeadline(time.Now().Add(time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil || resp.StatusCode != 503 {
+			t.Fatalf("anonymous body beyond a quarter of the budget: %v %v, want 503", resp, err)
+		}
 	}
 	_, resp = rawRequest(t, e, "PUT /api/v1/settings HTTP/1.1\r\nHost: localhost\r\n"+auth+"Content-Length: 20\r\n\r\n", `{"log_level":"info"}`)
 	if resp.StatusCode != 200 {
@@ -166,5 +186,45 @@ func TestReadLimited(t *testing.T) {
 				t.Fatalf("len %d cap %d, want len %d cap ≤ %d", len(got), cap(got), c.data, c.maxCap)
 			}
 		})
+	}
+}
+
+// TestAnonymousBodyDeadline: a body without credentials must follow its
+// header within HeaderTimeout; the admin's gets ReadTimeout.
+func TestAnonymousBodyDeadline(t *testing.T) {
+	e := newTestEnv(t, func(c *Config) {
+		c.HeaderTimeout = 300 * time.Millisecond
+		c.ReadTimeout = 5 * time.Second
+	})
+	for _, c := range []struct {
+		name, hdr string
+		cut       bool
+	}{
+		{"anonymous login", "", true},
+		{"admin settings", e.bearer() + "\r\n", false},
+	} {
+		path := "/api/v1/login"
+		if c.hdr != "" {
+			path = "/api/v1/settings"
+		}
+		conn, err := net.Dial("tcp", strings.TrimPrefix(e.url, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		method := "POST"
+		if c.hdr != "" {
+			method = "PUT"
+		}
+		fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: localhost\r\n%sContent-Type: application/json\r\nContent-Length: 20\r\n\r\n{", method, path, c.hdr)
+		start := time.Now()
+		conn.SetReadDeadline(time.Now().Add(1500 * time.Millisecond))
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		switch {
+		case c.cut && (err != nil || resp.StatusCode != 408):
+			t.Errorf("%s: %v %v after %v, want 408 within the header timeout", c.name, resp, err, time.Since(start))
+		case !c.cut && err == nil:
+			t.Errorf("%s: answered %d after %v, want it still waiting for its body", c.name, resp.StatusCode, time.Since(start))
+		}
 	}
 }

@@ -40,10 +40,11 @@ type Config struct {
 	// Logger receives the server's log lines; nil means slog.Default().
 	Logger *slog.Logger
 
-	// HeaderTimeout bounds reading a request's whole header, from its first
-	// byte (and, on a new connection, the wait for that byte): a client that
-	// sends slower, or opens a connection and sends nothing, is cut off
-	// (slowloris). A shorter ReadTimeout lowers it.
+	// HeaderTimeout bounds reading a request's whole header: from the
+	// accept on a new connection, from the first byte after an idle wait on
+	// a keep-alive one. A client that sends slower, or opens a connection
+	// and sends nothing, is cut off (slowloris). A shorter ReadTimeout
+	// lowers it. It also bounds an anonymous request's body.
 	HeaderTimeout time.Duration
 	// ReadTimeout bounds reading a request body, from the end of its header.
 	ReadTimeout time.Duration

@@ -29,13 +29,17 @@
 //     without them the body is never read and the handler answers 401 from
 //     the headers. A body is read into a buffer that grows as bytes arrive,
 //     after reserving its announced length from MaxBodyMemory (4 MiB for all
-//     connections; requests without credentials a quarter of it); a request
-//     that does not fit gets 503 with Retry-After. Refusals close the
+//     connections; requests without credentials a quarter of it, one
+//     address a sixteenth); a request that does not fit gets 503 with
+//     Retry-After. An anonymous body must arrive within HeaderTimeout of
+//     its header, the admin's within ReadTimeout (10 s). Refusals close the
 //     connection after a lingering close, so an uploading client reads them
-//     (fasthttp patch 7).
-//   - HeaderTimeout (3 s) bounds the whole request header, not each byte; a
-//     new connection also gets at most that long to send its first byte, so
-//     a half-open or slowloris connection lives at most 2×3 s.
+//     (fasthttp patch 7), and an idle keep-alive connection holds no read
+//     buffer (patch 9).
+//   - HeaderTimeout (3 s) bounds the whole request header, not each byte,
+//     counted from the accept on a new connection (fasthttp patch 10) and
+//     from the first byte after an idle keep-alive wait: a half-open or
+//     slowloris connection lives at most 3 s.
 //   - The connection gate (conngate.go) admits Concurrency (1024)
 //     connections, MaxConnsPerIP (512) from one address or IPv6 /64. When
 //     full, a newcomer from an address holding fewer displaces the oldest

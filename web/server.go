@@ -125,15 +125,10 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 		WriteBufferSize: 4 << 10,
 		// fasthttp's ReadTimeout covers the wait for a request's first byte
 		// and then its header; HeaderReceived gives a body its own time.
-		ReadTimeout:  cfg.HeaderTimeout,
-		WriteTimeout: cfg.WriteTimeout,
-		IdleTimeout:  cfg.IdleTimeout,
-		HeaderReceived: func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
-			if cl := h.ContentLength(); cl > 0 || cl == -1 {
-				return fasthttp.RequestConfig{ReadTimeout: cfg.ReadTimeout}
-			}
-			return fasthttp.RequestConfig{}
-		},
+		ReadTimeout:    cfg.HeaderTimeout,
+		WriteTimeout:   cfg.WriteTimeout,
+		IdleTimeout:    cfg.IdleTimeout,
+		HeaderReceived: s.headerReceived,
 		// Bodies are read by readBody (body.go) after routing, never
 		// buffered by their announced length.
 		StreamRequestBody:            true,
@@ -220,6 +215,21 @@ func (s *Server) connState(_ net.Conn, st fasthttp.ConnState) {
 	case fasthttp.StateClosed, fasthttp.StateHijacked:
 		s.metrics.activeConns.Add(-1)
 	}
+}
+
+// headerReceived gives a request body its read deadline: ReadTimeout from
+// the end of the header for a request with admin credentials (a plugin
+// upload may be slow), HeaderTimeout for anyone else (a login form
+// arrives with its header).
+func (s *Server) headerReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	cl := h.ContentLength()
+	if cl == 0 || cl < -1 {
+		return fasthttp.RequestConfig{}
+	}
+	if s.credentialedHeader(h) {
+		return fasthttp.RequestConfig{ReadTimeout: s.cfg.ReadTimeout}
+	}
+	return fasthttp.RequestConfig{ReadTimeout: s.cfg.HeaderTimeout}
 }
 
 // serveHTTP wraps every request: security headers, panic recovery,

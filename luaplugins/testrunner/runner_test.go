@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -97,5 +99,39 @@ func TestRemap(t *testing.T) {
 		if got := remap(in, 10); got != want {
 			t.Errorf("remap(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestBundledPluginTests runs the test.lua of every bundled plugin that
+// has one against the built-in fixture, as `heimnetz plugin test` does.
+func TestBundledPluginTests(t *testing.T) {
+	entries, err := os.ReadDir("../bundled")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := 0
+	for _, e := range entries {
+		dir := filepath.Join("../bundled", e.Name())
+		if _, err := os.Stat(filepath.Join(dir, "test.lua")); err != nil {
+			continue
+		}
+		ran++
+		t.Run(e.Name(), func(t *testing.T) {
+			rep, err := Run(dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rep.Results {
+				if !r.Passed {
+					t.Errorf("%s: %s", r.Name, r.Message)
+				}
+			}
+			if len(rep.Results) == 0 {
+				t.Error("no tests ran")
+			}
+		})
+	}
+	if ran < 11 {
+		t.Fatalf("%d bundled plugins have tests, want every node_exporter-named one", ran)
 	}
 }

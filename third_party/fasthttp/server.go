@@ -2476,10 +2476,12 @@ func (s *Server) serveConnCounted(c net.Conn, countConcurrency bool) error {
 			}
 			s.setState(c, StateActive)
 
-			// ReadTimeout restarts at the first byte after an idle wait or a
-			// byte-reader read; a new connection's peek keeps the deadline
-			// armed when it opened.
-			if s.ReadTimeout > 0 && (connRequestNum > 1 || s.ReduceMemoryUsage) {
+			// ReadTimeout restarts at the first byte after an idle wait; on a
+			// new connection the deadline armed when it opened keeps running
+			// through the header, whether the first byte came through a peek
+			// or (ReduceMemoryUsage) the byte reader, so a client that sends
+			// one byte late cannot double its time (heimnetz patch 10).
+			if s.ReadTimeout > 0 && connRequestNum > 1 {
 				if err = c.SetReadDeadline(time.Now().Add(s.ReadTimeout)); err != nil {
 					break
 				}

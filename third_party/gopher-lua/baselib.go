@@ -87,7 +87,7 @@ func baseDoFile(L *LState) int {
 }
 
 func baseError(L *LState) int {
-	obj := L.CheckAny(1)
+	obj := L.Get(1) // heimnetz: error() is error(nil), as in C Lua 5.1
 	level := L.OptInt(2, 1)
 	if n, ok := obj.(LNumber); ok && level > 0 { // heimnetz: as C, a number gets the position too
 		obj = LString(n.String())

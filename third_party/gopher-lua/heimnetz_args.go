@@ -118,7 +118,7 @@ func parseUnsigned(s string, base int) (float64, bool) {
 	if over {
 		return math.MaxUint64, true
 	}
-	if neg {
+	if neg && n != 0 { // strtoul's "-0" is 0, not -0
 		return -float64(n), true
 	}
 	return float64(n), true

@@ -262,12 +262,29 @@ func strGsubTable(L *LState, str string, repl *LTable, matches []*pm.MatchData) 
 		} else {
 			value = L.GetField(repl, string(L.substring(str, match.Capture(idx), match.Capture(idx+1)))) // heimnetz: __index may keep it
 		}
-		if !LVIsFalse(value) {
-			infoList = append(infoList, replaceInfo{[]int{match.Capture(0), match.Capture(1)}, LVAsString(value)})
+		if r, ok := gsubValue(L, value); ok {
+			infoList = append(infoList, replaceInfo{[]int{match.Capture(0), match.Capture(1)}, r})
 			charger.add(64)
 		}
 	}
 	return gsubReplace(L, str, infoList) // heimnetz: charged
+}
+
+// gsubValue is lstrlib's add_value: false or nil keeps the match, a
+// string or number replaces it, anything else is an error (heimnetz:
+// upstream wrote "table: 0x..." or "true" into the result).
+func gsubValue(L *LState, v LValue) (string, bool) {
+	switch lv := v.(type) {
+	case LString:
+		return string(lv), true
+	case LNumber:
+		return lv.String(), true
+	}
+	if LVIsFalse(v) {
+		return "", false
+	}
+	L.RaiseError("invalid replacement value (a %s)", v.Type().String())
+	return "", false
 }
 
 func strGsubFunc(L *LState, str string, repl *LFunction, matches []*pm.MatchData) string {
@@ -293,8 +310,8 @@ func strGsubFunc(L *LState, str string, repl *LFunction, matches []*pm.MatchData
 		}
 		L.Call(nargs, 1)
 		ret := L.reg.Pop()
-		if !LVIsFalse(ret) {
-			infoList = append(infoList, replaceInfo{[]int{start, end}, LVAsString(ret)})
+		if r, ok := gsubValue(L, ret); ok {
+			infoList = append(infoList, replaceInfo{[]int{start, end}, r})
 			charger.add(64)
 		}
 	}

@@ -38,7 +38,21 @@ func tableGetN(L *LState) int {
 }
 
 func tableMaxN(L *LState) int {
-	L.Push(LNumber(L.CheckTable(1).MaxN()))
+	// heimnetz: as C Lua 5.1, the largest positive number among all keys
+	// (upstream looked at the array part only).
+	tbl := L.CheckTable(1)
+	max := LNumber(tbl.MaxN())
+	n := 0
+	for k := range tbl.dict {
+		if v, ok := k.(LNumber); ok && v > max {
+			max = v
+		}
+		n++
+	}
+	if L.meter != nil { // the walk over the hash part counts as work
+		L.chargeMoves(n)
+	}
+	L.Push(max)
 	return 1
 }
 

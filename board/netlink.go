@@ -1,0 +1,153 @@
+package board
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// Netlink framing, from the kernel's UAPI (linux/netlink.h, genetlink.h).
+const (
+	nlmsgHeaderLen  = 16 // struct nlmsghdr
+	genlHeaderLen   = 4  // struct genlmsghdr
+	nlattrHeaderLen = 4  // struct nlattr
+	nlmsgError      = 2  // NLMSG_ERROR
+	nlmsgDone       = 3  // NLMSG_DONE
+	nlaTypeMask     = 0x3fff
+	// maxNetlinkMessages bounds how many messages one dump reply may hold.
+	maxNetlinkMessages = 4096
+)
+
+// errNetlink is wrapped by every error about a malformed netlink reply.
+var errNetlink = errors.New("bad netlink message")
+
+// genlMessage is one generic netlink message of a dump reply: its command
+// and its top-level attributes (not yet decoded).
+type genlMessage struct {
+	cmd   uint8
+	attrs []byte
+}
+
+// parseGenlMessages splits a dump reply (the bytes of every datagram read,
+// concatenated) into generic netlink messages, stopping at NLMSG_DONE. An
+// NLMSG_ERROR with a non-zero code is returned as an error. order is the
+// byte order of the machine that produced the reply (netlink uses the
+// host's order).
+func parseGenlMessages(data []byte, order binary.ByteOrder) ([]genlMessage, error) {
+	var out []genlMessage
+	for len(data) > 0 {
+		if len(data) < nlmsgHeaderLen {
+			return nil, fmt.Errorf("%w: %d trailing bytes", errNetlink, len(data))
+		}
+		n := int(order.Uint32(data[0:4]))
+		typ := order.Uint16(data[4:6])
+		if n < nlmsgHeaderLen || n > len(data) {
+			return nil, fmt.Errorf("%w: length %d of %d bytes", errNetlink, n, len(data))
+		}
+		body := data[nlmsgHeaderLen:n]
+		data = data[min(align4(n), len(data)):]
+		switch typ {
+		case nlmsgDone:
+			return out, nil
+		case nlmsgError:
+			if len(body) < 4 {
+				return nil, fmt.Errorf("%w: short error message", errNetlink)
+			}
+			if code := int32(order.Uint32(body[0:4])); code != 0 {
+				return nil, fmt.Errorf("netlink: error %d", -code)
+			}
+			continue
+		}
+		if len(out) == maxNetlinkMessages {
+			return nil, fmt.Errorf("%w: more than %d messages", errNetlink, maxNetlinkMessages)
+		}
+		if len(body) < genlHeaderLen {
+			return nil, fmt.Errorf("%w: no generic netlink header", errNetlink)
+		}
+		out = append(out, genlMessage{cmd: body[0], attrs: body[genlHeaderLen:]})
+	}
+	return out, nil
+}
+
+// netlinkAttrs decodes a run of attributes into type → payload; a later
+// attribute of the same type replaces an earlier one.
+func netlinkAttrs(data []byte, order binary.ByteOrder) (map[uint16][]byte, error) {
+	m := make(map[uint16][]byte)
+	for len(data) > 0 {
+		if len(data) < nlattrHeaderLen {
+			return nil, fmt.Errorf("%w: %d trailing attribute bytes", errNetlink, len(data))
+		}
+		n := int(order.Uint16(data[0:2]))
+		typ := order.Uint16(data[2:4]) & nlaTypeMask
+		if n < nlattrHeaderLen || n > len(data) {
+			return nil, fmt.Errorf("%w: attribute %d length %d of %d bytes", errNetlink, typ, n, len(data))
+		}
+		m[typ] = data[nlattrHeaderLen:n]
+		data = data[min(align4(n), len(data)):]
+	}
+	return m, nil
+}
+
+// align4 rounds n up to netlink's 4-byte alignment.
+func align4(n int) int { return (n + 3) &^ 3 }
+
+// nlAttrs is a decoded attribute set with typed getters; a getter reports
+// false when the attribute is absent or has the wrong size.
+type nlAttrs struct {
+	m     map[uint16][]byte
+	order binary.ByteOrder
+}
+
+func (a nlAttrs) u8(t uint16) (uint8, bool) {
+	v, ok := a.m[t]
+	if !ok || len(v) < 1 {
+		return 0, false
+	}
+	return v[0], true
+}
+
+func (a nlAttrs) u16(t uint16) (uint16, bool) {
+	v, ok := a.m[t]
+	if !ok || len(v) < 2 {
+		return 0, false
+	}
+	return a.order.Uint16(v), true
+}
+
+func (a nlAttrs) u32(t uint16) (uint32, bool) {
+	v, ok := a.m[t]
+	if !ok || len(v) < 4 {
+		return 0, false
+	}
+	return a.order.Uint32(v), true
+}
+
+func (a nlAttrs) u64(t uint16) (uint64, bool) {
+	v, ok := a.m[t]
+	if !ok || len(v) < 8 {
+		return 0, false
+	}
+	return a.order.Uint64(v), true
+}
+
+// str returns a string attribute without its terminating NUL.
+func (a nlAttrs) str(t uint16) string {
+	v := a.m[t]
+	for i, c := range v {
+		if c == 0 {
+			return string(v[:i])
+		}
+	}
+	return string(v)
+}
+
+// nested decodes a nested attribute; absent gives an empty set.
+func (a nlAttrs) nested(t uint16) (nlAttrs, error) {
+	m, err := netlinkAttrs(a.m[t], a.order)
+	return nlAttrs{m: m, order: a.order}, err
+}
+
+func decodeAttrs(data []byte, order binary.ByteOrder) (nlAttrs, error) {
+	m, err := netlinkAttrs(data, order)
+	return nlAttrs{m: m, order: order}, err
+}

@@ -1,0 +1,25 @@
+-- filesystem: size and use of every mounted filesystem that holds data,
+-- with node_exporter's names and labels {device, fstype, mountpoint}.
+-- Unlike node_exporter's defaults, overlay and squashfs are kept: on
+-- OpenWrt they are the flash the owner watches (/overlay, /rom).
+-- A mount whose statfs failed is left out by the host; the reason is not
+-- a series here, so node_filesystem_device_error is always 0.
+
+local gauges = {
+  { "size", "node_filesystem_size_bytes" },
+  { "free", "node_filesystem_free_bytes" },
+  { "avail", "node_filesystem_avail_bytes" },
+  { "files", "node_filesystem_files" },
+  { "files_free", "node_filesystem_files_free" },
+}
+
+function collect()
+  for _, fs in ipairs(board.filesystems()) do
+    local labels = { device = fs.device, fstype = fs.fstype, mountpoint = fs.mountpoint }
+    for _, g in ipairs(gauges) do
+      metrics.set(g[2], fs[g[1]], labels)
+    end
+    metrics.set("node_filesystem_readonly", fs.readonly and 1 or 0, labels)
+    metrics.set("node_filesystem_device_error", 0, labels)
+  end
+end

@@ -1,0 +1,50 @@
+-- netdev: the sixteen /proc/net/dev counters of every interface but lo, as
+-- node_exporter's netdev collector names them:
+-- node_network_{receive,transmit}_<counter>_total{device}.
+--
+-- The host's counters only go up by what is added, so the plugin keeps the
+-- last reading and adds the difference; the first reading adds the whole
+-- value. A counter that went down (the interface was re-created, or a
+-- 32-bit counter wrapped) is added afresh from its new value.
+
+local counters = {
+  { "rx_bytes", "node_network_receive_bytes_total" },
+  { "rx_packets", "node_network_receive_packets_total" },
+  { "rx_errs", "node_network_receive_errs_total" },
+  { "rx_drop", "node_network_receive_drop_total" },
+  { "rx_fifo", "node_network_receive_fifo_total" },
+  { "rx_frame", "node_network_receive_frame_total" },
+  { "rx_compressed", "node_network_receive_compressed_total" },
+  { "rx_multicast", "node_network_receive_multicast_total" },
+  { "tx_bytes", "node_network_transmit_bytes_total" },
+  { "tx_packets", "node_network_transmit_packets_total" },
+  { "tx_errs", "node_network_transmit_errs_total" },
+  { "tx_drop", "node_network_transmit_drop_total" },
+  { "tx_fifo", "node_network_transmit_fifo_total" },
+  { "tx_colls", "node_network_transmit_colls_total" },
+  { "tx_carrier", "node_network_transmit_carrier_total" },
+  { "tx_compressed", "node_network_transmit_compressed_total" },
+}
+
+local last = {} -- last[device][field] = value
+
+function collect()
+  for _, dev in ipairs(board.netdev()) do
+    if dev.name ~= "lo" then
+      local prev = last[dev.name] or {}
+      local labels = { device = dev.name }
+      for _, c in ipairs(counters) do
+        local field, name = c[1], c[2]
+        local now = dev[field]
+        local before = prev[field]
+        local delta = now
+        if before ~= nil and now >= before then
+          delta = now - before
+        end
+        metrics.add(name, delta, labels)
+        prev[field] = now
+      end
+      last[dev.name] = prev
+    end
+  end
+end

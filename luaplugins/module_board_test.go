@@ -1,0 +1,172 @@
+package luaplugins
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/heimnetz/heimnetz/board"
+	"github.com/heimnetz/heimnetz/limits"
+)
+
+// loadOnBoard loads code with perms over the board b and returns its
+// log lines.
+func loadOnBoard(t *testing.T, b Board, code string, perms ...string) ([]string, error) {
+	t.Helper()
+	lim := limits.Defaults()
+	src := &Source{Origin: "test", Main: []byte(code), Manifest: &Manifest{Name: "t", Version: "1.0.0", Interval: time.Minute, Permissions: perms, Limits: lim}}
+	logs := &logRec{}
+	p, _, err := Load(src, Env{Log: logs, Board: b})
+	if p != nil {
+		p.Close()
+	}
+	return logs.lines, err
+}
+
+func fixtureBoard(t *testing.T, name string) *board.Board {
+	t.Helper()
+	b, err := board.New(filepath.Join("..", "board", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+func TestBoardModuleFixture(t *testing.T) {
+	logs, err := loadOnBoard(t, fixtureBoard(t, "openwrt-mt7621"), `
+local function check(name, got, want)
+  if got ~= want then error(name .. " = " .. tostring(got) .. ", want " .. tostring(want)) end
+end
+local cpu, why = board.cpu()
+check("cpu reason", why, nil)
+check("cpus", #cpu, 4)
+check("cpu[1].cpu", cpu[1].cpu, "0")
+check("cpu[1].idle", cpu[1].idle, 106312.01)
+local ifs = board.interfaces()
+check("interfaces[1]", ifs[1].name, "br-lan")
+check("br-lan carrier_changes", ifs[1].carrier_changes, 1)
+check("br-lan rx_bytes", ifs[1].counters.rx_bytes, 2010832201)
+check("Tcp.MaxConn", board.netstat().Tcp.MaxConn, -1)
+check("conntrack", board.conntrack().limit, 16384)
+check("filefd", board.filefd().maximum, 25165)
+local fs = board.filesystems()
+check("filesystems", #fs, 6)
+check("overlay avail", fs[4].avail, 97161216)
+check("hwmon", board.hwmon()[1].temps[1].celsius, 52)
+check("entropy", board.entropy().available_bits, 256)
+check("uname", board.uname().release, "5.15.150")
+check("device", board.device().board_id, "netgear,r6350")
+check("openwrt", board.openwrt_release().target, "ramips/mt7621")
+local wan = board.wan()
+check("wan", wan.interface .. " " .. wan.gateway .. " " .. tostring(wan.up), "wan 198.51.100.1 true")
+local wifi = board.wifi_interfaces()
+check("wifi", wifi[2].ssid .. " ch" .. wifi[2].channel .. " " .. wifi[2].noise_dbm, "Heimnetz ch36 -95")
+check("time", type(board.time().seconds), "number")
+local leases = clients.dhcp_leases()
+check("leases", #leases, 7)
+check("lease 1", leases[1].hostname .. " " .. leases[1].ip, "laptop-anna 192.168.1.23")
+local st = clients.wifi_stations()
+check("stations", #st, 3)
+check("station signal", st[3].signal_dbm, -47)
+local tr = clients.traffic()
+check("traffic clients", #tr.clients, 5)
+check("traffic lan", tr.lan_prefixes[1], "192.168.1.0/24")
+local only = clients.traffic({"192.168.3.0/24"})
+check("traffic one prefix", #only.clients .. " " .. only.clients[1].ip .. " " .. only.clients[1].tx_bytes, "1 192.168.3.101 456")
+print("ok")
+`, "board", "clients", "log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(logs, "\n") != "info: ok" {
+		t.Fatalf("log = %q", logs)
+	}
+}
+
+func TestBoardModuleMissingSources(t *testing.T) {
+	empty := board.NewFS(fstest.MapFS{})
+	logs, err := loadOnBoard(t, empty, `
+for _, f in ipairs({"loadavg", "cpu", "interfaces", "netstat", "conntrack", "filefd", "filesystems", "thermal", "hwmon",
+    "entropy", "uname", "openwrt_release", "wan", "wifi_interfaces"}) do
+  local v, why = board[f]()
+  if type(v) ~= "table" then error(f .. " returned " .. type(v)) end
+  print(f, next(v) == nil, why)
+end
+local v, why = clients.dhcp_leases()
+print("dhcp_leases", #v, why)
+v, why = clients.traffic()
+print("traffic", #v.clients, why)
+`, "board", "clients")
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(logs, "\n")
+	for _, want := range []string{
+		"info: loadavg\ttrue\tboard.loadavg: board: /proc/loadavg: file does not exist",
+		"info: conntrack\ttrue\tboard.conntrack: board: /proc/sys/net/netfilter/nf_conntrack_count: file does not exist",
+		"info: thermal\ttrue\tnil", // no /sys/class/thermal: no zones, no error
+		"info: wifi_interfaces\ttrue\tboard.wifi_interfaces: board: /heimnetz-fixture/nl80211/interfaces.bin: file does not exist",
+		"info: dhcp_leases\t0\tclients.dhcp_leases: board: /tmp/dhcp.leases: file does not exist; board: /tmp/hosts/odhcpd: file does not exist",
+		"info: traffic\t0\tclients.traffic: board: /proc/net/nf_conntrack: file does not exist",
+	} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("log lacks %q:\n%s", want, joined)
+		}
+	}
+}
+
+func TestClientsNeedsItsOwnPermission(t *testing.T) {
+	_, err := loadOnBoard(t, fixtureBoard(t, "openwrt-mt7621"), `
+if clients ~= nil then error("clients granted by board alone") end
+if board.wifi_stations ~= nil or board.dhcp_leases ~= nil then error("client data in board") end
+`, "board")
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestClientsTrafficArguments(t *testing.T) {
+	for _, tt := range []struct{ code, want string }{
+		{`clients.traffic({"192.168.1.0/33"})`, `"192.168.1.0/33" is not CIDR notation`},
+		{`clients.traffic({1})`, "prefix 1 is not a string"},
+		{`clients.traffic("x")`, "table expected"},
+	} {
+		_, err := loadOnBoard(t, fixtureBoard(t, "openwrt-mt7621"), tt.code, "clients")
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", tt.code, err, tt.want)
+		}
+	}
+}
+
+func TestBoardReadRate(t *testing.T) {
+	logs, err := loadOnBoard(t, fixtureBoard(t, "openwrt-mt7621"), `
+local got, last = 0, nil
+for i = 1, 40 do
+  local v, why = clients.traffic()
+  if why == nil then got = got + 1 else last = why end
+end
+print(got, last)
+local v, why = board.loadavg()
+print(why == nil and v.load1 ~= nil)
+`, "board", "clients")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 16 at once, plus what refills (16 a second) while the loop runs.
+	var got int
+	var reason string
+	if len(logs) != 2 || logs[1] != "info: true" {
+		t.Fatalf("log = %q, want loadavg unaffected (each function has its own bucket)", logs)
+	}
+	if _, err := fmt.Sscanf(logs[0], "info: %d\t", &got); err != nil || got < 16 || got > 20 {
+		t.Fatalf("log = %q, want 16 to 20 reads served", logs)
+	}
+	reason = logs[0][strings.IndexByte(logs[0], '\t')+1:]
+	if reason != "clients.traffic: more than 16 reads per second; returning nothing until the next second" {
+		t.Fatalf("reason = %q", reason)
+	}
+}
