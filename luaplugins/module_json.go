@@ -7,6 +7,11 @@ import (
 // maxJSONBytes caps the text json.encode produces and json.decode reads.
 const maxJSONBytes = 1 << 20
 
+// jsonBytesPerWork is how many bytes of JSON read or written cost one unit
+// of the meter's budget (about one VM instruction's time): a call is one VM
+// instruction but up to 1 MiB of Go work, so a loop of them must count.
+const jsonBytesPerWork = 4
+
 func jsonModule() Module {
 	return Module{
 		Name: "json", Permission: "json",
@@ -25,6 +30,9 @@ func jsonModule() Module {
 						text, err := encodeJSON(h, L.CheckAny(1), h.Limits.Nesting)
 						if err != nil {
 							L.RaiseError("json.encode: %v", err)
+						}
+						if m := L.Meter(); m != nil {
+							m.Work(int64(len(text)) / jsonBytesPerWork)
 						}
 						L.Push(lua.LString(text))
 						return 1
@@ -46,6 +54,9 @@ func jsonModule() Module {
 						}
 						if len(text) > maxJSONBytes {
 							L.RaiseError("json.decode: text of %d bytes is longer than %d", len(text), maxJSONBytes)
+						}
+						if m := L.Meter(); m != nil {
+							m.Work(int64(len(text)) / jsonBytesPerWork)
 						}
 						if d := jsonDepth(text); d > h.Limits.Nesting {
 							L.RaiseError("json.decode: nesting of %d is deeper than the limit of %d", d, h.Limits.Nesting)

@@ -1826,9 +1826,13 @@ func (ls *LState) Register(name string, fn LGFunction) {
 /* load and function call operations {{{ */
 
 func (ls *LState) Load(reader io.Reader, name string) (*LFunction, error) {
-	if ls.meter != nil { // heimnetz: parser and compiler temporaries
-		n := ls.chargeSource(reader)
-		defer ls.meter.release(n)
+	if ls.meter != nil { // heimnetz: parsed and compiled under the meter
+		proto, err := ls.loadMetered(reader, name)
+		if err != nil {
+			return nil, err
+		}
+		ls.meter.chargeProto(proto)
+		return newLFunctionL(proto, ls.currentEnv(), 0), nil
 	}
 	chunk, err := parse.Parse(reader, name)
 	if err != nil {
@@ -1837,9 +1841,6 @@ func (ls *LState) Load(reader io.Reader, name string) (*LFunction, error) {
 	proto, err := Compile(chunk, name)
 	if err != nil {
 		return nil, newApiErrorE(ApiErrorSyntax, err)
-	}
-	if ls.meter != nil { // heimnetz: compiled code is charged
-		ls.meter.chargeProto(proto)
 	}
 	return newLFunctionL(proto, ls.currentEnv(), 0), nil
 }

@@ -528,7 +528,7 @@ func init() {
 				}
 				switch lhs.Type() {
 				case LTString:
-					ret = strCmp(string(lhs.(LString)), string(rhs.(LString))) <= 0
+					ret = L.compareStrings(string(lhs.(LString)), string(rhs.(LString))) <= 0 // heimnetz: charged
 				default:
 					switch objectRational(L, lhs, rhs, "__le") {
 					case 1:
@@ -1006,7 +1006,7 @@ func lessThan(L *LState, lhs, rhs LValue) bool {
 	ret := false
 	switch lhs.Type() {
 	case LTString:
-		ret = strCmp(string(lhs.(LString)), string(rhs.(LString))) < 0
+		ret = L.compareStrings(string(lhs.(LString)), string(rhs.(LString))) < 0 // heimnetz: charged
 	default:
 		ret = objectRationalWithError(L, lhs, rhs, "__lt")
 	}
@@ -1030,6 +1030,9 @@ func equals(L *LState, lhs, rhs LValue, raw bool) bool {
 	case LTBool:
 		ret = bool(lhs.(LBool)) == bool(rhs.(LBool))
 	case LTString:
+		if len(lhs.(LString)) == len(rhs.(LString)) { // heimnetz: charged
+			L.chargeCompare(string(lhs.(LString)), string(rhs.(LString)))
+		}
 		ret = string(lhs.(LString)) == string(rhs.(LString))
 	case LTUserData, LTTable:
 		if lhs == rhs {

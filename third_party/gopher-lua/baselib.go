@@ -337,6 +337,9 @@ func baseRawSet(L *LState) int {
 }
 
 func baseSelect(L *LState) int {
+	if L.meter != nil { // heimnetz: the results are copied
+		L.meter.workSlots(L.GetTop())
+	}
 	// heimnetz: as C Lua 5.1, a string starting with '#' counts, any other
 	// argument is an integer (numeric strings included).
 	if s, ok := L.Get(1).(LString); ok && strings.HasPrefix(string(s), "#") {
@@ -423,6 +426,9 @@ func baseToNumber(L *LState) int {
 	// heimnetz: as C Lua 5.1's luaB_tonumber. Without a base or with base
 	// 10, a number or a string in Lua's number syntax; with another, a
 	// string (or number) of digits in that base, read as strtoul reads it.
+	if s, ok := L.Get(1).(LString); ok && L.meter != nil { // heimnetz: parsing is work
+		L.meter.workBytes(len(s))
+	}
 	if b, ok := numberArg(L.Get(2)); L.Get(2) == LNil || ok && b == 10 {
 		v := L.CheckAny(1)
 		if n, ok := numberArg(v); ok {
@@ -464,6 +470,7 @@ func baseUnpack(L *LState) int {
 	}
 	if L.meter != nil && end >= start { // heimnetz: refuse before pushing
 		L.checkResults(int64(end)-int64(start)+1, "unpack")
+		L.meter.workSlots(end - start + 1)
 	}
 	if start > end {
 		return 0

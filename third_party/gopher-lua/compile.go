@@ -410,12 +410,14 @@ type funcContext struct {
 	labelPc         map[int]int
 	gotosCount      int
 	unresolvedGotos map[int]*gotoLabelDesc
+	constIndex      map[LValue]int // heimnetz: constants found in O(1)
+	budget          *compileBudget // heimnetz: shared by nested functions
 }
 
 func newFuncContext(sourcename string, parent *funcContext) *funcContext {
 	fc := &funcContext{
 		Proto:           newFunctionProto(sourcename),
-		Code:            &codeStore{make([]uint32, 0, 1024), make([]int, 0, 1024), 0},
+		Code:            &codeStore{make([]uint32, 0, initialCodeSize), make([]int, 0, initialCodeSize), 0}, // heimnetz: was 1024
 		Parent:          parent,
 		Upvalues:        newVarNamePool(0),
 		Block:           newCodeBlock(newVarNamePool(0), labelNoJump, nil, nil, 0),
@@ -424,8 +426,14 @@ func newFuncContext(sourcename string, parent *funcContext) *funcContext {
 		labelPc:         map[int]int{},
 		gotosCount:      0,
 		unresolvedGotos: map[int]*gotoLabelDesc{},
+		constIndex:      map[LValue]int{},
 	}
 	fc.Blocks = []*codeBlock{fc.Block}
+	if parent != nil { // heimnetz
+		fc.budget = parent.budget
+	} else {
+		fc.budget = &compileBudget{}
+	}
 	return fc
 }
 
@@ -479,6 +487,7 @@ func (fc *funcContext) FindLabel(block *codeBlock, gotoLabel *gotoLabelDesc, i i
 func (fc *funcContext) ResolveCurrentBlockGotosWithParentBlock() {
 	blockActiveLocalVars := fc.Block.Parent.LocalVarsCount()
 	for i := fc.Block.firstGotoIndex; i < fc.gotosCount; i++ {
+		fc.budget.work() // heimnetz: gotos × blocks can be long
 		gotoLabel, ok := fc.unresolvedGotos[i]
 		if !ok {
 			continue
@@ -495,6 +504,7 @@ func (fc *funcContext) ResolveCurrentBlockGotosWithParentBlock() {
 
 func (fc *funcContext) ResolveForwardGoto(target *gotoLabelDesc) {
 	for i := fc.Block.firstGotoIndex; i <= fc.gotosCount; i++ {
+		fc.budget.work() // heimnetz: gotos × labels can be long
 		gotoLabel, ok := fc.unresolvedGotos[i]
 		if !ok {
 			continue
@@ -520,14 +530,14 @@ func (fc *funcContext) GetLabelPc(label int) int {
 }
 
 func (fc *funcContext) ConstIndex(value LValue) int {
-	ctype := value.Type()
-	for i, lv := range fc.Proto.Constants {
-		if lv.Type() == ctype && lv == value {
-			return i
-		}
+	// heimnetz: a map instead of a scan of all constants (quadratic in
+	// their number); equality is the same (NaN is never found).
+	if i, ok := fc.constIndex[value]; ok {
+		return i
 	}
 	fc.Proto.Constants = append(fc.Proto.Constants, value)
 	v := len(fc.Proto.Constants) - 1
+	fc.constIndex[value] = v
 	if v > opMaxArgBx {
 		raiseCompileError(fc, fc.Proto.LineDefined, "too many constants")
 	}
@@ -616,15 +626,9 @@ func (fc *funcContext) RegTop() int {
 /* FuncContext }}} */
 
 func compileChunk(context *funcContext, chunk []ast.Stmt, untilFollows bool) { // {{{
+	last := lastStmtIndex(chunk) // heimnetz: was a scan per statement
 	for i, stmt := range chunk {
-		lastStmt := true
-		for j := i + 1; j < len(chunk); j++ {
-			_, ok := chunk[j].(*ast.LabelStmt)
-			if !ok {
-				lastStmt = false
-				break
-			}
-		}
+		lastStmt := i >= last
 		compileStmt(context, stmt, lastStmt && !untilFollows)
 	}
 } // }}}
@@ -636,22 +640,18 @@ func compileBlock(context *funcContext, chunk []ast.Stmt) { // {{{
 	ph := &ast.Node{}
 	ph.SetLine(sline(chunk[0]))
 	ph.SetLastLine(eline(chunk[len(chunk)-1]))
+	context.budget.enter(context, sline(chunk[0])) // heimnetz: nesting bounded
 	context.EnterBlock(labelNoJump, ph)
+	last := lastStmtIndex(chunk) // heimnetz: was a scan per statement
 	for i, stmt := range chunk {
-		lastStmt := true
-		for j := i + 1; j < len(chunk); j++ {
-			_, ok := chunk[j].(*ast.LabelStmt)
-			if !ok {
-				lastStmt = false
-				break
-			}
-		}
-		compileStmt(context, stmt, lastStmt)
+		compileStmt(context, stmt, i >= last)
 	}
 	context.LeaveBlock()
+	context.budget.depth--
 } // }}}
 
 func compileStmt(context *funcContext, stmt ast.Stmt, isLastStmt bool) { // {{{
+	context.budget.work() // heimnetz: compiling is work
 	switch st := stmt.(type) {
 	case *ast.AssignStmt:
 		compileAssignStmt(context, st)
@@ -911,25 +911,38 @@ func compileReturnStmt(context *funcContext, stmt *ast.ReturnStmt) { // {{{
 } // }}}
 
 func compileIfStmt(context *funcContext, stmt *ast.IfStmt) { // {{{
-	thenlabel := context.NewLabel()
-	elselabel := context.NewLabel()
+	// heimnetz: an elseif chain (an else block holding only an if) is
+	// compiled in a loop, not by recursion: the parser builds it nested,
+	// so n elseifs were n levels of Go stack and O(n²) block walks. The
+	// skipped else block declares nothing, so the code is the same.
 	endlabel := context.NewLabel()
-
-	compileBranchCondition(context, context.RegTop(), stmt.Condition, thenlabel, elselabel, false)
-	context.SetLabelPc(thenlabel, context.Code.LastPC())
-	compileBlock(context, stmt.Then)
-	if len(stmt.Else) > 0 {
-		context.Code.AddASbx(OP_JMP, 0, endlabel, sline(stmt))
-	}
-	context.SetLabelPc(elselabel, context.Code.LastPC())
-	if len(stmt.Else) > 0 {
+	for {
+		thenlabel := context.NewLabel()
+		elselabel := context.NewLabel()
+		compileBranchCondition(context, context.RegTop(), stmt.Condition, thenlabel, elselabel, false)
+		context.SetLabelPc(thenlabel, context.Code.LastPC())
+		compileBlock(context, stmt.Then)
+		if len(stmt.Else) > 0 {
+			context.Code.AddASbx(OP_JMP, 0, endlabel, sline(stmt))
+		}
+		context.SetLabelPc(elselabel, context.Code.LastPC())
+		if len(stmt.Else) == 0 {
+			break
+		}
+		if next, ok := stmt.Else[0].(*ast.IfStmt); ok && len(stmt.Else) == 1 {
+			context.budget.work()
+			stmt = next
+			continue
+		}
 		compileBlock(context, stmt.Else)
-		context.SetLabelPc(endlabel, context.Code.LastPC())
+		break
 	}
-
+	context.SetLabelPc(endlabel, context.Code.LastPC())
 } // }}}
 
 func compileBranchCondition(context *funcContext, reg int, expr ast.Expr, thenlabel, elselabel int, hasnextcond bool) { // {{{
+	context.budget.enter(context, sline(expr)) // heimnetz: nesting bounded, work
+	defer context.budget.leave()
 	// TODO folding constants?
 	code := context.Code
 	flip := 0
@@ -1140,6 +1153,8 @@ func compileGotoStmt(context *funcContext, stmt *ast.GotoStmt) { // {{{
 } // }}}
 
 func compileExpr(context *funcContext, reg int, expr ast.Expr, ec *expcontext) int { // {{{
+	context.budget.enter(context, sline(expr)) // heimnetz: nesting bounded, work
+	defer context.budget.leave()
 	code := context.Code
 	sreg := savereg(ec, reg)
 	sused := 1
@@ -1268,10 +1283,29 @@ func compileExprWithMVPropagation(context *funcContext, expr ast.Expr, reg *int,
 } // }}}
 
 func constFold(exp ast.Expr) ast.Expr { // {{{
+	return constFoldDepth(exp, 0)
+}
+
+// constFoldDepth is constFold at nesting depth (heimnetz: deeper trees are
+// left unfolded, so the recursion is bounded like the compiler's).
+func constFoldDepth(exp ast.Expr, depth int) ast.Expr {
+	if depth > maxCompileDepth {
+		return exp
+	}
 	switch expr := exp.(type) {
 	case *ast.ArithmeticOpExpr:
-		lvalue, lisconst := lnumberValue(constFold(expr.Lhs))
-		rvalue, risconst := lnumberValue(constFold(expr.Rhs))
+		// heimnetz: folded operands are kept, so the folds the compiler
+		// repeats at every level of a chain stop at them.
+		if l := constFoldDepth(expr.Lhs, depth+1); l != expr.Lhs {
+			l.SetLine(sline(expr.Lhs))
+			expr.Lhs = l
+		}
+		if r := constFoldDepth(expr.Rhs, depth+1); r != expr.Rhs {
+			r.SetLine(sline(expr.Rhs))
+			expr.Rhs = r
+		}
+		lvalue, lisconst := lnumberValue(expr.Lhs)
+		rvalue, risconst := lnumberValue(expr.Rhs)
 		if lisconst && risconst {
 			switch expr.Operator {
 			case "+":
@@ -1293,7 +1327,7 @@ func constFold(exp ast.Expr) ast.Expr { // {{{
 			return expr
 		}
 	case *ast.UnaryMinusOpExpr:
-		expr.Expr = constFold(expr.Expr)
+		expr.Expr = constFoldDepth(expr.Expr, depth+1)
 		if value, ok := lnumberValue(expr.Expr); ok {
 			return &constLValueExpr{Value: LNumber(-value)}
 		}
@@ -1336,6 +1370,9 @@ func compileFunctionExpr(context *funcContext, funcexpr *ast.FunctionExpr, ec *e
 	context.Proto.Code = context.Code.List()
 	context.Proto.DbgSourcePositions = context.Code.PosList()
 	context.Proto.DbgUpvalues = context.Upvalues.Names()
+	if len(context.Proto.DbgUpvalues) > maxUpvalues { // heimnetz: NumUpvalues is a uint8
+		raiseCompileError(context, context.Proto.LineDefined, "function at line %d has more than %d upvalues", context.Proto.LineDefined, maxUpvalues)
+	}
 	context.Proto.NumUpvalues = uint8(len(context.Proto.DbgUpvalues))
 	for _, clv := range context.Proto.Constants {
 		sv := ""
@@ -1579,6 +1616,8 @@ func compileLogicalOpExpr(context *funcContext, reg int, expr *ast.LogicalOpExpr
 } // }}}
 
 func compileLogicalOpExprAux(context *funcContext, reg int, expr ast.Expr, ec *expcontext, thenlabel, elselabel int, hasnextcond bool, lb *lblabels) { // {{{
+	context.budget.enter(context, sline(expr)) // heimnetz: nesting bounded, work
+	defer context.budget.leave()
 	// TODO folding constants?
 	code := context.Code
 	flip := 0
@@ -1852,6 +1891,11 @@ func patchCode(context *funcContext) { // {{{
 } // }}}
 
 func Compile(chunk []ast.Stmt, name string) (proto *FunctionProto, err error) { // {{{
+	return compileMetered(chunk, name, nil)
+}
+
+// compileMetered is Compile charging its work to m (heimnetz; m may be nil).
+func compileMetered(chunk []ast.Stmt, name string, m *Meter) (proto *FunctionProto, err error) {
 	defer func() {
 		if rcv := recover(); rcv != nil {
 			if _, ok := rcv.(*CompileError); ok {
@@ -1869,6 +1913,7 @@ func Compile(chunk []ast.Stmt, name string) (proto *FunctionProto, err error) { 
 		funcexpr.SetLastLine(eline(chunk[len(chunk)-1]) + 1)
 	}
 	context := newFuncContext(name, nil)
+	context.budget.meter = m
 	compileFunctionExpr(context, funcexpr, ecnone(0))
 	proto = context.Proto
 	return

@@ -20,6 +20,7 @@ func (ls *LState) chargeString(n int64) {
 		ls.meter.violate(ErrMemoryLimit)
 	}
 	ls.meter.charge(n + stringHdrBytes)
+	ls.meter.workBytes(int(min(n, math.MaxInt32))) // heimnetz patch 9: building it is work
 }
 
 // repSize returns len(s)*n, or -1 if it overflows an int.
@@ -98,6 +99,7 @@ func tableConcatMetered(L *LState, tbl *LTable, sep string, i, j int) LString {
 		size += int64(len(sep))
 	}
 	if L.meter != nil {
+		L.meter.workSlots(j - i + 1) // heimnetz patch 9: the elements visited
 		L.chargeString(size)
 	}
 	var b strings.Builder

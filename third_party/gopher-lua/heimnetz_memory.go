@@ -191,6 +191,7 @@ func (m *Meter) chargeConcat(parts []string) {
 		n += int64(len(p))
 	}
 	m.charge(n)
+	m.workCopy(int(min(n, 1<<31))) // heimnetz patch 9
 }
 
 // protoSize estimates one compiled function without its constants' values.

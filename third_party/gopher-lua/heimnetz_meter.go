@@ -207,12 +207,16 @@ func (m *Meter) apiError() *ApiError {
 	return &ApiError{Type: ApiErrorRun, Object: LString(m.err.Error()), Cause: m.err}
 }
 
-// enter accounts one Go→Lua re-entry and raises ErrDepthLimit beyond the
-// maximum. The caller decrements depth when the re-entry returns; PCall and
+// enter accounts one Go→Lua re-entry, charges it as work (patch 9) and
+// raises ErrDepthLimit beyond the maximum. The caller decrements depth when the re-entry returns; PCall and
 // threadRun restore it when a panic unwinds through them.
 func (m *Meter) enter() {
 	if m.err != nil {
 		m.raise()
+	}
+	m.tick -= goCallWork // heimnetz patch 9: a Go callback runs no instruction
+	if m.tick < 0 {
+		m.slow(nil)
 	}
 	m.depth++
 	if m.maxDepth > 0 && m.depth > m.maxDepth {

@@ -58,6 +58,7 @@ func strByte(L *LState) int {
 
 	if L.meter != nil { // heimnetz: refuse before pushing
 		L.checkResults(int64(end-start), "string.byte")
+		L.meter.workSlots(end - start)
 	}
 	for i := start; i < end; i++ {
 		L.Push(LNumber(str[i]))
@@ -99,6 +100,9 @@ func strFind(L *LState) int {
 	}
 
 	if plain {
+		if L.meter != nil { // heimnetz: the scan is work
+			L.meter.workScan(len(str) - init)
+		}
 		pos := strings.Index(str[init:], pattern)
 		if pos < 0 {
 			L.Push(LNil)
@@ -125,7 +129,7 @@ func strFind(L *LState) int {
 		if md.IsPosCapture(i) {
 			L.Push(LNumber(md.Capture(i)))
 		} else {
-			L.Push(LString(str[md.Capture(i):md.Capture(i+1)]))
+			L.Push(L.substring(str, md.Capture(i), md.Capture(i+1)))
 		}
 	}
 	return md.CaptureLength()/2 + 1
@@ -256,7 +260,7 @@ func strGsubTable(L *LState, str string, repl *LTable, matches []*pm.MatchData) 
 		if match.IsPosCapture(idx) {
 			value = L.GetTable(repl, LNumber(match.Capture(idx)))
 		} else {
-			value = L.GetField(repl, str[match.Capture(idx):match.Capture(idx+1)])
+			value = L.GetField(repl, string(L.substring(str, match.Capture(idx), match.Capture(idx+1)))) // heimnetz: __index may keep it
 		}
 		if r, ok := gsubValue(L, value); ok {
 			infoList = append(infoList, replaceInfo{[]int{match.Capture(0), match.Capture(1)}, r})
@@ -296,12 +300,12 @@ func strGsubFunc(L *LState, str string, repl *LFunction, matches []*pm.MatchData
 				if match.IsPosCapture(i) {
 					L.Push(LNumber(match.Capture(i)))
 				} else {
-					L.Push(LString(capturedString(L, match, str, i)))
+					L.Push(L.ownString(capturedString(L, match, str, i), len(str))) // heimnetz: copied
 				}
 				nargs++
 			}
 		} else {
-			L.Push(LString(capturedString(L, match, str, 0)))
+			L.Push(L.ownString(capturedString(L, match, str, 0), len(str))) // heimnetz: copied
 			nargs++
 		}
 		L.Call(nargs, 1)
@@ -331,7 +335,7 @@ func strGmatchIter(L *LState) int {
 	}
 	match := matches[idx]
 	if match.CaptureLength() == 2 {
-		L.Push(LString(str[match.Capture(0):match.Capture(1)]))
+		L.Push(L.substring(str, match.Capture(0), match.Capture(1)))
 		return 1
 	}
 
@@ -339,7 +343,7 @@ func strGmatchIter(L *LState) int {
 		if match.IsPosCapture(i) {
 			L.Push(LNumber(match.Capture(i)))
 		} else {
-			L.Push(LString(str[match.Capture(i):match.Capture(i+1)]))
+			L.Push(L.substring(str, match.Capture(i), match.Capture(i+1)))
 		}
 	}
 	return match.CaptureLength()/2 - 1
@@ -396,14 +400,14 @@ func strMatch(L *LState) int {
 	nsubs := md.CaptureLength() / 2
 	switch nsubs {
 	case 1:
-		L.Push(LString(str[md.Capture(0):md.Capture(1)]))
+		L.Push(L.substring(str, md.Capture(0), md.Capture(1)))
 		return 1
 	default:
 		for i := 2; i < md.CaptureLength(); i += 2 {
 			if md.IsPosCapture(i) {
 				L.Push(LNumber(md.Capture(i)))
 			} else {
-				L.Push(LString(str[md.Capture(i):md.Capture(i+1)]))
+				L.Push(L.substring(str, md.Capture(i), md.Capture(i+1)))
 			}
 		}
 		return nsubs - 1
@@ -456,7 +460,7 @@ func strSub(L *LState) int {
 	if start > end {
 		L.Push(emptyLString)
 	} else {
-		L.Push(LString(str[start-1 : end]))
+		L.Push(L.substring(str, start-1, end))
 	}
 	return 1
 }

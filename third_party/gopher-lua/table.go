@@ -55,9 +55,15 @@ func (tb *LTable) Len() int {
 	for i := len(tb.array) - 1; i >= 0; i-- {
 		v := tb.array[i]
 		if prev == LNil && v != LNil {
+			if tb.meter != nil { // heimnetz: a scan over trailing nils is work
+				tb.meter.workSlots(len(tb.array) - i)
+			}
 			return i + 1
 		}
 		prev = v
+	}
+	if tb.meter != nil { // heimnetz
+		tb.meter.workSlots(len(tb.array))
 	}
 	return 0
 }
@@ -121,8 +127,14 @@ func (tb *LTable) MaxN() int {
 	}
 	for i := len(tb.array) - 1; i >= 0; i-- {
 		if tb.array[i] != LNil {
+			if tb.meter != nil { // heimnetz: a scan over trailing nils is work
+				tb.meter.workSlots(len(tb.array) - i)
+			}
 			return i + 1
 		}
+	}
+	if tb.meter != nil { // heimnetz
+		tb.meter.workSlots(len(tb.array))
 	}
 	return 0
 }
@@ -395,10 +407,17 @@ func (tb *LTable) Next(key LValue) (LValue, LValue) {
 		if kv, ok := key.(LNumber); ok && isInteger(kv) && int(kv) >= 0 && kv < LNumber(MaxArrayIndex) {
 			index := int(kv)
 			if tb.array != nil {
+				from := index
 				for ; index < len(tb.array); index++ {
 					if v := tb.array[index]; v != LNil {
+						if tb.meter != nil { // heimnetz: skipping nils is work
+							tb.meter.workSlots(index - from)
+						}
 						return LNumber(index + 1), v
 					}
+				}
+				if tb.meter != nil { // heimnetz
+					tb.meter.workSlots(index - from)
 				}
 			}
 			if tb.array == nil || index == len(tb.array) {
@@ -413,11 +432,18 @@ func (tb *LTable) Next(key LValue) (LValue, LValue) {
 		}
 	}
 
-	for i := tb.k2i[key] + 1; i < len(tb.keys); i++ {
+	from := tb.k2i[key] + 1
+	for i := from; i < len(tb.keys); i++ {
 		key := tb.keys[i]
 		if v := tb.RawGetH(key); v != LNil {
+			if tb.meter != nil { // heimnetz: skipping removed keys is work
+				tb.meter.workSlots(i - from)
+			}
 			return key, v
 		}
+	}
+	if tb.meter != nil { // heimnetz
+		tb.meter.workSlots(len(tb.keys) - from)
 	}
 	return LNil, LNil
 }

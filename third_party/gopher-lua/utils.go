@@ -233,26 +233,10 @@ func int2Fb(val int) int {
 }
 
 func strCmp(s1, s2 string) int {
-	len1 := len(s1)
-	len2 := len(s2)
-	for i := 0; ; i++ {
-		c1 := -1
-		if i < len1 {
-			c1 = int(s1[i])
-		}
-		c2 := -1
-		if i != len2 {
-			c2 = int(s2[i])
-		}
-		switch {
-		case c1 < c2:
-			return -1
-		case c1 > c2:
-			return +1
-		case c1 < 0:
-			return 0
-		}
-	}
+	// heimnetz: strings.Compare gives the same order (bytes as unsigned
+	// values, a prefix first) at memcmp speed; the byte loop took 25 ms for
+	// one comparison of two 12 MB strings, one VM instruction (patch 9).
+	return strings.Compare(s1, s2)
 }
 
 func unsafeFastStringToReadOnlyBytes(s string) (bs []byte) {

@@ -441,10 +441,13 @@ type Lexer struct {
 	PNewLine      bool
 	Token         ast.Token
 	PrevTokenType int
+	limits        Limits // heimnetz: depth bound and work hook
+	tokens        int
 }
 
 func (lx *Lexer) Lex(lval *yySymType) int {
 	lx.PrevTokenType = lx.Token.Type
+	lx.step() // heimnetz: parsing is work
 	tok, err := lx.scanner.Scan(lx)
 	if err != nil {
 		panic(err)
@@ -466,16 +469,7 @@ func (lx *Lexer) TokenError(tok ast.Token, message string) {
 }
 
 func Parse(reader io.Reader, name string) (chunk []ast.Stmt, err error) {
-	lexer := &Lexer{NewScanner(reader, name), nil, false, ast.Token{Str: ""}, TNil}
-	chunk = nil
-	defer func() {
-		if e := recover(); e != nil {
-			err, _ = e.(error)
-		}
-	}()
-	yyParse(lexer)
-	chunk = lexer.Stmts
-	return
+	return ParseWithLimits(reader, name, Limits{MaxDepth: DefaultMaxDepth}) // heimnetz: nesting bounded
 }
 
 // }}}

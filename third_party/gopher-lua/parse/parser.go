@@ -551,6 +551,9 @@ yystack:
 	}
 
 	yyp++
+	if tooDeep(yylex, yyp) { // heimnetz: hand edit, redo after goyacc
+		yylex.Error(ErrTooDeep)
+	}
 	if yyp >= len(yyS) {
 		nyys := make([]yySymType, len(yyS)*2)
 		copy(nyys, yyS)
