@@ -82,8 +82,27 @@ func (h *Host) beginCall() {
 }
 
 // errPastDeadline ends a host function's loop whose call has used up its
-// wall time; the VM raises the time limit itself at its next check.
+// wall time; raiseIfPastDeadline turns it into the time limit break.
 var errPastDeadline = errors.New("time limit exceeded")
+
+// raiseIfPastDeadline ends the call with the time limit once its wall time
+// is used up. It records the same violation the agent's timer records and
+// has the meter raise it at once: a host function's loop runs no VM
+// instructions, and a plain Lua error would be caught by pcall, so a loop
+// of pcall(json.decode, big) could finish before the timer's stop is seen
+// and leave the call unbroken.
+func (h *Host) raiseIfPastDeadline(L *lua.LState) {
+	if !h.pastDeadline() {
+		return
+	}
+	if m := L.Meter(); m != nil {
+		m.Stop(&limits.Violation{Plugin: h.Plugin, Kind: limits.ErrTimeout, Limit: h.Limits.Timeout.String()})
+		// Enough work to end the meter's chunk: its slow path takes the
+		// stop before it looks at the budget and raises it, uncatchable.
+		m.Work(1 << 20)
+	}
+	L.RaiseError("%v", errPastDeadline)
+}
 
 // pastDeadline reports whether the running call has used up its wall
 // time. A nil Host (host code called outside a plugin) has no deadline.

@@ -1,6 +1,8 @@
 package luaplugins
 
 import (
+	"errors"
+
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -24,10 +26,11 @@ func jsonModule() Module {
 				Limits: []string{"nesting depth", "1 MiB of output", "memory"},
 				New: func(h *Host) lua.LGFunction {
 					return func(L *lua.LState) int {
-						if h.pastDeadline() {
-							L.RaiseError("json.encode: %v", errPastDeadline)
-						}
+						h.raiseIfPastDeadline(L)
 						text, err := encodeJSON(h, L.CheckAny(1), h.Limits.Nesting)
+						if errors.Is(err, errPastDeadline) {
+							h.raiseIfPastDeadline(L)
+						}
 						if err != nil {
 							L.RaiseError("json.encode: %v", err)
 						}
@@ -47,11 +50,9 @@ func jsonModule() Module {
 				New: func(h *Host) lua.LGFunction {
 					return func(L *lua.LState) int {
 						text := L.CheckString(1)
-						if h.pastDeadline() {
-							// Under pcall in a loop, each call would scan
-							// the text again before the VM's next check.
-							L.RaiseError("json.decode: %v", errPastDeadline)
-						}
+						// Under pcall in a loop, each call would scan the
+						// text again before the VM's next check.
+						h.raiseIfPastDeadline(L)
 						if len(text) > maxJSONBytes {
 							L.RaiseError("json.decode: text of %d bytes is longer than %d", len(text), maxJSONBytes)
 						}
@@ -61,7 +62,11 @@ func jsonModule() Module {
 						if d := jsonDepth(text); d > h.Limits.Nesting {
 							L.RaiseError("json.decode: nesting of %d is deeper than the limit of %d", d, h.Limits.Nesting)
 						}
-						if err := decodeJSON(L, h, text, h.Limits.Nesting); err != nil {
+						err := decodeJSON(L, h, text, h.Limits.Nesting)
+						if errors.Is(err, errPastDeadline) {
+							h.raiseIfPastDeadline(L)
+						}
+						if err != nil {
 							L.RaiseError("json.decode: %v", err)
 						}
 						return 1
