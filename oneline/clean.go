@@ -3,6 +3,7 @@ package oneline
 import (
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -10,25 +11,28 @@ import (
 const Replacement = '\uFFFD'
 
 // Forbidden reports whether r may not appear in a cleaned string: a C0
-// control other than the tab, a C1 control, DEL, a line or paragraph separator, a bidirectional mark,
-// embedding, override or isolate, or utf8.RuneError standing for an invalid
-// byte.
+// control other than the tab, DEL, a C1 control, a line or paragraph
+// separator, or an invisible format character (Unicode category Cf: the
+// bidirectional marks, embeddings, overrides and isolates, soft hyphen,
+// zero-width space, byte order mark, interlinear annotations, tag
+// characters, ...) other than the zero-width joiner and non-joiner, which
+// emoji sequences and several scripts need and which neither split a line
+// nor reorder text. utf8.RuneError, standing for an invalid byte, is left
+// to the callers, which tell it from a real U+FFFD by its size.
 func Forbidden(r rune) bool {
 	switch {
 	case r == '\t':
 		return false
 	case r < 0x20, r >= 0x7f && r <= 0x9f:
 		return true
-	case r < 0x61c:
+	case r < 0xad:
+		return false
+	case r == 0x2028, r == 0x2029:
+		return true
+	case r == 0x200c, r == 0x200d:
 		return false
 	}
-	switch r {
-	case 0x061c, 0x200e, 0x200f, 0x2028, 0x2029,
-		0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
-		0x2066, 0x2067, 0x2068, 0x2069:
-		return true
-	}
-	return false
+	return unicode.Is(unicode.Cf, r)
 }
 
 // Find returns the byte offset and the rune of the first forbidden rune or
