@@ -117,7 +117,7 @@ func TestBundledPluginTests(t *testing.T) {
 		}
 		ran++
 		t.Run(e.Name(), func(t *testing.T) {
-			rep, err := Run(dir, Options{})
+			rep, err := Run(dir, Options{Bundled: true})
 			if err != nil {
 				t.Fatal(err)
 			}
