@@ -131,7 +131,7 @@ func TestBundledPluginTests(t *testing.T) {
 			}
 		})
 	}
-	if ran < 11 {
+	if ran < 13 {
 		t.Fatalf("%d bundled plugins have tests, want every node_exporter-named one", ran)
 	}
 }
