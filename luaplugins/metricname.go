@@ -12,8 +12,10 @@ import (
 // the docs all read them, and luaplugins/testdata/metricnames.txt runs
 // every row through both ValidateMetricName and the real `promtool check
 // metrics`, so a name the agent accepts is one promtool's linter accepts
-// too. Where promtool's linter splits a name into parts or matches a
-// suffix, the same matching is done here, not a looser one.
+// too; the only exception, NodeExporterName, is open to bundled plugins
+// alone (testdata/nodeexporternames.txt). Where promtool's linter splits
+// a name into parts or matches a suffix, the same matching is done here,
+// not a looser one.
 
 // MaxMetricNameBytes is the longest metric or label name a plugin may use.
 const MaxMetricNameBytes = 100
