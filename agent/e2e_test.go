@@ -407,6 +407,38 @@ func nodeExporterLint(line string) bool {
 		(said == "metric names should be written in 'snake_case' not 'camelCase'" || said == `use base unit "bytes" instead of "bits"` && strings.HasSuffix(name, "_bits"))
 }
 
+// TestReplacedBundledIsNotBundled: the bundled meminfo and entropy
+// plugins' own code, loaded from a --plugins directory (one that is even
+// called "bundled") in place of the built-in ones, may not export
+// node_exporter's exempt names: its runs fail with the lowercase and base
+// unit rules, and /metrics stays free of those names.
+func TestReplacedBundledIsNotBundled(t *testing.T) {
+	requireBinary(t)
+	plugins := filepath.Join(t.TempDir(), "bundled")
+	for _, name := range []string{"meminfo", "entropy"} {
+		main, err := os.ReadFile(filepath.Join("../luaplugins/bundled", name, "main.lua"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writePlugin(t, plugins, name, "interval: 1s\npermissions: [board, metrics]\n", string(main))
+	}
+	// --plugins bundled, relative, as ReadAll once took for the binary's.
+	t.Chdir(filepath.Dir(plugins))
+	a := startAgent(t, t.TempDir(), "--plugins", "bundled")
+	metrics := a.waitForMetrics(t,
+		`(?m)^heimnetz_plugin_executions_total\{plugin="meminfo",result="error"\} [1-9]`,
+		`(?m)^heimnetz_plugin_executions_total\{plugin="entropy",result="error"\} [1-9]`,
+		`(?m)^node_cpu_seconds_total\{plugin="cpu",`,
+	)
+	if m := regexp.MustCompile(`(?m)^node_(memory|entropy)_.*$`).FindString(metrics); m != "" {
+		t.Errorf("a replaced bundled plugin exported %s", m)
+	}
+	a.waitFor(t, "/api/v1/plugins/meminfo", `invalid metric: gauge \\"node_memory_[A-Za-z_]+\\" may hold only lowercase`)
+	a.waitFor(t, "/api/v1/plugins/entropy", `invalid metric: gauge \\"node_entropy_available_bits\\" must use the base unit bytes instead of bits`)
+	promtoolCheck(t, metrics)
+	a.stop(t)
+}
+
 // TestPromtoolToleranceIsExact: the e2e promtool check lets through the
 // camelCase and bits lints for NodeExporterName's names and nothing else.
 func TestPromtoolToleranceIsExact(t *testing.T) {
