@@ -199,7 +199,7 @@ func TestMetricNameRules(t *testing.T) {
 // FuzzValidateMetricName: the validator never panics, and what it
 // accepts is a name the text format and the metrics library carry.
 func FuzzValidateMetricName(f *testing.F) {
-	for _, s := range []string{"wan_rx_bytes", "x_total", "wanRx", "a:b", "ping_ms", "é", "", "a\x00b"} {
+	for _, s := range []string{"wan_rx_bytes", "x_total", "wanRx", "a:b", "ping_ms", "é", "", "a\x00b", "node_memory_MemTotal_bytes", "node_entropy_pool_size_bits"} {
 		f.Add(s, false)
 		f.Add(s, true)
 	}
@@ -218,6 +218,14 @@ func FuzzValidateMetricName(f *testing.F) {
 			}
 		} else if !errors.Is(err, ErrMetric) || len(err.Error()) > 300 {
 			t.Fatalf("error %q does not wrap ErrMetric or is unbounded", err)
+		}
+		// The bundled rule differs only on NodeExporterName's names.
+		if err := ValidateBundledMetricName(name, kind); (err == nil) != (ValidateMetricName(name, kind) == nil) && !NodeExporterName(name) {
+			t.Fatalf("bundled rule disagrees on %q, which is not a node_exporter name: %v", name, err)
+		} else if err == nil {
+			if err := metrics.ValidateMetric(name + `{plugin="x"}`); err != nil {
+				t.Fatalf("bundled rule accepted %q, which the metrics library refuses: %v", name, err)
+			}
 		}
 		if err := ValidateLabelName(name); err == nil && (!syntax.MatchString(name) || name == "le" || name == "quantile" || name == "plugin") {
 			t.Fatalf("accepted label %q", name)
