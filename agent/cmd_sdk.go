@@ -485,7 +485,7 @@ func cmdDocs(args []string) int {
 	reg := luaplugins.NewRegistry()
 	byName := map[string]*luaplugins.Source{}
 	if !*noBundled {
-		srcs, _ := luaplugins.ReadAll(luaplugins.Bundled(), ".", "bundled", reg, limits.Ceilings())
+		srcs, _ := luaplugins.ReadBundled(reg, limits.Ceilings())
 		for _, s := range srcs {
 			byName[s.Name()] = s
 		}

@@ -344,7 +344,7 @@ func (m *manager) remove(name string, deleteData bool) error {
 	origin := e.src.Origin
 	dir, _ := filepath.Abs(m.cfg.PluginsDir)
 	abs, _ := filepath.Abs(origin)
-	if origin == "bundled" || m.cfg.PluginsDir == "" || filepath.Dir(abs) != dir {
+	if origin == luaplugins.OriginBundled || m.cfg.PluginsDir == "" || filepath.Dir(abs) != dir {
 		return fmt.Errorf("%w: plugin %q is not installed in the plugins directory (bundled plugins can be disabled, not removed)", errRejected, name)
 	}
 	e.stopLoop()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"sort"
@@ -90,8 +89,7 @@ const (
 // do not validate are reported as security events and skipped.
 func (m *manager) loadSources() []*luaplugins.Source {
 	byName := map[string]*luaplugins.Source{}
-	add := func(fsys fs.FS, origin string) {
-		srcs, errs := luaplugins.ReadAll(fsys, ".", origin, m.registry, m.ceilings)
+	add := func(srcs []*luaplugins.Source, errs []error) {
 		for _, err := range errs {
 			m.sec.record(EvManifestInvalid, store.Warning, "", err.Error())
 		}
@@ -103,11 +101,11 @@ func (m *manager) loadSources() []*luaplugins.Source {
 		}
 	}
 	if !m.cfg.NoBundled {
-		add(luaplugins.Bundled(), "bundled")
+		add(luaplugins.ReadBundled(m.registry, m.ceilings))
 	}
 	if m.cfg.PluginsDir != "" {
 		if _, err := os.Stat(m.cfg.PluginsDir); err == nil {
-			add(os.DirFS(m.cfg.PluginsDir), m.cfg.PluginsDir)
+			add(luaplugins.ReadAll(os.DirFS(m.cfg.PluginsDir), ".", m.cfg.PluginsDir, m.registry, m.ceilings))
 		} else {
 			m.log.Warn("plugin directory not readable", "dir", m.cfg.PluginsDir, "err", err)
 		}
@@ -271,7 +269,7 @@ func (m *manager) reload(name string) error {
 	}
 	defer release()
 	src := e.src
-	if src.Origin != "bundled" {
+	if src.Origin != luaplugins.OriginBundled {
 		fresh, err := luaplugins.ReadPath(src.Origin, m.registry, m.ceilings)
 		if err != nil {
 			m.sec.record(EvManifestInvalid, store.Warning, name, err.Error())

@@ -116,7 +116,7 @@ func TestManifestTextRefusals(t *testing.T) {
 }
 
 func TestBundledPluginsValidate(t *testing.T) {
-	srcs, errs := ReadAll(Bundled(), ".", "bundled", NewRegistry(), limits.Ceilings())
+	srcs, errs := ReadBundled(NewRegistry(), limits.Ceilings())
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -124,8 +124,48 @@ func TestBundledPluginsValidate(t *testing.T) {
 	for _, s := range srcs {
 		names = append(names, s.Name())
 	}
-	if got := strings.Join(names, ","); got != "conntrack,cpu,example-counter,filefd,filesystem,hwmon,loadavg,net,netclass,netdev,system,thermal,time,uname" {
+	if got := strings.Join(names, ","); got != "conntrack,cpu,entropy,example-counter,filefd,filesystem,hwmon,loadavg,meminfo,net,netclass,netdev,system,thermal,time,uname" {
 		t.Fatalf("bundled plugins = %s", got)
+	}
+	for _, s := range srcs {
+		if s.Origin != OriginBundled {
+			t.Errorf("%s: origin %q", s.Name(), s.Origin)
+		}
+	}
+}
+
+// TestOnlyBuiltInIsBundled: a plugin read from disk never gets
+// OriginBundled, not even from a directory called "bundled".
+func TestOnlyBuiltInIsBundled(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "bundled", "meminfo")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, ManifestFile), []byte("name: meminfo\nversion: 1.0.0\npermissions: [metrics]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, MainFile), []byte("function collect() end\n"), 0o644)
+	reg := NewRegistry()
+	srcs, errs := ReadAll(os.DirFS(filepath.Join(root, "bundled")), ".", "bundled", reg, limits.Ceilings())
+	if len(errs) > 0 || len(srcs) != 1 || srcs[0].Origin != filepath.Join("bundled", "meminfo") {
+		t.Errorf("ReadAll of a directory called bundled: %v %v", srcs, errs)
+	}
+	if _, err := ReadDir(os.DirFS(root), "bundled/meminfo", OriginBundled, reg, limits.Ceilings()); err == nil || !strings.Contains(err.Error(), "reserved") {
+		t.Errorf("ReadDir with origin bundled: %v", err)
+	}
+	// `heimnetz plugin run bundled` with a plugin in ./bundled.
+	plugin := filepath.Join(root, "run", "bundled")
+	if err := os.MkdirAll(plugin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(plugin, ManifestFile), []byte("name: bundled\nversion: 1.0.0\npermissions: [metrics]\n"), 0o644)
+	os.WriteFile(filepath.Join(plugin, MainFile), []byte("function collect() end\n"), 0o644)
+	t.Chdir(filepath.Dir(plugin))
+	src, err := ReadPath("bundled", reg, limits.Ceilings())
+	if err != nil {
+		t.Fatalf("ReadPath(bundled): %v", err)
+	}
+	if src.Origin == OriginBundled {
+		t.Errorf("ReadPath(bundled): origin %q", src.Origin)
 	}
 }
 

@@ -12,8 +12,10 @@ import (
 // the docs all read them, and luaplugins/testdata/metricnames.txt runs
 // every row through both ValidateMetricName and the real `promtool check
 // metrics`, so a name the agent accepts is one promtool's linter accepts
-// too. Where promtool's linter splits a name into parts or matches a
-// suffix, the same matching is done here, not a looser one.
+// too; the only exception, NodeExporterName, is open to bundled plugins
+// alone (testdata/nodeexporternames.txt). Where promtool's linter splits
+// a name into parts or matches a suffix, the same matching is done here,
+// not a looser one.
 
 // MaxMetricNameBytes is the longest metric or label name a plugin may use.
 const MaxMetricNameBytes = 100
@@ -67,13 +69,34 @@ var unitPrefixes = []string{"pico", "nano", "micro", "milli", "centi", "deci", "
 // says which rule the name breaks. A nil error means `promtool check
 // metrics` accepts the family without a lint complaint.
 func ValidateMetricName(name, kind string) error {
+	return validateMetricName(name, kind, false)
+}
+
+// ValidateBundledMetricName is ValidateMetricName for a bundled plugin:
+// it also accepts the names NodeExporterName allows, which pass every
+// rule except lowercase (promtool's camelCase lint) and, for the entropy
+// names, the base unit (promtool's lint on bits). Only the agent's own
+// bundled plugins are validated with it, never installed or local ones.
+func ValidateBundledMetricName(name, kind string) error {
+	return validateMetricName(name, kind, true)
+}
+
+func validateMetricName(name, kind string, bundled bool) error {
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf("%w: %s %q %s", ErrMetric, kind, clip(name, 40), fmt.Sprintf(format, a...))
 	}
 	if kind != KindGauge && kind != KindCounter {
 		return fmt.Errorf("%w: unknown kind %q", ErrMetric, kind)
 	}
-	if err := lowerSnake(name); err != "" {
+	// An exempt name is checked as promtool checks it: its type words
+	// and abbreviations in lowercase, its units as spelled; only the
+	// camelCase and (for node_entropy_*_bits) the bits lints are waived.
+	exempt := bundled && NodeExporterName(name)
+	checked := name
+	if exempt {
+		checked = strings.ToLower(name)
+	}
+	if err := lowerSnake(checked); err != "" {
 		return bad("%s", err)
 	}
 	for _, p := range reservedMetricPrefixes {
@@ -96,21 +119,71 @@ func ValidateMetricName(name, kind string) error {
 	// "_word" suffix: a part of the name after its first.
 	i := 0
 	for part := range strings.SplitSeq(name, "_") {
+		lower := strings.ToLower(part)
 		if i > 0 {
-			if slices.Contains(typeWords, part) {
+			if slices.Contains(typeWords, lower) {
 				return bad("must not name its type (%s)", part)
 			}
-			if slices.Contains(unitAbbreviations, part) {
+			if slices.Contains(unitAbbreviations, lower) {
 				return bad("must not use the abbreviated unit _%s (spell the base unit: seconds, bytes, meters)", part)
 			}
 		}
-		if base, ok := nonBaseUnit(part); ok {
+		if base, ok := nonBaseUnit(part); ok && !(exempt && part == "bits") {
 			return bad("must use the base unit %s instead of %s", base, part)
 		}
 		i++
 	}
 	return nil
 }
+
+// NodeExporterName reports whether name is one of the node_exporter
+// family names that promtool's linter refuses but that the bundled
+// collectors must export unchanged, so that existing node_exporter
+// dashboards work against heimnetz:
+//
+//   - node_memory_<Field>_bytes, Field a /proc/meminfo field as
+//     node_exporter renames it ("Active(anon)" → Active_anon): a letter,
+//     then letters, digits and single underscores (camelCase lint);
+//   - node_memory_HugePages_Total, _Free, _Rsvd and _Surp, without a
+//     unit as node_exporter exports them (camelCase lint);
+//   - node_entropy_available_bits and node_entropy_pool_size_bits (the
+//     lint asking for bytes instead of bits).
+//
+// Nothing else matches. Only bundled plugins may use these names (see
+// ValidateBundledMetricName); the name must still pass every other rule.
+func NodeExporterName(name string) bool {
+	switch name {
+	case "node_entropy_available_bits", "node_entropy_pool_size_bits",
+		"node_memory_HugePages_Total", "node_memory_HugePages_Free",
+		"node_memory_HugePages_Rsvd", "node_memory_HugePages_Surp":
+		return true
+	}
+	field, ok := strings.CutPrefix(name, "node_memory_")
+	if !ok {
+		return false
+	}
+	if field, ok = strings.CutSuffix(field, "_bytes"); !ok || strings.HasPrefix(field, "HugePages_") {
+		return false
+	}
+	return meminfoField(field)
+}
+
+// meminfoField reports whether f is a /proc/meminfo field name as
+// node_exporter spells it in a metric name: a letter, then letters and
+// digits in parts joined by single underscores.
+func meminfoField(f string) bool {
+	if f == "" || !isLetter(f[0]) || strings.HasSuffix(f, "_") || strings.Contains(f, "__") {
+		return false
+	}
+	for i := 0; i < len(f); i++ {
+		if c := f[i]; !isLetter(c) && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // nonBaseUnit reports whether a name part is a unit promtool asks to
 // replace, and by which base unit.

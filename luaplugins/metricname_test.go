@@ -199,7 +199,7 @@ func TestMetricNameRules(t *testing.T) {
 // FuzzValidateMetricName: the validator never panics, and what it
 // accepts is a name the text format and the metrics library carry.
 func FuzzValidateMetricName(f *testing.F) {
-	for _, s := range []string{"wan_rx_bytes", "x_total", "wanRx", "a:b", "ping_ms", "é", "", "a\x00b"} {
+	for _, s := range []string{"wan_rx_bytes", "x_total", "wanRx", "a:b", "ping_ms", "é", "", "a\x00b", "node_memory_MemTotal_bytes", "node_entropy_pool_size_bits"} {
 		f.Add(s, false)
 		f.Add(s, true)
 	}
@@ -219,8 +219,90 @@ func FuzzValidateMetricName(f *testing.F) {
 		} else if !errors.Is(err, ErrMetric) || len(err.Error()) > 300 {
 			t.Fatalf("error %q does not wrap ErrMetric or is unbounded", err)
 		}
+		// The bundled rule differs only on NodeExporterName's names.
+		if err := ValidateBundledMetricName(name, kind); (err == nil) != (ValidateMetricName(name, kind) == nil) && !NodeExporterName(name) {
+			t.Fatalf("bundled rule disagrees on %q, which is not a node_exporter name: %v", name, err)
+		} else if err == nil {
+			if err := metrics.ValidateMetric(name + `{plugin="x"}`); err != nil {
+				t.Fatalf("bundled rule accepted %q, which the metrics library refuses: %v", name, err)
+			}
+		}
 		if err := ValidateLabelName(name); err == nil && (!syntax.MatchString(name) || name == "le" || name == "quantile" || name == "plugin") {
 			t.Fatalf("accepted label %q", name)
 		}
 	})
+}
+
+// TestNodeExporterNames runs testdata/nodeexporternames.txt: the names a
+// bundled plugin may use besides the common rules, which no other plugin
+// may, and which promtool complains about only with the two lints the
+// exemption is for.
+func TestNodeExporterNames(t *testing.T) {
+	data, err := os.ReadFile("testdata/nodeexporternames.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lintable strings.Builder
+	var allowed []string
+	rows := 0
+	for n, text := range strings.Split(string(data), "\n") {
+		f := strings.Fields(text)
+		if len(f) == 0 || f[0][0] == '#' {
+			continue
+		}
+		if len(f) != 3 || f[2] != "ok" && f[2] != "refused" {
+			t.Fatalf("nodeexporternames.txt:%d: want kind name ok|refused, got %q", n+1, text)
+		}
+		rows++
+		kind, name, ok := f[0], f[1], f[2] == "ok"
+		if err := ValidateMetricName(name, kind); err == nil || !errors.Is(err, ErrMetric) {
+			t.Errorf("%d: ValidateMetricName(%s %s) = %v, want refused: only bundled plugins are exempt", n+1, kind, name, err)
+		}
+		err := ValidateBundledMetricName(name, kind)
+		if ok && err != nil {
+			t.Errorf("%d: ValidateBundledMetricName(%s %s) refused: %v", n+1, kind, name, err)
+		}
+		if !ok && (err == nil || !errors.Is(err, ErrMetric)) {
+			t.Errorf("%d: ValidateBundledMetricName(%s %s) = %v, want refused", n+1, kind, name, err)
+		}
+		if ok {
+			if !NodeExporterName(name) {
+				t.Errorf("%d: NodeExporterName(%s) = false", n+1, name)
+			}
+			fmt.Fprintf(&lintable, "# HELP %s x\n# TYPE %s %s\n%s 1\n", name, name, kind, name)
+			allowed = append(allowed, name)
+		}
+	}
+	if rows < 35 {
+		t.Fatalf("%d rows read", rows)
+	}
+	for _, name := range []string{"node_memory_MemTotal_bytes", "node_entropy_pool_size_bits"} {
+		if !NodeExporterName(name) {
+			t.Errorf("NodeExporterName(%s) = false", name)
+		}
+	}
+	for _, name := range []string{"node_memoryX_Foo_bytes", "my_camelCase", "node_memory_mem_total", "heimnetz_x", ""} {
+		if NodeExporterName(name) {
+			t.Errorf("NodeExporterName(%q) = true", name)
+		}
+	}
+	said, _ := promtool(t, lintable.String())
+	for l := range strings.Lines(said) {
+		if !nodeExporterLint(strings.TrimSpace(l)) {
+			t.Errorf("promtool: %s (not one of the exempt lints)", l)
+		}
+	}
+	for _, name := range []string{"node_memory_MemTotal_bytes", "node_memory_HugePages_Total", "node_entropy_available_bits"} {
+		if !strings.Contains(said, name+" ") {
+			t.Errorf("promtool accepts %s, which then needs no exemption (promtool said %q)", name, said)
+		}
+	}
+}
+
+// nodeExporterLint reports whether a line of promtool's output is one of
+// the two lints NodeExporterName exempts, about such a name (the agent's
+// e2e test tolerates the same two).
+func nodeExporterLint(line string) bool {
+	name, said, _ := strings.Cut(line, " ")
+	return NodeExporterName(name) && (said == "metric names should be written in 'snake_case' not 'camelCase'" || said == `use base unit "bytes" instead of "bits"` && strings.HasSuffix(name, "_bits"))
 }

@@ -78,6 +78,9 @@ type PluginMetrics struct {
 	max      int
 	maxLbl   int
 	maxBytes int
+	// bundled lets the plugin use NodeExporterName's names; set by Load
+	// for a Source whose Origin is OriginBundled, never for another.
+	bundled bool
 
 	mu       sync.Mutex
 	set      *metrics.Set
@@ -187,7 +190,11 @@ func (p *PluginMetrics) prepare(name, kind string, labels map[string]string) (*s
 	_, known := p.families[name]
 	p.mu.Unlock()
 	if !known || strings.HasSuffix(name, "_total") != (kind == KindCounter) {
-		if err := ValidateMetricName(name, kind); err != nil {
+		validate := ValidateMetricName
+		if p.bundled {
+			validate = ValidateBundledMetricName
+		}
+		if err := validate(name, kind); err != nil {
 			return nil, err
 		}
 	}

@@ -169,3 +169,47 @@ func TestKnownFamilyOtherKind(t *testing.T) {
 		t.Errorf("gauge on a known counter family: %v", err)
 	}
 }
+
+// TestNodeExporterNamesBundledOnly: a plugin loaded from the binary may
+// export node_exporter's exact names; the same code from a directory (a
+// local plugin, an installed one, one replacing a bundled plugin, one in
+// a directory that happens to be called "bundled") may not.
+func TestNodeExporterNamesBundledOnly(t *testing.T) {
+	const main = `function collect()
+  metrics.set("node_memory_MemTotal_bytes", 268435456)
+  metrics.set("node_memory_HugePages_Total", 0)
+  metrics.set("node_entropy_available_bits", 256)
+end`
+	run := func(origin string) (*Plugin, error) {
+		t.Helper()
+		src := &Source{Origin: origin, Main: []byte(main), Manifest: &Manifest{Name: "meminfo", Version: "1.0.0", Interval: time.Minute,
+			Permissions: []string{"metrics"}, Limits: limits.Defaults()}}
+		p, _, err := Load(src, Env{Families: NewFamilies(), Log: LogFunc(func(string, string, string) {})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(p.Close)
+		_, err = p.Collect()
+		return p, err
+	}
+	p, err := run(OriginBundled)
+	if err != nil {
+		t.Fatalf("bundled: %v", err)
+	}
+	var names []string
+	for _, s := range p.Metrics().Snapshot() {
+		names = append(names, s.Name)
+	}
+	if got := strings.Join(names, ","); got != "node_entropy_available_bits,node_memory_HugePages_Total,node_memory_MemTotal_bytes" {
+		t.Errorf("bundled plugin exported %s", got)
+	}
+	for _, origin := range []string{"/etc/heimnetz/plugins/meminfo", "/var/lib/heimnetz/installed/meminfo", "meminfo", "bundled/meminfo", "./bundled"} {
+		p, err := run(origin)
+		if err == nil || !strings.Contains(err.Error(), "invalid metric") || !strings.Contains(err.Error(), "lowercase") {
+			t.Errorf("origin %s: %v, want the lowercase rule", origin, err)
+		}
+		if n := p.Metrics().Series(); n != 0 {
+			t.Errorf("origin %s: %d series kept", origin, n)
+		}
+	}
+}

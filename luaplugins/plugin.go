@@ -76,6 +76,7 @@ func Load(src *Source, env Env) (*Plugin, *Stats, error) {
 	}
 	p := &Plugin{src: src}
 	p.metrics = NewPluginMetrics(m.Name, env.Families, m.Limits)
+	p.metrics.bundled = src.Origin == OriginBundled
 	p.host = &Host{
 		Plugin: m.Name, Limits: m.Limits, Log: env.Log, KV: env.KV,
 		Metrics: p.metrics, Board: env.Board, Reporter: env.Reporter,

@@ -25,10 +25,16 @@ const (
 // MaxSourceBytes caps main.lua and test.lua.
 const MaxSourceBytes = 256 << 10
 
+// OriginBundled is the Origin of a plugin built into the binary. Only
+// such a plugin may export NodeExporterName's names; a plugin read from a
+// directory or installed never gets this Origin, even one that replaces
+// a bundled plugin of the same name.
+const OriginBundled = "bundled"
+
 // Source is one plugin as read from disk or from the binary, validated
 // but not yet run.
 type Source struct {
-	// Origin says where it came from: "bundled" or a directory path.
+	// Origin says where it came from: OriginBundled or a path.
 	Origin   string
 	Manifest *Manifest
 	Main     []byte
@@ -41,7 +47,15 @@ func (s *Source) Name() string { return s.Manifest.Name }
 
 // ReadDir reads the plugin in directory dir of fsys. The manifest is
 // parsed and validated first; nothing else is read when it is invalid.
+// origin may not be OriginBundled: ReadBundled alone reads those.
 func ReadDir(fsys fs.FS, dir, origin string, reg *Registry, ceilings limits.Limits) (*Source, error) {
+	if origin == OriginBundled {
+		return nil, fmt.Errorf("%s: origin %q is reserved for the plugins built into the binary", dir, origin)
+	}
+	return readDir(fsys, dir, origin, reg, ceilings)
+}
+
+func readDir(fsys fs.FS, dir, origin string, reg *Registry, ceilings limits.Limits) (*Source, error) {
 	data, err := readCapped(fsys, path.Join(dir, ManifestFile), MaxManifestBytes)
 	if err != nil {
 		return nil, err
@@ -75,7 +89,12 @@ func ReadPath(p string, reg *Registry, ceilings limits.Limits) (*Source, error) 
 		if err != nil {
 			return nil, err
 		}
-		return ReadDir(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), p, reg, ceilings)
+		origin := p
+		if origin == OriginBundled {
+			// A directory on disk named "bundled" is not built in.
+			origin = "." + string(filepath.Separator) + p
+		}
+		return ReadDir(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), origin, reg, ceilings)
 	}
 	if !strings.HasSuffix(p, ".lua") {
 		return nil, fmt.Errorf("%s: not a plugin directory or a .lua file", p)
@@ -118,10 +137,23 @@ func scriptName(file string) string {
 	return name
 }
 
-// ReadAll reads every plugin directory directly under root in fsys. A
-// plugin that does not validate is reported in errs and skipped; the
-// others are returned sorted by name.
+// ReadAll reads every plugin directory directly under root in fsys; each
+// plugin's Origin is origin joined with its directory's name. A plugin
+// that does not validate is reported in errs and skipped; the others are
+// returned sorted by name.
 func ReadAll(fsys fs.FS, root, origin string, reg *Registry, ceilings limits.Limits) (srcs []*Source, errs []error) {
+	return readAll(fsys, root, origin, false, reg, ceilings)
+}
+
+// ReadBundled reads the plugins built into the binary, as ReadAll does;
+// their Origin is OriginBundled.
+func ReadBundled(reg *Registry, ceilings limits.Limits) (srcs []*Source, errs []error) {
+	return readAll(Bundled(), ".", OriginBundled, true, reg, ceilings)
+}
+
+// readAll is ReadAll; for the bundled plugins (ReadBundled only) origin
+// is kept as every plugin's Origin instead of being joined with its name.
+func readAll(fsys fs.FS, root, origin string, bundled bool, reg *Registry, ceilings limits.Limits) (srcs []*Source, errs []error) {
 	entries, err := fs.ReadDir(fsys, root)
 	if err != nil {
 		return nil, []error{err}
@@ -131,10 +163,10 @@ func ReadAll(fsys fs.FS, root, origin string, reg *Registry, ceilings limits.Lim
 			continue
 		}
 		o := origin
-		if o != "bundled" {
+		if !bundled {
 			o = filepath.Join(origin, e.Name())
 		}
-		src, err := ReadDir(fsys, path.Join(root, e.Name()), o, reg, ceilings)
+		src, err := readDir(fsys, path.Join(root, e.Name()), o, reg, ceilings)
 		if err != nil {
 			errs = append(errs, err)
 			continue

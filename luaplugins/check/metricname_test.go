@@ -58,3 +58,36 @@ func TestMetricNameRuleTable(t *testing.T) {
 		t.Fatalf("only %d rows read", rows)
 	}
 }
+
+// TestNodeExporterNamesAreFindings: the node_exporter names the runtime
+// lets only bundled plugins export are HN020 findings, since check runs
+// on third-party code (every row of nodeexporternames.txt, ok or not).
+func TestNodeExporterNamesAreFindings(t *testing.T) {
+	data, err := os.ReadFile("../testdata/nodeexporternames.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for n, line := range strings.Split(string(data), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) != 3 || strings.HasPrefix(fields[0], "#") {
+			continue
+		}
+		rows++
+		fn := "metrics.set"
+		if fields[0] == "counter" {
+			fn = "metrics.add"
+		}
+		src := fmt.Sprintf("function collect() %s(%q, 1) end", fn, fields[1])
+		found := false
+		for _, fd := range checkMain(t, src, "metrics").Findings {
+			found = found || fd.Rule == RuleMetricName && fd.Severity == High
+		}
+		if !found {
+			t.Errorf("nodeexporternames.txt:%d: %s has no high HN020 finding", n+1, src)
+		}
+	}
+	if rows < 35 {
+		t.Fatalf("only %d rows read", rows)
+	}
+}

@@ -110,7 +110,7 @@ var rules = []Rule{
 		"Uses a function a library or host module does not have (e.g. kv.put); it is nil at run time.",
 		"use a function the module offers (see `heimnetz docs`)"},
 	{RuleMetricName, "metric-name", High,
-		"A metric or label name literal breaks the naming rules that metrics.set and metrics.add apply at run time (the call would fail); the rules, the same for both, are listed under the metrics module and keep every name passing promtool check metrics.",
+		"A metric or label name literal breaks the naming rules that metrics.set and metrics.add apply at run time (the call would fail); the rules, the same for both, are listed under the metrics module and keep every name passing promtool check metrics. check is for plugin authors, so it applies the rules of installed and local plugins: the node_exporter names only the agent's bundled plugins may export (node_memory_MemTotal_bytes, node_entropy_available_bits, ...) are findings too.",
 		"rename the metric"},
 	{RuleCeiling, "limit-above-ceiling", High,
 		"The manifest asks for a limit above the agent's ceiling; the agent does not load the plugin.",

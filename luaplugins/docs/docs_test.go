@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 func bundledReference(t *testing.T) Reference {
 	t.Helper()
 	reg := luaplugins.NewRegistry()
-	srcs, errs := luaplugins.ReadAll(luaplugins.Bundled(), ".", "bundled", reg, limits.Ceilings())
+	srcs, errs := luaplugins.ReadBundled(reg, limits.Ceilings())
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

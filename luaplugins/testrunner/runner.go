@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -51,6 +52,12 @@ type Options struct {
 	// Board is the fixture tree; nil means the plugin's testdata/ when
 	// present, else Fixture().
 	Board fs.FS
+	// Bundled runs the plugin as the bundled plugin of its name
+	// (luaplugins.OriginBundled), which may export NodeExporterName's
+	// names; its main.lua must be the one built into the binary. The
+	// bundled plugins' own tests set it; `heimnetz plugin test` never
+	// does, as a directory on disk is not a bundled plugin.
+	Bundled bool
 }
 
 // Result is the outcome of one test function.
@@ -98,6 +105,13 @@ func Run(dir string, opts Options) (*Report, error) {
 	src, err := luaplugins.ReadPath(dir, opts.Registry, opts.Ceilings)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnusable, err)
+	}
+	if opts.Bundled {
+		built, err := fs.ReadFile(luaplugins.Bundled(), path.Join(src.Name(), luaplugins.MainFile))
+		if err != nil || !bytes.Equal(built, src.Main) {
+			return nil, fmt.Errorf("%w: %s is not the bundled plugin %s", ErrUnusable, dir, src.Name())
+		}
+		src.Origin = luaplugins.OriginBundled
 	}
 	if src.Test == nil {
 		return nil, fmt.Errorf("%w: %s has no %s", ErrUnusable, dir, luaplugins.TestFile)
