@@ -12,16 +12,27 @@ import (
 )
 
 // numberToInt converts n as luaL_checkinteger does in Debian's lua5.1 on
-// amd64 (the reference the differential test compares with), but the same
-// on every platform: truncation toward zero; NaN, infinities and values
-// outside the int range give the most negative int, as amd64's conversion
-// instruction does for C.
+// amd64 (the reference the differential test compares with), and the same
+// on every platform: truncation toward zero to 64 bits, where NaN,
+// infinities and values outside ±2^63 give the most negative value, as
+// amd64's conversion instruction does for C; on a 32-bit platform the
+// result is then saturated to the int range, so 2^40 stays a huge positive
+// position or count (as on amd64) instead of wrapping or turning negative.
 func numberToInt(n LNumber) int {
 	f := float64(n)
-	if f != f || f >= math.MaxInt || f < math.MinInt {
+	var v int64
+	if f != f || f >= math.MaxInt64 || f < math.MinInt64 {
+		v = math.MinInt64
+	} else {
+		v = int64(f)
+	}
+	switch {
+	case v > math.MaxInt:
+		return math.MaxInt
+	case v < math.MinInt:
 		return math.MinInt
 	}
-	return int(f)
+	return int(v)
 }
 
 // numberArg returns argument v as a number, converting a numeric string
