@@ -84,6 +84,11 @@ func TestRealRoot(t *testing.T) {
 // none may report a malformed real file, and a live board's fixture-only
 // sources must not be read.
 func TestRealRootReaders(t *testing.T) {
+	if os.Getenv("HEIMNETZ_EMULATED") != "" {
+		// /proc/net/route holds addresses in the kernel's byte order: under
+		// qemu-user that is the host's, not the emulated router's.
+		t.Skip("under qemu: /proc is the host kernel's, in the host's byte order")
+	}
 	if _, err := os.Stat("/proc/stat"); err != nil {
 		t.Skipf("no procfs: %v", err)
 	}
