@@ -10,7 +10,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/heimnetz/heimnetz/oneline"
+	"github.com/heimnetz/heimnetz/limits/oneline"
 )
 
 // errJSONTooLong is the error of an encode whose text, escapes counted,

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/heimnetz/heimnetz/limits"
-	"github.com/heimnetz/heimnetz/oneline"
+	"github.com/heimnetz/heimnetz/limits/oneline"
 )
 
 // nameRE is the plugin name pattern validName implements; the tests use it

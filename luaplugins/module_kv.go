@@ -3,7 +3,7 @@ package luaplugins
 import (
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/heimnetz/heimnetz/oneline"
+	"github.com/heimnetz/heimnetz/limits/oneline"
 )
 
 // KV is a plugin's own key/value store. The agent gives each plugin a

@@ -13,7 +13,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/heimnetz/heimnetz/limits"
-	"github.com/heimnetz/heimnetz/oneline"
+	"github.com/heimnetz/heimnetz/limits/oneline"
 )
 
 // maxErrorText caps the text of a plugin error kept and shown.

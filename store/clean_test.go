@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heimnetz/heimnetz/oneline"
+	"github.com/heimnetz/heimnetz/limits/oneline"
 )
 
 // hostileTexts are values a plugin or a client controls that must come

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/heimnetz/heimnetz/oneline"
+	"github.com/heimnetz/heimnetz/limits/oneline"
 )
 
 // Redacted replaces every secret that Redact finds.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/heimnetz/heimnetz/oneline"
+	"github.com/heimnetz/heimnetz/limits/oneline"
 )
 
 const (

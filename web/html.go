@@ -9,7 +9,7 @@ import (
 
 	"github.com/valyala/bytebufferpool"
 
-	"github.com/heimnetz/heimnetz/oneline"
+	"github.com/heimnetz/heimnetz/limits/oneline"
 )
 
 // The pages are written by plain Go code rather than html/template: the

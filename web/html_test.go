@@ -16,7 +16,7 @@ import (
 
 	"github.com/valyala/bytebufferpool"
 
-	"github.com/heimnetz/heimnetz/oneline"
+	"github.com/heimnetz/heimnetz/limits/oneline"
 )
 
 func TestAppendEscaped(t *testing.T) {

@@ -3,7 +3,7 @@ package web
 import (
 	"github.com/valyala/fasthttp"
 
-	"github.com/heimnetz/heimnetz/oneline"
+	"github.com/heimnetz/heimnetz/limits/oneline"
 )
 
 // renderError answers with the HTML error page; msg, which may quote a

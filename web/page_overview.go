@@ -6,7 +6,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/heimnetz/heimnetz/oneline"
+	"github.com/heimnetz/heimnetz/limits/oneline"
 )
 
 // overviewCharts are the overview's sparklines.

@@ -3,7 +3,7 @@ package oneline_test
 import (
 	"fmt"
 
-	"github.com/heimnetz/heimnetz/oneline"
+	"github.com/heimnetz/heimnetz/limits/oneline"
 )
 
 func ExampleClean() {
