@@ -175,6 +175,10 @@ func (p *PluginMetrics) AddCounter(name string, delta float64, labels map[string
 	if err != nil {
 		return err
 	}
+	// Calls of one plugin are serialised, so nothing adds in between.
+	if !finite(s.counter.Get() + delta) {
+		return fmt.Errorf("%w: counter %s would grow past the largest finite number (delta %g)", ErrMetric, clip(name, 40), delta)
+	}
 	s.counter.Add(delta)
 	return nil
 }
