@@ -1,12 +1,7 @@
 package board
 
 import (
-	"cmp"
 	"errors"
-	"io/fs"
-	"slices"
-	"strconv"
-	"strings"
 )
 
 const dirThermal = "sys/class/thermal"
@@ -22,43 +17,26 @@ type ThermalZone struct {
 	Celsius float64 `json:"celsius"`
 }
 
-// Thermal reads every thermal zone in zone-number order. A device without
+// maxThermalZones bounds how many zones Thermal reads; routers have a few.
+const maxThermalZones = 64
+
+// Thermal reads the thermal zones (at most maxThermalZones) in zone-number
+// order. A device without
 // /sys/class/thermal has no zones: the result is empty and err is nil. A
 // zone whose files cannot be read or parsed is left out and reported in
 // err (errors.Join of each zone's error), while the other zones are
 // returned.
 func (b *Board) Thermal() ([]ThermalZone, error) {
-	entries, err := fs.ReadDir(b.fsys, dirThermal)
+	zones, err := b.numberedDirs(dirThermal, "thermal_zone", maxThermalZones)
 	if err != nil {
-		if isNotExist(err) {
-			return nil, nil
-		}
-		return nil, fileError(dirThermal, err)
+		return nil, err
 	}
-	type numbered struct {
-		n    uint64
-		name string
-	}
-	var zones []numbered
-	for _, e := range entries {
-		num, ok := strings.CutPrefix(e.Name(), "thermal_zone")
-		if !ok {
-			continue
-		}
-		n, err := strconv.ParseUint(num, 10, 64)
-		if err != nil {
-			continue
-		}
-		zones = append(zones, numbered{n, e.Name()})
-	}
-	slices.SortFunc(zones, func(a, b numbered) int { return cmp.Compare(a.n, b.n) })
-
 	var (
 		out  []ThermalZone
 		errs []error
 	)
 	for _, z := range zones {
-		tz, err := b.thermalZone(z.name)
+		tz, err := b.thermalZone(z)
 		if err != nil {
 			errs = append(errs, err)
 			continue
