@@ -157,16 +157,8 @@ func (d *jsonDecoder) array(t *lua.LTable, depth int) error {
 		if err != nil {
 			return err
 		}
-		d.space()
-		switch d.peek() {
-		case ',':
-			d.pos++
-			d.space()
-		case ']':
-			d.pos++
-			return nil
-		default:
-			return d.errorf("want ',' or ']' in an array")
+		if more, err := d.more(']', "an array"); !more {
+			return err
 		}
 	}
 }
@@ -194,18 +186,27 @@ func (d *jsonDecoder) object(t *lua.LTable, depth int) error {
 		if err != nil {
 			return err
 		}
-		d.space()
-		switch d.peek() {
-		case ',':
-			d.pos++
-			d.space()
-		case '}':
-			d.pos++
-			return nil
-		default:
-			return d.errorf("want ',' or '}' in an object")
+		if more, err := d.more('}', "an object"); !more {
+			return err
 		}
 	}
+}
+
+// more reads what follows an element of an array or object: true after a
+// ',', false with a nil error at the closing byte, false with an error at
+// anything else.
+func (d *jsonDecoder) more(closing byte, container string) (bool, error) {
+	d.space()
+	switch d.peek() {
+	case ',':
+		d.pos++
+		d.space()
+		return true, nil
+	case closing:
+		d.pos++
+		return false, nil
+	}
+	return false, d.errorf("want ',' or '%c' in %s", closing, container)
 }
 
 // peek returns the byte at pos, or 0 at the end.
