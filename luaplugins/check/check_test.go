@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/heimnetz/heimnetz/luaplugins"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -221,5 +223,30 @@ func TestMetricsAndPermissions(t *testing.T) {
 	}
 	if got := strings.Join(r.Permissions, ","); got != "metrics" {
 		t.Errorf("Permissions = %q", got)
+	}
+}
+
+// TestOversizedSourceIsNotParsed: a source over the agent's maximum is one
+// high finding and is not parsed, so what the checker holds stays bounded
+// by the maximum however large the file (it runs on every install).
+func TestOversizedSourceIsNotParsed(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "big")
+	os.Mkdir(p, 0o755)
+	os.WriteFile(filepath.Join(p, "manifest.yml"), []byte("name: big\nversion: 1.0.0\n"), 0o644)
+	// Each line alone would be a low finding (a global write).
+	os.WriteFile(filepath.Join(p, "main.lua"), []byte(strings.Repeat("x=1\n", luaplugins.MaxSourceBytes/4+1)), 0o644)
+	r, err := Path(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mainFindings []Finding
+	for _, f := range r.Findings {
+		if f.File == "main.lua" {
+			mainFindings = append(mainFindings, f)
+		}
+	}
+	if len(mainFindings) != 1 || mainFindings[0].Rule != RuleOversizedSource || mainFindings[0].Severity != High || !r.Failed() {
+		t.Fatalf("main.lua's findings %+v, want only the high %s", mainFindings, RuleOversizedSource)
 	}
 }
