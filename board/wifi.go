@@ -147,13 +147,9 @@ func (b *Board) nlOrder() binary.ByteOrder {
 // (fixture). A survey that fails leaves NoiseDBm nil and is reported in
 // err, while the interfaces are returned.
 func (b *Board) WifiInterfaces() ([]WifiInterface, error) {
-	data, err := b.nl80211(nl80211Request{Cmd: nl80211CmdGetInterface})
+	ifs, err := b.wifiInterfaceList()
 	if err != nil {
 		return nil, err
-	}
-	ifs, err := parseWifiInterfaces(data, b.nlOrder())
-	if err != nil {
-		return nil, fmt.Errorf("board: nl80211 interfaces: %w", err)
 	}
 	var errs []error
 	for i := range ifs {
@@ -168,10 +164,9 @@ func (b *Board) WifiInterfaces() ([]WifiInterface, error) {
 	return ifs, errors.Join(errs...)
 }
 
-// WifiStations asks nl80211 for the stations of every wireless interface,
-// at most maxWifiStations in all. Errors are as for WifiInterfaces; an
-// interface whose stations cannot be read is reported in err.
-func (b *Board) WifiStations() ([]WifiStation, error) {
+// wifiInterfaceList asks nl80211 for the wireless interfaces, without
+// their noise floor.
+func (b *Board) wifiInterfaceList() ([]WifiInterface, error) {
 	data, err := b.nl80211(nl80211Request{Cmd: nl80211CmdGetInterface})
 	if err != nil {
 		return nil, err
@@ -179,6 +174,17 @@ func (b *Board) WifiStations() ([]WifiStation, error) {
 	ifs, err := parseWifiInterfaces(data, b.nlOrder())
 	if err != nil {
 		return nil, fmt.Errorf("board: nl80211 interfaces: %w", err)
+	}
+	return ifs, nil
+}
+
+// WifiStations asks nl80211 for the stations of every wireless interface,
+// at most maxWifiStations in all. Errors are as for WifiInterfaces; an
+// interface whose stations cannot be read is reported in err.
+func (b *Board) WifiStations() ([]WifiStation, error) {
+	ifs, err := b.wifiInterfaceList()
+	if err != nil {
+		return nil, err
 	}
 	var (
 		out  []WifiStation
