@@ -336,8 +336,13 @@ func (db *DB) Close() error {
 // Path returns the live database file.
 func (db *DB) Path() string { return db.opts.LivePath }
 
-// Options returns the options the DB runs with, defaults filled in.
-func (db *DB) Options() Options { return db.opts }
+// Options returns the options the DB runs with, defaults filled in (and
+// MaxEvents as SetMaxEvents last set it).
+func (db *DB) Options() Options {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.opts
+}
 
 // Stats are counters of the DB's write activity since Open.
 type Stats struct {

@@ -263,30 +263,23 @@ func (b *backend) InstallPlugin(archive []byte, opts web.InstallOptions) (string
 	return filepath.Base(path), nil
 }
 
+// Settings returns the settings the agent runs with.
 func (b *backend) Settings() web.Settings {
 	b.m.mu.Lock()
 	defer b.m.mu.Unlock()
-	return web.Settings{
-		RequireLoginForPages:   b.m.cfg.PagesRequireLogin,
-		LogLevel:               b.m.cfg.LogLevel,
-		MaxConsecutiveFailures: b.m.cfg.BreaksBeforeDisable,
-		EventRetention:         b.m.db.Options().MaxEvents,
-	}
+	return b.m.cfg.Settings
 }
 
+// UpdateSettings validates s with the one validator the config file and
+// web use, stores it (so it outlives a restart and overrides the config
+// file from then on) and applies every setting at once: the log level,
+// the breaks before a plugin is disabled, login for the read-only pages
+// (web reads it back after the update) and the event ring's bound.
 func (b *backend) UpdateSettings(s web.Settings) error {
-	if s.MaxConsecutiveFailures < 1 || s.MaxConsecutiveFailures > 100 {
-		return fmt.Errorf("%w: max_consecutive_failures must be between 1 and 100", web.ErrInvalid)
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", web.ErrInvalid, err)
 	}
-	if !b.m.level.SetName(s.LogLevel) {
-		return fmt.Errorf("%w: log_level must be debug, info, warn or error", web.ErrInvalid)
-	}
-	b.m.mu.Lock()
-	b.m.cfg.PagesRequireLogin = s.RequireLoginForPages
-	b.m.cfg.LogLevel = s.LogLevel
-	b.m.cfg.BreaksBeforeDisable = s.MaxConsecutiveFailures
-	b.m.mu.Unlock()
-	return nil
+	return b.m.applySettings(s)
 }
 
 func (b *backend) SecurityEvent(typ, severity, msg string) {
