@@ -33,7 +33,7 @@ func cmdRun(args []string) int {
 	configFile := fs.String("config", "", "JSON configuration `file` (see README); flags override it")
 	listen := fs.String("listen", "", "listen `address` (default "+cfg.Listen+")")
 	data := fs.String("data", "", "data `directory` (default "+cfg.DataDir+")")
-	plugins := fs.String("plugins", "", "extra plugin `directory`")
+	plugins := fs.String("plugins", "", "plugins `directory`: installed plugins are read from and installed to it (default <data>/plugins)")
 	if err := fs.Parse(args); err != nil {
 		return parseExit(err)
 	}
