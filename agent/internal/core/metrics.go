@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -71,6 +72,52 @@ func (m *Manager) registerMetrics(e *entry) {
 		m.pluginResult(name, r)
 	}
 	m.metrics.GetOrCreateCounter(fmt.Sprintf(`heimnetz_plugin_errors_total{plugin=%q,kind="lua"}`, name))
+}
+
+// unregisterMetrics removes every series of the agent's set that carries
+// the label plugin="name" — its gauges (whose functions hold the plugin's
+// entry), counters, histograms — so a removed plugin leaves nothing on
+// /metrics and nothing that keeps it alive. It returns how many it
+// removed. Series without a plugin label (security events by type, the
+// agent's own) stay.
+func (m *Manager) unregisterMetrics(name string) int {
+	label := "plugin=" + strconv.Quote(name)
+	n := 0
+	for _, metric := range m.metrics.ListMetricNames() {
+		if hasLabel(metric, label) && m.metrics.UnregisterMetric(metric) {
+			n++
+		}
+	}
+	m.invalidateMetrics()
+	return n
+}
+
+// hasLabel reports whether the series name metric (family{a="x",...})
+// holds the label pair label (a="x") whole.
+func hasLabel(metric, label string) bool {
+	_, labels, ok := strings.Cut(metric, "{")
+	for ok && labels != "" {
+		if rest, found := strings.CutPrefix(labels, label); found && (rest == "" || rest[0] == ',' || rest[0] == '}') {
+			return true
+		}
+		// Skip one pair: name="value" with \" and \\ escapes in the value.
+		i := strings.Index(labels, `="`)
+		if i < 0 {
+			return false
+		}
+		j := i + 2
+		for j < len(labels) && labels[j] != '"' {
+			if labels[j] == '\\' {
+				j++
+			}
+			j++
+		}
+		if j+1 >= len(labels) {
+			return false
+		}
+		labels = labels[j+2:] // past the closing quote and the comma or brace
+	}
+	return false
 }
 
 // goMemory reads the Go runtime's own view of its memory.
