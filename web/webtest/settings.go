@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -71,7 +72,7 @@ func SettingsCases() []SettingsCase {
 func RunSettings(t *testing.T, b web.Backend) {
 	t.Helper()
 	token := web.NewToken()
-	srv, err := web.New(web.Config{AdminTokenHash: web.HashToken(token)}, b)
+	srv, err := web.New(web.Config{AdminTokenHash: web.HashToken(token), Logger: slog.New(slog.DiscardHandler)}, b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,6 +84,13 @@ func New(opts Options) (*Manager, error) {
 		plugins: map[string]*entry{},
 	}
 	m.loadSettings()
+	opts.DB.OnFailure(func(op string, err error) {
+		if err != nil {
+			opts.Log.Error("store "+op+" failing; the store also records it as an event and counts it in heimnetz_store_"+op+"_errors_total", "err", err)
+			return
+		}
+		opts.Log.Info("store " + op + " works again")
+	})
 	m.sec = &securityLog{db: opts.DB, set: opts.Metrics, log: opts.Log}
 	if opts.Syslog {
 		if sl, err := openSyslog("", ""); err != nil {

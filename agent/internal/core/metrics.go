@@ -192,6 +192,8 @@ var helpText = map[string]string{
 	"heimnetz_plugin_series":                     "Metric series the plugin has created.",
 	"heimnetz_plugin_metric_bytes":               "Bytes the agent keeps for the plugin's metric names, labels and series, as the plugin's metric byte budget counts them.",
 	"heimnetz_security_events_total":             "Security events recorded, by type and severity.",
+	"heimnetz_store_flush_errors_total":          "Background commits of buffered plugin records, events and log lines that failed (the writes wait for the next one).",
+	"heimnetz_store_snapshot_errors_total":       "Background snapshots of the live database to flash that failed.",
 	"heimnetz_device_info":                       "The device the agent runs on (always 1).",
 	"process_cpu_seconds_total":                  "CPU time used by the agent process.",
 	"process_resident_memory_bytes":              "Resident memory of the agent process.",
@@ -255,6 +257,9 @@ func (m *Manager) invalidateMetrics() { m.metricsCache.rendered.Store(nil) }
 func (m *Manager) renderMetrics(w io.Writer, scratch *bytes.Buffer) {
 	scratch.Reset()
 	m.metrics.WritePrometheus(scratch)
+	flushes, snapshots := m.db.FailureCounts()
+	vm.WriteCounterUint64(scratch, "heimnetz_store_flush_errors_total", flushes)
+	vm.WriteCounterUint64(scratch, "heimnetz_store_snapshot_errors_total", snapshots)
 	writeProcessMetrics(scratch)
 	fillHelp(w, scratch.Bytes())
 	var sets []*luaplugins.PluginMetrics

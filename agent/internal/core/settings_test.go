@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"maps"
 	"slices"
@@ -22,7 +23,7 @@ import (
 
 // settingsManager builds a manager over the store at opts with cfg; its
 // log goes to logs when that is not nil.
-func settingsManager(t *testing.T, opts store.Options, cfg config.Config, logs *bytes.Buffer) (*Manager, *store.DB) {
+func settingsManager(t *testing.T, opts store.Options, cfg config.Config, logs io.Writer) (*Manager, *store.DB) {
 	t.Helper()
 	db, err := store.Open(opts)
 	if err != nil {
