@@ -30,7 +30,7 @@ func cmdRun(args []string) int {
 	}
 	cfg := defaultConfig()
 	configFile := fs.String("config", "", "JSON configuration `file` (see README); flags override it")
-	listen := fs.String("listen", "", "listen `address` (default "+cfg.Listen+")")
+	listen := fs.String("listen", "", "listen `address` (default "+cfg.Listen+"); 0.0.0.0:PORT or :PORT listens on every IPv4 and IPv6 address, one address such as the LAN's 192.168.1.1:PORT on that address only")
 	data := fs.String("data", "", "data `directory` (default "+cfg.DataDir+")")
 	plugins := fs.String("plugins", "", "extra plugin `directory`")
 	if err := fs.Parse(args); err != nil {
