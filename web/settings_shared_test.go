@@ -12,3 +12,9 @@ import (
 func TestSettingsCases(t *testing.T) {
 	webtest.RunSettings(t, web.NewFakeBackend())
 }
+
+// TestAdminCases runs the admin API table against web's fake backend;
+// agent/internal/core runs it against the real one.
+func TestAdminCases(t *testing.T) {
+	webtest.RunAdmin(t, web.NewFakeBackend(), "net")
+}

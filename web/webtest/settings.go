@@ -2,16 +2,8 @@ package webtest
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
-	"io"
-	"log/slog"
-	"net"
-	"net/http"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/heimnetz/heimnetz/web"
 )
@@ -71,68 +63,28 @@ func SettingsCases() []SettingsCase {
 // what the cases so far made of the settings b started with.
 func RunSettings(t *testing.T, b web.Backend) {
 	t.Helper()
-	token := web.NewToken()
-	srv, err := web.New(web.Config{AdminTokenHash: web.HashToken(token), Logger: slog.New(slog.DiscardHandler)}, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-		if err := <-served; !errors.Is(err, web.ErrServerClosed) {
-			t.Errorf("Serve: %v", err)
-		}
-	}()
-	url := "http://" + ln.Addr().String() + "/api/v1/settings"
-	client := &http.Client{Timeout: 10 * time.Second}
-	do := func(method, body string) (int, []byte) {
-		t.Helper()
-		req, err := http.NewRequest(method, url, strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatalf("%s %s: %v", method, url, err)
-		}
-		defer resp.Body.Close()
-		data, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp.StatusCode, data
-	}
+	c := serve(t, b)
 	want := b.Settings()
-	for _, c := range SettingsCases() {
-		code, body := do("PUT", c.Body)
-		if code != c.Code || (c.Error != "" && !bytes.Contains(body, []byte(c.Error))) {
-			t.Errorf("%s: PUT %s = %d %s, want %d %q", c.Name, c.Body, code, body, c.Code, c.Error)
+	for _, sc := range SettingsCases() {
+		code, body := c.do("PUT", "/api/v1/settings", sc.Body, true)
+		if code != sc.Code || (sc.Error != "" && !bytes.Contains(body, []byte(sc.Error))) {
+			t.Errorf("%s: PUT %s = %d %s, want %d %q", sc.Name, sc.Body, code, body, sc.Code, sc.Error)
 		}
-		if c.Change != nil {
-			c.Change(&want)
+		if sc.Change != nil {
+			sc.Change(&want)
 		}
-		code, body = do("GET", "")
+		code, body = c.do("GET", "/api/v1/settings", "", true)
 		var got web.Settings
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&got); code != 200 || err != nil {
-			t.Fatalf("%s: GET = %d %s (%v)", c.Name, code, body, err)
+			t.Fatalf("%s: GET = %d %s (%v)", sc.Name, code, body, err)
 		}
 		if got != want {
-			t.Errorf("%s: GET after PUT %s = %+v, want %+v", c.Name, c.Body, got, want)
+			t.Errorf("%s: GET after PUT %s = %+v, want %+v", sc.Name, sc.Body, got, want)
 		}
 		if got := b.Settings(); got != want {
-			t.Errorf("%s: backend's settings after PUT %s = %+v, want %+v", c.Name, c.Body, got, want)
+			t.Errorf("%s: backend's settings after PUT %s = %+v, want %+v", sc.Name, sc.Body, got, want)
 		}
 	}
 }

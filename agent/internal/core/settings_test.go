@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -129,4 +130,20 @@ func TestSettingsNamesAreTheConfigNames(t *testing.T) {
 			t.Errorf("settings API field %q = %s; the config file has %s (present %v)", name, v, fv, ok)
 		}
 	}
+}
+
+// TestAdminCasesRealBackend runs web's admin API table against the
+// agent's backend, with the bundled plugins started.
+func TestAdminCasesRealBackend(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	m, db := settingsManager(t, cfg.StoreOptions(), cfg, nil)
+	defer db.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := m.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Stop()
+	webtest.RunAdmin(t, m.Backend(time.Now()), "net")
 }
