@@ -34,6 +34,7 @@ type DB struct {
 	reportMu       sync.Mutex
 	report         func(op string, err error)
 	flushFailing   bool
+	snapFailing    bool
 
 	// group coalesces acknowledged writes into shared commits.
 	group groupCommit
@@ -384,6 +385,11 @@ func (db *DB) noteSnapshotResult(did bool, err error) {
 	if err != nil {
 		db.snapshotErrors.Add(1)
 	}
+	db.reportMu.Lock()
+	if err != nil || did {
+		db.snapFailing = err != nil
+	}
+	db.reportMu.Unlock()
 	switch {
 	case err != nil && was == nil:
 		db.recordFailure(err)
@@ -436,6 +442,15 @@ func (db *DB) OnFailure(fn func(op string, err error)) {
 	db.reportMu.Lock()
 	db.report = fn
 	db.reportMu.Unlock()
+}
+
+// Failing reports whether the last background flush and the last
+// background snapshot failed (both false until one fails, and again once
+// one succeeds); it does not wait for a flush or snapshot in progress.
+func (db *DB) Failing() (flush, snapshot bool) {
+	db.reportMu.Lock()
+	defer db.reportMu.Unlock()
+	return db.flushFailing, db.snapFailing
 }
 
 // FailureCounts returns how many background flushes and snapshots failed

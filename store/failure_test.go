@@ -60,6 +60,9 @@ func TestBackgroundFlushFailureReported(t *testing.T) {
 	if st := db.Stats(); st.FlushError == nil || st.FlushErrors < 2 {
 		t.Errorf("Stats = %+v, want the flush error and its count", st)
 	}
+	if flush, snap := db.Failing(); !flush || snap {
+		t.Errorf("Failing() = %v, %v; want flush only", flush, snap)
+	}
 	evs, _ := db.Events(0, 0)
 	if len(evs) != 1 || evs[0].Type != EventTypeStore || evs[0].Severity != High || !strings.Contains(evs[0].Message, "flush") {
 		t.Fatalf("events %+v, want one High store event for the failing streak", evs)
@@ -70,6 +73,9 @@ func TestBackgroundFlushFailureReported(t *testing.T) {
 	waitFor(t, "the recovery report", func() bool { return strings.HasSuffix(log.String(), "flush: ok") })
 	if got := log.String(); !strings.HasPrefix(got, "flush: store: flush:") || strings.Count(got, "\n") != 1 {
 		t.Errorf("reports:\n%s\nwant one failure and one recovery", got)
+	}
+	if flush, _ := db.Failing(); flush {
+		t.Error("Failing() still says flush after a successful one")
 	}
 	db = reopen(t, db)
 	if evs, _ := db.Events(0, 0); len(evs) != 1 || evs[0].Type != EventTypeStore {
@@ -121,7 +127,13 @@ func TestBackgroundSnapshotFailureReported(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
+	if _, snap := db.Failing(); !snap {
+		t.Error("Failing() does not say snapshot")
+	}
 	waitFor(t, "the recovery report", func() bool { return strings.HasSuffix(log.String(), "snapshot: ok") })
+	if _, snap := db.Failing(); snap {
+		t.Error("Failing() still says snapshot after a successful one")
+	}
 	if err := db.Close(); err != nil && !errors.Is(err, ErrClosed) {
 		t.Fatal(err)
 	}

@@ -82,4 +82,26 @@ func TestStoreFailureReported(t *testing.T) {
 	if err != nil || len(evs) != 1 || evs[0].Severity != "high" || !strings.Contains(evs[0].Message, "snapshot") {
 		t.Errorf("events %+v (%v), want one high store event naming the snapshot", evs, err)
 	}
+	hc, ok := m.Backend(time.Now()).(web.HealthChecker)
+	if !ok {
+		t.Fatal("the backend does not tell /healthz its health")
+	}
+	if err := hc.Health(); err == nil || !strings.Contains(err.Error(), "snapshots to flash are failing") || strings.Contains(err.Error(), dir) {
+		t.Errorf("Health() = %v, want the snapshot failure without its path", err)
+	}
+	// The flash is back: the next snapshot succeeds and health returns.
+	if err := os.Remove(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); hc.Health() != nil; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("Health() = %v 10 s after the snapshot directory came back", hc.Health())
+		}
+	}
+	if !strings.Contains(logs.String(), "store snapshot works again") {
+		t.Errorf("the log does not report the recovery:\n%s", logs.String())
+	}
 }
