@@ -112,7 +112,7 @@ func cmdPluginTest(args []string) int {
 	fs := flag.NewFlagSet("plugin test", flag.ContinueOnError)
 	fs.Usage = func() {
 		usageOf(fs, "heimnetz plugin test PATH [--format text|tap|junit] [--board DIR]",
-			"Run the plugin's test.lua: main.lua is loaded in the agent's sandbox under the plugin's limits with an empty kv store of its own and fixture board data (the plugin's testdata/ directory, or a built-in OpenWrt router's /proc), then every global test_* function runs as one call. The last line is `N passed, N failed` (on stderr for junit).\nExit status: 0 all passed; 1 a test failed; 2 no tests, unreadable plugin or bad usage.")
+			"Run the plugin's test.lua: every global test_* function is one test, run in source order as one call under the plugin's limits. For each test the plugin is loaded afresh in the agent's sandbox (main.lua, then test.lua) with fixture board data (the plugin's testdata/ directory, or a built-in OpenWrt router's /proc) and an empty kv store of its own; `shared_kv = true` at the top of test.lua makes the tests share one store instead. Errors name the file and line as `plugin run` does. The summary `N passed, N failed` is printed once: the last line for text, `# N passed, N failed` for tap, an XML comment for junit (and the plain line on stderr).\nExit status: 0 all passed; 1 a test failed; 2 no tests, unreadable plugin or bad usage.")
 	}
 	format := fs.String("format", testrunner.FormatText, "output `format`: text, tap or junit")
 	boardDir := fs.String("board", "", "fixture `directory` standing for / (default: PATH/testdata, else built in)")

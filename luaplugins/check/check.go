@@ -35,8 +35,8 @@ type Options struct {
 	// Ceilings cap the limits a manifest may ask for; the zero value
 	// means limits.Ceilings().
 	Ceilings limits.Limits
-	// TestGlobals are the names the test runner defines for test.lua
-	// (assert_eq, …).
+	// TestGlobals are the names the test runner defines or reads in
+	// test.lua (assert_eq, …, shared_kv): test.lua may use and set them.
 	TestGlobals []string
 }
 
@@ -294,7 +294,7 @@ func resolve(r *Report, c *chunk, granted []string, opts Options, defined []ref,
 	}
 	for _, w := range c.writes {
 		switch {
-		case hooks[w.name] && !isTest, isTest && strings.HasPrefix(w.name, "test_"):
+		case hooks[w.name] && !isTest, isTest && (strings.HasPrefix(w.name, "test_") || extra[w.name]):
 		case sb.globals[w.name] || base[w.name] || modules[w.name].Name != "":
 			add(RuleGlobalWrite, Medium, w, fmt.Sprintf("assignment replaces the built-in global %s", w.name))
 		default:
