@@ -62,6 +62,12 @@ func readDir(fsys fs.FS, dir, origin string, reg *Registry, ceilings limits.Limi
 	}
 	m, err := ParseManifest(data, path.Base(dir), reg.Permissions(), ceilings)
 	if err != nil {
+		// The error names the file and line itself: "x/manifest.yml:4: …".
+		var me *ManifestError
+		if errors.As(err, &me) {
+			me.File = path.Join(origin, ManifestFile)
+			return nil, me
+		}
 		return nil, fmt.Errorf("%s: %w", path.Join(origin, ManifestFile), err)
 	}
 	src := &Source{Origin: origin, Manifest: m}

@@ -372,17 +372,17 @@ func manifest(r *Report, data []byte, dirName string, opts Options) (*luaplugins
 	if err == nil {
 		return m, m.Permissions
 	}
-	rule, field := RuleManifest, ""
+	rule, line, msg := RuleManifest, 0, err.Error()
+	if errors.Is(err, luaplugins.ErrAboveCeiling) {
+		rule = RuleCeiling
+	}
 	var me *luaplugins.ManifestError
 	if errors.As(err, &me) {
-		field = me.Field
-		if field == "limits" {
-			rule = RuleCeiling
-		}
+		// The finding carries the file and line; the message is the rest.
+		line, msg = me.Line, me.Problem()
 	}
-	line := fieldLine(data, field)
 	r.Findings = append(r.Findings, Finding{Rule: rule, Severity: High, File: luaplugins.ManifestFile, Line: line, Column: min(line, 1),
-		Message: err.Error(), Fix: mustRule(rule).Fix})
+		Message: msg, Fix: mustRule(rule).Fix})
 	var loose struct {
 		Name        string   `yaml:"name"`
 		Permissions []string `yaml:"permissions"`
@@ -394,25 +394,4 @@ func manifest(r *Report, data []byte, dirName string, opts Options) (*luaplugins
 		return nil, loose.Permissions
 	}
 	return nil, nil
-}
-
-// fieldLine finds the line of a manifest field ("limits.memory" looks
-// for "memory:" after "limits:").
-func fieldLine(data []byte, field string) int {
-	if field == "" {
-		return 0
-	}
-	lines := strings.Split(string(data), "\n")
-	parts := strings.Split(field, ".")
-	start := 0
-	found := 0
-	for _, p := range parts {
-		for i := start; i < len(lines); i++ {
-			if strings.HasPrefix(strings.TrimSpace(lines[i]), p+":") {
-				found, start = i+1, i+1
-				break
-			}
-		}
-	}
-	return found
 }

@@ -129,11 +129,11 @@ func TestManifestFindings(t *testing.T) {
 		name, manifest, dir, rule string
 		line                      int
 	}{
-		{"ceiling", "name: p\nversion: 1.0.0\nlimits:\n  memory: 1GiB\n", "p", RuleCeiling, 3},
+		{"ceiling", "name: p\nversion: 1.0.0\nlimits:\n  memory: 1GiB\n", "p", RuleCeiling, 4},
 		{"bad name", "name: ../etc\nversion: 1.0.0\n", "p", RuleManifest, 1},
 		{"name differs", "name: other\nversion: 1.0.0\n", "p", RuleManifest, 1},
 		{"bad version", "name: p\nversion: one\n", "p", RuleManifest, 2},
-		{"unknown field", "name: p\nversion: 1.0.0\ncolour: red\n", "p", RuleManifest, 0},
+		{"unknown field", "name: p\nversion: 1.0.0\ncolour: red\n", "p", RuleManifest, 3},
 		{"bad limit", "name: p\nversion: 1.0.0\nlimits:\n  timeout: soon\n", "p", RuleManifest, 4},
 		{"unknown permission", "name: p\nversion: 1.0.0\npermissions: [net]\n", "p", RuleManifest, 3},
 	}

@@ -40,6 +40,13 @@ func Fixture() fs.FS {
 // test` exits 2 on it.
 var ErrUnusable = errors.New("tests cannot run")
 
+// unusableError is an ErrUnusable whose text is only its cause, so a
+// manifest error reads "x/manifest.yml:4: interval: …" without a prefix.
+type unusableError struct{ err error }
+
+func (e unusableError) Error() string   { return e.err.Error() }
+func (e unusableError) Unwrap() []error { return []error{ErrUnusable, e.err} }
+
 // Options configures a run.
 type Options struct {
 	// Registry is the host API; nil means luaplugins.NewRegistry().
@@ -102,24 +109,24 @@ func Run(dir string, opts Options) (*Report, error) {
 	}
 	src, err := luaplugins.ReadPath(dir, opts.Registry, opts.Ceilings)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnusable, err)
+		return nil, unusableError{err}
 	}
 	if opts.Bundled {
 		built, err := fs.ReadFile(luaplugins.Bundled(), path.Join(src.Name(), luaplugins.MainFile))
 		if err != nil || !bytes.Equal(built, src.Main) {
-			return nil, fmt.Errorf("%w: %s is not the bundled plugin %s", ErrUnusable, dir, src.Name())
+			return nil, unusableError{fmt.Errorf("%s is not the bundled plugin %s", dir, src.Name())}
 		}
 		src.Origin = luaplugins.OriginBundled
 	}
 	if src.Test == nil {
-		return nil, fmt.Errorf("%w: %s has no %s", ErrUnusable, dir, luaplugins.TestFile)
+		return nil, unusableError{fmt.Errorf("%s has no %s", dir, luaplugins.TestFile)}
 	}
-	names, shared, err := testFile(src.Test)
+	names, shared, err := testFile(src.Test, filepath.Join(dir, luaplugins.TestFile))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrUnusable, luaplugins.TestFile, err)
+		return nil, unusableError{err}
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("%w: %s defines no test_* function", ErrUnusable, luaplugins.TestFile)
+		return nil, unusableError{fmt.Errorf("%s defines no test_* function", filepath.Join(dir, luaplugins.TestFile))}
 	}
 	fixture := opts.Board
 	if fixture == nil {
@@ -196,8 +203,9 @@ const SharedKV = "shared_kv"
 // top level, in source order, and whether it sets shared_kv = true there.
 // shared_kv must be given as the literal true or false, so that the
 // runner knows it before any code runs.
-func testFile(src []byte) (names []string, shared bool, err error) {
-	stmts, err := parse.Parse(bytes.NewReader(src), luaplugins.TestFile)
+// name is the file's path, for errors.
+func testFile(src []byte, name string) (names []string, shared bool, err error) {
+	stmts, err := parse.Parse(bytes.NewReader(src), name)
 	if err != nil {
 		return nil, false, errors.New(strings.TrimSpace(err.Error()))
 	}
@@ -230,7 +238,7 @@ func testFile(src []byte) (names []string, shared bool, err error) {
 					case *ast.FalseExpr:
 						shared = false
 					default:
-						return nil, false, fmt.Errorf("line %d: %s must be set to the literal true or false", s.Line(), SharedKV)
+						return nil, false, fmt.Errorf("%s:%d: %s must be set to the literal true or false", name, s.Line(), SharedKV)
 					}
 				}
 			}

@@ -158,7 +158,7 @@ func TestEachTestGetsAnEmptyStore(t *testing.T) {
 func TestSharedKVMustBeLiteral(t *testing.T) {
 	dir := copyPlugin(t, "testdata/shared")
 	os.WriteFile(filepath.Join(dir, "test.lua"), []byte("shared_kv = 1 == 1\nfunction test_x() end\n"), 0o644)
-	if _, err := Run(dir, Options{}); !errors.Is(err, ErrUnusable) || !strings.Contains(err.Error(), "test.lua: line 1: shared_kv must be set to the literal true or false") {
+	if _, err := Run(dir, Options{}); !errors.Is(err, ErrUnusable) || err.Error() != filepath.Join(dir, "test.lua")+":1: shared_kv must be set to the literal true or false" {
 		t.Errorf("err = %v", err)
 	}
 }
