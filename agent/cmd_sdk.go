@@ -206,7 +206,7 @@ func cmdPluginPack(args []string) int {
 		return 1
 	}
 	if *out == "" {
-		*out = pack.ArchiveName(src.Name(), src.Manifest.Version)
+		*out = luaplugins.PackageFile(src.Name(), src.Manifest.Version)
 	}
 	if err := os.WriteFile(*out, data, 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin pack:", err)

@@ -22,6 +22,11 @@ const (
 	ReadmeFile   = "README.md"
 )
 
+// PackageFile returns the name of the package file `heimnetz plugin
+// pack` writes for version version of plugin name when not told another:
+// NAME-VERSION.tar.gz.
+func PackageFile(name, version string) string { return name + "-" + version + ".tar.gz" }
+
 // MaxSourceBytes caps main.lua and test.lua.
 const MaxSourceBytes = 256 << 10
 

@@ -34,10 +34,6 @@ const (
 	maxDepth        = 4       // directory levels below the plugin directory
 )
 
-// ArchiveName returns the file `heimnetz plugin pack` writes for version
-// version of the plugin name when no -o is given: NAME-VERSION.tar.gz.
-func ArchiveName(name, version string) string { return name + "-" + version + ".tar.gz" }
-
 // ErrUnsafe marks an archive refused for its shape: a path that escapes,
 // a link or device, too many or too large files, a listing that does not
 // match. Nothing of such an archive is ever written.

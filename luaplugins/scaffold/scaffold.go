@@ -11,7 +11,6 @@ import (
 
 	"github.com/heimnetz/heimnetz/limits"
 	"github.com/heimnetz/heimnetz/luaplugins"
-	"github.com/heimnetz/heimnetz/luaplugins/pack"
 )
 
 //go:embed templates
@@ -166,7 +165,7 @@ func Render(name string, t Template, program string) (map[string][]byte, error) 
 	}
 	data := map[string]any{
 		"Name": name, "Template": t.Name, "Version": FirstVersion, "Program": program,
-		"Archive": pack.ArchiveName(name, FirstVersion), "Description": t.Description, "Interval": t.Interval,
+		"Archive": luaplugins.PackageFile(name, FirstVersion), "Description": t.Description, "Interval": t.Interval,
 		"Permissions": strings.Join(t.Permissions, ", "), "Metric": metric, "Metrics": strings.Join(metricNames, ", "),
 		"Known":           strings.Join(luaplugins.NewRegistry().Permissions(), ", "),
 		"DefaultInterval": luaplugins.DefaultInterval.String(), "MinInterval": luaplugins.MinInterval.String(),

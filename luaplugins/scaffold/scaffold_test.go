@@ -10,7 +10,6 @@ import (
 	"github.com/heimnetz/heimnetz/limits"
 	"github.com/heimnetz/heimnetz/luaplugins"
 	"github.com/heimnetz/heimnetz/luaplugins/check"
-	"github.com/heimnetz/heimnetz/luaplugins/pack"
 	"github.com/heimnetz/heimnetz/luaplugins/testrunner"
 )
 
@@ -122,7 +121,7 @@ func TestReadmeNamesRealCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 		readme := string(files[luaplugins.ReadmeFile])
-		if want := "writes " + pack.ArchiveName("wan-watch", m.Version) + ","; !strings.Contains(readme, want) {
+		if want := "writes " + luaplugins.PackageFile("wan-watch", m.Version) + ","; !strings.Contains(readme, want) {
 			t.Errorf("%s: README lacks %q:\n%s", tp.Name, want, readme)
 		}
 		_, block, _ := strings.Cut(readme, "```sh\n")
