@@ -116,7 +116,7 @@ func cmdPluginCheck(args []string) int {
 		fmt.Fprintf(os.Stderr, "heimnetz plugin check: unknown format %q (text, json or sarif)\n", *format)
 		return 2
 	}
-	r, err := check.Path(pos[0], check.Options{TestGlobals: testrunner.Globals()})
+	r, err := check.Path(pos[0], check.Options{TestGlobals: testrunner.Globals(), Program: program()})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin check:", err)
 		return 2
@@ -180,7 +180,7 @@ func cmdPluginPack(args []string) int {
 	if !ok {
 		return code
 	}
-	r, err := check.Path(pos[0], check.Options{TestGlobals: testrunner.Globals()})
+	r, err := check.Path(pos[0], check.Options{TestGlobals: testrunner.Globals(), Program: program()})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin pack:", err)
 		return 2

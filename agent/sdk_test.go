@@ -362,6 +362,17 @@ func TestSDKSuggestedCommandsRun(t *testing.T) {
 		}
 	}
 
+	// Findings of plugin check name commands too; NAME stands for a new
+	// plugin's name.
+	bare := filepath.Join(work, "bare")
+	os.Mkdir(bare, 0o755)
+	os.WriteFile(filepath.Join(bare, "manifest.yml"), []byte("name: bare\nversion: 1.0.0\npermissions: [metrics]\n"), 0o644)
+	os.WriteFile(filepath.Join(bare, "main.lua"), []byte("function collect()\n  metrics.nothing()\nend\n"), 0o644)
+	_, out, _ = run(prog + " plugin check bare")
+	for i, m := range quoted.FindAllStringSubmatch(out, -1) {
+		all = append(all, suggestion{"plugin check", strings.ReplaceAll(m[1], "NAME", fmt.Sprintf("fresh%d", i))})
+	}
+
 	// The plugin guide: command lines and commands quoted in the text.
 	guide, err := os.ReadFile("../luaplugins/docs/GUIDE.md")
 	if err != nil {
@@ -380,7 +391,7 @@ func TestSDKSuggestedCommandsRun(t *testing.T) {
 			t.Errorf("%s suggests %q: exit %d\n%s%s", s.from, s.line, code, out, errOut)
 		}
 	}
-	if counts["plugin new"] != 2 || counts["sug/README.md"] != 4 || counts["plugin check -h"] != 1 || counts["plugin sign -h"] != 1 || counts["GUIDE.md"] < 10 {
+	if counts["plugin new"] != 2 || counts["sug/README.md"] != 4 || counts["plugin check -h"] != 1 || counts["plugin sign -h"] != 1 || counts["plugin check"] < 2 || counts["GUIDE.md"] < 10 {
 		t.Errorf("suggestions found: %v", counts)
 	}
 	if _, err := os.Stat(filepath.Join(work, archive[1])); err != nil {

@@ -38,6 +38,10 @@ type Options struct {
 	// TestGlobals are the names the test runner defines or reads in
 	// test.lua (assert_eq, …, shared_kv): test.lua may use and set them.
 	TestGlobals []string
+	// Program is how the user runs heimnetz (the binary passes its own
+	// invocation name, e.g. bin/heimnetz); the commands findings tell the
+	// user to run start with it. Empty means heimnetz.
+	Program string
 }
 
 func (o Options) withDefaults() Options {
@@ -78,7 +82,7 @@ func Path(p string, opts Options) (*Report, error) {
 	r := &Report{Plugin: strings.TrimSuffix(filepath.Base(p), ".lua"), Path: p, Permissions: []string{}}
 	main := checkLua(r, filepath.Base(p), data, nil, opts, nil)
 	finishMain(r, main, nil, opts, false)
-	sortFindings(r.Findings)
+	finish(r, opts)
 	return r, nil
 }
 
@@ -95,7 +99,7 @@ func FS(fsys fs.FS, dir string, opts Options) (*Report, error) {
 	var manifestLines []string
 	if data, err := readFile(fsys, path.Join(dir, luaplugins.ManifestFile)); err != nil {
 		r.Findings = append(r.Findings, Finding{Rule: RuleManifest, Severity: High, File: luaplugins.ManifestFile,
-			Message: "manifest.yml cannot be read: " + err.Error(), Fix: "add a manifest.yml (see `heimnetz plugin new`)"})
+			Message: "manifest.yml cannot be read: " + err.Error(), Fix: "add a manifest.yml (`heimnetz plugin new NAME` writes a plugin with one to start from)"})
 	} else {
 		manifestLines = strings.Split(string(data), "\n")
 		m, perms := manifest(r, data, path.Base(dir), opts)
@@ -128,13 +132,13 @@ func FS(fsys fs.FS, dir string, opts Options) (*Report, error) {
 	}
 	if !hasTests {
 		r.Findings = append(r.Findings, Finding{Rule: RuleNoTests, Severity: Info, File: luaplugins.TestFile,
-			Message: "no test_* functions: `heimnetz plugin test` has nothing to run", Fix: mustRule(RuleNoTests).Fix})
+			Message: "no test_* functions, so plugin test has nothing to run", Fix: mustRule(RuleNoTests).Fix})
 	}
 	finishMain(r, mainChunk, granted, opts, true)
 	if mainChunk != nil {
 		unusedPermissions(r, mainChunk, granted, manifestLines)
 	}
-	sortFindings(r.Findings)
+	finish(r, opts)
 	return r, nil
 }
 
@@ -151,8 +155,22 @@ func Source(src *luaplugins.Source, opts Options) *Report {
 	}
 	finishMain(r, main, m.Permissions, opts, true)
 	unusedPermissions(r, main, m.Permissions, nil)
-	sortFindings(r.Findings)
+	finish(r, opts)
 	return r
+}
+
+// finish sorts the findings and makes the commands they name start with
+// opts.Program, so that they run as printed.
+func finish(r *Report, opts Options) {
+	sortFindings(r.Findings)
+	if opts.Program == "" || opts.Program == "heimnetz" {
+		return
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		f.Message = strings.ReplaceAll(f.Message, "`heimnetz ", "`"+opts.Program+" ")
+		f.Fix = strings.ReplaceAll(f.Fix, "`heimnetz ", "`"+opts.Program+" ")
+	}
 }
 
 func mustRule(id string) Rule {

@@ -250,3 +250,31 @@ func TestOversizedSourceIsNotParsed(t *testing.T) {
 		t.Fatalf("main.lua's findings %+v, want only the high %s", mainFindings, RuleOversizedSource)
 	}
 }
+
+// TestProgramInFindings: the commands findings tell the user to run
+// start with Options.Program.
+func TestProgramInFindings(t *testing.T) {
+	fsys := fstest.MapFS{
+		"p/manifest.yml": {Data: []byte("name: p\nversion: 1.0.0\npermissions: [metrics]\n")},
+		"p/main.lua":     {Data: []byte("function collect()\n  metrics.nothing()\nend\n")},
+	}
+	for _, prog := range []string{"", "bin/heimnetz"} {
+		r, err := FS(fsys, "p", Options{Program: prog})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := prog
+		if want == "" {
+			want = "heimnetz"
+		}
+		var text string
+		for _, f := range r.Findings {
+			text += f.Message + "\n" + f.Fix + "\n"
+		}
+		for _, cmd := range []string{"`" + want + " plugin new NAME`", "`" + want + " docs`"} {
+			if !strings.Contains(text, cmd) {
+				t.Errorf("program %q: findings lack %s:\n%s", prog, cmd, text)
+			}
+		}
+	}
+}
