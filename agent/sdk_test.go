@@ -49,6 +49,10 @@ func TestSDKTemplates(t *testing.T) {
 		if code != 0 || !regexp.MustCompile(`^[1-9][0-9]* passed, 0 failed$`).MatchString(lines[len(lines)-1]) {
 			t.Errorf("plugin test %s: exit %d\n%s%s", tmpl, code, out, errOut)
 		}
+		code, out, _ = sdk(t, dir, "plugin", "test", name, "--format", "tap")
+		if code != 0 || !regexp.MustCompile(`^TAP version 13\n1\.\.[1-9]\n(ok [0-9]+ - test_\w+\n)+# [1-9] passed, 0 failed\n$`).MatchString(out) {
+			t.Errorf("plugin test %s --format tap: exit %d\n%s", tmpl, code, out)
+		}
 	}
 	if code, _, _ := sdk(t, dir, "plugin", "new", "tpl-basic"); code != 2 {
 		t.Errorf("plugin new over an existing directory: exit %d, want 2", code)
