@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -351,10 +352,16 @@ func parseManifest(data []byte, dirName string, known []string, ceilings limits.
 	}
 
 	m.Limits = limits.Defaults()
+	var unknown []string
 	for key := range f.Limits {
 		if !contains(limits.Keys(), key) {
-			return bad("limits."+key, fmt.Errorf("unknown limit (known: %s)", strings.Join(limits.Keys(), ", ")))
+			unknown = append(unknown, key)
 		}
+	}
+	if len(unknown) > 0 {
+		// Report the first in the document, not the first in map order.
+		slices.SortFunc(unknown, func(a, b string) int { return lines["limits."+a] - lines["limits."+b] })
+		return bad("limits."+unknown[0], fmt.Errorf("unknown limit (known: %s)", strings.Join(limits.Keys(), ", ")))
 	}
 	for _, key := range limits.Keys() {
 		v, ok := f.Limits[key]
