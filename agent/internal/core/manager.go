@@ -45,6 +45,11 @@ type Manager struct {
 
 	metricsCache metricsCache
 
+	// settingsMu makes settings updates one at a time, so the saved
+	// record and the running settings end up the same; it is held across
+	// the store commit, mu only while cfg changes.
+	settingsMu sync.Mutex
+
 	mu      sync.Mutex
 	plugins map[string]*entry
 	busy    map[string]bool // names being installed or removed (claim)

@@ -58,13 +58,15 @@ func (m *Manager) applySettings(s settings.Settings) error {
 	if err != nil {
 		return fmt.Errorf("settings: %w", err)
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.settingsMu.Lock()
+	defer m.settingsMu.Unlock()
 	if err := m.db.PutSettings(data); err != nil {
 		return fmt.Errorf("settings not saved, nothing changed: %w", err)
 	}
 	m.level.SetName(s.LogLevel)
 	m.db.SetMaxEvents(s.EventRetention)
+	m.mu.Lock()
 	m.cfg.Settings = s
+	m.mu.Unlock()
 	return nil
 }
