@@ -136,7 +136,7 @@ func (b *backend) Plugin(name string) (web.PluginDetail, error) {
 	cpuLeft := e.cpu.Remaining(b.m.clock.Now())
 	e.mu.Unlock()
 	lim := m.Limits
-	usage := e.kv.Usage()
+	usage := e.kvStore().Usage()
 	d.Limits = []web.Limit{
 		{Name: "instructions per call", Max: float64(lim.Instructions), Used: instr, Unit: "instructions"},
 		{Name: "memory", Max: float64(lim.Memory), Used: peak, Unit: "bytes"},

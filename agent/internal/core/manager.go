@@ -57,6 +57,14 @@ type Manager struct {
 	ctx     context.Context
 }
 
+// kvStore returns the plugin's kv store, which an upgrade replaces under
+// e.mu; readers outside the plugin's own loop take it through here.
+func (e *entry) kvStore() *store.KV {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.kv
+}
+
 // entry is one known plugin, loaded or not.
 type entry struct {
 	m   *Manager
@@ -300,5 +308,5 @@ func (m *Manager) clearData(name string) error {
 	if err != nil {
 		return err
 	}
-	return e.kv.Clear()
+	return e.kvStore().Clear()
 }

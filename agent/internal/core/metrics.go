@@ -45,10 +45,10 @@ func (m *Manager) registerMetrics(e *entry) {
 		return 0
 	})
 	m.metrics.GetOrCreateGauge(fmt.Sprintf(`heimnetz_plugin_kv_bytes{plugin=%q}`, name), func() float64 {
-		return float64(e.kv.Usage().Bytes)
+		return float64(e.kvStore().Usage().Bytes)
 	})
 	m.metrics.GetOrCreateGauge(fmt.Sprintf(`heimnetz_plugin_kv_keys{plugin=%q}`, name), func() float64 {
-		return float64(e.kv.Usage().Keys)
+		return float64(e.kvStore().Usage().Keys)
 	})
 	m.metrics.GetOrCreateGauge(fmt.Sprintf(`heimnetz_plugin_series{plugin=%q}`, name), func() float64 {
 		e.mu.Lock()
