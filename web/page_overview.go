@@ -31,33 +31,40 @@ const (
 	bigW, bigH     = 240, 48
 )
 
-func pctText(v float64) string  { return fmt.Sprintf("%.1f %%", v) }
+func pctText(v float64) string  { return formatPercent(v) }
 func loadText(v float64) string { return fmt.Sprintf("%.2f", v) }
 func msText(v float64) string   { return formatSeconds(v) }
 func rateText(v float64) string { return formatBytes(v) + "/s" }
 func memText(v float64) string  { return formatBytes(v) }
 
+// Full scales of the charts whose peak may be tiny: a CPU chart's box
+// stands for at least 1 % of a core, a load chart's for a load of 1.
+const (
+	cpuFullScale  = 1
+	loadFullScale = 1
+)
+
 func (s *Server) overviewCharts(v OverviewView) overviewCharts {
 	h := s.history.snapshot()
-	mins := fmt.Sprintf("last %d min", int(float64(h.Points)*h.IntervalSeconds/60))
+	window := "last " + formatWindow(len(h.Load1), h.IntervalSeconds)
 	c := overviewCharts{
-		Load:    newSparkline(h.Load1, bigW, bigH, overviewPoints, "Load, "+mins, loadText),
-		Latency: newSparkline(h.LatencyMeanSeconds, bigW, bigH, overviewPoints, "Request latency, "+mins, msText),
+		Load:    newSparkline(h.Load1, bigW, bigH, overviewPoints, "Load, "+window, loadFullScale, loadText),
+		Latency: newSparkline(h.LatencyMeanSeconds, bigW, bigH, overviewPoints, "Mean request latency, "+window, 0, msText),
 		Plugins: make(map[string]pluginCharts, len(v.Plugins)),
 	}
 	for _, p := range v.Plugins {
 		ph := h.Plugins[p.Name]
 		c.Plugins[p.Name] = pluginCharts{
-			CPU:    newSparkline(ph.CPUPercent, sparkW, sparkH, overviewPoints, "CPU", pctText),
-			Memory: newSparkline(ph.MemoryBytes, sparkW, sparkH, overviewPoints, "Memory", memText),
+			CPU:    newSparkline(ph.CPUPercent, sparkW, sparkH, overviewPoints, "CPU", cpuFullScale, pctText),
+			Memory: newSparkline(ph.MemoryBytes, sparkW, sparkH, overviewPoints, "Memory", 0, memText),
 		}
 	}
 	for _, it := range v.Interfaces {
 		ih := h.Interfaces[it.Name]
 		c.Interfaces = append(c.Interfaces, ifaceCharts{
 			Name: it.Name, RxTotal: it.RxBytes, TxTotal: it.TxBytes,
-			Rx: newSparkline(ih.RxBytesPerSecond, sparkW, sparkH, overviewPoints, "Down", rateText),
-			Tx: newSparkline(ih.TxBytesPerSecond, sparkW, sparkH, overviewPoints, "Up", rateText),
+			Rx: newSparkline(ih.RxBytesPerSecond, sparkW, sparkH, overviewPoints, "Down", 0, rateText),
+			Tx: newSparkline(ih.TxBytesPerSecond, sparkW, sparkH, overviewPoints, "Up", 0, rateText),
 		})
 	}
 	return c

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"fmt"
-
 	"github.com/valyala/fasthttp"
 )
 
@@ -20,10 +18,10 @@ func (s *Server) pluginPage(ctx *fasthttp.RequestCtx, m *match) {
 	s.fillHeader(&d)
 	d.Refresh = 15
 	n := s.cfg.HistoryPoints
-	mins := fmt.Sprintf("last %d min", int(float64(n)*s.cfg.HistoryInterval.Seconds()/60))
+	window := "last " + formatWindow(len(v.History.CPUPercent), s.cfg.HistoryInterval.Seconds())
 	c := pluginCharts{
-		CPU:    newSparkline(v.History.CPUPercent, bigW, bigH, n, "CPU, "+mins, pctText),
-		Memory: newSparkline(v.History.MemoryBytes, bigW, bigH, n, "Memory, "+mins, memText),
+		CPU:    newSparkline(v.History.CPUPercent, bigW, bigH, n, "CPU, "+window, cpuFullScale, pctText),
+		Memory: newSparkline(v.History.MemoryBytes, bigW, bigH, n, "Memory, "+window, 0, memText),
 	}
 	s.render(ctx, fasthttp.StatusOK, d, func(w htmlWriter, d *pageData) { writePlugin(w, d, &v, &c) })
 }

@@ -19,13 +19,17 @@ type sparkline struct {
 
 // newSparkline draws vals (oldest first) into a width×height box with a
 // zero baseline, averaging down to at most maxPoints points so that a page
-// with many charts stays small. format renders Last and Peak.
-func newSparkline(vals []float64, width, height, maxPoints int, label string, format func(float64) string) sparkline {
+// with many charts stays small. format renders Last and Peak; both are
+// taken from the points drawn, so the caption describes the line beside
+// it. The top of the box stands for the peak, or for fullScale when the
+// peak is below it (a CPU chart of 0.03 % then stays near the baseline
+// instead of filling the box).
+func newSparkline(vals []float64, width, height, maxPoints int, label string, fullScale float64, format func(float64) string) sparkline {
 	sp := sparkline{Width: width, Height: height, Label: label}
+	vals = downsample(vals, maxPoints)
 	if len(vals) > 0 {
 		sp.Last = format(vals[len(vals)-1])
 	}
-	vals = downsample(vals, maxPoints)
 	if len(vals) < 2 {
 		sp.Empty = true
 		return sp
@@ -36,8 +40,8 @@ func newSparkline(vals []float64, width, height, maxPoints int, label string, fo
 	}
 	sp.Peak = format(peak)
 	scale := 0.0
-	if peak > 0 {
-		scale = float64(height-2) / peak
+	if top := max(peak, fullScale); top > 0 {
+		scale = float64(height-2) / top
 	}
 	step := float64(width) / float64(len(vals)-1)
 	buf := make([]byte, 0, len(vals)*8)
