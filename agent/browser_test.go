@@ -153,8 +153,8 @@ const layoutCheck = `(() => {
     return r.width > 0 && r.height > 0;
   };
   const scrollsX = el => { const o = getComputedStyle(el).overflowX; return o === "auto" || o === "scroll"; };
-  const inScroller = el => {
-    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (scrollsX(p)) return true;
+  const inScroller = node => {
+    for (let p = node.parentElement; p && p !== document.body; p = p.parentElement) if (scrollsX(p)) return true;
     return false;
   };
   const skip = el => el.closest(".sr, option, script, style, head");
@@ -180,6 +180,12 @@ const layoutCheck = `(() => {
   for (let n; (n = walk.nextNode());) {
     const p = n.parentElement;
     if (!p || skip(p) || !visible(p)) continue;
+    if (!past.has(p) && !inScroller(n)) {
+      const whole = document.createRange();
+      whole.selectNodeContents(n);
+      const right = Math.max(0, ...[...whole.getClientRects()].map(r => r.right));
+      if (right > vw + 0.5) out.push("text \"" + n.data.trim().slice(0, 50) + "\" in " + desc(p) + " reaches x=" + Math.round(right) + ", past the viewport");
+    }
     for (const m of n.data.matchAll(pair)) {
       const rg = document.createRange();
       rg.setStart(n, m.index);

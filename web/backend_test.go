@@ -356,7 +356,9 @@ func (b *memBackend) makeHostile(name, payload string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	p := b.plugins[name]
-	p.Description, p.LastError, p.DisabledReason = payload, payload, payload
+	// The last error differs from the disabled reason, which the page
+	// would not repeat if it quoted the error.
+	p.Description, p.LastError, p.DisabledReason = payload, payload+" (last error)", payload
 	p.Version = payload
 	p.State = StateFailed
 	p.Permissions = []string{payload}

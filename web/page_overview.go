@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -85,7 +86,8 @@ func (s *Server) overviewPage(ctx *fasthttp.RequestCtx, m *match) {
 	}
 	v := s.overviewView()
 	d := s.newPageData(a, "Overview", "overview")
-	d.Host, d.Version, d.Unacked = v.Device.Hostname, v.Agent.Version, v.EventStats.Unacked
+	d.Host, d.Version = v.Device.Hostname, v.Agent.Version
+	d.Unacked, d.Alarm = v.EventStats.Unacked, alarming(v.EventStats)
 	d.Refresh = 15
 	c := s.overviewCharts(v)
 	s.render(ctx, fasthttp.StatusOK, d, func(w htmlWriter, d *pageData) { writeOverview(w, d, &v, &c) })
@@ -128,7 +130,7 @@ func writeOverview(w htmlWriter, d *pageData, v *OverviewView, c *overviewCharts
 	for i := range v.Plugins {
 		p := &v.Plugins[i]
 		pc := c.Plugins[p.Name]
-		writePluginCard(w, d, p, &pc)
+		writePluginCard(w, d, p, &pc, alertSays(v.Alerts, p.Name, p.DisabledReason))
 	}
 	if len(v.Plugins) == 0 {
 		w.raw("<p class=\"muted\">No plugins loaded.</p>\n")
@@ -201,7 +203,7 @@ func writeAgentCard(w htmlWriter, d *pageData, v *OverviewView, c *overviewChart
 	ag, rt := &v.Agent, &v.Runtime
 	w.raw("<article class=\"card\">\n<h2>Agent</h2>\n<dl>\n<dt>Version</dt><dd>")
 	w.text(ag.Version)
-	if ag.Commit != "" {
+	if commitAdds(ag.Version, ag.Commit) {
 		w.raw(` <code>`)
 		w.text(shortCommit(ag.Commit))
 		w.raw(`</code>`)
@@ -233,8 +235,10 @@ func writeAgentCard(w htmlWriter, d *pageData, v *OverviewView, c *overviewChart
 	w.raw("\n</article>\n")
 }
 
-// writePluginCard writes one plugin's card on the overview.
-func writePluginCard(w htmlWriter, d *pageData, p *PluginSummary, c *pluginCharts) {
+// writePluginCard writes one plugin's card on the overview. A disabled
+// plugin's reason is left out when an alert above already says it
+// (reasonShown), and its last error when the reason quotes it.
+func writePluginCard(w htmlWriter, d *pageData, p *PluginSummary, c *pluginCharts, reasonShown bool) {
 	w.raw(`<article class="card plugin">
 <header><a class="name" href="/plugins/`)
 	w.pathSegment(p.Name)
@@ -266,13 +270,13 @@ func writePluginCard(w htmlWriter, d *pageData, p *PluginSummary, c *pluginChart
 	writeChart(w, &c.CPU)
 	writeChart(w, &c.Memory)
 	w.raw("</div>\n")
-	if p.DisabledReason != "" {
-		w.raw(`<p class="err small">disabled: `)
+	if !p.Enabled && p.DisabledReason != "" && !reasonShown {
+		w.raw(`<p class="err small">`)
 		w.text(p.DisabledReason)
 		w.raw(`</p>`)
 	}
 	w.raw("\n")
-	if p.LastError != "" {
+	if showLastError(p) {
 		w.raw(`<p class="err small"`)
 		w.attr("title", p.LastError)
 		w.raw(`>`)
@@ -305,9 +309,7 @@ func writePluginCard(w htmlWriter, d *pageData, p *PluginSummary, c *pluginChart
 func writeEventFeed(w htmlWriter, d *pageData, v *OverviewView) {
 	w.raw("<article class=\"card wide\">\n<h2>Security events ")
 	if n := v.EventStats.Unacked; n != 0 {
-		w.raw(`<span class="count">`)
-		w.int(int64(n))
-		w.raw(` new</span>`)
+		writeEventCount(w, n, alarming(v.EventStats), " new")
 	}
 	w.raw("</h2>\n<ul class=\"feed\">\n")
 	for i := range v.RecentEvents {
@@ -332,6 +334,33 @@ func writeEventFeed(w htmlWriter, d *pageData, v *OverviewView) {
 		w.raw(`<li class="muted">No events.</li>`)
 	}
 	w.raw("\n</ul>\n<p><a href=\"/events\">All events →</a></p>\n</article>\n")
+}
+
+// commitAdds reports whether the commit tells more than the version: not
+// when the version already holds it, as `git describe` versions
+// ("7f813bc", "v1.2-3-g7f813bc-dirty") do.
+func commitAdds(version, commit string) bool {
+	short := shortCommit(commit)
+	return short != "" && !strings.Contains(version, short) && (version == "" || !strings.HasPrefix(commit, version))
+}
+
+// alertSays reports whether an alert from source already shows msg.
+func alertSays(alerts []Alert, source, msg string) bool {
+	for _, a := range alerts {
+		if a.Source == source && a.Message == msg {
+			return true
+		}
+	}
+	return false
+}
+
+// showLastError reports whether a plugin's last error adds to what its
+// disabled reason says (the agent's reason quotes the last limit break).
+func showLastError(p *PluginSummary) bool {
+	if p.LastError == "" {
+		return false
+	}
+	return p.Enabled || !strings.Contains(p.DisabledReason, p.LastError)
 }
 
 // orUnknown is s, or "unknown" when s is empty.
