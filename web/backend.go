@@ -23,6 +23,18 @@ var ErrInvalid = errors.New("invalid input")
 // the error text.
 var ErrConflict = errors.New("conflict")
 
+// ErrConfig is returned (wrapped) by a Backend when an action cannot be
+// done because of how the agent is configured, not because of the request
+// or a fault of the program: no plugins directory configured, one the
+// agent cannot write, signed packages required but no trusted key. The
+// error text names the setting to change, for example
+//
+//	fmt.Errorf("%w: no plugins directory; set plugins_dir or --plugins", web.ErrConfig)
+//
+// The API answers it with 409 and the error text, the page shows the
+// text; neither treats it as an internal error.
+var ErrConfig = errors.New("agent configuration")
+
 // InstallOptions are the admin's explicit decisions for one install.
 type InstallOptions struct {
 	// AllowUnsigned accepts a package no trusted key signed

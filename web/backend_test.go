@@ -29,6 +29,9 @@ type memBackend struct {
 	settings Settings
 	overview Overview
 	calls    []string
+	// installErr, when set, is what InstallPlugin returns (a
+	// configuration problem of the agent, say).
+	installErr error
 }
 
 func newMemBackend(now func() time.Time) *memBackend {
@@ -247,6 +250,12 @@ func (b *memBackend) AckEvents(seqs []uint64) error {
 // a "signature" file needs opts.AllowUnsigned. It records the options it
 // was given.
 func (b *memBackend) InstallPlugin(archive []byte, opts InstallOptions) (string, error) {
+	b.mu.Lock()
+	err := b.installErr
+	b.mu.Unlock()
+	if err != nil {
+		return "", err
+	}
 	zr, err := gzip.NewReader(bytes.NewReader(archive))
 	if err != nil {
 		return "", fmt.Errorf("package: not gzip: %w", ErrInvalid)

@@ -77,7 +77,7 @@ func backendErrorStatus(err error) int {
 		return fasthttp.StatusNotFound
 	case errors.Is(err, ErrInvalid):
 		return fasthttp.StatusBadRequest
-	case errors.Is(err, ErrConflict):
+	case errors.Is(err, ErrConflict), errors.Is(err, ErrConfig):
 		return fasthttp.StatusConflict
 	default:
 		return fasthttp.StatusInternalServerError
