@@ -221,3 +221,21 @@ func TestParseStatmRSS(t *testing.T) {
 		}
 	}
 }
+
+func TestDownsampleWeighted(t *testing.T) {
+	// Four intervals: 10 requests at 2 ms, a quiet one, 30 at 4 ms, quiet.
+	means := []float64{0.002, 0, 0.004, 0}
+	rates := []float64{10, 0, 30, 0}
+	if got := downsampleWeighted(means, rates, 2); len(got) != 2 || got[0] != 0.002 || got[1] != 0.004 {
+		t.Errorf("two buckets = %v, want [0.002 0.004]: quiet intervals do not lower the mean", got)
+	}
+	if got := downsampleWeighted(means, rates, 1); len(got) != 4 {
+		t.Errorf("n=1 = %v, want the input unchanged in length, as downsample", got)
+	}
+	if got := downsampleWeighted(means, rates, 10); got[0] != 0.002 || got[1] != 0 || got[2] != 0.004 {
+		t.Errorf("more buckets than points = %v, want the means as they are", got)
+	}
+	if got := downsampleWeighted(means, rates[:2], 2); got[0] != 0.001 {
+		t.Errorf("mismatched weights = %v, want plain averages", got)
+	}
+}

@@ -50,7 +50,8 @@ func (s *Server) overviewCharts(v OverviewView) overviewCharts {
 	window := "last " + formatWindow(len(h.Load1), h.IntervalSeconds)
 	c := overviewCharts{
 		Load:    newSparkline(h.Load1, bigW, bigH, overviewPoints, "Load, "+window, loadFullScale, loadText),
-		Latency: newSparkline(h.LatencyMeanSeconds, bigW, bigH, overviewPoints, "Mean request latency, "+window, 0, msText),
+		Latency: newSparkline(downsampleWeighted(h.LatencyMeanSeconds, h.RequestsPerSecond, overviewPoints),
+			bigW, bigH, overviewPoints, "Mean request latency, "+window, 0, msText),
 		Plugins: make(map[string]pluginCharts, len(v.Plugins)),
 	}
 	for _, p := range v.Plugins {

@@ -72,6 +72,36 @@ func round1(v float64) float64 {
 	return float64(int64(v*10+0.5)) / 10
 }
 
+// downsampleWeighted averages vals into at most n buckets as downsample
+// does, each value weighted by the same-index weight: the mean request
+// latency of a bucket is the mean over its requests, and a quiet interval
+// (no requests, mean 0) does not pull it down. A bucket with no weight is 0.
+func downsampleWeighted(vals, weights []float64, n int) []float64 {
+	if len(weights) != len(vals) {
+		return downsample(vals, n)
+	}
+	if n < 2 || len(vals) <= n {
+		n = len(vals)
+	}
+	out := make([]float64, n)
+	per := float64(len(vals)) / float64(max(n, 1))
+	for i := range n {
+		lo, hi := int(float64(i)*per), int(float64(i+1)*per)
+		if i == n-1 {
+			hi = len(vals)
+		}
+		sum, wsum := 0.0, 0.0
+		for j := lo; j < hi; j++ {
+			sum += vals[j] * weights[j]
+			wsum += weights[j]
+		}
+		if wsum > 0 {
+			out[i] = sum / wsum
+		}
+	}
+	return out
+}
+
 // downsample averages vals into at most n buckets (newest bucket last).
 func downsample(vals []float64, n int) []float64 {
 	if n < 2 || len(vals) <= n {
