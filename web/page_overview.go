@@ -49,7 +49,7 @@ func (s *Server) overviewCharts(v OverviewView) overviewCharts {
 	h := s.history.snapshot()
 	window := "last " + formatWindow(len(h.Load1), h.IntervalSeconds)
 	c := overviewCharts{
-		Load:    newSparkline(h.Load1, bigW, bigH, overviewPoints, "Load, "+window, loadFullScale, loadText),
+		Load: newSparkline(h.Load1, bigW, bigH, overviewPoints, "Load, "+window, loadFullScale, loadText),
 		Latency: newSparkline(downsampleWeighted(h.LatencyMeanSeconds, h.RequestsPerSecond, overviewPoints),
 			bigW, bigH, overviewPoints, "Mean request latency, "+window, 0, msText),
 		Plugins: make(map[string]pluginCharts, len(v.Plugins)),
