@@ -17,13 +17,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
 // TestBrowser drives the agent binary's pages in headless Chromium: log
 // in, disable and re-enable a plugin, check that the overview follows,
-// then load the overview, a plugin page, the events, the settings and
-// /docs at desktop (1280×800) and phone (390×844) width, save a
+// then load the overview, a plugin page, a disabled plugin's page, the
+// events, the settings and /docs at desktop (1280×800) and phone (390×844) width, save a
 // screenshot of each under out/screenshots/ and inspect each page's boxes
 // for what an owner would see as broken: a page wider than the screen,
 // clipped text, a value split from its unit across lines, interface
@@ -94,14 +95,19 @@ func TestBrowser(t *testing.T) {
 	}
 
 	// Charts need two history samples; the agent takes one every 15 s.
+	// By then spin has broken its limit often enough to be disabled.
 	browserAwaitHistory(t, ag.url, 2, 40*time.Second)
+	if browserPluginEnabled(t, ag.url, "spin") {
+		t.Fatal("spin is still enabled after breaking its instruction limit for 15 s")
+	}
 
 	pages := []struct{ file, path, ready string }{
 		{"overview", "/", ".iface .chart svg"},
-		{"plugin", "/plugins/" + name, "main h1"},
+		{"plugin", "/plugins/" + name, "table.runs"},
+		{"plugin-disabled", "/plugins/spin", "table.runs"},
 		{"events", "/events", "table.events"},
 		{"settings", "/settings", `input[name="package"]`},
-		{"docs", "/docs", "h2"},
+		{"docs", "/docs", ".ref h2"},
 	}
 	for _, vp := range []struct {
 		name          string
@@ -118,6 +124,23 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("%s at %s width (%d px): %s", p.path, vp.name, vp.width, problem)
 			}
 		}
+	}
+
+	// The phone's overview in dark mode, for the eye; and the disabled
+	// plugin's reason once on the overview, in its alert.
+	br.run("phone, dark",
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}},
+			})
+			return err
+		}),
+		chromedp.Navigate(ag.url+"/"),
+		chromedp.WaitVisible(chromedp.CSS(".iface .chart svg")),
+	)
+	br.shot(filepath.Join(shots, "overview-phone-dark.png"))
+	if main := br.text("main"); strings.Count(main, "limit breaks in a row") != 1 {
+		t.Errorf("the overview shows spin's disabled reason %d times, want once:\n%s", strings.Count(main, "limit breaks in a row"), main)
 	}
 	br.checkConsole()
 }
@@ -349,7 +372,9 @@ type browserAgent struct {
 var browserPasswordRE = regexp.MustCompile(`password"?[=:]"?([A-Z2-7]{26})`)
 
 // browserStartAgent runs bin on a free loopback port with a fresh data
-// directory, reads the generated admin password from its log and waits
+// directory and the plugins of testdata/browser/plugins besides the
+// bundled ones (spin: breaks its instruction limit every second until the
+// agent disables it), reads the generated admin password from its log and waits
 // until it is healthy. The agent is stopped with SIGINT when the test ends.
 func browserStartAgent(t *testing.T, bin string) browserAgent {
 	t.Helper()
@@ -360,7 +385,11 @@ func browserStartAgent(t *testing.T, bin string) browserAgent {
 	addr := ln.Addr().String()
 	ln.Close()
 	data := t.TempDir()
-	cmd := exec.Command(bin, "run", "--listen", addr, "--data", data)
+	plugins := filepath.Join(data, "plugins")
+	if err := os.CopyFS(plugins, os.DirFS(filepath.Join("testdata", "browser", "plugins"))); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "run", "--listen", addr, "--data", data, "--plugins", plugins)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
