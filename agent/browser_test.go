@@ -23,6 +23,7 @@ import (
 
 // TestBrowser drives the agent binary's pages in headless Chromium: log
 // in, disable and re-enable a plugin, check that the overview follows,
+// install a package through the Settings page's form,
 // then load the overview, a plugin page, a disabled plugin's page, the
 // events, the settings and /docs at desktop (1280×800) and phone (390×844) width, save a
 // screenshot of each under out/screenshots/ and inspect each page's boxes
@@ -41,7 +42,8 @@ func TestBrowser(t *testing.T) {
 		t.Skip("browser test skipped in -short mode")
 	}
 	chrome := browserFindChromium(t)
-	ag := browserStartAgent(t, browserBuild(t))
+	bin := browserBuild(t)
+	ag := browserStartAgent(t, bin)
 	shots := filepath.Join("..", "out", "screenshots")
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
@@ -92,6 +94,28 @@ func TestBrowser(t *testing.T) {
 	)
 	if state := br.text(fmt.Sprintf(`a[href="/plugins/%s"] ~ .badge`, name)); state == "disabled" {
 		t.Fatalf("overview still shows %s disabled after enabling", name)
+	}
+
+	// Install a package from the Settings page, as an owner would: pick
+	// the file, accept it unsigned, confirm.
+	pkg := filepath.Join(t.TempDir(), "hello-1.0.0.tar.gz")
+	if out, err := exec.Command(bin, "plugin", "pack", filepath.Join("testdata", "browser", "hello"), "-o", pkg).CombinedOutput(); err != nil {
+		t.Fatalf("plugin pack: %v\n%s", err, out)
+	}
+	br.run("install from the Settings page",
+		chromedp.Navigate(ag.url+"/settings"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="package"]`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`input[name="package"]`), []string{pkg}),
+		chromedp.Click(chromedp.CSS(`input[name="allow_unsigned"]`)),
+		chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`), // the form asks before installing
+		chromedp.Submit(chromedp.CSS(`input[name="package"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	if got := br.text(".flash"); got != "Plugin installed." {
+		t.Fatalf("after installing from the Settings page the notice is %q; page:\n%s", got, br.text("main"))
+	}
+	if !browserPluginEnabled(t, ag.url, "hello") {
+		t.Fatal("hello is not enabled after its install from the Settings page")
 	}
 
 	// Charts need two history samples; the agent takes one every 15 s.

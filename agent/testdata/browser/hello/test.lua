@@ -1,0 +1,3 @@
+function test_collect_counts()
+  collect()
+end
