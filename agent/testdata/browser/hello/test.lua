@@ -1,3 +1,0 @@
-function test_collect_counts()
-  collect()
-end
