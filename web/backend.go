@@ -125,10 +125,13 @@ const (
 	EventTypeAdminAction      = "admin_action"
 )
 
-// Severities of events and alerts.
+// Severities of events and alerts, in rising order. The agent's store
+// names the same four (store.Severity); web reports only info, warning and
+// critical itself.
 const (
 	SeverityInfo     = "info"
 	SeverityWarning  = "warning"
+	SeverityHigh     = "high"
 	SeverityCritical = "critical"
 )
 

@@ -137,7 +137,7 @@ func (b *memBackend) Events(q EventQuery) ([]Event, EventStats, error) {
 			switch e.Severity {
 			case SeverityCritical:
 				st.UnackedCritical++
-			case SeverityWarning:
+			case SeverityWarning, SeverityHigh: // as the agent counts them
 				st.UnackedWarning++
 			}
 		}

@@ -52,6 +52,14 @@ func TestPageShowsEachFactOnce(t *testing.T) {
 			want: []string{`<span class="count alarm">2</span>`},
 		},
 		{
+			name: "high events are red and can be filtered",
+			setup: func(b *memBackend) {
+				b.addEvent("plugin_disabled", SeverityHigh, "net", "disabled after 3 limit breaks in a row")
+			},
+			path: "/events?severity=high",
+			want: []string{`<span class="count alarm">1</span>`, `<option selected>high</option>`, `<span class="badge sev-high">high</span>`},
+		},
+		{
 			name: "a disabled plugin's reason once on the overview, beside its alert",
 			setup: func(b *memBackend) {
 				p := b.plugins["net"]
