@@ -191,7 +191,8 @@ func TestBrowser(t *testing.T) {
 //     shows an ellipsis and has a title with the whole text;
 //   - a number and its unit ("45.2 KiB", "12 ms", "0.3 %") are on two
 //     lines, and so is anything marked class="v";
-//   - interface charts (.iface) do not start at the same x;
+//   - interface charts (.iface) do not start at the same x, or charts
+//     side by side (.pair) not at the same height;
 //   - the page lacks the site's navigation bar or stylesheet.
 const layoutCheck = `(() => {
   const out = [];
@@ -261,6 +262,16 @@ const layoutCheck = `(() => {
   const lefts = [...document.querySelectorAll(".iface .chart")].filter(visible)
     .reduce((m, el) => { const i = [...el.parentElement.children].indexOf(el); (m[i] = m[i] || new Set()).add(Math.round(el.getBoundingClientRect().left)); return m; }, []);
   lefts.forEach((s, i) => { if (s.size > 1) out.push("interface charts in column " + (i + 1) + " start at " + [...s].join(", ") + " px"); });
+  for (const pair of document.querySelectorAll(".pair")) {
+    const rows = new Map(); // charts side by side (same row) draw from the same height
+    for (const svg of pair.querySelectorAll(".chart svg")) {
+      if (!visible(svg)) continue;
+      const fig = svg.closest(".chart").getBoundingClientRect(), r = svg.getBoundingClientRect();
+      const row = Math.round(fig.top);
+      (rows.get(row) || rows.set(row, new Set()).get(row)).add(Math.round(r.top));
+    }
+    for (const tops of rows.values()) if (tops.size > 1) out.push("charts side by side in " + desc(pair.closest(".card") || pair) + " start at heights " + [...tops].join(", "));
+  }
   return out;
 })()`
 
