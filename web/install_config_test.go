@@ -40,7 +40,7 @@ func TestInstallConfigProblem(t *testing.T) {
 			fw.Write(pluginPackage(t, "dns-check", true))
 			mw.Close()
 			r = e.do("POST", "/plugins/install", body.String(), "Content-Type: "+mw.FormDataContentType(), "Cookie: "+s.cookie)
-			if r.code != 409 || !strings.Contains(r.body, `<p class="err">`+html.EscapeString(want)+`</p>`) {
+			if r.code != 409 || !strings.Contains(r.body, `<p class="err">`+html.EscapeString(want)+`</p>`+"\n"+`<p><a href="/settings">Back to the settings</a></p>`) {
 				t.Errorf("form install = %d, want 409 showing %q:\n%s", r.code, want, clip(r.body, 2000))
 			}
 		})

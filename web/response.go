@@ -67,7 +67,7 @@ func (s *Server) fail(ctx *fasthttp.RequestCtx, r route, code int, msg string) {
 		writeJSONError(ctx, code, msg)
 		return
 	}
-	s.renderError(ctx, code, msg)
+	s.renderErrorFrom(ctx, r, code, msg)
 }
 
 // backendErrorStatus maps a Backend error to an HTTP status.
