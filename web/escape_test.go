@@ -113,6 +113,8 @@ func TestHostileStringsEscapedOnEachPage(t *testing.T) {
 	e.b.addPlugin(hostilePayload, hostilePayload, []string{hostilePayload})
 	e.b.addEvent("limit_exceeded", SeverityWarning, hostilePayload, "from a plugin with a hostile name")
 	e.b.plugins["net"].Enabled = false
+	// A running plugin's last error has no alert, so its card shows it.
+	e.b.plugins["system"].LastError = hostilePayload + " (last error)"
 	e.b.mu.Unlock()
 	e.srv.sampleNow()
 	e.srv.sampleNow()

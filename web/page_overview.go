@@ -131,7 +131,7 @@ func writeOverview(w htmlWriter, d *pageData, v *OverviewView, c *overviewCharts
 	for i := range v.Plugins {
 		p := &v.Plugins[i]
 		pc := c.Plugins[p.Name]
-		writePluginCard(w, d, p, &pc, alertSays(v.Alerts, p.Name, p.DisabledReason))
+		writePluginCard(w, d, p, &pc, v.Alerts)
 	}
 	if len(v.Plugins) == 0 {
 		w.raw("<p class=\"muted\">No plugins loaded.</p>\n")
@@ -237,9 +237,9 @@ func writeAgentCard(w htmlWriter, d *pageData, v *OverviewView, c *overviewChart
 }
 
 // writePluginCard writes one plugin's card on the overview. A disabled
-// plugin's reason is left out when an alert above already says it
-// (reasonShown), and its last error when the reason quotes it.
-func writePluginCard(w htmlWriter, d *pageData, p *PluginSummary, c *pluginCharts, reasonShown bool) {
+// plugin's reason and a last error are left out when one of the alerts
+// above already says them, and the last error when the reason quotes it.
+func writePluginCard(w htmlWriter, d *pageData, p *PluginSummary, c *pluginCharts, alerts []Alert) {
 	w.raw(`<article class="card plugin">
 <header><a class="name" href="/plugins/`)
 	w.pathSegment(p.Name)
@@ -271,13 +271,13 @@ func writePluginCard(w htmlWriter, d *pageData, p *PluginSummary, c *pluginChart
 	writeChart(w, &c.CPU)
 	writeChart(w, &c.Memory)
 	w.raw("</div>\n")
-	if !p.Enabled && p.DisabledReason != "" && !reasonShown {
+	if !p.Enabled && p.DisabledReason != "" && !alertSays(alerts, p.Name, p.DisabledReason) {
 		w.raw(`<p class="err small">`)
 		w.text(p.DisabledReason)
 		w.raw(`</p>`)
 	}
 	w.raw("\n")
-	if showLastError(p) {
+	if showLastError(p) && !alertSays(alerts, p.Name, p.LastError) {
 		w.raw(`<p class="err small"`)
 		w.attr("title", p.LastError)
 		w.raw(`>`)

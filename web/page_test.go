@@ -71,6 +71,15 @@ func TestPageShowsEachFactOnce(t *testing.T) {
 			count: map[string]int{"disabled after 3 limit breaks": 1, "instruction limit exceeded": 1},
 		},
 		{
+			name: "a last error once on the overview when an alert says it",
+			setup: func(b *memBackend) {
+				p := b.plugins["net"]
+				p.State, p.LastError = StateFailed, breakErr // the fake raises an alert with LastError
+			},
+			path:  "/",
+			count: map[string]int{"instruction limit exceeded": 1},
+		},
+		{
 			name: "a disabled plugin's reason once on its page, the quoted error not again",
 			setup: func(b *memBackend) {
 				p := b.plugins["net"]
