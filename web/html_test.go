@@ -161,3 +161,12 @@ func TestNoTemplateImports(t *testing.T) {
 		}
 	}
 }
+
+func TestChartStillCollectingShowsNoValue(t *testing.T) {
+	sp := newSparkline([]float64{0}, 96, 24, 40, "CPU", cpuFullScale, pctText)
+	got := writeWith(func(w htmlWriter) { writeChart(w, &sp) })
+	want := `<figure class="chart"><figcaption><span>CPU</span></figcaption><span class="muted small">collecting…</span></figure>`
+	if got != want {
+		t.Errorf("chart with one sample:\n got %s\nwant %s", got, want)
+	}
+}

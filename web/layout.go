@@ -212,13 +212,19 @@ func writeSpark(w htmlWriter, sp *sparkline) {
 	w.raw(`/></svg>`)
 }
 
-// writeChart writes a captioned sparkline with its newest and peak value.
+// writeChart writes a captioned sparkline with its newest and peak value;
+// a chart still collecting shows no value, since a lone first sample of a
+// rate is a placeholder, not a measurement.
 func writeChart(w htmlWriter, sp *sparkline) {
 	w.raw(`<figure class="chart"><figcaption><span>`)
 	w.text(sp.Label)
-	w.raw(`</span><b>`)
-	w.text(sp.Last)
-	w.raw(`</b></figcaption>`)
+	w.raw(`</span>`)
+	if !sp.Empty {
+		w.raw(`<b>`)
+		w.text(sp.Last)
+		w.raw(`</b>`)
+	}
+	w.raw(`</figcaption>`)
 	writeSpark(w, sp)
 	if !sp.Empty {
 		w.raw(`<span class="muted small">peak `)
