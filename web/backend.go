@@ -80,7 +80,8 @@ type Backend interface {
 	// cannot be removed (ErrInvalid); disable them instead.
 	RemovePlugin(name string) error
 	// Docs returns the host API and plugin reference as one self-contained
-	// HTML page (no scripts, inline CSS), served at /docs.
+	// HTML page (no scripts, every value escaped). /docs shows the content
+	// of its body inside the pages' layout; its inline style is dropped.
 	Docs() []byte
 	// ClearPluginData deletes the plugin's stored key/value data.
 	ClearPluginData(name string) error
