@@ -28,7 +28,7 @@ const (
 )
 
 var (
-	severities = map[string]bool{SeverityInfo: true, SeverityWarning: true, SeverityCritical: true}
+	severities = map[string]bool{SeverityInfo: true, SeverityWarning: true, SeverityHigh: true, SeverityCritical: true}
 )
 
 // checkArgs rejects query (or form) arguments not in allowed, repeated
