@@ -458,7 +458,7 @@ func TestPluginRunBadManifest(t *testing.T) {
 	writePlugin(t, dir, "bad", "colour: red\n", "")
 	cmd := exec.Command(binary, "plugin", "run", filepath.Join(dir, "bad"))
 	out, _ := cmd.CombinedOutput()
-	if cmd.ProcessState.ExitCode() != 2 || !strings.Contains(string(out), `unknown field "colour"`) {
+	if cmd.ProcessState.ExitCode() != 2 || !strings.Contains(string(out), `manifest.yml:3: colour: unknown field (known: name, version,`) {
 		t.Errorf("exit %d:\n%s", cmd.ProcessState.ExitCode(), out)
 	}
 }
