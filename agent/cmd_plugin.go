@@ -127,7 +127,13 @@ func cmdPluginRun(args []string) int {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin run: store:", err)
 		return 1
 	}
-	defer db.Close()
+	defer func() {
+		// The store is thrown away, but a failed flush means the plugin's
+		// kv writes were not kept as it was told: say so.
+		if err := db.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "heimnetz plugin run: store:", err)
+		}
+	}()
 	brd, err := board.New(*boardRoot)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin run: board:", err)

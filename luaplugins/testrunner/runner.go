@@ -100,7 +100,7 @@ func (r *Report) Failed() int { return len(r.Results) - r.Passed() }
 const loadTest = "load"
 
 // Run runs the tests of the plugin directory dir.
-func Run(dir string, opts Options) (*Report, error) {
+func Run(dir string, opts Options) (_ *Report, err error) {
 	if opts.Registry == nil {
 		opts.Registry = luaplugins.NewRegistry()
 	}
@@ -142,7 +142,13 @@ func Run(dir string, opts Options) (*Report, error) {
 	}
 	defer os.RemoveAll(tmp)
 	stores := &testStores{dir: tmp, plugin: src.Name(), limits: src.Manifest.Limits, shared: shared}
-	defer stores.close()
+	defer func() {
+		// A store that failed to flush may have lost what a test wrote:
+		// the run reports it rather than passing on data it never kept.
+		if cerr := stores.close(); cerr != nil && err == nil {
+			err = fmt.Errorf("kv store of the last test: %w", cerr)
+		}
+	}()
 
 	var logs []string
 	env := luaplugins.Env{
@@ -260,7 +266,9 @@ type testStores struct {
 // next returns the kv store for the next test.
 func (s *testStores) next() (*store.KV, error) {
 	if s.db == nil || !s.shared {
-		s.close()
+		if err := s.close(); err != nil {
+			return nil, fmt.Errorf("kv store of the previous test: %w", err)
+		}
 		s.n++
 		so := store.DefaultOptions(s.dir)
 		so.LivePath, so.SnapshotPath = filepath.Join(s.dir, fmt.Sprintf("test-%d.db", s.n)), ""
@@ -271,12 +279,14 @@ func (s *testStores) next() (*store.KV, error) {
 		s.db = db
 	}
 	l := s.limits
-	return s.db.KV(s.plugin, store.Quota{MaxKeys: l.KVKeys, MaxBytes: l.KVBytes, MaxValueLen: l.KVValueBytes, WritesPerMinute: l.KVWritesPerMinute}), nil
+	return s.db.KV(s.plugin, store.QuotaFor(l)), nil
 }
 
-func (s *testStores) close() {
-	if s.db != nil {
-		s.db.Close()
-		s.db = nil
+func (s *testStores) close() error {
+	if s.db == nil {
+		return nil
 	}
+	err := s.db.Close()
+	s.db = nil
+	return err
 }
