@@ -16,10 +16,16 @@ import (
 // log lines.
 func loadOnBoard(t *testing.T, b Board, code string, perms ...string) ([]string, error) {
 	t.Helper()
+	return loadOnBoardAs(t, b, Identity{}, code, perms...)
+}
+
+// loadOnBoardAs is loadOnBoard with the client identity setting id.
+func loadOnBoardAs(t *testing.T, b Board, id Identity, code string, perms ...string) ([]string, error) {
+	t.Helper()
 	lim := limits.Defaults()
 	src := &Source{Origin: "test", Main: []byte(code), Manifest: &Manifest{Name: "t", Version: "1.0.0", Interval: time.Minute, Permissions: perms, Limits: lim}}
 	logs := &logRec{}
-	p, _, err := Load(src, Env{Log: logs, Board: b})
+	p, _, err := Load(src, Env{Log: logs, Board: b, Identity: id})
 	if p != nil {
 		p.Close()
 	}
@@ -37,7 +43,7 @@ func fixtureBoard(t *testing.T, name string) *board.Board {
 }
 
 func TestBoardModuleFixture(t *testing.T) {
-	logs, err := loadOnBoard(t, fixtureBoard(t, "openwrt-mt7621"), `
+	logs, err := loadOnBoardAs(t, fixtureBoard(t, "openwrt-mt7621"), Identity{Expose: true}, `
 local function check(name, got, want)
   if got ~= want then error(name .. " = " .. tostring(got) .. ", want " .. tostring(want)) end
 end
