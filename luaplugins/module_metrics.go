@@ -31,6 +31,23 @@ func metricsModule() Module {
 				Errors: errs, Limits: lim,
 				New: func(h *Host) lua.LGFunction { return metricFunc(h, true) },
 			},
+			{
+				Name: "delete", Args: "name [, labels]", Returns: "true if the series existed, else false",
+				Doc: "Removes the series name{labels} from /metrics and frees its place under the series limit; a counter set again later starts from 0. " +
+					"For series about things that go away (a client that left, an interface removed), so they neither linger with their last value nor fill the limit.",
+				Errors: []string{"labels is not a table of string keys to string or number values"},
+				New: func(h *Host) lua.LGFunction {
+					return func(L *lua.LState) int {
+						name := L.CheckString(1)
+						labels, err := labelTable(L, 2)
+						if err != nil {
+							L.ArgError(2, err.Error())
+						}
+						L.Push(lua.LBool(h.Metrics.Delete(name, labels)))
+						return 1
+					}
+				},
+			},
 		},
 	}
 }
