@@ -33,6 +33,7 @@ type Board interface {
 	Entropy() (board.Entropy, error)
 	Clock() board.Clock
 	Uname() (board.Utsname, error)
+	CPUInfo() (board.CPUInfo, error)
 	Device() (board.Device, error)
 	OpenWrtRelease() (board.OpenWrtRelease, error)
 	WAN() (board.WAN, error)
@@ -177,6 +178,8 @@ func boardModule() Module {
 				func(b Board) (any, error) { return b.Clock(), nil }),
 			fn("uname", "table {sysname, nodename, release, version, machine, domainname}", "The kernel's names, as uname(2) gives them.",
 				func(b Board) (any, error) { return b.Uname() }),
+			fn("cpuinfo", "table {processors, model_name, vendor_id, architecture, isa, system_type, machine, hardware, model, bogomips, mhz}", "What /proc/cpuinfo says of the processor; its keys differ by architecture (system_type and machine on MIPS, hardware on ARM, vendor_id and mhz on x86), and what the file lacks is nil.",
+				func(b Board) (any, error) { return b.CPUInfo() }),
 			fn("device", "table {os, distribution, description, release, revision, target, package_arch, model, model_source, board_id, cpu_model, cpus, kernel, hostname, goarch}", "What the device is and runs: the OpenWrt release and target, the board name and model (/etc/board.json, /tmp/sysinfo), the CPU and the kernel.",
 				func(b Board) (any, error) { return b.Device() }),
 			fn("openwrt_release", "table {id, release, revision, target, arch, description, codename, taints}", "/etc/openwrt_release; empty with a reason outside OpenWrt.",

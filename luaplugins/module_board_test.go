@@ -66,6 +66,7 @@ check("hwmon", board.hwmon()[1].temps[1].celsius, 52)
 check("entropy", board.entropy().available_bits, 256)
 check("uname", board.uname().release, "5.15.150")
 check("device", board.device().board_id, "netgear,r6350")
+check("cpuinfo", board.cpuinfo().system_type .. " x" .. board.cpuinfo().processors, "MediaTek MT7621 ver:1 eco:3 x4")
 check("openwrt", board.openwrt_release().target, "ramips/mt7621")
 local wan = board.wan()
 check("wan", wan.interface .. " " .. wan.gateway .. " " .. tostring(wan.up), "wan 198.51.100.1 true")
@@ -97,7 +98,7 @@ func TestBoardModuleMissingSources(t *testing.T) {
 	empty := board.NewFS(fstest.MapFS{})
 	logs, err := loadOnBoard(t, empty, `
 for _, f in ipairs({"loadavg", "cpu", "interfaces", "netstat", "conntrack", "filefd", "filesystems", "thermal", "hwmon",
-    "entropy", "uname", "openwrt_release", "wan", "wifi_interfaces"}) do
+    "entropy", "uname", "cpuinfo", "openwrt_release", "wan", "wifi_interfaces"}) do
   local v, why = board[f]()
   if type(v) ~= "table" then error(f .. " returned " .. type(v)) end
   print(f, next(v) == nil, why)
