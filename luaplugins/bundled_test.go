@@ -1,0 +1,155 @@
+package luaplugins
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/heimnetz/heimnetz/board"
+	"github.com/heimnetz/heimnetz/limits"
+)
+
+// bundledSource returns the bundled plugin name as ReadBundled reads it.
+func bundledSource(t *testing.T, name string) *Source {
+	t.Helper()
+	srcs, errs := ReadBundled(NewRegistry(), limits.Ceilings())
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, s := range srcs {
+		if s.Name() == name {
+			return s
+		}
+	}
+	t.Fatalf("no bundled plugin %q", name)
+	return nil
+}
+
+// bundledFixture returns the board a bundled plugin's tests run against:
+// its testdata/, else the MT7621 fixture of board/testdata.
+func bundledFixture(t *testing.T, name string) *board.Board {
+	t.Helper()
+	dir := filepath.Join("bundled", name, "testdata")
+	if _, err := os.Stat(dir); err != nil {
+		dir = filepath.Join("..", "board", "testdata", "openwrt-mt7621")
+	}
+	b, err := board.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+// runBundled loads the bundled plugin name over b, runs collect() times
+// times and returns the plugin (closed at the end of the test) and the
+// stats of each call.
+func runBundled(t *testing.T, name string, b Board, id Identity, times int) (*Plugin, []*Stats) {
+	t.Helper()
+	p, _, err := Load(bundledSource(t, name), Env{Board: b, Identity: id, RequireCollect: true, Log: LogFunc(func(string, string, string) {})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	var stats []*Stats
+	for i := 0; i < times; i++ {
+		st, err := p.Collect()
+		if err != nil {
+			t.Fatalf("%s: collect %d: %v", name, i+1, err)
+		}
+		stats = append(stats, st)
+	}
+	return p, stats
+}
+
+// seriesText returns the plugin's series as text lines, name{labels} value.
+func seriesText(p *Plugin) []string {
+	var out []string
+	for _, s := range p.Metrics().Snapshot() {
+		var b strings.Builder
+		b.WriteString(s.Name)
+		b.WriteByte('{')
+		for i, l := range s.Labels {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(l.Name + "=" + l.Value)
+		}
+		b.WriteString("} ")
+		b.WriteString(strconv.FormatFloat(s.Value, 'g', -1, 64))
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// TestBundledLimitsHeadroom runs every bundled plugin five times over its
+// fixture and checks its manifest leaves at least twice what it used in
+// instructions and memory (the manifests aim at about three times).
+func TestBundledLimitsHeadroom(t *testing.T) {
+	for _, name := range BundledNames() {
+		src := bundledSource(t, name)
+		if src.Manifest.Allows("kv") {
+			continue // needs a store; example-counter only
+		}
+		_, stats := runBundled(t, name, bundledFixture(t, name), Identity{Key: []byte("k")}, 5)
+		var instr, mem int64
+		for _, st := range stats {
+			instr = max(instr, st.Instructions)
+			mem = max(mem, st.PeakMemory)
+		}
+		lim := src.Manifest.Limits
+		t.Logf("%-14s %7d instructions (limit %8d, %4.1fx)  %7d bytes (limit %8d, %4.1fx)", name, instr, lim.Instructions,
+			float64(lim.Instructions)/float64(max(instr, 1)), mem, lim.Memory, float64(lim.Memory)/float64(max(mem, 1)))
+		if instr*2 > lim.Instructions || mem*2 > lim.Memory {
+			t.Errorf("%s: used %d instructions and %d bytes; limits %d and %d leave less than 2x", name, instr, mem, lim.Instructions, lim.Memory)
+		}
+	}
+}
+
+// TestBundledPluginsOnEmptyBoard: on a device where none of their sources
+// exist, every bundled plugin runs without error and exports nothing
+// (time has a clock everywhere).
+func TestBundledPluginsOnEmptyBoard(t *testing.T) {
+	empty := board.NewFS(fstest.MapFS{})
+	for _, name := range BundledNames() {
+		if name == "time" || name == "example-counter" {
+			continue
+		}
+		p, _ := runBundled(t, name, empty, Identity{Key: []byte("k")}, 2)
+		if got := seriesText(p); len(got) > 0 {
+			t.Errorf("%s exported on an empty board: %q", name, got)
+		}
+	}
+}
+
+// TestBundledNetstatFields: the netstat plugin exports exactly the
+// fields NetstatDefaultField admits, so its Lua table and the Go rule
+// agree, on the fixture's 300-odd fields.
+func TestBundledNetstatFields(t *testing.T) {
+	b := bundledFixture(t, "netstat")
+	stats, err := b.NetStats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for proto, fields := range stats {
+		for field := range fields {
+			if NetstatDefaultField(proto + "_" + field) {
+				want = append(want, "node_netstat_"+proto+"_"+field)
+			}
+		}
+	}
+	p, _ := runBundled(t, "netstat", b, Identity{}, 1)
+	var got []string
+	for _, s := range p.Metrics().Snapshot() {
+		got = append(got, s.Name)
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) || len(want) < 30 {
+		t.Errorf("exported %d names:\n%s\nwant %d:\n%s", len(got), strings.Join(got, "\n"), len(want), strings.Join(want, "\n"))
+	}
+}
