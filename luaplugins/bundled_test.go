@@ -1,6 +1,7 @@
 package luaplugins
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -80,7 +81,7 @@ func seriesText(p *Plugin) []string {
 			b.WriteString(l.Name + "=" + l.Value)
 		}
 		b.WriteString("} ")
-		b.WriteString(strconv.FormatFloat(s.Value, 'g', -1, 64))
+		b.WriteString(strconv.FormatFloat(s.Value, 'f', -1, 64))
 		out = append(out, b.String())
 	}
 	return out
@@ -153,5 +154,101 @@ func TestBundledNetstatFields(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) || len(want) < 30 {
 		t.Errorf("exported %d names:\n%s\nwant %d:\n%s", len(got), strings.Join(got, "\n"), len(want), strings.Join(want, "\n"))
+	}
+}
+
+// fewerStations is a board whose Wi-Fi stations after the first read are
+// the first n of the fixture's: the others have left.
+type fewerStations struct {
+	*board.Board
+	reads, n int
+}
+
+func (b *fewerStations) WifiStations() ([]board.WifiStation, error) {
+	ss, err := b.Board.WifiStations()
+	if b.reads++; b.reads > 1 {
+		ss = ss[:b.n]
+	}
+	return ss, err
+}
+
+// TestBundledWifiStationsIdentity runs wifi-stations in the three client
+// identity settings: the mac label is the MAC, its keyed hash (the value
+// TestClientIdentity fixes), or absent with only the counts exported.
+func TestBundledWifiStationsIdentity(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		id     Identity
+		laptop string // the 5 GHz laptop's signal series
+		series int
+	}{
+		{"exposed", Identity{Expose: true}, "wifi_station_signal_dbm{ifname=phy1-ap0,mac=00:00:5e:00:53:a1} -47", 2 + 3*9},
+		{"hashed", Identity{Key: []byte("heimnetz-test-key")}, "wifi_station_signal_dbm{ifname=phy1-ap0,mac=h:a5a789023675} -47", 2 + 3*9},
+		{"removed", Identity{}, "", 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, _ := runBundled(t, "wifi-stations", bundledFixture(t, "wifi-stations"), tt.id, 2)
+			got := seriesText(p)
+			if len(got) != tt.series || tt.laptop != "" && !slices.Contains(got, tt.laptop) ||
+				!slices.Contains(got, "wifi_stations{ifname=phy0-ap0} 2") {
+				t.Errorf("got %d series, want %d with %q:\n%s", len(got), tt.series, tt.laptop, strings.Join(got, "\n"))
+			}
+			for _, s := range got {
+				if strings.Contains(s, "mac=00:") && !tt.id.Expose {
+					t.Errorf("a MAC address in %s", s)
+				}
+			}
+		})
+	}
+}
+
+// TestBundledWifiStationsLeave: the series of a station that left are
+// deleted and the counts follow.
+func TestBundledWifiStationsLeave(t *testing.T) {
+	b := &fewerStations{Board: bundledFixture(t, "wifi-stations"), n: 2}
+	p, _ := runBundled(t, "wifi-stations", b, Identity{Expose: true}, 2)
+	got := strings.Join(seriesText(p), "\n")
+	if strings.Contains(got, "00:00:5e:00:53:a1") || !strings.Contains(got, "wifi_stations{ifname=phy1-ap0} 0") ||
+		!strings.Contains(got, "wifi_station_transmit_bytes_total{ifname=phy0-ap0,mac=00:00:5e:00:53:a2} 921033441") || p.Metrics().Series() != 2+2*9 {
+		t.Errorf("after the laptop left (%d series):\n%s", p.Metrics().Series(), got)
+	}
+}
+
+// manyStations is a board with n stations on the first interface, made
+// from the fixture's first.
+type manyStations struct {
+	*board.Board
+	n int
+}
+
+func (b *manyStations) WifiStations() ([]board.WifiStation, error) {
+	ss, err := b.Board.WifiStations()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]board.WifiStation, b.n)
+	for i := range out {
+		out[i] = ss[0]
+		out[i].MAC = fmt.Sprintf("00:00:5e:00:54:%02x", i)
+	}
+	return out, nil
+}
+
+// TestBundledWifiStationsAtItsBound: with more stations than it gives
+// series to, wifi-stations stays within its series and instruction
+// limits (the manifest is sized for this case) and counts them all.
+func TestBundledWifiStationsAtItsBound(t *testing.T) {
+	p, stats := runBundled(t, "wifi-stations", &manyStations{Board: bundledFixture(t, "wifi-stations"), n: 60}, Identity{Key: []byte("k")}, 3)
+	lim := bundledSource(t, "wifi-stations").Manifest.Limits
+	var instr, mem int64
+	for _, st := range stats {
+		instr, mem = max(instr, st.Instructions), max(mem, st.PeakMemory)
+	}
+	t.Logf("60 stations: %d series, %d instructions (limit %d), %d bytes peak (limit %d)", p.Metrics().Series(), instr, lim.Instructions, mem, lim.Memory)
+	if got := seriesText(p); !slices.Contains(got, "wifi_stations{ifname=phy0-ap0} 60") || p.Metrics().Series() != 2+48*9 {
+		t.Errorf("%d series", p.Metrics().Series())
+	}
+	if instr*2 > lim.Instructions || mem*2 > lim.Memory {
+		t.Errorf("at its bound: %d instructions, %d bytes; limits %d and %d leave less than 2x", instr, mem, lim.Instructions, lim.Memory)
 	}
 }
