@@ -2,6 +2,7 @@ package luaplugins
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -360,5 +361,39 @@ func TestBundledDHCPLeasesAtItsBound(t *testing.T) {
 	t.Logf("1024 leases: %d series, %d instructions (half limit %d), %d bytes peak (half limit %d)", p.Metrics().Series(), instr, lim.Instructions, mem, lim.Memory)
 	if got := seriesText(p); !slices.Contains(got, "heimnetz_dhcp_leases{family=ipv4} 1024") || p.Metrics().Series() != 2+200 {
 		t.Errorf("%d series", p.Metrics().Series())
+	}
+}
+
+// manyClients is a board whose conntrack table has n LAN clients.
+type manyClients struct {
+	*board.Board
+	n, reads int
+}
+
+func (b *manyClients) ClientTraffic(lan []netip.Prefix) (board.Traffic, error) {
+	t := board.Traffic{Accounting: true}
+	b.reads++
+	for i := range b.n {
+		t.Clients = append(t.Clients, board.ClientTraffic{IP: fmt.Sprintf("10.0.%d.%d", i/250, i%250+1),
+			TxBytes: uint64(i * b.reads), RxBytes: uint64(1000 * i), Flows: 1})
+	}
+	return t, nil
+}
+
+// TestBundledNATTrafficAtItsBound: with the board's most clients (1024),
+// nat-traffic gives series to the 64 busiest under half its limits, and
+// drops those that fall out of the 64.
+func TestBundledNATTrafficAtItsBound(t *testing.T) {
+	src := halfLimits(t, "nat-traffic")
+	p, stats := runSource(t, src, &manyClients{Board: bundledFixture(t, "nat-traffic"), n: 1024}, Identity{}, 5)
+	lim := src.Manifest.Limits
+	var instr, mem int64
+	for _, st := range stats {
+		instr, mem = max(instr, st.Instructions), max(mem, st.PeakMemory)
+	}
+	t.Logf("1024 clients: %d series, %d instructions (half limit %d), %d bytes peak (half limit %d)", p.Metrics().Series(), instr, lim.Instructions, mem, lim.Memory)
+	got := seriesText(p)
+	if p.Metrics().Series() != 1+64*4 || !slices.Contains(got, "heimnetz_client_flows{ip=10.0.4.24} 1") || slices.Contains(got, "heimnetz_client_flows{ip=10.0.0.1} 1") {
+		t.Errorf("%d series:\n%s", len(got), strings.Join(got, "\n"))
 	}
 }

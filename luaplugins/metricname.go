@@ -246,6 +246,8 @@ func NodeExporterLint(line string) bool {
 var bundledAgentNames = []string{
 	"heimnetz_dhcp_lease_info", "heimnetz_dhcp_leases",
 	"heimnetz_wan_up", "heimnetz_wan_info",
+	"heimnetz_client_flow_transmit_bytes", "heimnetz_client_flow_receive_bytes", "heimnetz_client_flows",
+	"heimnetz_conntrack_accounting",
 }
 
 // BundledAgentName reports whether name is one of the heimnetz_ families
