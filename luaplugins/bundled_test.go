@@ -397,3 +397,54 @@ func TestBundledNATTrafficAtItsBound(t *testing.T) {
 		t.Errorf("%d series:\n%s", len(got), strings.Join(got, "\n"))
 	}
 }
+
+// TestBundledScrapePassesPromtool runs every bundled plugin over its
+// fixture into one family registry, with client identity exposed (host
+// names in labels), and checks the whole exposition with promtool: the
+// only complaints may be NodeExporterLint's. It also prints the scrape's
+// size.
+func TestBundledScrapePassesPromtool(t *testing.T) {
+	fam := NewFamilies()
+	var sets []*PluginMetrics
+	for _, name := range BundledNames() {
+		src := bundledSource(t, name)
+		if src.Manifest.Allows("kv") {
+			continue
+		}
+		p, _, err := Load(src, Env{Board: bundledFixture(t, name), Families: fam, Identity: Identity{Expose: true}, Log: LogFunc(func(string, string, string) {})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(p.Close)
+		for range 2 {
+			if _, err := p.Collect(); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		sets = append(sets, p.Metrics())
+	}
+	var out strings.Builder
+	WritePrometheus(&out, fam, sets)
+	text := out.String()
+	t.Logf("%d lines, %d bytes from %d plugins", strings.Count(text, "\n"), len(text), len(sets))
+	said, _ := promtool(t, text)
+	tolerated := 0
+	for l := range strings.Lines(said) {
+		if l = strings.TrimSpace(l); l == "" {
+			continue
+		}
+		if !NodeExporterLint(l) {
+			t.Errorf("promtool: %s", l)
+		}
+		tolerated++
+	}
+	for _, want := range []string{`wifi_station_signal_dbm{plugin="wifi-stations",ifname="phy1-ap0",mac="00:00:5e:00:53:a1"} -47`,
+		`heimnetz_dhcp_lease_info{plugin="dhcp-leases",family="ipv4",hostname="laptop-anna",ip="192.168.1.23",mac="00:00:5e:00:53:a1",source="dnsmasq"} 1`,
+		`node_netstat_Tcp_CurrEstab{plugin="netstat"} 14`, `heimnetz_wan_up{plugin="wan",family="ipv4"} 1`,
+		`node_nat_traffic{plugin="nat-traffic",src="192.168.1.23"} 3659431`} {
+		if !strings.Contains(text, want+"\n") {
+			t.Errorf("scrape lacks %s", want)
+		}
+	}
+	t.Logf("promtool: %d node_exporter lints tolerated", tolerated)
+}
