@@ -1,6 +1,7 @@
 package luaplugins
 
 import (
+	"flag"
 	"fmt"
 	"net/netip"
 	"os"
@@ -14,6 +15,8 @@ import (
 	"github.com/heimnetz/heimnetz/board"
 	"github.com/heimnetz/heimnetz/limits"
 )
+
+var updateGolden = flag.Bool("update", false, "rewrite testdata/bundled.golden.prom")
 
 // bundledSource returns the bundled plugin name as ReadBundled reads it.
 func bundledSource(t *testing.T, name string) *Source {
@@ -447,4 +450,27 @@ func TestBundledScrapePassesPromtool(t *testing.T) {
 		}
 	}
 	t.Logf("promtool: %d node_exporter lints tolerated", tolerated)
+
+	// The whole scrape but the clock's and the local zone's, against a
+	// golden file: a change to any bundled plugin's output shows in
+	// review.
+	var stable strings.Builder
+	for l := range strings.Lines(text) {
+		if !strings.HasPrefix(l, "node_time_seconds{") && !strings.HasPrefix(l, "node_time_zone_offset_seconds{") {
+			stable.WriteString(l)
+		}
+	}
+	const golden = "testdata/bundled.golden.prom"
+	if *updateGolden {
+		if err := os.WriteFile(golden, []byte(stable.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stable.String() != string(want) {
+		t.Errorf("scrape differs from %s (run go test -run TestBundledScrapePassesPromtool -update and review the diff)", golden)
+	}
 }
