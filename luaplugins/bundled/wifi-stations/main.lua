@@ -51,12 +51,17 @@ local function forget(key)
 end
 
 function collect()
+  local stations, why = clients.wifi_stations()
   local count = {}
-  for _, w in ipairs(board.wifi_interfaces()) do
-    count[w.name] = 0
+  if why == nil or #stations > 0 then
+    -- Interfaces without stations count 0; when the stations cannot be
+    -- read at all, nothing is counted (and earlier counts go below).
+    for _, w in ipairs(board.wifi_interfaces()) do
+      count[w.name] = 0
+    end
   end
   local seen, n = {}, 0
-  for _, st in ipairs(clients.wifi_stations()) do
+  for _, st in ipairs(stations) do
     count[st.interface] = (count[st.interface] or 0) + 1
     if st.mac ~= nil then
       local key = st.interface .. " " .. st.mac

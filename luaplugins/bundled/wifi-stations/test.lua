@@ -58,3 +58,14 @@ function test_no_wifi_gives_no_series()
   if not ok then error(err, 0) end
   assert_eq(#writes, 0)
 end
+
+function test_stations_unreadable_leave_no_counts()
+  collect()
+  local real = clients.wifi_stations
+  clients.wifi_stations = function() return {}, "clients.wifi_stations: board: nl80211: operation not permitted" end
+  local ok, err = pcall(collect)
+  clients.wifi_stations = real
+  if not ok then error(err, 0) end
+  assert_eq(metric("wifi_stations", { ifname = "phy0-ap0" }), nil)
+  assert_eq(metric("wifi_stations", { ifname = "phy1-ap0" }), nil)
+end

@@ -39,6 +39,10 @@ function test_channel_change_replaces_the_series()
   assert_match(calls, "delete wifi_network_info phy0%-ap0 ch6") -- gone from the dump
   assert_match(calls, "set wifi_network_txpower_dbm")
   assert_eq(calls:find("set wifi_network_noise_dbm"), nil) -- no survey figure: no noise series
+  assert_eq(metric("wifi_network_noise_dbm", ap5), nil)
+  ap5.channel, ap5.frequency = 100, 5500
+  assert_eq(metric("wifi_network_txpower_dbm", ap5), 23)
+  ap5.channel, ap5.frequency = 36, 5180
 end
 
 function test_no_wifi_driver_gives_no_series()
