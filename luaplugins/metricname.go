@@ -314,6 +314,28 @@ func ValidateLabelValue(label, v string, maxBytes int) error {
 	return nil
 }
 
+// LabelText returns s as a value ValidateLabelValue accepts for a limit
+// of maxBytes: invalid UTF-8 replaced by U+FFFD, then cut on a character
+// boundary to at most maxBytes bytes. Only the first 4*maxBytes bytes of
+// s are looked at, so a huge s costs no more than a short one.
+func LabelText(s string, maxBytes int) string {
+	if maxBytes <= 0 {
+		return ""
+	}
+	if len(s) > 4*maxBytes {
+		s = s[:4*maxBytes]
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= maxBytes {
+		return s
+	}
+	cut := maxBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
+}
+
 // lowerSnake checks the syntax shared by metric and label names and
 // returns what is wrong, or "".
 func lowerSnake(name string) string {

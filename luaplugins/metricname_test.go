@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/VictoriaMetrics/metrics"
 )
@@ -341,4 +342,46 @@ func TestNetstatDefaultField(t *testing.T) {
 			t.Errorf("NetstatDefaultField(%q) = %v, want %v", key, got, want)
 		}
 	}
+}
+
+func TestLabelText(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"Heimnetz", 128, "Heimnetz"},
+		{"caf\xe9", 128, "caf\uFFFD"},       // a Latin-1 SSID
+		{"ab\xed\xa0\x80", 128, "ab\uFFFD"}, // a surrogate is invalid UTF-8
+		{strings.Repeat("a", 130), 128, strings.Repeat("a", 128)},
+		{strings.Repeat("a", 127) + "é", 128, strings.Repeat("a", 127)}, // not half a character
+		{"😀😀", 5, "😀"},
+		{"x", 0, ""},
+	} {
+		got := LabelText(tt.in, tt.max)
+		if got != tt.want {
+			t.Errorf("LabelText(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		}
+	}
+}
+
+// FuzzLabelText: whatever the text, LabelText's result is a label value
+// ValidateLabelValue accepts, and valid short text is left alone.
+func FuzzLabelText(f *testing.F) {
+	for _, s := range []string{"", "Heimnetz", "caf\xe9", "\xff\xfe", "😀", strings.Repeat("é", 100)} {
+		f.Add(s, 128)
+	}
+	f.Fuzz(func(t *testing.T, s string, max int) {
+		max = max%300 + 1
+		if max <= 0 {
+			max += 300
+		}
+		got := LabelText(s, max)
+		if err := ValidateLabelValue("x", got, max); err != nil {
+			t.Fatalf("LabelText(%q, %d) = %q: %v", s, max, got, err)
+		}
+		if utf8.ValidString(s) && len(s) <= max && got != s {
+			t.Fatalf("LabelText(%q, %d) = %q, changed valid text", s, max, got)
+		}
+	})
 }

@@ -19,8 +19,14 @@ local max_leases = 200
 local last = {}   -- key → labels of the previous round
 local warned = false
 
+-- A host name is what the client sent: up to 253 bytes, longer than a
+-- label may be; metrics.label cuts it.
 local function labels_of(l)
-  return { source = l.source, family = l.family, ip = l.ip, mac = l.mac, hostname = l.hostname }
+  local hostname = l.hostname
+  if hostname ~= nil then
+    hostname = metrics.label(hostname)
+  end
+  return { source = l.source, family = l.family, ip = l.ip, mac = l.mac, hostname = hostname }
 end
 
 local function key_of(lb)

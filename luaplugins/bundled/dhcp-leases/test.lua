@@ -7,7 +7,7 @@
 -- the plugin does; luaplugins' Go tests run it in each setting.
 
 local function info_labels(l)
-  return { source = l.source, family = l.family, ip = l.ip, mac = l.mac, hostname = l.hostname }
+  return { source = l.source, family = l.family, ip = l.ip, mac = l.mac, hostname = l.hostname and metrics.label(l.hostname) }
 end
 
 function test_counts_per_family()
@@ -37,4 +37,16 @@ function test_no_lease_file_gives_no_series()
   clients.dhcp_leases, metrics.set = real, set
   if not ok then error(err, 0) end
   assert_eq(writes, 0)
+end
+
+function test_long_host_name_is_cut()
+  local real = clients.dhcp_leases
+  local long = string.rep("n", 253)
+  clients.dhcp_leases = function()
+    return { { source = "dnsmasq", family = "ipv4", ip = "192.168.1.50", hostname = long, expires = 0 } }
+  end
+  local ok, err = pcall(collect)
+  clients.dhcp_leases = real
+  if not ok then error(err, 0) end
+  assert_eq(metric("heimnetz_dhcp_lease_info", { source = "dnsmasq", family = "ipv4", ip = "192.168.1.50", hostname = string.rep("n", 128) }), 1)
 end

@@ -18,6 +18,15 @@ local function system(cpu)
   return cpu.model_name or ""
 end
 
+-- labels passes every value through metrics.label: they come from files
+-- the device's firmware writes, not from this plugin.
+local function labels(t)
+  for k, v in pairs(t) do
+    t[k] = metrics.label(v)
+  end
+  return t
+end
+
 function collect()
   local rel, why = board.openwrt_release()
   if why ~= nil or rel.id == nil then
@@ -28,7 +37,7 @@ function collect()
   if model == "unknown" then
     model = ""
   end
-  metrics.set("node_openwrt_info", 1, {
+  metrics.set("node_openwrt_info", 1, labels({
     board_name = dev.board_id or "",
     id = rel.id,
     model = model or "",
@@ -36,13 +45,13 @@ function collect()
     revision = rel.revision or "",
     system = system(board.cpuinfo()),
     target = rel.target or "",
-  })
-  metrics.set("node_os_info", 1, {
+  }))
+  metrics.set("node_os_info", 1, labels({
     build_id = rel.revision or "",
     id = rel.id:lower(),
     name = rel.id,
     pretty_name = rel.id .. " " .. (rel.release or ""),
     version = rel.release or "",
     version_id = rel.release or "",
-  })
+  }))
 end

@@ -28,7 +28,7 @@ function collect()
   for _, w in ipairs(board.wifi_interfaces()) do
     local labels = {
       ifname = w.name,
-      ssid = w.ssid or "",
+      ssid = metrics.label(w.ssid or ""), -- an SSID is any 32 bytes
       bssid = (w.mac or ""):lower(),
       mode = modes[w.mode] or "Unknown",
       channel = w.channel or 0,

@@ -52,3 +52,11 @@ function test_no_wifi_driver_gives_no_series()
   end
   assert_eq(#with({}, "board.wifi_interfaces: board: nl80211: no such family"), 0)
 end
+
+function test_any_ssid_is_a_label()
+  local latin1 = { { name = "phy0-ap0", phy = "phy0", mode = "ap", mac = "00:00:5e:00:53:12", ssid = "Caf\233",
+    frequency_mhz = 2437, channel = 6, noise_dbm = -90 } }
+  with(latin1)
+  assert_eq(metric("wifi_network_noise_dbm", { ifname = "phy0-ap0", ssid = "Caf\239\191\189", bssid = "00:00:5e:00:53:12",
+    mode = "Master", channel = 6, frequency = 2437, device = "phy0" }), -90)
+end
