@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"time"
+
+	"github.com/heimnetz/heimnetz/settings"
 )
 
 // ErrNotFound is returned (wrapped or bare) by a Backend when a named plugin
@@ -22,6 +24,18 @@ var ErrInvalid = errors.New("invalid input")
 // without InstallOptions.AllowSignerChange. The API answers it with 409 and
 // the error text.
 var ErrConflict = errors.New("conflict")
+
+// ErrConfig is returned (wrapped) by a Backend when an action cannot be
+// done because of how the agent is configured, not because of the request
+// or a fault of the program: no plugins directory configured, one the
+// agent cannot write, signed packages required but no trusted key. The
+// error text names the setting to change, for example
+//
+//	fmt.Errorf("%w: no plugins directory; set plugins_dir or --plugins", web.ErrConfig)
+//
+// The API answers it with 409 and the error text, the page shows the
+// text; neither treats it as an internal error.
+var ErrConfig = errors.New("agent configuration")
 
 // InstallOptions are the admin's explicit decisions for one install.
 type InstallOptions struct {
@@ -68,7 +82,8 @@ type Backend interface {
 	// cannot be removed (ErrInvalid); disable them instead.
 	RemovePlugin(name string) error
 	// Docs returns the host API and plugin reference as one self-contained
-	// HTML page (no scripts, inline CSS), served at /docs.
+	// HTML page (no scripts, every value escaped). /docs shows the content
+	// of its body inside the pages' layout; its inline style is dropped.
 	Docs() []byte
 	// ClearPluginData deletes the plugin's stored key/value data.
 	ClearPluginData(name string) error
@@ -113,10 +128,13 @@ const (
 	EventTypeAdminAction      = "admin_action"
 )
 
-// Severities of events and alerts.
+// Severities of events and alerts, in rising order. The agent's store
+// names the same four (store.Severity); web reports only info, warning and
+// critical itself.
 const (
 	SeverityInfo     = "info"
 	SeverityWarning  = "warning"
+	SeverityHigh     = "high"
 	SeverityCritical = "critical"
 )
 
@@ -286,16 +304,7 @@ type EventStats struct {
 	UnackedWarning  int `json:"unacked_warning"`
 }
 
-// Settings are the owner's settings that the page and API can change.
-type Settings struct {
-	// RequireLoginForPages puts the read-only pages and API behind login
-	// too. /metrics and /healthz stay open.
-	RequireLoginForPages bool `json:"require_login_for_pages"`
-	// LogLevel is the agent's log level: debug, info, warn or error.
-	LogLevel string `json:"log_level"`
-	// MaxConsecutiveFailures is how many limit breaks or errors in a row
-	// disable a plugin; 0 never disables.
-	MaxConsecutiveFailures int `json:"max_consecutive_failures"`
-	// EventRetention is how many events the agent keeps.
-	EventRetention int `json:"event_retention"`
-}
+// Settings are the owner's settings that the page and API can change;
+// package settings holds their names, ranges and validator, shared with
+// the agent's config file.
+type Settings = settings.Settings

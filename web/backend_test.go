@@ -29,6 +29,9 @@ type memBackend struct {
 	settings Settings
 	overview Overview
 	calls    []string
+	// installErr, when set, is what InstallPlugin returns (a
+	// configuration problem of the agent, say).
+	installErr error
 }
 
 func newMemBackend(now func() time.Time) *memBackend {
@@ -39,7 +42,7 @@ func newMemBackend(now func() time.Time) *memBackend {
 		kv:      map[string]map[string]string{},
 		nextSeq: 1,
 		settings: Settings{
-			LogLevel: "info", MaxConsecutiveFailures: 5, EventRetention: 1000,
+			LogLevel: "info", BreaksBeforeDisable: 5, EventRetention: 1000,
 		},
 		overview: Overview{
 			Agent: AgentInfo{Version: "0.1.0-test", Commit: "0123456789abcdef0123", GOOS: "linux", GOARCH: "mipsle", Started: started},
@@ -134,7 +137,7 @@ func (b *memBackend) Events(q EventQuery) ([]Event, EventStats, error) {
 			switch e.Severity {
 			case SeverityCritical:
 				st.UnackedCritical++
-			case SeverityWarning:
+			case SeverityWarning, SeverityHigh: // as the agent counts them
 				st.UnackedWarning++
 			}
 		}
@@ -247,6 +250,12 @@ func (b *memBackend) AckEvents(seqs []uint64) error {
 // a "signature" file needs opts.AllowUnsigned. It records the options it
 // was given.
 func (b *memBackend) InstallPlugin(archive []byte, opts InstallOptions) (string, error) {
+	b.mu.Lock()
+	err := b.installErr
+	b.mu.Unlock()
+	if err != nil {
+		return "", err
+	}
 	zr, err := gzip.NewReader(bytes.NewReader(archive))
 	if err != nil {
 		return "", fmt.Errorf("package: not gzip: %w", ErrInvalid)
@@ -296,8 +305,8 @@ func (b *memBackend) Settings() Settings {
 }
 
 func (b *memBackend) UpdateSettings(s Settings) error {
-	if s.EventRetention > 100_000 {
-		return fmt.Errorf("event_retention %d above this device's 100000: %w", s.EventRetention, ErrInvalid)
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -356,7 +365,9 @@ func (b *memBackend) makeHostile(name, payload string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	p := b.plugins[name]
-	p.Description, p.LastError, p.DisabledReason = payload, payload, payload
+	// The last error differs from the disabled reason, which the page
+	// would not repeat if it quoted the error.
+	p.Description, p.LastError, p.DisabledReason = payload, payload+" (last error)", payload
 	p.Version = payload
 	p.State = StateFailed
 	p.Permissions = []string{payload}

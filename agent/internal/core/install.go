@@ -358,7 +358,7 @@ func (m *Manager) remove(name string, deleteData bool) error {
 	m.mu.Lock()
 	delete(m.plugins, name)
 	m.mu.Unlock()
-	m.invalidateMetrics()
+	m.unregisterMetrics(name)
 	tmp, err := os.MkdirTemp(dir, ".remove-")
 	if err != nil {
 		return err

@@ -45,11 +45,24 @@ type Manager struct {
 
 	metricsCache metricsCache
 
+	// settingsMu makes settings updates one at a time, so the saved
+	// record and the running settings end up the same; it is held across
+	// the store commit, mu only while cfg changes.
+	settingsMu sync.Mutex
+
 	mu      sync.Mutex
 	plugins map[string]*entry
 	busy    map[string]bool // names being installed or removed (claim)
 	wg      sync.WaitGroup
 	ctx     context.Context
+}
+
+// kvStore returns the plugin's kv store, which an upgrade replaces under
+// e.mu; readers outside the plugin's own loop take it through here.
+func (e *entry) kvStore() *store.KV {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.kv
 }
 
 // entry is one known plugin, loaded or not.
@@ -295,5 +308,5 @@ func (m *Manager) clearData(name string) error {
 	if err != nil {
 		return err
 	}
-	return e.kv.Clear()
+	return e.kvStore().Clear()
 }

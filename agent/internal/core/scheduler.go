@@ -204,7 +204,7 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 		return
 	}
 	m.sec.record(EvLimitBreak, store.Warning, name, err.Error())
-	if limit := m.breaksBeforeDisable(); breaks >= uint64(limit) {
+	if limit := m.breaksBeforeDisable(); limit > 0 && breaks >= uint64(limit) {
 		reason := fmt.Sprintf(autoDisabledPrefix+"%d limit breaks in a row; last: %v", breaks, err)
 		go func() {
 			if err := m.disable(name, reason, store.High); err != nil {
