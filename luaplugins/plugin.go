@@ -34,6 +34,10 @@ type Env struct {
 	Families *Families
 	Board    Board
 	Reporter Reporter
+	// Identity is what the clients module tells the plugin of who a
+	// client is; the zero value removes MAC addresses, host names and
+	// client ids.
+	Identity Identity
 	// RequireCollect makes Load fail for a plugin without collect().
 	RequireCollect bool
 	// TestAPI is for the test runner alone: its functions become globals
@@ -86,6 +90,7 @@ func Load(src *Source, env Env) (*Plugin, *Stats, error) {
 	p.host = &Host{
 		Plugin: m.Name, Limits: m.Limits, Log: env.Log, KV: env.KV,
 		Metrics: p.metrics, Board: env.Board, Reporter: env.Reporter,
+		Identity: env.Identity,
 	}
 	if m.Allows("kv") && env.KV == nil {
 		return nil, nil, fmt.Errorf("plugin %q: kv permission granted but no store given", m.Name)
