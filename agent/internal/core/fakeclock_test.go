@@ -1,6 +1,7 @@
 package core
 
 import (
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -114,4 +115,31 @@ func (c *fakeClock) Step(t testing.TB, d time.Duration) {
 		t.Fatalf("fake clock: advancing %s fired %d After calls, want 1", d, n)
 	}
 	c.Blocked(t, 1)
+}
+
+// Waiting returns the channels of the After calls pending now. A test
+// that then stops or restarts a plugin's loop passes them to Forget:
+// the stopped loop no longer reads them.
+func (c *fakeClock) Waiting() []chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]chan time.Time, 0, len(c.waiters))
+	for _, w := range c.waiters {
+		out = append(out, w.ch)
+	}
+	return out
+}
+
+// Forget drops the pending After calls whose channels are in chans.
+func (c *fakeClock) Forget(chans []chan time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	kept := c.waiters[:0]
+	for _, w := range c.waiters {
+		if !slices.Contains(chans, w.ch) {
+			kept = append(kept, w)
+		}
+	}
+	c.waiters = kept
+	c.signal()
 }

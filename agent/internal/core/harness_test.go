@@ -198,3 +198,15 @@ func waitFor(t testing.TB, cond func() bool, format string, args ...any) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// reload reloads a plugin through the backend. The loop it replaces has
+// ended when the reload returns, so its pending After call is forgotten
+// and the clock counts only the new loop's.
+func (h *harness) reload(name string) error {
+	old := h.clk.Waiting()
+	err := h.b.ReloadPlugin(name)
+	if err == nil {
+		h.clk.Forget(old)
+	}
+	return err
+}

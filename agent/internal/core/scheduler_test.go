@@ -225,7 +225,7 @@ func TestNewVersionReenables(t *testing.T) {
 			reason := h.record("breaker").DisabledReason
 			h.setMode("breaker", "ok")
 			h.writePlugin("breaker", fmt.Sprintf(breakerManifest, c.newVersion), breakerMain)
-			if err := h.b.ReloadPlugin("breaker"); err != nil {
+			if err := h.reload("breaker"); err != nil {
 				t.Fatal(err)
 			}
 			d := h.view("breaker")
