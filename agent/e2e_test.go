@@ -225,22 +225,9 @@ func TestAgentEndToEnd(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("/api/v1/plugins: %d %s", code, body)
 	}
-	var plugins []struct {
-		Name    string `json:"name"`
-		Enabled bool   `json:"enabled"`
-		Runs    uint64 `json:"runs"`
-	}
-	if err := json.Unmarshal([]byte(body), &plugins); err != nil {
-		// Some APIs wrap lists; accept {"plugins": [...]} too.
-		var wrapped struct {
-			Plugins json.RawMessage `json:"plugins"`
-		}
-		if err2 := json.Unmarshal([]byte(body), &wrapped); err2 != nil || json.Unmarshal(wrapped.Plugins, &plugins) != nil {
-			t.Fatalf("decoding plugins: %v\n%s", err, body)
-		}
-	}
+	// Only the shape web/API.md documents: {"plugins": [PluginSummary…]}.
 	names := []string{}
-	for _, p := range plugins {
+	for _, p := range checkPluginList(t, []byte(body)).Plugins {
 		names = append(names, p.Name)
 		if !p.Enabled || p.Runs == 0 {
 			t.Errorf("plugin %s: enabled=%v runs=%d", p.Name, p.Enabled, p.Runs)
@@ -248,6 +235,13 @@ func TestAgentEndToEnd(t *testing.T) {
 	}
 	if strings.Join(names, ",") != "conntrack,cpu,entropy,example-counter,filefd,filesystem,hwmon,loadavg,meminfo,net,netclass,netdev,system,thermal,time,uname" {
 		t.Errorf("plugins = %v", names)
+	}
+	code, body = a.get(t, "/api/v1/plugins/system")
+	if code != 200 {
+		t.Fatalf("/api/v1/plugins/system: %d %s", code, body)
+	}
+	if d := checkPluginDetail(t, "system", []byte(body)); d.Name != "system" || d.Source != "bundled" || len(d.RecentRuns) == 0 || len(d.Limits) == 0 {
+		t.Errorf("/api/v1/plugins/system: name %q source %q, %d recent runs, %d limits", d.Name, d.Source, len(d.RecentRuns), len(d.Limits))
 	}
 	if code, _ := a.get(t, "/api/v1/plugins/nope"); code != 404 {
 		t.Errorf("unknown plugin: %d, want 404", code)
