@@ -197,7 +197,17 @@ func TestInstallDoesNotBlock(t *testing.T) {
 		defer wg.Done()
 		slowCode, slowBody, slowTook = env.do(t, "POST", "/api/v1/plugins/install", slow)
 	}()
-	time.Sleep(500 * time.Millisecond) // the slow install is loading by now
+	// The install claims the name, then stages the package in a hidden
+	// .install-* directory and loads it: once that directory exists, the
+	// slow install is under way.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if staged, _ := filepath.Glob(filepath.Join(env.pluginsDir, ".install-*")); len(staged) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the slow install did not start staging within 20s")
+		}
+	}
 
 	code, body, took := env.do(t, "POST", "/api/v1/plugins/install", env.pkg(t, "quick", "1.0.0", "", "function collect() end\n", env.owner))
 	if code != 201 {

@@ -251,7 +251,7 @@ func runAndKill(t *testing.T, exe string, s crashSpec, kill crashKill) crashRun 
 			}
 			time.Sleep(kill.delay) // the point: a kill at a random moment
 		default:
-			time.Sleep(kill.delay)
+			time.Sleep(kill.delay) // the point: a kill at a random moment, maybe inside Open
 		}
 		_ = cmd.Process.Kill()
 		close(killed)
