@@ -279,59 +279,28 @@ func TestAgentEndToEnd(t *testing.T) {
 }
 
 // TestAgentDisablesHostilePlugin runs a plugin in a busy loop next to a
-// healthy one: the busy one is disabled after its breaks, the healthy one
-// keeps its schedule, and the agent keeps answering.
+// healthy one in the real binary, on the real clock: the busy one breaks
+// its wall-time limit until it is disabled, the healthy one keeps its
+// schedule, and the agent keeps answering. The policy itself (exact
+// break count, events, CPU throttle, re-enabling by a new version, across
+// a restart) is tested in process in agent/internal/core.
 func TestAgentDisablesHostilePlugin(t *testing.T) {
 	requireBinary(t)
 	plugins := t.TempDir()
 	writePlugin(t, plugins, "spin", "interval: 1s\nlimits: {timeout: 200ms, instructions: 100000000}\n", "function collect() while true do end end")
 	writePlugin(t, plugins, "steady", "interval: 1s\npermissions: [metrics]\n", "local n = 0\nfunction collect() n = n + 1; metrics.set(\"steady_runs\", n) end")
-	// 1 % of a core over a minute is 0.6 s; a run takes ~0.1-0.6 s of CPU,
-	// depending on the machine, so a few runs use it up. The patterns below
-	// say "at least": how far a count has got when the last one matches
-	// depends on the machine's speed too.
-	writePlugin(t, plugins, "hog", "interval: 1s\nlimits: {cpu: 1%, instructions: 100000000}\n",
-		"function collect() local x = 0 for i = 1, 3000000 do x = x + i % 7 end end")
-	data := t.TempDir()
-	a := startAgent(t, data, "--plugins", plugins)
+	a := startAgent(t, t.TempDir(), "--plugins", plugins)
 	a.waitForMetrics(t,
 		`(?m)^heimnetz_plugin_enabled\{plugin="spin"\} 0$`,
 		`(?m)^heimnetz_plugin_limit_breaks_total\{plugin="spin",limit="timeout"\} 3$`,
 		`(?m)^steady_runs\{plugin="steady"\} ([4-9]|[1-9][0-9]+)$`,
-		`(?m)^heimnetz_plugin_executions_total\{plugin="hog",result="skipped"\} [1-9]`,
-		`(?m)^heimnetz_plugin_cpu_seconds_total\{plugin="hog"\} ([1-9]|0\.0*[1-9])`,
 	)
 	logScheduleLag(t, a, "steady")
-	// The throttle shows while hog's runs are skipped. Where one run costs
-	// about the whole 0.6 s bucket (a slow machine), the first throttle
-	// lasts a second or two and hog runs again before the next throttle,
-	// so the API is polled rather than read once.
-	a.waitFor(t, "/api/v1/plugins/hog", `"state":"failed"`, regexp.QuoteMeta(`cpu limit exceeded (1% over 1m0s); runs skipped for`))
 	_, body := a.get(t, "/api/v1/plugins/spin")
 	if !strings.Contains(body, "disabled after 3 limit breaks in a row") || !strings.Contains(body, "time limit exceeded (200ms)") {
 		t.Errorf("spin's state does not show why it was disabled:\n%s", body)
 	}
-	_, events := a.get(t, "/api/v1/events")
-	for _, want := range []string{"limit_break", "plugin_disabled", "cpu_throttled"} {
-		if !strings.Contains(events, want) {
-			t.Errorf("events lack %s:\n%.1500s", want, events)
-		}
-	}
 	a.stop(t)
-
-	// A disabled plugin stays disabled across a restart; a new version
-	// gets a new chance.
-	b := startAgent(t, data, "--plugins", plugins)
-	b.waitForMetrics(t, `(?m)^heimnetz_plugin_enabled\{plugin="spin"\} 0$`)
-	b.stop(t)
-	writePlugin(t, plugins, "spin", "version: 1.0.1\ninterval: 1s\n", "function collect() end")
-	c := startAgent(t, data, "--plugins", plugins)
-	c.waitForMetrics(t, `(?m)^heimnetz_plugin_enabled\{plugin="spin"\} 1$`, `(?m)^heimnetz_plugin_executions_total\{plugin="spin",result="ok"\} [1-9]`)
-	_, events = c.get(t, "/api/v1/events")
-	if !strings.Contains(events, "version 1.0.1 replaces 1.0.0") {
-		t.Errorf("events do not say why spin was enabled again:\n%.1500s", events)
-	}
-	c.stop(t)
 }
 
 func writePlugin(t *testing.T, dir, name, manifest, main string) {

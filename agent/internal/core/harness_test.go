@@ -210,3 +210,21 @@ func (h *harness) reload(name string) error {
 	}
 	return err
 }
+
+// restart stops the manager and builds and starts a new one over the same
+// store and plugins directory, as a restart of the agent does.
+func (h *harness) restart() {
+	h.t.Helper()
+	h.m.Stop()
+	brd, err := board.New(fixtureBoard)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.clk = newFakeClock()
+	m, err := New(Options{Config: h.cfg, DB: h.db, Board: brd, Clock: h.clk, Metrics: vm.NewSet()})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.m, h.b = m, m.Backend(h.clk.Now())
+	h.start()
+}
