@@ -1,12 +1,16 @@
 package core
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/heimnetz/heimnetz/agent/internal/config"
+	"github.com/heimnetz/heimnetz/web"
 )
 
 // TestRestartKeepsDisabled: a plugin disabled by the agent or an admin
@@ -69,5 +73,66 @@ func TestRestartKeepsDisabled(t *testing.T) {
 			h.runs("breaker", 2)
 			h.wantMetric(`heimnetz_plugin_enabled{plugin="breaker"} 1`)
 		})
+	}
+}
+
+// TestBackendReadsWhileRunning reads every view the web server asks for
+// while plugins run, reload, are disabled, enabled, installed and removed
+// on another goroutine. Its assertions are the race detector's: run it
+// with -race.
+func TestBackendReadsWhileRunning(t *testing.T) {
+	h, owner, _ := installHarness(t)
+	h.writePlugin("ticker", tickerManifest, tickerMain)
+	if err := h.reload("ticker"); err == nil {
+		t.Fatal("reloading a plugin the manager does not know yet succeeded")
+	}
+	h.restart() // picks up ticker
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	for range 2 {
+		readers.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				h.b.Overview()
+				for _, p := range h.b.Plugins() {
+					if _, err := h.b.Plugin(p.Name); err != nil && !errors.Is(err, web.ErrNotFound) {
+						t.Error(err)
+					}
+				}
+				h.b.WriteMetrics(io.Discard)
+				h.m.invalidateMetrics()
+				if _, _, err := h.b.Events(web.EventQuery{Limit: 20}); err != nil {
+					t.Error(err)
+				}
+				h.b.Settings()
+			}
+		})
+	}
+	for i := range 5 {
+		h.clk.Advance(10 * time.Second)
+		if err := h.b.ReloadPlugin("ticker"); err != nil {
+			t.Error(err)
+		}
+		if err := h.b.DisablePlugin("ticker"); err != nil {
+			t.Error(err)
+		}
+		if err := h.b.EnablePlugin("ticker"); err != nil {
+			t.Error(err)
+		}
+		if _, err := h.b.InstallPlugin(pkg(t, "counter", fmt.Sprintf("1.0.%d", i), fmt.Sprintf(counterMain, "x"), &owner), web.InstallOptions{}); err != nil {
+			t.Error(err)
+		}
+		if err := h.b.RemovePlugin("counter"); err != nil {
+			t.Error(err)
+		}
+	}
+	close(stop)
+	readers.Wait()
+	if got := h.record("ticker"); !got.Enabled {
+		t.Errorf("ticker after the churn: %+v", got)
 	}
 }
