@@ -139,17 +139,23 @@ func (a *agentProc) get(t *testing.T, path string) (int, string) {
 // stop sends SIGTERM and checks for a clean exit.
 func (a *agentProc) stop(t *testing.T) {
 	t.Helper()
-	a.cmd.Process.Signal(syscall.SIGTERM)
+	a.stopWith(t, syscall.SIGTERM)
+}
+
+// stopWith sends sig and checks for a clean exit (status 0).
+func (a *agentProc) stopWith(t *testing.T, sig os.Signal) {
+	t.Helper()
+	a.cmd.Process.Signal(sig)
 	done := make(chan error, 1)
 	go func() { done <- a.cmd.Wait() }()
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("agent exited with %v after SIGTERM:\n%s", err, a.logs)
+			t.Fatalf("agent exited with %v after %v:\n%s", err, sig, a.logs)
 		}
 	case <-time.After(15 * time.Second):
 		a.cmd.Process.Kill()
-		t.Fatalf("agent did not stop within 15s of SIGTERM:\n%s", a.logs)
+		t.Fatalf("agent did not stop within 15s of %v:\n%s", sig, a.logs)
 	}
 }
 
@@ -256,10 +262,11 @@ func TestAgentEndToEnd(t *testing.T) {
 	}
 	a.stop(t)
 
-	// The counter plugin's count survives a restart.
+	// The counter plugin's count survives a restart; SIGINT stops the
+	// agent as cleanly as SIGTERM.
 	b := startAgent(t, data)
 	b.waitForMetrics(t, `(?m)^example_plugin_runs\{plugin="example-counter"\} [2-9]`)
-	b.stop(t)
+	b.stopWith(t, syscall.SIGINT)
 
 	// A backup taken with `store export` restores into a new data dir.
 	backup := filepath.Join(t.TempDir(), "backup.db")
