@@ -57,6 +57,9 @@ func newHarness(t *testing.T, edit func(*config.Config)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As cmd_run does: /metrics carries HELP and TYPE, which promtool wants.
+	vm.ExposeMetadata(true)
+	t.Cleanup(func() { vm.ExposeMetadata(false) })
 	clk := newFakeClock()
 	m, err := New(Options{Config: cfg, DB: db, Board: brd, Clock: clk, Metrics: vm.NewSet()})
 	if err != nil {

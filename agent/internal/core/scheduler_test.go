@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/heimnetz/heimnetz/agent/internal/config"
+	"github.com/heimnetz/heimnetz/agent/internal/promtool"
 	"github.com/heimnetz/heimnetz/store"
 	"github.com/heimnetz/heimnetz/web"
 )
@@ -56,42 +57,53 @@ func TestScheduleRunsOnClock(t *testing.T) {
 	}
 }
 
-// TestStopInterruptsLongCall: Stop ends a call that would otherwise run
-// for an hour, returns, and the interrupted call is not recorded as a run
-// or a limit break.
+// TestStopInterruptsLongCall: Stop, and an admin's disable, end a call
+// that would otherwise run for an hour and return; the interrupted call
+// is not recorded as a run or a limit break, and nothing runs after.
 func TestStopInterruptsLongCall(t *testing.T) {
-	h := newHarness(t, func(c *config.Config) {
-		c.Ceilings.Instructions = 1 << 50
-		c.Ceilings.Timeout = config.Duration(time.Hour)
-	})
-	h.writePlugin("spin", "version: 1.0.0\ninterval: 10s\nlimits:\n  instructions: 1000000000000000\n  timeout: 1h\n",
-		`function collect() local n = 0 while true do n = n + 1 end end`)
-	h.start()
-	waitFor(t, func() bool {
-		e, _ := h.m.get("spin")
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		return e.state == stateRunning && e.plugin != nil
-	}, "the plugin to be inside collect()")
-	stopped := make(chan struct{})
-	go func() {
-		h.m.Stop()
-		close(stopped)
-	}()
-	select {
-	case <-stopped:
-	case <-time.After(20 * time.Second):
-		t.Fatal("Stop did not return within 20s while a plugin spins")
-	}
-	if r := h.record("spin"); r.Runs != 0 || r.ConsecutiveBreaks != 0 {
-		t.Errorf("the interrupted call was recorded: %+v", r)
-	}
-	if evs := h.events(EvLimitBreak, "spin"); len(evs) != 0 {
-		t.Errorf("the interrupted call was recorded as a limit break: %+v", evs)
-	}
-	h.clk.Advance(time.Hour)
-	if r := h.record("spin"); r.Runs != 0 {
-		t.Errorf("a stopped manager ran the plugin again: %d runs", r.Runs)
+	for _, c := range []struct {
+		name string
+		stop func(h *harness) error
+	}{
+		{"Stop", func(h *harness) error { h.m.Stop(); return nil }},
+		{"admin disable", func(h *harness) error { return h.b.DisablePlugin("spin") }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, func(c *config.Config) {
+				c.Ceilings.Instructions = 1 << 50
+				c.Ceilings.Timeout = config.Duration(time.Hour)
+			})
+			h.writePlugin("spin", "version: 1.0.0\ninterval: 10s\nlimits:\n  instructions: 1000000000000000\n  timeout: 1h\n",
+				`function collect() local n = 0 while true do n = n + 1 end end`)
+			h.start()
+			waitFor(t, func() bool {
+				e, _ := h.m.get("spin")
+				e.mu.Lock()
+				defer e.mu.Unlock()
+				return e.state == stateRunning && e.plugin != nil
+			}, "the plugin to be inside collect()")
+			stopped := make(chan error, 1)
+			go func() { stopped <- c.stop(h) }()
+			select {
+			case err := <-stopped:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("no return within 20s while a plugin spins")
+			}
+			if r := h.record("spin"); r.Runs != 0 || r.ConsecutiveBreaks != 0 {
+				t.Errorf("the interrupted call was recorded: %+v", r)
+			}
+			if evs := h.events(EvLimitBreak, "spin"); len(evs) != 0 {
+				t.Errorf("the interrupted call was recorded as a limit break: %+v", evs)
+			}
+			h.clk.Advance(time.Hour)
+			h.clk.Advance(time.Hour)
+			if r := h.record("spin"); r.Runs != 0 {
+				t.Errorf("the plugin ran again: %d runs", r.Runs)
+			}
+		})
 	}
 }
 
@@ -172,6 +184,8 @@ func TestBreaksDisable(t *testing.T) {
 			h.wantMetric(`heimnetz_plugin_enabled{plugin="breaker"} 0`)
 			h.wantMetric(fmt.Sprintf(`heimnetz_plugin_executions_total{plugin="breaker",result="limit"} %d`, strings.Count(c.runs, "b")))
 			h.wantMetric(`heimnetz_plugin_limit_breaks_total{plugin="breaker",limit="instructions"} ` + fmt.Sprint(strings.Count(c.runs, "b")))
+
+			promtool.Check(t, h.metrics())
 
 			// Disabled means nothing runs, however long the clock goes on.
 			h.clk.Advance(time.Hour)
@@ -305,4 +319,5 @@ end`)
 	if evs := h.events(EvCPUThrottled, "hog"); len(evs) != 1 {
 		t.Errorf("%d cpu_throttled events after the refill, want still 1", len(evs))
 	}
+	promtool.Check(t, h.metrics())
 }
