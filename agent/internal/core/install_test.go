@@ -325,3 +325,63 @@ func TestInstallBusyConflicts(t *testing.T) {
 		t.Errorf("install after the release: %v", err)
 	}
 }
+
+// TestUpgradeReenables: an upgrade through the backend gives a plugin the
+// agent disabled after repeated breaks a new chance, as a reload or a
+// start with a new version does, with the same plugin_enabled event; a
+// plugin an admin disabled stays disabled.
+func TestUpgradeReenables(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		byAdmin     bool
+		wantEnabled bool
+	}{
+		{"disabled after breaks", false, true},
+		{"disabled by an admin", true, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			owner := newSigner(t, "owner")
+			h := newHarness(t, func(cfg *config.Config) {
+				cfg.TrustedKeys = []string{owner.pub}
+				cfg.BreaksBeforeDisable = 1
+			})
+			h.start()
+			main := "function collect() while true do end end"
+			if c.byAdmin {
+				main = "function collect() end"
+			}
+			if _, err := h.install(pkg(t, "flaky", "1.0.0", main, &owner), web.InstallOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			h.runs("flaky", 1)
+			if c.byAdmin {
+				if err := h.b.DisablePlugin("flaky"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			waitFor(t, func() bool { return !h.record("flaky").Enabled }, "the plugin to be disabled")
+			if _, err := h.install(pkg(t, "flaky", "1.0.1", "function collect() end", &owner), web.InstallOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			d := h.view("flaky")
+			if d.Version != "1.0.1" || d.Enabled != c.wantEnabled {
+				t.Fatalf("after the upgrade: version %s enabled=%v (reason %q), want enabled=%v", d.Version, d.Enabled, d.DisabledReason, c.wantEnabled)
+			}
+			evs := h.events(EvPluginEnabled, "flaky")
+			if !c.wantEnabled {
+				if len(evs) != 0 {
+					t.Errorf("plugin_enabled events for a plugin that stays disabled: %+v", evs)
+				}
+				return
+			}
+			if len(evs) != 1 || !strings.Contains(evs[0].Message, "1.0.1") {
+				t.Errorf("plugin_enabled events %+v, want one naming version 1.0.1", evs)
+			}
+			h.runs("flaky", 2)
+			h.wantMetric(`heimnetz_plugin_enabled{plugin="flaky"} 1`)
+			if rec, _, _ := h.db.Plugin("flaky"); !rec.Enabled {
+				t.Errorf("stored record after the upgrade: %+v", rec)
+			}
+		})
+	}
+}
