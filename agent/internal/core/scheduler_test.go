@@ -58,30 +58,36 @@ func TestScheduleRunsOnClock(t *testing.T) {
 }
 
 // TestStopInterruptsLongCall: Stop, and an admin's disable, end a call
-// that would otherwise run for an hour and return; the interrupted call
-// is not recorded as a run or a limit break, and nothing runs after.
+// that would otherwise run for an hour, in collect() or in the top-level
+// chunk a first run loads, and return; the interrupted call is not
+// recorded as a run or a limit break, and nothing runs after.
 func TestStopInterruptsLongCall(t *testing.T) {
+	spinCollect := `function collect() local n = 0 while true do n = n + 1 end end`
+	// A top-level chunk runs when the plugin is loaded, at its first run.
+	spinLoad := "local n = 0 while true do n = n + 1 end\nfunction collect() end"
 	for _, c := range []struct {
 		name string
+		main string
 		stop func(h *harness) error
 	}{
-		{"Stop", func(h *harness) error { h.m.Stop(); return nil }},
-		{"admin disable", func(h *harness) error { return h.b.DisablePlugin("spin") }},
+		{"Stop in collect()", spinCollect, func(h *harness) error { h.m.Stop(); return nil }},
+		{"admin disable in collect()", spinCollect, func(h *harness) error { return h.b.DisablePlugin("spin") }},
+		{"Stop in the top-level chunk", spinLoad, func(h *harness) error { h.m.Stop(); return nil }},
+		{"admin disable in the top-level chunk", spinLoad, func(h *harness) error { return h.b.DisablePlugin("spin") }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, func(c *config.Config) {
 				c.Ceilings.Instructions = 1 << 50
 				c.Ceilings.Timeout = config.Duration(time.Hour)
 			})
-			h.writePlugin("spin", "version: 1.0.0\ninterval: 10s\nlimits:\n  instructions: 1000000000000000\n  timeout: 1h\n",
-				`function collect() local n = 0 while true do n = n + 1 end end`)
+			h.writePlugin("spin", "version: 1.0.0\ninterval: 10s\nlimits:\n  instructions: 1000000000000000\n  timeout: 1h\n", c.main)
 			h.start()
 			waitFor(t, func() bool {
 				e, _ := h.m.get("spin")
 				e.mu.Lock()
 				defer e.mu.Unlock()
-				return e.state == stateRunning && e.plugin != nil
-			}, "the plugin to be inside collect()")
+				return e.state == stateRunning && (c.main == spinLoad || e.plugin != nil)
+			}, "the plugin to be running")
 			stopped := make(chan error, 1)
 			go func() { stopped <- c.stop(h) }()
 			select {
