@@ -107,16 +107,6 @@ func (c *fakeClock) Blocked(t testing.TB, n int) {
 	}
 }
 
-// Step advances the clock by d, which must fire exactly one waiter (one
-// plugin's next run), and waits until that loop is blocked again.
-func (c *fakeClock) Step(t testing.TB, d time.Duration) {
-	t.Helper()
-	if n := c.Advance(d); n != 1 {
-		t.Fatalf("fake clock: advancing %s fired %d After calls, want 1", d, n)
-	}
-	c.Blocked(t, 1)
-}
-
 // Waiting returns the channels of the After calls pending now. A test
 // that then stops or restarts a plugin's loop passes them to Forget:
 // the stopped loop no longer reads them.

@@ -25,13 +25,12 @@ const fixtureBoard = "../../../board/testdata/openwrt-mt7621"
 // store and plugins directory, the fixture board and a fake clock. The
 // bundled plugins are left out so that only the test's plugins run.
 type harness struct {
-	t       *testing.T
-	cfg     config.Config
-	db      *store.DB
-	clk     *fakeClock
-	m       *Manager
-	b       web.Backend
-	started bool
+	t   *testing.T
+	cfg config.Config
+	db  *store.DB
+	clk *fakeClock
+	m   *Manager
+	b   web.Backend
 }
 
 // newHarness builds the manager; edit adjusts the config first (nil for
@@ -74,7 +73,6 @@ func (h *harness) start() {
 	if err := h.m.Start(context.Background()); err != nil {
 		h.t.Fatal(err)
 	}
-	h.started = true
 	h.t.Cleanup(h.m.Stop)
 }
 
