@@ -1,6 +1,7 @@
 package luaplugins
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -46,6 +47,11 @@ type Env struct {
 	// positions in either file are reported as they are written. The
 	// agent and `plugin run` leave it nil.
 	TestAPI []Func
+	// Context, when set, stops the plugin when it is done: a call in
+	// progress, the top-level chunk Load runs included, ends with
+	// ErrStopped, and so does every later call. Interrupt only ends a
+	// call already in progress.
+	Context context.Context
 }
 
 // Stats describes one call.
@@ -72,6 +78,7 @@ type Plugin struct {
 	meter   *lua.Meter
 	collect *lua.LFunction
 	closed  bool
+	ctx     context.Context // Env.Context; nil never stops
 }
 
 // Load opens a sandboxed state for src, installs the host modules its
@@ -84,7 +91,7 @@ func Load(src *Source, env Env) (*Plugin, *Stats, error) {
 	if env.Families == nil {
 		env.Families = NewFamilies()
 	}
-	p := &Plugin{src: src}
+	p := &Plugin{src: src, ctx: env.Context}
 	p.metrics = NewPluginMetrics(m.Name, env.Families, m.Limits)
 	p.metrics.bundled = src.Origin == OriginBundled
 	p.host = &Host{
@@ -215,6 +222,17 @@ func (p *Plugin) call(fn func(L *lua.LState) error) (stats *Stats, err error) {
 			p.meter.Stop(&limits.Violation{Plugin: p.Name(), Kind: limits.ErrTimeout, Limit: lim.Timeout.String()})
 		}
 	})
+	if p.ctx != nil {
+		// Runs at once if the context is already done.
+		unwatch := context.AfterFunc(p.ctx, func() {
+			p.stopMu.Lock()
+			defer p.stopMu.Unlock()
+			if p.callGen == gen {
+				p.meter.Stop(ErrStopped)
+			}
+		})
+		defer unwatch()
+	}
 	runtime.LockOSThread()
 	cpu0, cpuErr := limits.ThreadCPUTime()
 	start := time.Now()

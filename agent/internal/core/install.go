@@ -258,8 +258,10 @@ func (m *Manager) install(archive []byte, sig *pack.Signature, opts InstallOptio
 	}
 	e.stopLoop()
 	e.mu.Lock()
+	reenabled := ""
 	if newVersionClears(e.rec, st.src) {
 		e.rec.Enabled, e.rec.DisabledReason, e.rec.ConsecutiveBreaks = true, "", 0
+		reenabled = fmt.Sprintf("version %s replaces %s, which the agent had disabled: enabled again", st.src.Manifest.Version, e.rec.Version)
 	}
 	e.src, e.kv = st.src, kv
 	e.cpu = limits.NewCPUShare(lim.CPU, lim.CPUWindow, m.clock.Now())
@@ -271,6 +273,9 @@ func (m *Manager) install(archive []byte, sig *pack.Signature, opts InstallOptio
 		e.plugin = p
 	}
 	e.mu.Unlock()
+	if reenabled != "" {
+		m.sec.record(EvPluginEnabled, store.Info, name, reenabled)
+	}
 	if !rec.Enabled {
 		p.Close()
 	}

@@ -100,6 +100,7 @@ func (e *entry) runOnce(ctx context.Context) {
 		p, stats, err = luaplugins.Load(e.src, luaplugins.Env{
 			Registry: m.registry, Log: luaplugins.LogFunc(m.pluginLog), KV: e.kv,
 			Families: m.families, Board: m.board, Reporter: m, RequireCollect: true,
+			Context: ctx,
 		})
 		if err == nil {
 			e.mu.Lock()
@@ -107,7 +108,7 @@ func (e *entry) runOnce(ctx context.Context) {
 			e.mu.Unlock()
 		}
 	}
-	if err == nil && ctx.Err() == nil {
+	if err == nil { // a stopped loop's ctx ends it with ErrStopped
 		var s *luaplugins.Stats
 		s, err = p.Collect()
 		if stats != nil {
