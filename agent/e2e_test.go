@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/heimnetz/heimnetz/agent/internal/promtool"
+	"github.com/heimnetz/heimnetz/luaplugins"
 )
 
 // binary is the heimnetz binary built once for the end-to-end tests.
@@ -199,14 +200,13 @@ func TestAgentEndToEnd(t *testing.T) {
 	a := startAgent(t, data)
 
 	metrics := a.waitForMetrics(t,
-		`(?m)^system_load1\{plugin="system"\} [0-9.e+-]+$`,
-		`(?m)^system_memory_bytes\{plugin="system",kind="total"\} [1-9][0-9.e+]*$`,
-		`(?m)^net_receive_bytes_total\{plugin="net",device="lo"\} [0-9.e+]+$`,
+		`(?m)^node_load1\{plugin="loadavg"\} [0-9.e+-]+$`,
+		`(?m)^node_network_receive_bytes_total\{plugin="netdev",device="[^"]+"\} [0-9.e+]+$`,
 		`(?m)^example_plugin_runs\{plugin="example-counter"\} 1$`,
-		`(?m)^heimnetz_plugin_executions_total\{plugin="system",result="ok"\} [1-9]`,
-		`(?m)^heimnetz_plugin_execution_duration_seconds_bucket\{plugin="net",le="`,
-		`(?m)^heimnetz_plugin_memory_usage_bytes\{plugin="system"\} [1-9]`,
-		`(?m)^heimnetz_plugin_errors_total\{plugin="system",kind="lua"\} 0$`,
+		`(?m)^heimnetz_plugin_executions_total\{plugin="loadavg",result="ok"\} [1-9]`,
+		`(?m)^heimnetz_plugin_execution_duration_seconds_bucket\{plugin="netdev",le="`,
+		`(?m)^heimnetz_plugin_memory_usage_bytes\{plugin="loadavg"\} [1-9]`,
+		`(?m)^heimnetz_plugin_errors_total\{plugin="loadavg",kind="lua"\} 0$`,
 		`(?m)^heimnetz_server_requests_total`,
 		`(?m)^heimnetz_server_request_duration_seconds`,
 		`(?m)^heimnetz_server_active_connections`,
@@ -220,7 +220,7 @@ func TestAgentEndToEnd(t *testing.T) {
 	promtool.Check(t, metrics)
 
 	code, page := a.get(t, "/")
-	if code != 200 || !strings.Contains(page, "example-counter") || !strings.Contains(page, "system") {
+	if code != 200 || !strings.Contains(page, "example-counter") || !strings.Contains(page, "loadavg") {
 		t.Errorf("status page: %d, missing plugins:\n%.2000s", code, page)
 	}
 	if strings.Contains(page, "http://") && regexp.MustCompile(`(src|href)="https?://`).MatchString(page) {
@@ -239,20 +239,20 @@ func TestAgentEndToEnd(t *testing.T) {
 			t.Errorf("plugin %s: enabled=%v runs=%d", p.Name, p.Enabled, p.Runs)
 		}
 	}
-	if strings.Join(names, ",") != "conntrack,cpu,entropy,example-counter,filefd,filesystem,hwmon,loadavg,meminfo,net,netclass,netdev,system,thermal,time,uname" {
+	if strings.Join(names, ",") != strings.Join(luaplugins.BundledNames(), ",") {
 		t.Errorf("plugins = %v", names)
 	}
-	code, body = a.get(t, "/api/v1/plugins/system")
+	code, body = a.get(t, "/api/v1/plugins/loadavg")
 	if code != 200 {
-		t.Fatalf("/api/v1/plugins/system: %d %s", code, body)
+		t.Fatalf("/api/v1/plugins/loadavg: %d %s", code, body)
 	}
-	if d := checkPluginDetail(t, "system", []byte(body)); d.Name != "system" || d.Source != "bundled" || len(d.RecentRuns) == 0 || len(d.Limits) == 0 {
-		t.Errorf("/api/v1/plugins/system: name %q source %q, %d recent runs, %d limits", d.Name, d.Source, len(d.RecentRuns), len(d.Limits))
+	if d := checkPluginDetail(t, "loadavg", []byte(body)); d.Name != "loadavg" || d.Source != "bundled" || len(d.RecentRuns) == 0 || len(d.Limits) == 0 {
+		t.Errorf("/api/v1/plugins/loadavg: name %q source %q, %d recent runs, %d limits", d.Name, d.Source, len(d.RecentRuns), len(d.Limits))
 	}
 	if code, _ := a.get(t, "/api/v1/plugins/nope"); code != 404 {
 		t.Errorf("unknown plugin: %d, want 404", code)
 	}
-	resp, err := http.Post(a.base+"/api/v1/plugins/system/disable", "application/json", nil)
+	resp, err := http.Post(a.base+"/api/v1/plugins/loadavg/disable", "application/json", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,8 +369,8 @@ func TestPluginRunUsage(t *testing.T) {
 	}{
 		{[]string{"plugin", "run"}, 2, "Usage"},
 		{[]string{"plugin", "run", "/nonexistent.lua"}, 2, "no such file"},
-		{[]string{"plugin", "run", "../luaplugins/bundled/system", "--limit", "bogus=1"}, 2, `unknown limit "bogus"`},
-		{[]string{"plugin", "run", "../luaplugins/bundled/system", "--times", "2", "--board", "../board/testdata/openwrt-mt7621"}, 0, `system_load1{plugin="system"}`},
+		{[]string{"plugin", "run", "../luaplugins/bundled/loadavg", "--limit", "bogus=1"}, 2, `unknown limit "bogus"`},
+		{[]string{"plugin", "run", "../luaplugins/bundled/loadavg", "--times", "2", "--board", "../board/testdata/openwrt-mt7621"}, 0, `node_load1{plugin="loadavg"} 0.08`},
 		{[]string{"version"}, 0, "heimnetz dev"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 	}

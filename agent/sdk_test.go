@@ -251,7 +251,7 @@ func TestSDKInstallLive(t *testing.T) {
 			break
 		}
 	}
-	if code := post("/api/v1/plugins/system/remove"); code != 400 {
+	if code := post("/api/v1/plugins/loadavg/remove"); code != 400 {
 		t.Errorf("removing a bundled plugin: %d, want 400", code)
 	}
 

@@ -145,5 +145,5 @@ func TestAdminCasesRealBackend(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Stop()
-	webtest.RunAdmin(t, m.Backend(time.Now()), "net")
+	webtest.RunAdmin(t, m.Backend(time.Now()), "netdev")
 }
