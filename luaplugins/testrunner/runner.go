@@ -60,8 +60,9 @@ type Options struct {
 	// Bundled runs the plugin as the bundled plugin of its name
 	// (luaplugins.OriginBundled), which may export NodeExporterName's
 	// names; its main.lua must be the one built into the binary. The
-	// bundled plugins' own tests set it; `heimnetz plugin test` never
-	// does, as a directory on disk is not a bundled plugin.
+	// bundled plugins' own tests set it. Without it, a directory whose
+	// manifest and main.lua are byte for byte a bundled plugin's runs as
+	// that plugin (luaplugins.BundledCopy); any other does not.
 	Bundled bool
 }
 
@@ -116,6 +117,8 @@ func Run(dir string, opts Options) (_ *Report, err error) {
 		if err != nil || !bytes.Equal(built, src.Main) {
 			return nil, unusableError{fmt.Errorf("%s is not the bundled plugin %s", dir, src.Name())}
 		}
+		src.Origin = luaplugins.OriginBundled
+	} else if luaplugins.BundledCopy(src, dir) {
 		src.Origin = luaplugins.OriginBundled
 	}
 	if src.Test == nil {

@@ -62,6 +62,12 @@ type Config struct {
 	// package installs only when signed by one of them, or when the owner
 	// accepts it explicitly as unsigned.
 	TrustedKeys []string `json:"trusted_keys"`
+	// ExposeClientIdentity lets plugins see LAN clients' MAC addresses,
+	// DHCP client ids and host names, and so put them into metric labels.
+	// Off (the default), the clients module gives a stable keyed hash of
+	// the MAC and client id (the key is made once and kept in the
+	// database) and no host name; IP addresses are always given.
+	ExposeClientIdentity bool `json:"expose_client_identity"`
 }
 
 // Ceilings are the owner's caps on what manifests may ask for.

@@ -128,6 +128,7 @@ func TestEveryConfigFieldSettableFromUCI(t *testing.T) {
 		"breaks_before_disable":  "7",
 		"event_retention":        "50",
 		"trusted_keys":           "/etc/heimnetz/keys/a.pub /etc/heimnetz/keys/b.pub",
+		"expose_client_identity": "1",
 		"ceilings_instructions":  "123456",
 		"ceilings_memory":        "16MiB",
 		"ceilings_timeout":       "9s",

@@ -91,6 +91,11 @@ func New(opts Options) (*Manager, error) {
 		}
 		opts.Log.Info("store " + op + " works again")
 	})
+	key, err := opts.DB.ClientIdentityKey()
+	if err != nil {
+		return nil, err
+	}
+	m.identity = luaplugins.Identity{Expose: opts.Config.ExposeClientIdentity, Key: key}
 	m.sec = &securityLog{db: opts.DB, set: opts.Metrics, log: opts.Log}
 	if opts.Syslog {
 		if sl, err := openSyslog("", ""); err != nil {

@@ -215,7 +215,7 @@ func (m *Manager) install(archive []byte, sig *pack.Signature, opts InstallOptio
 	}
 	p, _, err := luaplugins.Load(st.src, luaplugins.Env{
 		Registry: m.registry, Log: luaplugins.LogFunc(m.pluginLog), KV: kv,
-		Families: m.families, Board: m.board, Reporter: m, RequireCollect: true,
+		Families: m.families, Board: m.board, Reporter: m, RequireCollect: true, Identity: m.identity,
 	})
 	if err != nil {
 		m.sec.record(EvPluginError, store.Warning, name, fmt.Sprintf("version %s not installed, it does not load: %v", st.src.Manifest.Version, err))

@@ -42,6 +42,7 @@ type Manager struct {
 	log      *slog.Logger
 	level    *LogLevel
 	clock    Clock
+	identity luaplugins.Identity // what the clients module tells plugins
 
 	metricsCache metricsCache
 

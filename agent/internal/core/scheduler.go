@@ -99,7 +99,7 @@ func (e *entry) runOnce(ctx context.Context) {
 	if p == nil {
 		p, stats, err = luaplugins.Load(e.src, luaplugins.Env{
 			Registry: m.registry, Log: luaplugins.LogFunc(m.pluginLog), KV: e.kv,
-			Families: m.families, Board: m.board, Reporter: m, RequireCollect: true,
+			Families: m.families, Board: m.board, Reporter: m, RequireCollect: true, Identity: m.identity,
 			Context: ctx,
 		})
 		if err == nil {
