@@ -101,3 +101,55 @@ func TestConfigInterval(t *testing.T) {
 		t.Error("a switch for a plugin no one has made a plugin")
 	}
 }
+
+// TestConfigSwitchForNoPluginWarns: a switch naming no plugin is not an
+// error (the plugin may come later) but is logged once at start as a
+// warning naming it; one naming a loaded plugin is not.
+func TestConfigSwitchForNoPluginWarns(t *testing.T) {
+	off := false
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.PluginsDir = t.TempDir()
+	cfg.NoBundled = true
+	cfg.Plugins = map[string]config.PluginSwitch{"gone-plugin": {Enabled: &off}}
+	var logs lockedBuffer
+	m, db := settingsManager(t, cfg.StoreOptions(), cfg, &logs)
+	defer db.Close()
+	if err := m.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Stop()
+	text := logs.String()
+	if n := strings.Count(text, "level=WARN msg=\"config plugins: no plugin has this name"); n != 1 || !strings.Contains(text, "plugin=gone-plugin") {
+		t.Errorf("want one warning naming gone-plugin, log:\n%s", text)
+	}
+}
+
+// TestConfigSwitchesBundled: the switches apply to bundled plugins by
+// their names: cpu turned off exports nothing, loadavg runs at the
+// config's interval, the others as their manifests say.
+func TestConfigSwitchesBundled(t *testing.T) {
+	off := false
+	h := newHarness(t, func(c *config.Config) {
+		c.NoBundled = false
+		c.Plugins = map[string]config.PluginSwitch{
+			"cpu":     {Enabled: &off},
+			"loadavg": {Interval: config.Duration(2 * time.Minute)},
+		}
+	})
+	h.start()
+	h.runs("loadavg", 1)
+	h.runs("meminfo", 1)
+	if d := h.view("cpu"); d.Enabled || d.DisabledReason != "disabled in the config" || d.Runs != 0 {
+		t.Errorf("bundled cpu: enabled=%v reason=%q runs=%d", d.Enabled, d.DisabledReason, d.Runs)
+	}
+	if strings.Contains(h.metrics(), "node_cpu_seconds_total") {
+		t.Error("cpu turned off in the config exports node_cpu_seconds_total")
+	}
+	if d := h.view("loadavg"); d.IntervalSeconds != 120 {
+		t.Errorf("bundled loadavg runs every %vs, want the config's 120s", d.IntervalSeconds)
+	}
+	if d := h.view("meminfo"); d.IntervalSeconds != 15 {
+		t.Errorf("bundled meminfo runs every %vs, want its manifest's 15s", d.IntervalSeconds)
+	}
+}
