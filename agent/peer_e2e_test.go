@@ -407,6 +407,11 @@ func TestAgreesWithNodeExporter(t *testing.T) {
 			// Dashboards select on label names: those must be node_exporter's.
 			// The same names with no common series (other devices or
 			// mounts) are only reported.
+			// The type too, but for node_exporter's untyped netstat and
+			// vmstat fields, which heimnetz types as pne-lua does (README).
+			if nt, ht := ne1.Types[fam], hz.Types[fam]; nt != ht && nt != "untyped" {
+				t.Errorf("%s: heimnetz's type %s, node_exporter's %s", fam, ht, nt)
+			}
 			switch {
 			case neNames[fam] != hzNames[fam]:
 				t.Errorf("%s: heimnetz's labels {%s}, node_exporter's {%s}", fam, hzNames[fam], neNames[fam])
