@@ -375,7 +375,9 @@ func TestAgreesWithNodeExporter(t *testing.T) {
 		st.shared++
 		compared++
 		if math.IsNaN(p.v2) {
-			t.Errorf("%s: gone from node_exporter's second scrape", k)
+			// An interface or mount that went away between the scrapes
+			// (other tests make and remove network namespaces and veths).
+			t.Logf("%s: gone from node_exporter's second scrape; not compared", k)
 			continue
 		}
 		tol := toleranceFor(fam)
