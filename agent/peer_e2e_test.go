@@ -373,13 +373,13 @@ func TestAgreesWithNodeExporter(t *testing.T) {
 			continue
 		}
 		st.shared++
-		compared++
 		if math.IsNaN(p.v2) {
 			// An interface or mount that went away between the scrapes
 			// (other tests make and remove network namespaces and veths).
 			t.Logf("%s: gone from node_exporter's second scrape; not compared", k)
 			continue
 		}
+		compared++
 		tol := toleranceFor(fam)
 		lo, hi := min(p.v1, p.v2), max(p.v1, p.v2)
 		slack := max(math.Abs(lo), math.Abs(hi))*(floatSlack+tol.rel) + tol.abs
