@@ -19,6 +19,7 @@ const (
 	routeSettingsPage
 	routeLoginPage
 	routeLogoutForm
+	routeNetworkPage
 	routeStatic
 	routeMetrics
 	routeHealthz
@@ -34,6 +35,7 @@ const (
 	routeAPILogin
 	routeAPILogout
 	routeDocs
+	routeAPINetwork
 	numRoutes
 )
 
@@ -48,6 +50,7 @@ var routeNames = [numRoutes]string{
 	routeSettingsPage:    "settings_page",
 	routeLoginPage:       "login_page",
 	routeLogoutForm:      "logout_form",
+	routeNetworkPage:     "network_page",
 	routeStatic:          "static",
 	routeMetrics:         "metrics",
 	routeHealthz:         "healthz",
@@ -63,6 +66,7 @@ var routeNames = [numRoutes]string{
 	routeAPILogin:        "api_login",
 	routeAPILogout:       "api_logout",
 	routeDocs:            "docs",
+	routeAPINetwork:      "api_network",
 }
 
 func (r route) String() string {
@@ -132,6 +136,10 @@ func matchPath(path string) match {
 		return match{route: routeHealthz}
 	case "/docs":
 		return match{route: routeDocs}
+	case "/network":
+		return match{route: routeNetworkPage}
+	case "/api/v1/network":
+		return match{route: routeAPINetwork}
 	case "/plugins/install":
 		return match{route: routeInstallForm}
 	case "/api/v1/overview":
