@@ -38,7 +38,7 @@ func sampleNetwork(now time.Time) Network {
 				SignalDBm: intp(-58), RxBytes: 5 << 20, TxBytes: 1 << 20, Flows: 12, ConnectedSince: now.Add(-2 * time.Hour)},
 			{Name: "Pixel-7", IP: "192.168.3.101", MAC: "00:00:5e:00:53:b1", Interface: "phy0-ap0", Band: "2.4 GHz",
 				SignalDBm: intp(-79), RxBytes: 300 << 10, TxBytes: 40 << 10, Flows: 3, ConnectedSince: now.Add(-20 * time.Minute)},
-			{Name: "printer", IP: "192.168.1.2", MAC: "00:00:5e:00:53:a3"},
+			{Name: "printer", IP: "192.168.1.2", MAC: "00:00:5e:00:53:a3", LeaseExpires: now.Add(90*time.Minute + 30*time.Second)},
 			{IP: "192.168.1.47", MAC: "00:00:5e:00:53:a2", RxBytes: 1000, TxBytes: 500, Flows: 1},
 		},
 		Radios: []NetworkRadio{
@@ -72,7 +72,7 @@ func TestNetworkPage(t *testing.T) {
 				`<span class="muted">no probe configured</span>`,
 				"<b>laptop-anna</b>", "192.168.1.23 · 00:00:5e:00:53:a1",
 				`<dd class="sig-good">5 GHz · -58~dBm</dd>`, `<dd class="sig-weak">2.4 GHz · -79~dBm</dd>`,
-				"<dt>Since</dt><dd>2~h", "<b>192.168.1.47</b>", "<dt>Link</dt><dd>wired or unknown</dd>",
+				"<dt>Connected</dt><dd>2~h", "<b>192.168.1.47</b>", "<dt>Link</dt><dd>wired or unknown</dd>", "<dt>Lease ends in</dt><dd>1~h 30~min</dd>",
 				"<b>Heimnetz</b>", "<dt>Channel</dt><dd>36 · 80~MHz</dd>", "<dt>Noise</dt><dd>-95~dBm</dd>", "<dt>Tx power</dt><dd>23~dBm</dd>",
 				`Devices <span class="muted small">4</span>`,
 			},

@@ -235,13 +235,13 @@ func (s *Server) writeClient(w htmlWriter, d *pageData, c *NetworkClient) {
 	} else {
 		writeRowFact(w, "Link", "wired or unknown")
 	}
-	w.raw(`<div><dt>Since</dt><dd>`)
-	if c.ConnectedSince.IsZero() {
-		w.raw(`–`)
-	} else {
-		w.text(formatDuration(d.Now.Sub(c.ConnectedSince)))
+	switch {
+	case !c.ConnectedSince.IsZero():
+		writeRowFact(w, "Connected", formatDuration(d.Now.Sub(c.ConnectedSince)))
+	case c.LeaseExpires.After(d.Now):
+		// dnsmasq keeps no lease start; its end tells the device is current.
+		writeRowFact(w, "Lease ends in", formatDuration(c.LeaseExpires.Sub(d.Now)))
 	}
-	w.raw(`</dd></div>`)
 	w.raw("</dl>\n<div class=\"pair\">")
 	h, _ := s.clients.client(c)
 	writeChart(w, ptr(newSparkline(h.RxBytesPerSecond, sparkW, sparkH, clientChartPoints, "Down", 0, rateText)))
