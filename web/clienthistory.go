@@ -6,8 +6,9 @@ import (
 )
 
 // Bounds on the per-client rate history: a home network has tens of
-// devices; past maxHistoryClients the client seen longest ago is dropped
-// first. clientPoints samples at the default 15 s interval are 15 minutes.
+// devices; past maxHistoryClients a newcomer takes the place of the client
+// seen longest ago, and is not tracked while every tracked client is still
+// present (so a network of more devices does not churn). clientPoints samples at the default 15 s interval are 15 minutes.
 const (
 	maxHistoryClients = 64
 	clientPoints      = 60
@@ -73,8 +74,8 @@ func (h *clientHistory) add(now time.Time, n *Network) {
 		}
 		cr, ok := h.clients[key]
 		if !ok {
-			if len(h.clients) >= maxHistoryClients {
-				h.dropOldest()
+			if len(h.clients) >= maxHistoryClients && !h.dropOldest(now) {
+				continue // every tracked client is still here: no churn
 			}
 			cr = &clientRings{rx: newRing(h.points), tx: newRing(h.points), order: h.next}
 			h.next++
@@ -102,9 +103,10 @@ func (h *clientHistory) add(now time.Time, n *Network) {
 	}
 }
 
-// dropOldest removes the client seen longest ago (the first tracked among
-// equals). The caller holds mu.
-func (h *clientHistory) dropOldest() {
+// dropOldest removes the client seen longest ago (the first tracked
+// among equals) unless it was seen at now, and reports whether it removed
+// one. The caller holds mu.
+func (h *clientHistory) dropOldest(now time.Time) bool {
 	var (
 		oldKey string
 		old    *clientRings
@@ -114,9 +116,11 @@ func (h *clientHistory) dropOldest() {
 			oldKey, old = key, cr
 		}
 	}
-	if old != nil {
-		delete(h.clients, oldKey)
+	if old == nil || !old.seen.Before(now) {
+		return false
 	}
+	delete(h.clients, oldKey)
+	return true
 }
 
 // client returns one client's history, if tracked.

@@ -275,3 +275,48 @@ func TestBandOf(t *testing.T) {
 		}
 	}
 }
+
+// TestNetworkPageWeight checks that a busy network's page stays light:
+// maxHistoryClients devices with full histories, and more devices than
+// that without.
+func TestNetworkPageWeight(t *testing.T) {
+	e := newTestEnv(t)
+	now := time.Now()
+	n := Network{WAN: NetworkWAN{Interface: "wan", Up: true}, Accounting: true, Radios: sampleNetwork(now).Radios}
+	for i := range 100 {
+		n.Clients = append(n.Clients, NetworkClient{Name: fmt.Sprintf("device-%02d.lan", i), IP: fmt.Sprintf("192.168.1.%d", i+2),
+			MAC: fmt.Sprintf("00:00:5e:00:53:%02x", i), Band: "5 GHz", SignalDBm: intp(-60 - i%30), ConnectedSince: now.Add(-time.Hour)})
+	}
+	for s := range clientPoints {
+		for i := range n.Clients {
+			n.Clients[i].RxBytes += uint64((i + 1) * (s%7 + 1) * 12345)
+			n.Clients[i].TxBytes += uint64((i + 1) * (s%5 + 1) * 1234)
+		}
+		e.srv.clients.add(now.Add(time.Duration(s-clientPoints)*15*time.Second), &n)
+	}
+	e.b.mu.Lock()
+	e.b.network = &n
+	e.b.mu.Unlock()
+	r := e.get("/network")
+	gz := e.get("/network", "Accept-Encoding: gzip")
+	t.Logf("/network with %d devices (%d with history): %d bytes, %d gzipped", len(n.Clients), e.srv.clients.len(), len(r.body), len(gz.body))
+	if got := e.srv.clients.len(); got != maxHistoryClients {
+		t.Errorf("%d clients in the history, want %d", got, maxHistoryClients)
+	}
+	// The first maxHistoryClients devices kept their whole history; the
+	// rest, never tracked, show no chart rather than evicting others.
+	if got := strings.Count(r.body, `<svg class="spark"`); got != 2*maxHistoryClients {
+		t.Errorf("%d sparklines, want %d", got, 2*maxHistoryClients)
+	}
+	if h, _ := e.srv.clients.client(&n.Clients[0]); len(h.RxBytesPerSecond) != clientPoints {
+		t.Errorf("first device has %d points, want %d", len(h.RxBytesPerSecond), clientPoints)
+	}
+	if len(r.body) > 128<<10 || gz.header.Get("Content-Encoding") != "gzip" || len(gz.body) > 30<<10 {
+		t.Errorf("/network is %d bytes, %d gzipped (%q), want ≤ 128 KiB and gzip ≤ 30 KiB", len(r.body), len(gz.body), gz.header.Get("Content-Encoding"))
+	}
+	for _, bad := range []string{"style=", "<script>", "onclick", "http://", "https://"} {
+		if strings.Contains(r.body, bad) {
+			t.Errorf("/network holds %q", bad)
+		}
+	}
+}

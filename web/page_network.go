@@ -8,7 +8,7 @@ import (
 
 // clientChartPoints bounds the points of a client's sparkline: a page with
 // dozens of devices stays small.
-const clientChartPoints = 30
+const clientChartPoints = 24
 
 // networkPage serves /network: the uplink, the radios and every LAN
 // client with a sparkline of its traffic.
