@@ -320,3 +320,51 @@ func TestNetworkPageWeight(t *testing.T) {
 		}
 	}
 }
+
+// TestNetworkHostileStrings pushes hostilePayload through every string of
+// the network view (host names and SSIDs come from clients and
+// neighbours) and checks the page, the overview and the API.
+func TestNetworkHostileStrings(t *testing.T) {
+	e := newTestEnv(t)
+	n := sampleNetwork(time.Now())
+	h := hostilePayload
+	n.WAN.Interface, n.WAN.Gateway, n.WAN.Addresses = h, h, []string{h}
+	n.WAN.Probe = &WANProbe{Target: h, RTTSeconds: 0.01}
+	n.Problems = []string{h}
+	for i := range n.Clients {
+		c := &n.Clients[i]
+		c.Name, c.IP, c.MAC, c.Interface, c.Band = h, h, h, h, h
+	}
+	n.Clients = append(n.Clients, NetworkClient{MAC: h}, NetworkClient{IP: h})
+	for i := range n.Radios {
+		r := &n.Radios[i]
+		r.Name, r.Phy, r.Mode, r.SSID, r.Band = h, h, h, h, h
+	}
+	e.b.mu.Lock()
+	e.b.network = &n
+	e.b.mu.Unlock()
+	e.srv.clients.add(time.Now(), &n)
+	for _, path := range []string{"/network", "/"} {
+		r := e.get(path)
+		if r.code != 200 || !strings.Contains(r.body, escapedPayload) {
+			t.Errorf("GET %s = %d, lacks the escaped payload", path, r.code)
+		}
+		for _, f := range hostileFragments {
+			if strings.Contains(r.body, f) {
+				t.Errorf("GET %s holds %q", path, f)
+			}
+		}
+	}
+	api := e.get("/api/v1/network")
+	for _, f := range hostileJSONFragments {
+		if strings.Contains(api.body, f) {
+			t.Errorf("GET /api/v1/network holds %q", f)
+		}
+	}
+	var back Network
+	api.json(t, &back)
+	const script = "<script>alert(1)</script>" // the JSON's own escapes decoded
+	if !strings.HasPrefix(back.Clients[0].Name, script) || !strings.HasPrefix(back.Radios[0].SSID, script) {
+		t.Errorf("API did not round-trip the names: %q %q", back.Clients[0].Name, back.Radios[0].SSID)
+	}
+}
