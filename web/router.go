@@ -20,6 +20,7 @@ const (
 	routeLoginPage
 	routeLogoutForm
 	routeNetworkPage
+	routeDocs
 	routeStatic
 	routeMetrics
 	routeHealthz
@@ -34,7 +35,6 @@ const (
 	routeAPIHistory
 	routeAPILogin
 	routeAPILogout
-	routeDocs
 	routeAPINetwork
 	numRoutes
 )
@@ -76,7 +76,9 @@ func (r route) String() string {
 	return "not_found"
 }
 
-// isAPI reports whether errors on r are answered as JSON.
+// isAPI reports whether errors on r are answered as JSON: every route
+// from routeAPIOverview on is, so pages (routeDocs among them) must come
+// before it.
 func (r route) isAPI() bool {
 	return r >= routeAPIOverview || r == routeMetrics || r == routeHealthz || r == routeNotFound
 }
