@@ -149,7 +149,7 @@ func cmdPluginRun(args []string) int {
 		fmt.Fprintln(out, text)
 	}
 	env := luaplugins.Env{
-		Registry: reg, Log: luaplugins.LogFunc(logf), KV: db.KV(src.Name(), quotaFor(src.Manifest.Limits)),
+		Registry: reg, Log: luaplugins.LogFunc(logf), KV: db.KV(src.Name(), store.QuotaFor(src.Manifest.Limits)),
 		Board: brd, Reporter: stderrReporter{},
 	}
 	p, stats, err := luaplugins.Load(src, env)

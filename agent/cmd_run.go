@@ -17,8 +17,9 @@ import (
 	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/heimnetz/heimnetz/agent/buildinfo"
+	"github.com/heimnetz/heimnetz/agent/internal/config"
+	"github.com/heimnetz/heimnetz/agent/internal/core"
 	"github.com/heimnetz/heimnetz/board"
-	"github.com/heimnetz/heimnetz/luaplugins"
 	"github.com/heimnetz/heimnetz/store"
 	"github.com/heimnetz/heimnetz/web"
 )
@@ -28,11 +29,11 @@ func cmdRun(args []string) int {
 	fs.Usage = func() {
 		usageOf(fs, "heimnetz run [--listen ADDR] [--data DIR] [--plugins DIR] [--config FILE]", "Run the agent: load and schedule plugins, serve the status page, API and /metrics until SIGINT or SIGTERM.")
 	}
-	cfg := defaultConfig()
+	cfg := config.Default()
 	configFile := fs.String("config", "", "JSON configuration `file` (see README); flags override it")
 	listen := fs.String("listen", "", "listen `address` (default "+cfg.Listen+")")
 	data := fs.String("data", "", "data `directory` (default "+cfg.DataDir+")")
-	plugins := fs.String("plugins", "", "extra plugin `directory`")
+	plugins := fs.String("plugins", "", "plugins `directory`: installed plugins are read from and installed to it (default <data>/plugins)")
 	if err := fs.Parse(args); err != nil {
 		return parseExit(err)
 	}
@@ -41,7 +42,7 @@ func cmdRun(args []string) int {
 		return 2
 	}
 	if *configFile != "" {
-		if err := loadConfigFile(&cfg, *configFile); err != nil {
+		if err := cfg.LoadFile(*configFile); err != nil {
 			fmt.Fprintln(os.Stderr, "heimnetz run:", err)
 			return 2
 		}
@@ -55,16 +56,14 @@ func cmdRun(args []string) int {
 	if *plugins != "" {
 		cfg.PluginsDir = *plugins
 	}
-	if err := cfg.validate(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		fmt.Fprintln(os.Stderr, "heimnetz run:", err)
 		return 2
 	}
-	log := newLogger(os.Stderr)
-	if !levelVar.set(cfg.LogLevel) {
-		fmt.Fprintf(os.Stderr, "heimnetz run: config log_level: unknown level %q\n", cfg.LogLevel)
-		return 2
-	}
-	if err := run(cfg, log); err != nil {
+	level := new(core.LogLevel)
+	level.SetName(cfg.LogLevel) // Validate checked the name
+	log := core.NewLogger(os.Stderr, level)
+	if err := run(cfg, log, level); err != nil {
 		log.Error("agent stopped", "err", err)
 		return 1
 	}
@@ -72,21 +71,12 @@ func cmdRun(args []string) int {
 }
 
 // run is the agent: it returns when a signal asks it to stop.
-func run(cfg Config, log *slog.Logger) error {
+func run(cfg config.Config, log *slog.Logger, level *core.LogLevel) error {
 	debug.SetMemoryLimit(int64(cfg.MemoryLimit))
 	debug.SetGCPercent(cfg.GCPercent)
 	metrics.ExposeMetadata(true)
 
-	ceilings, err := cfg.ceilings()
-	if err != nil {
-		return err
-	}
-	opts := store.DefaultOptions(cfg.DataDir)
-	if cfg.LiveDir != "" {
-		opts = store.RouterOptions(cfg.LiveDir, cfg.DataDir)
-	}
-	opts.SnapshotInterval = time.Duration(cfg.SnapshotInterval)
-	db, err := store.Open(opts)
+	db, err := store.Open(cfg.StoreOptions())
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
@@ -101,23 +91,14 @@ func run(cfg Config, log *slog.Logger) error {
 		return fmt.Errorf("board: %w", err)
 	}
 	defer brd.Close()
+	dev, _ := brd.Device()
 
-	agentSet := metrics.NewSet()
-	registerAgentMetrics(agentSet)
-	registerDeviceInfo(agentSet, brd, log)
-	m := &manager{
-		cfg: cfg, ceilings: ceilings, db: db, board: brd,
-		registry: luaplugins.NewRegistry(), families: luaplugins.NewFamilies(),
-		metrics: agentSet, log: log, now: time.Now, plugins: map[string]*entry{},
-	}
-	m.sec = &securityLog{db: db, set: agentSet, log: log}
-	if d, _ := brd.Device(); d.OS == board.OSOpenWrt {
-		if sl, err := openSyslog("", ""); err != nil {
-			log.Warn("security events go to this log only", "err", err)
-		} else {
-			m.sec.syslog = sl
-			defer sl.Close()
-		}
+	m, err := core.New(core.Options{
+		Config: cfg, DB: db, Board: brd, Log: log, Level: level,
+		Metrics: metrics.NewSet(), Syslog: dev.OS == board.OSOpenWrt,
+	})
+	if err != nil {
+		return err
 	}
 	for _, n := range db.Notices() {
 		// The store has put its notices into the event ring itself.
@@ -127,6 +108,48 @@ func run(cfg Config, log *slog.Logger) error {
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer cancel()
 
+	wcfg := webConfig(cfg, brd, log)
+	srv, err := web.New(wcfg, m.Backend(time.Now()))
+	if err != nil {
+		return fmt.Errorf("web: %w", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+
+	if err := m.Start(ctx); err != nil {
+		ln.Close()
+		return err
+	}
+	m.Event(core.EvAgentStart, store.Info, "heimnetz "+buildinfo.String()+" started")
+	log.Info("heimnetz started", "version", buildinfo.Version, "listen", ln.Addr().String(), "data", cfg.DataDir, "plugins", m.PluginCount())
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	select {
+	case <-ctx.Done():
+		log.Info("stopping", "reason", "signal")
+	case err := <-serveErr:
+		if err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, web.ErrServerClosed) {
+			m.Stop()
+			return fmt.Errorf("web: %w", err)
+		}
+	}
+	shutdownCtx, done := context.WithTimeout(context.Background(), 5*time.Second)
+	defer done()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Warn("web shutdown", "err", err)
+	}
+	m.Stop()
+	m.Event(core.EvAgentStop, store.Info, "clean shutdown")
+	log.Info("heimnetz stopped")
+	return nil
+}
+
+// webConfig is the web server's configuration as the agent's config sets it.
+func webConfig(cfg config.Config, brd *board.Board, log *slog.Logger) web.Config {
 	wcfg := web.DefaultConfig()
 	wcfg.Addr = cfg.Listen
 	wcfg.DataDir = filepath.Join(cfg.DataDir, "web")
@@ -146,41 +169,5 @@ func run(cfg Config, log *slog.Logger) error {
 		wcfg.Hostnames = append(wcfg.Hostnames, h)
 	}
 	wcfg.Logger = log
-	srv, err := web.New(wcfg, &backend{m: m, started: time.Now()})
-	if err != nil {
-		return fmt.Errorf("web: %w", err)
-	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-
-	if err := m.start(ctx); err != nil {
-		ln.Close()
-		return err
-	}
-	m.sec.record(EvAgentStart, store.Info, "", buildinfo.String())
-	log.Info("heimnetz started", "version", buildinfo.Version, "listen", ln.Addr().String(), "data", cfg.DataDir, "plugins", len(m.entries()))
-
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
-
-	select {
-	case <-ctx.Done():
-		log.Info("stopping", "reason", "signal")
-	case err := <-serveErr:
-		if err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, web.ErrServerClosed) {
-			m.stop()
-			return fmt.Errorf("web: %w", err)
-		}
-	}
-	shutdownCtx, done := context.WithTimeout(context.Background(), 5*time.Second)
-	defer done()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		log.Warn("web shutdown", "err", err)
-	}
-	m.stop()
-	m.sec.record(EvAgentStop, store.Info, "", "clean shutdown")
-	log.Info("heimnetz stopped")
-	return nil
+	return wcfg
 }

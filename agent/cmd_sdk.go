@@ -9,9 +9,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/VictoriaMetrics/metrics"
-
 	"github.com/heimnetz/heimnetz/agent/buildinfo"
+	"github.com/heimnetz/heimnetz/agent/internal/config"
+	"github.com/heimnetz/heimnetz/agent/internal/core"
 	"github.com/heimnetz/heimnetz/limits"
 	"github.com/heimnetz/heimnetz/luaplugins"
 	"github.com/heimnetz/heimnetz/luaplugins/check"
@@ -19,7 +19,6 @@ import (
 	"github.com/heimnetz/heimnetz/luaplugins/pack"
 	"github.com/heimnetz/heimnetz/luaplugins/scaffold"
 	"github.com/heimnetz/heimnetz/luaplugins/testrunner"
-	"github.com/heimnetz/heimnetz/store"
 )
 
 // parseInterleaved parses flags that may come before or after the
@@ -293,7 +292,7 @@ func cmdPluginVerify(args []string) int {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin verify: at least one --trusted key is required")
 		return 2
 	}
-	keys, err := trustedKeys(trusted)
+	keys, err := core.TrustedKeys(trusted)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin verify:", err)
 		return 2
@@ -338,9 +337,9 @@ func cmdPluginInstall(args []string) int {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin install:", err)
 		return code
 	}
-	cfg := defaultConfig()
+	cfg := config.Default()
 	if *configFile != "" {
-		if err := loadConfigFile(&cfg, *configFile); err != nil {
+		if err := cfg.LoadFile(*configFile); err != nil {
 			return fail(2, err)
 		}
 	}
@@ -350,12 +349,7 @@ func cmdPluginInstall(args []string) int {
 	if *dataDir != "" {
 		cfg.DataDir = *dataDir
 	}
-	ceilings, err := cfg.ceilings()
-	if err != nil {
-		return fail(2, err)
-	}
-	keys, err := trustedKeys(append(append([]string{}, cfg.TrustedKeys...), trusted...))
-	if err != nil {
+	if err := cfg.Validate(); err != nil {
 		return fail(2, err)
 	}
 	data, err := os.ReadFile(pos[0])
@@ -366,71 +360,18 @@ func cmdPluginInstall(args []string) int {
 	if err != nil {
 		return fail(1, err)
 	}
-	db, err := store.Open(store.DefaultOptions(cfg.DataDir))
-	if err != nil {
-		return fail(1, fmt.Errorf("store %s (is the agent running? install through its API instead): %w", cfg.DataDir, err))
-	}
-	defer db.Close()
-	sec := &securityLog{db: db, set: metrics.NewSet(), log: newLogger(os.Stderr)}
-	p, signer, err := openPackage(data, sig, keys, *allowUnsigned)
-	if err != nil {
-		sec.record(EvInstallRejected, store.Warning, "", "install via command line: "+err.Error())
-		return fail(1, err)
-	}
-	name := p.Name
-	var prev predecessor
-	rec, known, err := db.Plugin(name)
+	done, err := core.InstallOffline(core.OfflineInstall{
+		Config: cfg, Archive: data, Signature: sig, Trusted: trusted,
+		Options: core.InstallOptions{AllowUnsigned: *allowUnsigned, AllowSignerChange: *allowSignerChange},
+		Log:     core.NewLogger(os.Stderr, new(core.LogLevel)),
+	})
 	if err != nil {
 		return fail(1, err)
 	}
-	if known {
-		prev.signer = rec.Signer
+	if done.Signer == "" {
+		fmt.Fprintf(os.Stderr, "heimnetz plugin install: WARNING: %s is not signed by a trusted key; installed because --allow-unsigned was given\n", done.Name)
 	}
-	if _, err := os.Lstat(filepath.Join(cfg.PluginsDir, name)); err == nil {
-		prev.installed = true
-	} else {
-		prev.dataKeys = db.KV(name, store.DefaultQuota()).Usage().Keys
-	}
-	plan, err := planSuccession(name, prev, signer, *allowSignerChange)
-	if err != nil {
-		sec.record(EvInstallRejected, store.Warning, name, "install via command line: "+err.Error())
-		return fail(1, err)
-	}
-	st, err := stage(p, signer, cfg.PluginsDir, luaplugins.NewRegistry(), ceilings)
-	if err != nil {
-		sec.record(EvInstallRejected, store.Warning, name, "install via command line: "+err.Error())
-		return fail(1, err)
-	}
-	defer os.RemoveAll(st.tmp)
-	if plan.wipeData {
-		if err := db.KV(name, store.DefaultQuota()).Clear(); err != nil {
-			return fail(1, err)
-		}
-	}
-	final, err := st.commit(cfg.PluginsDir)
-	if err != nil {
-		return fail(1, err)
-	}
-	if !known {
-		rec = store.PluginRecord{Name: name, Enabled: true}
-	}
-	rec.Signer = signer
-	if err := db.PutPlugin(rec); err != nil {
-		return fail(1, err)
-	}
-	if plan.event != "" {
-		sec.record(EvSignerChanged, store.High, name, plan.event+" (via command line)")
-	}
-	if signer == "" {
-		sec.record(EvUnsignedAccepted, store.High, name, "unsigned package "+st.src.Manifest.Version+" (content hash "+st.pkg.Hash()+") accepted by the owner via command line")
-		fmt.Fprintf(os.Stderr, "heimnetz plugin install: WARNING: %s is not signed by a trusted key; installed because --allow-unsigned was given\n", name)
-	}
-	detail := "version " + st.src.Manifest.Version + " installed via command line, content hash " + st.pkg.Hash()
-	if signer != "" {
-		detail += ", signed by key " + signer
-	}
-	sec.record(EvPluginInstalled, store.Info, name, detail)
-	fmt.Printf("installed %s %s into %s (content hash sha256:%s)\n", name, st.src.Manifest.Version, final, st.pkg.Hash())
+	fmt.Printf("installed %s %s into %s (content hash sha256:%s)\n", done.Name, done.Version, done.Path, done.Hash)
 	return 0
 }
 

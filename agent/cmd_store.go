@@ -8,12 +8,13 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/heimnetz/heimnetz/agent/internal/config"
 	"github.com/heimnetz/heimnetz/store"
 )
 
 func cmdStore(args []string) int {
 	if len(args) == 0 || (args[0] != "export" && args[0] != "import") {
-		fmt.Fprintln(os.Stderr, "Usage: heimnetz store export|import FILE [--data DIR] [--live DIR]\n\nexport writes a consistent copy of the database to FILE (- for stdout);\nimport checks FILE and installs it as the database. Stop the agent first.")
+		fmt.Fprintln(os.Stderr, "Usage: heimnetz store export|import FILE [--config FILE] [--data DIR] [--live DIR]\n\nexport writes a consistent copy of the database to FILE (- for stdout);\nimport checks FILE and installs it as the database. Stop the agent first.")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return 0
 		}
@@ -21,9 +22,10 @@ func cmdStore(args []string) int {
 	}
 	verb := args[0]
 	fs := flag.NewFlagSet("store "+verb, flag.ContinueOnError)
-	cfg := defaultConfig()
-	data := fs.String("data", cfg.DataDir, "data `directory` of the agent")
-	live := fs.String("live", "", "RAM `directory` of the live database, as in the config's live_dir")
+	cfg := config.Default()
+	configFile := fs.String("config", "", "agent configuration `file`: its data_dir and live_dir name the database")
+	data := fs.String("data", "", "data `directory` of the agent (default: the config's data_dir, "+cfg.DataDir+")")
+	live := fs.String("live", "", "RAM `directory` of the live database (default: the config's live_dir)")
 	var file string
 	rest := args[1:]
 	for len(rest) > 0 {
@@ -43,10 +45,19 @@ func cmdStore(args []string) int {
 		fmt.Fprintf(os.Stderr, "heimnetz store %s: FILE is missing\n", verb)
 		return 2
 	}
-	opts := store.DefaultOptions(*data)
-	if *live != "" {
-		opts = store.RouterOptions(*live, *data)
+	if *configFile != "" {
+		if err := cfg.LoadFile(*configFile); err != nil {
+			fmt.Fprintf(os.Stderr, "heimnetz store %s: %v\n", verb, err)
+			return 2
+		}
 	}
+	if *data != "" {
+		cfg.DataDir = *data
+	}
+	if *live != "" {
+		cfg.LiveDir = *live
+	}
+	opts := cfg.StoreOptions()
 	var err error
 	if verb == "export" {
 		err = exportStore(opts, file)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -19,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heimnetz/heimnetz/luaplugins"
+	"github.com/heimnetz/heimnetz/agent/internal/promtool"
 )
 
 // binary is the heimnetz binary built once for the end-to-end tests.
@@ -212,7 +211,7 @@ func TestAgentEndToEnd(t *testing.T) {
 		`(?m)^node_memory_Active_anon_bytes\{plugin="meminfo"\} [0-9]`,
 		`(?m)^node_entropy_available_bits\{plugin="entropy"\} [0-9]`,
 	)
-	promtoolCheck(t, metrics)
+	promtool.Check(t, metrics)
 
 	code, page := a.get(t, "/")
 	if code != 200 || !strings.Contains(page, "example-counter") || !strings.Contains(page, "system") {
@@ -359,51 +358,6 @@ func writePlugin(t *testing.T, dir, name, manifest, main string) {
 	}
 }
 
-// promtoolCheck runs `promtool check metrics` on a scrape.
-func promtoolCheck(t *testing.T, metrics string) {
-	t.Helper()
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("promtool is missing (make test installs Debian's prometheus package)")
-		}
-		t.Skip("promtool not installed; run `make deps`")
-	}
-	cmd := exec.Command(promtool, "check", "metrics")
-	cmd.Stdin = strings.NewReader(metrics)
-	out, err := cmd.CombinedOutput()
-	// The bundled plugins export node_exporter's exact names so that its
-	// dashboards work; promtool lints two rules on some of them. Those two
-	// lints, for the names luaplugins.NodeExporterName allows, are the
-	// only findings tolerated (promtool then exits 3, its lint status);
-	// anything else, or any other exit, fails.
-	var rest []string
-	tolerated := 0
-	for line := range strings.Lines(strings.TrimSpace(string(out))) {
-		switch line = strings.TrimSpace(line); {
-		case line == "":
-		case nodeExporterLint(line):
-			tolerated++
-		default:
-			rest = append(rest, line)
-		}
-	}
-	t.Logf("promtool check metrics: %d node_exporter name lints tolerated", tolerated)
-	var exit *exec.ExitError
-	linted := errors.As(err, &exit) && exit.ExitCode() == 3 && len(bytes.TrimSpace(out)) > 0
-	if len(rest) > 0 || err != nil && !linted {
-		t.Errorf("promtool check metrics: %v\n%s", err, out)
-	}
-}
-
-// nodeExporterLint reports whether a line of promtool's output is the
-// camelCase or the bits lint about a name NodeExporterName allows.
-func nodeExporterLint(line string) bool {
-	name, said, _ := strings.Cut(line, " ")
-	return luaplugins.NodeExporterName(name) &&
-		(said == "metric names should be written in 'snake_case' not 'camelCase'" || said == `use base unit "bytes" instead of "bits"` && strings.HasSuffix(name, "_bits"))
-}
-
 // TestReplacedBundledIsNotBundled: the bundled meminfo and entropy
 // plugins' own code, loaded from a --plugins directory (one that is even
 // called "bundled") in place of the built-in ones, may not export
@@ -432,31 +386,8 @@ func TestReplacedBundledIsNotBundled(t *testing.T) {
 	}
 	a.waitFor(t, "/api/v1/plugins/meminfo", `invalid metric: gauge \\"node_memory_[A-Za-z_]+\\" may hold only lowercase`)
 	a.waitFor(t, "/api/v1/plugins/entropy", `invalid metric: gauge \\"node_entropy_available_bits\\" must use the base unit bytes instead of bits`)
-	promtoolCheck(t, metrics)
+	promtool.Check(t, metrics)
 	a.stop(t)
-}
-
-// TestPromtoolToleranceIsExact: the e2e promtool check lets through the
-// camelCase and bits lints for NodeExporterName's names and nothing else.
-func TestPromtoolToleranceIsExact(t *testing.T) {
-	for line, want := range map[string]bool{
-		"node_memory_MemAvailable_bytes metric names should be written in 'snake_case' not 'camelCase'": true,
-		"node_memory_HugePages_Total metric names should be written in 'snake_case' not 'camelCase'":    true,
-		`node_entropy_available_bits use base unit "bytes" instead of "bits"`:                           true,
-		`node_entropy_pool_size_bits use base unit "bytes" instead of "bits"`:                           true,
-		"node_memoryX_Foo_bytes metric names should be written in 'snake_case' not 'camelCase'":         false,
-		"my_camelCase metric names should be written in 'snake_case' not 'camelCase'":                   false,
-		`node_memory_MemTotal_bytes use base unit "bytes" instead of "bits"`:                            false,
-		`node_network_receive_bits use base unit "bytes" instead of "bits"`:                             false,
-		"node_memory_MemTotal_bytes label names should be written in 'snake_case' not 'camelCase'":      false,
-		"node_memory_Swap_ms_bytes metric names should not contain abbreviated units":                   false,
-		"node_memory_MemTotal_bytes non-counter metrics should not have \"_total\" suffix":              false,
-		"error while linting: text format parsing error in line 1":                                      false,
-	} {
-		if got := nodeExporterLint(line); got != want {
-			t.Errorf("nodeExporterLint(%q) = %v, want %v", line, got, want)
-		}
-	}
 }
 
 func TestPluginRunUsage(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/heimnetz/heimnetz/limits"
 	"github.com/heimnetz/heimnetz/limits/oneline"
 )
 
@@ -27,11 +28,18 @@ type Quota struct {
 	WritesPerMinute int
 }
 
-// DefaultQuota returns the quota of a plugin that does not ask for another:
-// 1000 keys, 256 KiB, keys up to 128 bytes, values up to 16 KiB, 120
-// writes per minute.
-func DefaultQuota() Quota {
-	return Quota{MaxKeys: 1000, MaxBytes: 256 << 10, MaxKeyLen: 128, MaxValueLen: 16 << 10, WritesPerMinute: 120}
+// MaxKeyLen is the longest key a plugin may store, in bytes.
+const MaxKeyLen = 128
+
+// DefaultQuota returns the quota of a plugin that does not ask for
+// another: the kv fields of limits.Defaults (1000 keys, 256 KiB, values up
+// to 16 KiB, 120 writes per minute) and keys up to MaxKeyLen bytes.
+func DefaultQuota() Quota { return QuotaFor(limits.Defaults()) }
+
+// QuotaFor is the kv quota a plugin's limits give it; the limits package
+// holds the only copy of the default numbers.
+func QuotaFor(l limits.Limits) Quota {
+	return Quota{MaxKeys: l.KVKeys, MaxBytes: l.KVBytes, MaxKeyLen: MaxKeyLen, MaxValueLen: l.KVValueBytes, WritesPerMinute: l.KVWritesPerMinute}
 }
 
 // withDefaults fills zero fields from DefaultQuota.

@@ -1,4 +1,4 @@
-package main
+package core
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ import (
 // backend adapts the manager, the store and the board to what the web
 // server shows and does.
 type backend struct {
-	m       *manager
+	m       *Manager
 	started time.Time
 }
 
@@ -133,7 +133,7 @@ func (b *backend) Plugin(name string) (web.PluginDetail, error) {
 		samples = pm.Snapshot()
 		metricBytes, metricBudget = pm.Bytes(), pm.MaxBytes()
 	}
-	cpuLeft := e.cpu.Remaining(b.m.now())
+	cpuLeft := e.cpu.Remaining(b.m.clock.Now())
 	e.mu.Unlock()
 	lim := m.Limits
 	usage := e.kv.Usage()
@@ -213,7 +213,7 @@ func notFound(err error) error {
 	switch {
 	case errors.Is(err, errUnknownPlugin), errors.Is(err, store.ErrNoEvent):
 		return fmt.Errorf("%w: %v", web.ErrNotFound, err)
-	case errors.Is(err, errRejected), errors.Is(err, store.ErrBadName):
+	case errors.Is(err, errRejected), errors.Is(err, errConfig), errors.Is(err, store.ErrBadName):
 		return fmt.Errorf("%w: %v", web.ErrInvalid, err)
 	case errors.Is(err, errInstallBusy):
 		return fmt.Errorf("%w: %v", web.ErrConflict, err)
@@ -251,9 +251,9 @@ func (b *backend) ClearPluginData(name string) error { return notFound(b.m.clear
 func (b *backend) AckEvents(seqs []uint64) error     { return notFound(b.m.db.AckEvents(seqs...)) }
 
 func (b *backend) InstallPlugin(archive []byte, opts web.InstallOptions) (string, error) {
-	path, err := b.m.install(archive, nil, installOptions{AllowUnsigned: opts.AllowUnsigned, AllowSignerChange: opts.AllowSignerChange}, "admin API")
+	path, err := b.m.install(archive, nil, InstallOptions{AllowUnsigned: opts.AllowUnsigned, AllowSignerChange: opts.AllowSignerChange}, "admin API")
 	switch {
-	case errors.Is(err, errRejected):
+	case errors.Is(err, errRejected), errors.Is(err, errConfig):
 		return "", fmt.Errorf("%w: %v", web.ErrInvalid, err)
 	case errors.Is(err, errSignerChanged), errors.Is(err, errInstallBusy):
 		return "", fmt.Errorf("%w: %v", web.ErrConflict, err)
@@ -278,7 +278,7 @@ func (b *backend) UpdateSettings(s web.Settings) error {
 	if s.MaxConsecutiveFailures < 1 || s.MaxConsecutiveFailures > 100 {
 		return fmt.Errorf("%w: max_consecutive_failures must be between 1 and 100", web.ErrInvalid)
 	}
-	if !levelVar.set(s.LogLevel) {
+	if !b.m.level.SetName(s.LogLevel) {
 		return fmt.Errorf("%w: log_level must be debug, info, warn or error", web.ErrInvalid)
 	}
 	b.m.mu.Lock()

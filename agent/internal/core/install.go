@@ -1,4 +1,4 @@
-package main
+package core
 
 import (
 	"crypto/ed25519"
@@ -27,8 +27,14 @@ var errRejected = errors.New("package rejected")
 // it with 409.
 var errInstallBusy = errors.New("in progress")
 
-// installOptions are the owner's explicit decisions for one install.
-type installOptions struct {
+// errConfig marks a refusal whose cause is the agent's configuration
+// (a plugins directory that cannot be written, a trusted key file that
+// cannot be read); the message names the setting to fix. The web API
+// answers it with a 4xx, not 500.
+var errConfig = errors.New("configuration problem")
+
+// InstallOptions are the owner's explicit decisions for one install.
+type InstallOptions struct {
 	// AllowUnsigned accepts a package no trusted key signed.
 	AllowUnsigned bool
 	// AllowSignerChange accepts a signer other than the installed
@@ -79,12 +85,12 @@ func stage(p *pack.Package, signer string, pluginsDir string, reg *luaplugins.Re
 		return nil, errors.New("no plugins directory configured (plugins_dir or --plugins)")
 	}
 	if err := os.MkdirAll(pluginsDir, 0o755); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: the plugins directory cannot be created (set plugins_dir in the config to a writable directory): %v", errConfig, err)
 	}
 	var err error
 	st.tmp, err = os.MkdirTemp(pluginsDir, ".install-")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: the plugins directory is not writable (set plugins_dir in the config to a writable directory): %v", errConfig, err)
 	}
 	fail := func(err error) (*staged, error) {
 		os.RemoveAll(st.tmp)
@@ -134,8 +140,8 @@ func (st *staged) commit(pluginsDir string) (string, error) {
 	return final, nil
 }
 
-// trustedKeys reads the public keys the configuration trusts.
-func trustedKeys(paths []string) ([]ed25519.PublicKey, error) {
+// TrustedKeys reads the public key files an install trusts.
+func TrustedKeys(paths []string) ([]ed25519.PublicKey, error) {
 	var out []ed25519.PublicKey
 	for _, p := range paths {
 		k, err := pack.ReadPublicKey(p)
@@ -158,10 +164,10 @@ func trustedKeys(paths []string) ([]ed25519.PublicKey, error) {
 // chunk): the plugin's name is claimed, so a second install or a removal
 // of the same name fails at once with errInstallBusy while installs of
 // other plugins and every API request go on.
-func (m *manager) install(archive []byte, sig *pack.Signature, opts installOptions, via string) (string, error) {
-	keys, err := trustedKeys(m.cfg.TrustedKeys)
+func (m *Manager) install(archive []byte, sig *pack.Signature, opts InstallOptions, via string) (string, error) {
+	keys, err := TrustedKeys(m.cfg.TrustedKeys)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%w: config trusted_keys: %v", errConfig, err)
 	}
 	reject := func(plugin string, err error) (string, error) {
 		m.sec.record(EvInstallRejected, store.Warning, plugin, fmt.Sprintf("install via %s: %v", via, err))
@@ -185,7 +191,8 @@ func (m *manager) install(archive []byte, sig *pack.Signature, opts installOptio
 	if err != nil {
 		return reject(name, err)
 	}
-	st, err := stage(pkg, signer, m.cfg.PluginsDir, m.registry, m.ceilings)
+	dir := m.cfg.PluginsDirectory()
+	st, err := stage(pkg, signer, dir, m.registry, m.ceilings)
 	if err != nil {
 		return reject(name, err)
 	}
@@ -194,7 +201,7 @@ func (m *manager) install(archive []byte, sig *pack.Signature, opts installOptio
 		return reject(name, fmt.Errorf("%w: manifest name %q differs from the package's %q", errRejected, st.src.Name(), name))
 	}
 	lim := st.src.Manifest.Limits
-	kv := m.db.KV(name, quotaFor(lim))
+	kv := m.db.KV(name, store.QuotaFor(lim))
 	if plan.wipeData {
 		// Before the new code runs: its top-level chunk must not see the
 		// data either.
@@ -214,7 +221,7 @@ func (m *manager) install(archive []byte, sig *pack.Signature, opts installOptio
 		m.sec.record(EvPluginError, store.Warning, name, fmt.Sprintf("version %s not installed, it does not load: %v", st.src.Manifest.Version, err))
 		return "", fmt.Errorf("%w: %s %s does not load (any running version is kept): %v", errRejected, name, st.src.Manifest.Version, err)
 	}
-	final, err := st.commit(m.cfg.PluginsDir)
+	final, err := st.commit(dir)
 	if err != nil {
 		p.Close()
 		return "", fmt.Errorf("install %s: %w", name, err)
@@ -255,7 +262,7 @@ func (m *manager) install(archive []byte, sig *pack.Signature, opts installOptio
 		e.rec.Enabled, e.rec.DisabledReason, e.rec.ConsecutiveBreaks = true, "", 0
 	}
 	e.src, e.kv = st.src, kv
-	e.cpu = limits.NewCPUShare(lim.CPU, lim.CPUWindow, m.now())
+	e.cpu = limits.NewCPUShare(lim.CPU, lim.CPUWindow, m.clock.Now())
 	e.rec.Version = st.src.Manifest.Version
 	e.rec.Signer = st.signer
 	e.runs = nil
@@ -280,7 +287,7 @@ func (m *manager) install(archive []byte, sig *pack.Signature, opts installOptio
 // predecessor returns what name holds now: an installed version (a
 // plugin loaded from the plugins directory) and its signer, or the kv
 // data and recorded signer a removed one left.
-func (m *manager) predecessor(name string) (predecessor, error) {
+func (m *Manager) predecessor(name string) (predecessor, error) {
 	var prev predecessor
 	if e, err := m.get(name); err == nil {
 		e.mu.Lock()
@@ -308,7 +315,7 @@ const maxInstalls = 2
 // name already claimed, or a claim beyond maxInstalls, is refused at once
 // rather than waited for: a slow install (its load runs up to the
 // plugin's time limit) must not make other requests queue behind it.
-func (m *manager) claim(name string) (release func(), err error) {
+func (m *Manager) claim(name string) (release func(), err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.busy[name] {
@@ -331,7 +338,7 @@ func (m *manager) claim(name string) (release func(), err error) {
 // remove stops a plugin installed in the plugins directory and deletes
 // its files; its metric series go with its state. Its stored data and
 // record are deleted only when deleteData is set.
-func (m *manager) remove(name string, deleteData bool) error {
+func (m *Manager) remove(name string, deleteData bool) error {
 	e, err := m.get(name)
 	if err != nil {
 		return err
@@ -342,9 +349,9 @@ func (m *manager) remove(name string, deleteData bool) error {
 	}
 	defer release()
 	origin := e.src.Origin
-	dir, _ := filepath.Abs(m.cfg.PluginsDir)
+	dir, _ := filepath.Abs(m.cfg.PluginsDirectory())
 	abs, _ := filepath.Abs(origin)
-	if origin == luaplugins.OriginBundled || m.cfg.PluginsDir == "" || filepath.Dir(abs) != dir {
+	if origin == luaplugins.OriginBundled || filepath.Dir(abs) != dir {
 		return fmt.Errorf("%w: plugin %q is not installed in the plugins directory (bundled plugins can be disabled, not removed)", errRejected, name)
 	}
 	e.stopLoop()

@@ -1,15 +1,14 @@
-package main
+package core
 
 import (
 	"bytes"
 	"io"
-	"log/slog"
 	"strings"
 	"testing"
-	"time"
 
 	vm "github.com/VictoriaMetrics/metrics"
 
+	"github.com/heimnetz/heimnetz/agent/internal/config"
 	"github.com/heimnetz/heimnetz/board"
 	"github.com/heimnetz/heimnetz/luaplugins"
 	"github.com/heimnetz/heimnetz/store"
@@ -17,27 +16,23 @@ import (
 
 // newTestManager returns a manager over a temp store and a fixture board,
 // with the bundled plugins loaded and run once.
-func newTestManager(tb testing.TB) *manager {
+func newTestManager(tb testing.TB) *Manager {
 	tb.Helper()
 	db, err := store.Open(store.DefaultOptions(tb.TempDir()))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	brd, err := board.New("../board/testdata/openwrt-mt7621")
+	brd, err := board.New("../../../board/testdata/openwrt-mt7621")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cfg := defaultConfig()
-	ceil, _ := cfg.ceilings()
-	set := vm.NewSet()
-	registerAgentMetrics(set)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	m := &manager{cfg: cfg, ceilings: ceil, db: db, board: brd, registry: luaplugins.NewRegistry(), families: luaplugins.NewFamilies(),
-		metrics: set, log: log, now: time.Now, plugins: map[string]*entry{}}
-	m.sec = &securityLog{db: db, set: set, log: log}
+	m, err := New(Options{Config: config.Default(), DB: db, Board: brd, Metrics: vm.NewSet()})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	for _, src := range m.loadSources() {
-		e := &entry{m: m, src: src, rec: store.PluginRecord{Name: src.Name(), Enabled: true}, kv: db.KV(src.Name(), quotaFor(src.Manifest.Limits)), state: stateIdle}
+		e := &entry{m: m, src: src, rec: store.PluginRecord{Name: src.Name(), Enabled: true}, kv: db.KV(src.Name(), store.QuotaFor(src.Manifest.Limits)), state: stateIdle}
 		m.plugins[src.Name()] = e
 		m.registerMetrics(e)
 		p, _, err := luaplugins.Load(src, luaplugins.Env{Registry: m.registry, KV: e.kv, Families: m.families, Board: brd, RequireCollect: true})

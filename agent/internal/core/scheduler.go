@@ -1,4 +1,4 @@
-package main
+package core
 
 import (
 	"context"
@@ -54,18 +54,19 @@ func (e *entry) loop(ctx context.Context, done chan struct{}) {
 	defer e.m.wg.Done()
 	defer close(done)
 	interval := e.src.Manifest.Interval
-	next := time.Now()
+	clock := e.m.clock
+	next := clock.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(time.Until(next)):
+		case <-clock.After(next.Sub(clock.Now())):
 		}
 		e.runOnce(ctx)
 		// Keep to the schedule: the next run is one interval after this
 		// one was due, or right away if the run took longer.
 		next = next.Add(interval)
-		if now := time.Now(); next.Before(now) {
+		if now := clock.Now(); next.Before(now) {
 			next = now
 		}
 	}
@@ -76,7 +77,7 @@ func (e *entry) loop(ctx context.Context, done chan struct{}) {
 func (e *entry) runOnce(ctx context.Context) {
 	m := e.m
 	name := e.src.Name()
-	if wait, err := e.cpu.Allow(m.now()); err != nil {
+	if wait, err := e.cpu.Allow(m.clock.Now()); err != nil {
 		e.mu.Lock()
 		first := e.throttled == ""
 		e.throttled = fmt.Sprintf("%v; runs skipped for %s", err, wait.Round(time.Second))
@@ -131,7 +132,7 @@ func (e *entry) throttledText() string {
 func (e *entry) record(stats *luaplugins.Stats, err error) {
 	m := e.m
 	name := e.src.Name()
-	now := m.now()
+	now := m.clock.Now()
 	if stats == nil {
 		stats = &luaplugins.Stats{}
 	}
@@ -203,7 +204,7 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 		return
 	}
 	m.sec.record(EvLimitBreak, store.Warning, name, err.Error())
-	if limit := m.cfg.BreaksBeforeDisable; breaks >= uint64(limit) {
+	if limit := m.breaksBeforeDisable(); breaks >= uint64(limit) {
 		reason := fmt.Sprintf(autoDisabledPrefix+"%d limit breaks in a row; last: %v", breaks, err)
 		go func() {
 			if err := m.disable(name, reason, store.High); err != nil {
@@ -215,14 +216,14 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 
 // pluginLog writes a plugin's log line to the store's log ring and, at
 // debug level, to the agent's log.
-func (m *manager) pluginLog(plugin, level, line string) {
-	if err := m.db.AppendLog(plugin, level, line, m.now()); err != nil {
+func (m *Manager) pluginLog(plugin, level, line string) {
+	if err := m.db.AppendLog(plugin, level, line, m.clock.Now()); err != nil {
 		m.log.Error("plugin log line not stored", "plugin", plugin, "err", err)
 	}
 	m.log.Debug(line, "plugin", plugin, "level", level)
 }
 
 // LimitHit implements luaplugins.Reporter: output caps become events.
-func (m *manager) LimitHit(plugin, what, detail string) {
+func (m *Manager) LimitHit(plugin, what, detail string) {
 	m.sec.record(EvOutputLimit, store.Info, plugin, what+": "+detail)
 }

@@ -1,9 +1,10 @@
-package main
+package core
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"sort"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/VictoriaMetrics/metrics"
 
+	"github.com/heimnetz/heimnetz/agent/internal/config"
 	"github.com/heimnetz/heimnetz/board"
 	"github.com/heimnetz/heimnetz/limits"
 	"github.com/heimnetz/heimnetz/luaplugins"
@@ -25,11 +27,11 @@ const recentRuns = 20
 // errUnknownPlugin is returned for a name no plugin has.
 var errUnknownPlugin = errors.New("no such plugin")
 
-// manager owns the plugins: it loads them, schedules them, records their
+// Manager owns the plugins: it loads them, schedules them, records their
 // runs in the store and in metrics, and disables the ones that keep
 // breaking their limits.
-type manager struct {
-	cfg      Config
+type Manager struct {
+	cfg      config.Config // guarded by mu: settings change it at run time
 	ceilings limits.Limits
 	db       *store.DB
 	board    *board.Board
@@ -38,7 +40,8 @@ type manager struct {
 	metrics  *metrics.Set // the agent's plugin metrics
 	sec      *securityLog
 	log      *slog.Logger
-	now      func() time.Time
+	level    *LogLevel
+	clock    Clock
 
 	metricsCache metricsCache
 
@@ -51,7 +54,7 @@ type manager struct {
 
 // entry is one known plugin, loaded or not.
 type entry struct {
-	m   *manager
+	m   *Manager
 	src *luaplugins.Source
 
 	mu        sync.Mutex
@@ -87,7 +90,7 @@ const (
 // loadSources reads the bundled plugins and those in the plugin directory;
 // a directory plugin replaces a bundled one of the same name. Plugins that
 // do not validate are reported as security events and skipped.
-func (m *manager) loadSources() []*luaplugins.Source {
+func (m *Manager) loadSources() []*luaplugins.Source {
 	byName := map[string]*luaplugins.Source{}
 	add := func(srcs []*luaplugins.Source, errs []error) {
 		for _, err := range errs {
@@ -103,12 +106,14 @@ func (m *manager) loadSources() []*luaplugins.Source {
 	if !m.cfg.NoBundled {
 		add(luaplugins.ReadBundled(m.registry, m.ceilings))
 	}
-	if m.cfg.PluginsDir != "" {
-		if _, err := os.Stat(m.cfg.PluginsDir); err == nil {
-			add(luaplugins.ReadAll(os.DirFS(m.cfg.PluginsDir), ".", m.cfg.PluginsDir, m.registry, m.ceilings))
-		} else {
-			m.log.Warn("plugin directory not readable", "dir", m.cfg.PluginsDir, "err", err)
-		}
+	dir := m.cfg.PluginsDirectory()
+	switch _, err := os.Stat(dir); {
+	case err == nil:
+		add(luaplugins.ReadAll(os.DirFS(dir), ".", dir, m.registry, m.ceilings))
+	case errors.Is(err, fs.ErrNotExist) && m.cfg.PluginsDir == "":
+		// The default directory appears with the first install.
+	default:
+		m.log.Warn("plugin directory not readable", "dir", dir, "err", err)
 	}
 	out := make([]*luaplugins.Source, 0, len(byName))
 	for _, s := range byName {
@@ -119,7 +124,7 @@ func (m *manager) loadSources() []*luaplugins.Source {
 }
 
 // start registers and starts every plugin.
-func (m *manager) start(ctx context.Context) error {
+func (m *Manager) start(ctx context.Context) error {
 	m.ctx = ctx
 	for _, src := range m.loadSources() {
 		if err := m.add(src); err != nil {
@@ -130,7 +135,7 @@ func (m *manager) start(ctx context.Context) error {
 }
 
 // add registers src (keeping its stored record) and starts it if enabled.
-func (m *manager) add(src *luaplugins.Source) error {
+func (m *Manager) add(src *luaplugins.Source) error {
 	name := src.Name()
 	rec, ok, err := m.db.Plugin(name)
 	if err != nil {
@@ -147,8 +152,8 @@ func (m *manager) add(src *luaplugins.Source) error {
 	lim := src.Manifest.Limits
 	e := &entry{
 		m: m, src: src, rec: rec,
-		kv:    m.db.KV(name, quotaFor(lim)),
-		cpu:   limits.NewCPUShare(lim.CPU, lim.CPUWindow, m.now()),
+		kv:    m.db.KV(name, store.QuotaFor(lim)),
+		cpu:   limits.NewCPUShare(lim.CPU, lim.CPUWindow, m.clock.Now()),
 		state: stateIdle,
 	}
 	m.mu.Lock()
@@ -178,17 +183,8 @@ func newVersionClears(rec store.PluginRecord, src *luaplugins.Source) bool {
 		rec.Version != "" && rec.Version != src.Manifest.Version
 }
 
-func quotaFor(l limits.Limits) store.Quota {
-	q := store.DefaultQuota()
-	q.MaxKeys = l.KVKeys
-	q.MaxBytes = l.KVBytes
-	q.MaxValueLen = l.KVValueBytes
-	q.WritesPerMinute = l.KVWritesPerMinute
-	return q
-}
-
 // get returns the plugin named name.
-func (m *manager) get(name string) (*entry, error) {
+func (m *Manager) get(name string) (*entry, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e, ok := m.plugins[name]
@@ -199,7 +195,7 @@ func (m *manager) get(name string) (*entry, error) {
 }
 
 // entries returns every plugin sorted by name.
-func (m *manager) entries() []*entry {
+func (m *Manager) entries() []*entry {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	out := make([]*entry, 0, len(m.plugins))
@@ -211,7 +207,7 @@ func (m *manager) entries() []*entry {
 }
 
 // stop stops every plugin and waits for their loops to end.
-func (m *manager) stop() {
+func (m *Manager) stop() {
 	for _, e := range m.entries() {
 		e.stopLoop()
 	}
@@ -219,7 +215,7 @@ func (m *manager) stop() {
 }
 
 // enable re-enables a plugin (an admin action), clearing its breaks.
-func (m *manager) enable(name string) error {
+func (m *Manager) enable(name string) error {
 	e, err := m.get(name)
 	if err != nil {
 		return err
@@ -239,7 +235,7 @@ func (m *manager) enable(name string) error {
 }
 
 // disable stops a plugin and keeps it disabled across restarts.
-func (m *manager) disable(name, reason string, sev store.Severity) error {
+func (m *Manager) disable(name, reason string, sev store.Severity) error {
 	e, err := m.get(name)
 	if err != nil {
 		return err
@@ -258,7 +254,7 @@ func (m *manager) disable(name, reason string, sev store.Severity) error {
 // reload re-reads a plugin from where it came from and restarts it; its
 // stored data stays and its old metric series are dropped. If the new
 // version does not validate, the old one keeps running.
-func (m *manager) reload(name string) error {
+func (m *Manager) reload(name string) error {
 	e, err := m.get(name)
 	if err != nil {
 		return err
@@ -294,7 +290,7 @@ func (m *manager) reload(name string) error {
 }
 
 // clearData deletes a plugin's stored key/value data.
-func (m *manager) clearData(name string) error {
+func (m *Manager) clearData(name string) error {
 	e, err := m.get(name)
 	if err != nil {
 		return err

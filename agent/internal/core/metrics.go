@@ -1,4 +1,4 @@
-package main
+package core
 
 import (
 	"bytes"
@@ -20,12 +20,12 @@ import (
 
 // pluginResult returns the counter of runs of plugin with result
 // ("ok", "error", "limit", "skipped").
-func (m *manager) pluginResult(plugin, result string) *vm.Counter {
+func (m *Manager) pluginResult(plugin, result string) *vm.Counter {
 	return m.metrics.GetOrCreateCounter(fmt.Sprintf(`heimnetz_plugin_executions_total{plugin=%q,result=%q}`, plugin, result))
 }
 
 // registerMetrics adds the gauges that are read when /metrics is scraped.
-func (m *manager) registerMetrics(e *entry) {
+func (m *Manager) registerMetrics(e *entry) {
 	name := e.src.Name()
 	m.metrics.GetOrCreateGauge(fmt.Sprintf(`heimnetz_plugin_memory_usage_bytes{plugin=%q}`, name), func() float64 {
 		e.mu.Lock()
@@ -178,7 +178,7 @@ type renderedMetrics struct {
 // writeMetrics writes the agent's metrics, the plugins' metrics and the
 // process metrics in Prometheus text format, with a HELP text for every
 // family. Concurrent scrapes within metricsTTL share one rendering.
-func (m *manager) writeMetrics(w io.Writer) {
+func (m *Manager) writeMetrics(w io.Writer) {
 	if r := m.metricsCache.rendered.Load(); r != nil && time.Since(r.at) < metricsTTL {
 		w.Write(r.text)
 		return
@@ -201,11 +201,11 @@ func (m *manager) writeMetrics(w io.Writer) {
 
 // invalidateMetrics makes the next scrape render afresh (after a plugin
 // was added, removed or disabled).
-func (m *manager) invalidateMetrics() { m.metricsCache.rendered.Store(nil) }
+func (m *Manager) invalidateMetrics() { m.metricsCache.rendered.Store(nil) }
 
 // renderMetrics renders what writeMetrics serves; scratch holds the
 // agent's own series on their way.
-func (m *manager) renderMetrics(w io.Writer, scratch *bytes.Buffer) {
+func (m *Manager) renderMetrics(w io.Writer, scratch *bytes.Buffer) {
 	scratch.Reset()
 	m.metrics.WritePrometheus(scratch)
 	writeProcessMetrics(scratch)

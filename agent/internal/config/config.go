@@ -1,27 +1,36 @@
-package main
+// Package config is the agent's configuration: its fields with their JSON
+// names, the embedded defaults, reading the config file, validation, and
+// what the other parts of the agent derive from it (limits ceilings, the
+// store's options, the plugins directory).
+package config
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/store"
 )
 
 // Config is the agent's whole configuration. Defaults live in
-// defaultConfig; the config file (JSON, written by the OpenWrt init script
+// Default; the config file (JSON, written by the OpenWrt init script
 // from UCI) and the command-line flags only fill it.
 type Config struct {
 	Listen           string   `json:"listen"`
 	DataDir          string   `json:"data_dir"`
 	LiveDir          string   `json:"live_dir"` // RAM-backed dir for the live database; empty: under data_dir
 	SnapshotInterval Duration `json:"snapshot_interval"`
-	PluginsDir       string   `json:"plugins_dir"`
-	NoBundled        bool     `json:"no_bundled"`
-	LogLevel         string   `json:"log_level"`
+	// PluginsDir holds installed plugins; empty means <data_dir>/plugins
+	// (see PluginsDirectory).
+	PluginsDir string `json:"plugins_dir"`
+	NoBundled  bool   `json:"no_bundled"`
+	LogLevel   string `json:"log_level"`
 	// MemoryLimit is the Go runtime's soft memory limit (debug.SetMemoryLimit).
 	MemoryLimit Size `json:"memory_limit"`
 	// GCPercent is the Go garbage collector's target (debug.SetGCPercent).
@@ -64,12 +73,14 @@ type Ceilings struct {
 	CPU          string   `json:"cpu"`
 }
 
-func defaultConfig() Config {
+// Default returns the embedded defaults `heimnetz run` uses without a
+// config file.
+func Default() Config {
 	c := limits.Ceilings()
 	return Config{
 		Listen:              "127.0.0.1:9110",
 		DataDir:             "./data",
-		SnapshotInterval:    Duration(30 * time.Minute),
+		SnapshotInterval:    Duration(store.DefaultSnapshotInterval),
 		LogLevel:            "info",
 		MemoryLimit:         Size(24 << 20),
 		GCPercent:           50,
@@ -81,8 +92,8 @@ func defaultConfig() Config {
 	}
 }
 
-// loadConfigFile fills c from a JSON file; unknown fields are errors.
-func loadConfigFile(c *Config, path string) error {
+// LoadFile fills c from a JSON file; unknown fields are errors.
+func (c *Config) LoadFile(path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
@@ -98,8 +109,9 @@ func loadConfigFile(c *Config, path string) error {
 	return nil
 }
 
-// ceilings returns the configured ceilings as limits.
-func (c Config) ceilings() (limits.Limits, error) {
+// MaxLimits returns the configured ceilings as limits: the most a plugin
+// manifest may ask for.
+func (c Config) MaxLimits() (limits.Limits, error) {
 	l := limits.Ceilings()
 	if c.Ceilings.Instructions > 0 {
 		l.Instructions = c.Ceilings.Instructions
@@ -120,7 +132,30 @@ func (c Config) ceilings() (limits.Limits, error) {
 	return l, nil
 }
 
-func (c Config) validate() error {
+// PluginsDirectory is where plugins are read from and installed to: the
+// configured plugins_dir, or the directory "plugins" in the data directory.
+func (c Config) PluginsDirectory() string {
+	if c.PluginsDir != "" {
+		return c.PluginsDir
+	}
+	return filepath.Join(c.DataDir, "plugins")
+}
+
+// StoreOptions are the options of the agent's database as this config
+// sets them. Every command that opens the database uses them, so a
+// command run beside the agent opens the same file the agent does.
+func (c Config) StoreOptions() store.Options {
+	opts := store.DefaultOptions(c.DataDir)
+	if c.LiveDir != "" {
+		opts = store.RouterOptions(c.LiveDir, c.DataDir)
+	}
+	opts.SnapshotInterval = time.Duration(c.SnapshotInterval)
+	return opts
+}
+
+// Validate reports the first field that holds a value the agent cannot
+// run with, naming it as the config file does.
+func (c Config) Validate() error {
 	switch {
 	case c.Listen == "":
 		return errors.New("config listen: empty")
@@ -130,10 +165,12 @@ func (c Config) validate() error {
 		return errors.New("config breaks_before_disable: must be at least 1")
 	case c.MaxConnections < 0 || c.MaxConnectionsPerIP < 0:
 		return errors.New("config max_connections, max_connections_per_ip: must not be negative")
+	case !knownLogLevel(c.LogLevel):
+		return fmt.Errorf("config log_level: unknown level %q (use debug, info, warn or error)", c.LogLevel)
 	case c.GCPercent < 10 && c.GCPercent != -1:
 		return errors.New("config gc_percent: must be at least 10 (or -1 to turn the collector off)")
 	}
-	_, err := c.ceilings()
+	_, err := c.MaxLimits()
 	return err
 }
 
@@ -182,4 +219,10 @@ func (s *Size) UnmarshalJSON(b []byte) error {
 // MarshalJSON writes the size as text.
 func (s Size) MarshalJSON() ([]byte, error) {
 	return json.Marshal(limits.FormatSize(int64(s)))
+}
+
+// knownLogLevel reports whether name is a level the agent's logger takes.
+func knownLogLevel(name string) bool {
+	var l slog.Level
+	return l.UnmarshalText([]byte(name)) == nil
 }
