@@ -31,7 +31,7 @@ func cmdRun(args []string) int {
 	}
 	cfg := config.Default()
 	configFile := fs.String("config", "", "JSON configuration `file` (see README); flags override it")
-	listen := fs.String("listen", "", "listen `address` (default "+cfg.Listen+")")
+	listen := fs.String("listen", "", "listen `address` (default "+cfg.Listen+"); 0.0.0.0:PORT or :PORT listens on every IPv4 and IPv6 address, one address such as the LAN's 192.168.1.1:PORT on that address only")
 	data := fs.String("data", "", "data `directory` (default "+cfg.DataDir+")")
 	plugins := fs.String("plugins", "", "plugins `directory`: installed plugins are read from and installed to it (default <data>/plugins)")
 	if err := fs.Parse(args); err != nil {

@@ -22,6 +22,13 @@ func cmdStore(args []string) int {
 	}
 	verb := args[0]
 	fs := flag.NewFlagSet("store "+verb, flag.ContinueOnError)
+	fs.Usage = func() {
+		doc := "Write a consistent copy of the agent's database to FILE (- for stdout)."
+		if verb == "import" {
+			doc = "Check FILE and install it as the agent's database (the live file, and the snapshot where there is one)."
+		}
+		usageOf(fs, "heimnetz store "+verb+" FILE [--config FILE] [--data DIR] [--live DIR]", doc+" Stop the agent first.\nExit status: 0 done; 1 failed; 2 bad usage.")
+	}
 	cfg := config.Default()
 	configFile := fs.String("config", "", "agent configuration `file`: its data_dir and live_dir name the database")
 	data := fs.String("data", "", "data `directory` of the agent (default: the config's data_dir, "+cfg.DataDir+")")
