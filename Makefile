@@ -33,14 +33,18 @@ deps:
 	$(GO) mod download
 
 ## lint: gofmt, go vet and staticcheck over heimnetz's own packages, with and
-## without the https tag. third_party/* are separate modules (each has its own
-## go.mod), so ./... does not enter them; their upstream style is not ours.
+## without the https tag, and a build for a non-Linux OS. third_party/* are
+## separate modules (each has its own go.mod), so ./... does not enter them;
+## their upstream style is not ours.
 lint: tools
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^third_party/')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags https ./web/
 	$(STATICCHECK) ./...
 	$(STATICCHECK) -tags https ./web/
+	@# The _other.go files (a build for a developer's Mac) are compiled by
+	@# nothing else; this keeps them in step with the Linux code.
+	GOOS=darwin GOARCH=arm64 $(GO) build ./...
 
 ## tools: the pinned Go tools lint runs (scripts/tools.sh, into bin/tools/)
 tools:
