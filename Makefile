@@ -45,6 +45,7 @@ lint: tools
 	@# The _other.go files (a build for a developer's Mac) are compiled by
 	@# nothing else; this keeps them in step with the Linux code.
 	GOOS=darwin GOARCH=arm64 $(GO) build ./...
+	GO="$(GO)" ./scripts/race-packages.sh "$(RACE_PKGS)" "$(RACE_OUT)"
 
 ## tools: the pinned Go tools lint runs (scripts/tools.sh, into bin/tools/)
 tools:
@@ -55,7 +56,7 @@ test-go:
 	$(GO) test -timeout 5m -tags https ./web/
 
 ## test-race: the packages with concurrency of their own, under the race detector (needs cgo: gcc and libc6-dev, which scripts/deps.sh installs)
-# In, and why:
+# RACE_PKGS, and why each is in:
 #   store                batched writes flushed by a goroutine, snapshots, crash subprocesses
 #   web                  fasthttp handlers on many connections: sessions, rate limits, conn gate, body budget
 #   limits               CPU share accounting shared under a mutex
@@ -63,15 +64,17 @@ test-go:
 #                        per-plugin and shared metric-family mutexes
 #   board                a read on a goroutine bounded by a deadline, the netlink sequence atomic
 #   agent/internal/core  manager, scheduler, installer, security log, web backend
-# Out, and why:
-#   agent (package main) its tests drive a separately built binary, whose goroutines
-#                        the detector in the test process cannot see; the core they
-#                        run is covered in-process by agent/internal/core
-#   agent/buildinfo, agent/internal/{config,promtool}, limits/oneline,
-#   luaplugins/{check,corpus,docs,pack,scaffold,testrunner}, web/fixedgzip,
-#   scripts/*            no goroutines or shared state of their own (check's sync.Once
-#                        and fixedgzip's sync.Pool are only touched by one goroutine in
-#                        their tests)
+# RACE_OUT: packages with goroutines or sync of their own that are left out:
+#   agent (package main)  its tests drive a separately built binary, whose goroutines
+#                         the detector in the test process cannot see; the core they
+#                         run is covered in-process by agent/internal/core
+#   luaplugins/check      sync.Once tables (sandbox names, literal patterns) built once, read-only after
+#   web/fixedgzip         a sync.Pool of scratch tables; its tests are single-goroutine
+#   scripts/store/flashbench, scripts/footprint/idle
+#                         measuring tools run by hand, not shipped; no tests
+# Every other package has no goroutines, sync, timers or signals of its own.
+# make lint runs scripts/race-packages.sh, which fails when a package with
+# any of those is in neither list (or a listed one has none).
 # RACE_SKIP: single-goroutine tests that assert wall-time and Go-heap bounds,
 # which the detector's slowdown and shadow memory break (a -race run of
 # the hostile corpus: 3 cases failed on time alone, e.g.
@@ -81,6 +84,7 @@ test-go:
 # without -race. TestTimeLimit and TestJSONDecodeHoldsTheTimeLimit still run
 # the timer against a running state under the detector.
 RACE_PKGS ?= ./store/ ./web/ ./limits/ ./luaplugins/ ./board/ ./agent/internal/core/
+RACE_OUT  ?= ./agent/ ./luaplugins/check/ ./web/fixedgzip/ ./scripts/store/flashbench/ ./scripts/footprint/idle/
 RACE_SKIP ?= ^(TestHostileCorpus|TestHostileClasses|TestMetricMemoryBound)$$
 test-race:
 	CGO_ENABLED=1 $(GO) test -race -timeout 10m -skip '$(RACE_SKIP)' $(RACE_PKGS)
