@@ -28,7 +28,7 @@ func cmdPlugin(args []string) int {
 		"install": cmdPluginInstall,
 	}
 	if len(args) == 0 || subs[args[0]] == nil {
-		fmt.Fprintln(os.Stderr, "Usage: heimnetz plugin run|new|check|test|pack|sign|verify|install ... (heimnetz plugin SUB -h for each)")
+		fmt.Fprintf(os.Stderr, "Usage: heimnetz plugin run|new|check|test|pack|sign|verify|install ... (`%s plugin SUB -h` for each)\n", program())
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return 0
 		}

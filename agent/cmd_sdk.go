@@ -21,6 +21,29 @@ import (
 	"github.com/heimnetz/heimnetz/luaplugins/testrunner"
 )
 
+// program returns the name this binary was invoked by, shell-quoted
+// when needed, for the commands its messages tell the user to run:
+// bin/heimnetz after `make build` in the source tree, heimnetz when it is
+// on PATH (as on a router), so a suggested command runs as printed.
+// Usage synopses keep the program's name, heimnetz, as manual pages do.
+func program() string {
+	if len(os.Args) == 0 || os.Args[0] == "" {
+		return "heimnetz"
+	}
+	return shellWord(os.Args[0])
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but
+// letters, digits and the characters paths commonly use.
+func shellWord(s string) string {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+=:,@%", r)) {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	return s
+}
+
 // parseInterleaved parses flags that may come before or after the
 // positional arguments (plugin check DIR --format json) and returns the
 // positional ones.
@@ -68,12 +91,13 @@ func cmdPluginNew(args []string) int {
 	if !ok {
 		return code
 	}
-	dir, err := scaffold.Write(*parent, pos[0], *tmpl)
+	prog := program()
+	dir, err := scaffold.Write(*parent, pos[0], *tmpl, prog)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin new:", err)
 		return 2
 	}
-	fmt.Printf("created %s (template %s)\nnext: heimnetz plugin check %s && heimnetz plugin test %s\n", dir, *tmpl, dir, dir)
+	fmt.Printf("created %s (template %s)\nnext: %s plugin check %s && %s plugin test %s\n", dir, *tmpl, prog, shellWord(dir), prog, shellWord(dir))
 	return 0
 }
 
@@ -81,7 +105,7 @@ func cmdPluginCheck(args []string) int {
 	fs := flag.NewFlagSet("plugin check", flag.ContinueOnError)
 	fs.Usage = func() {
 		usageOf(fs, "heimnetz plugin check PATH [--format text|json|sarif]",
-			"Check a plugin (a directory or a .lua file) without running it: removed or unknown globals, ungranted or unused permissions, dynamic code, bytecode, runaway loops and patterns, global writes, secrets, network targets, sizes and the manifest. Every finding has a rule ID, severity, file:line:column and a fix; `heimnetz docs` lists the rules.\nExit status: 0 no finding at or above high; 1 such findings; 2 unreadable input or bad usage.")
+			"Check a plugin (a directory or a .lua file) without running it: removed or unknown globals, ungranted or unused permissions, dynamic code, bytecode, runaway loops and patterns, global writes, secrets, network targets, sizes and the manifest. Every finding has a rule ID, severity, file:line:column and a fix; `"+program()+" docs` lists the rules.\nExit status: 0 no finding at or above high; 1 such findings; 2 unreadable input or bad usage.")
 	}
 	format := fs.String("format", check.FormatText, "output `format`: text, json or sarif")
 	pos, code, ok := sdkFlags(fs, args, 1)
@@ -92,7 +116,7 @@ func cmdPluginCheck(args []string) int {
 		fmt.Fprintf(os.Stderr, "heimnetz plugin check: unknown format %q (text, json or sarif)\n", *format)
 		return 2
 	}
-	r, err := check.Path(pos[0], check.Options{TestGlobals: testrunner.Globals()})
+	r, err := check.Path(pos[0], check.Options{TestGlobals: testrunner.Globals(), Program: program()})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin check:", err)
 		return 2
@@ -111,7 +135,7 @@ func cmdPluginTest(args []string) int {
 	fs := flag.NewFlagSet("plugin test", flag.ContinueOnError)
 	fs.Usage = func() {
 		usageOf(fs, "heimnetz plugin test PATH [--format text|tap|junit] [--board DIR]",
-			"Run the plugin's test.lua: main.lua is loaded in the agent's sandbox under the plugin's limits with an empty kv store of its own and fixture board data (the plugin's testdata/ directory, or a built-in OpenWrt router's /proc), then every global test_* function runs as one call. The last line is `N passed, N failed` (on stderr for junit).\nExit status: 0 all passed; 1 a test failed; 2 no tests, unreadable plugin or bad usage.")
+			"Run the plugin's test.lua: every global test_* function is one test, run in source order as one call under the plugin's limits. For each test the plugin is loaded afresh in the agent's sandbox (main.lua, then test.lua) with fixture board data (the plugin's testdata/ directory, or a built-in OpenWrt router's /proc) and an empty kv store of its own; `shared_kv = true` at the top of test.lua makes the tests share one store instead. Errors name the file and line as `plugin run` does. The summary `N passed, N failed` is printed once: the last line for text, `# N passed, N failed` for tap, an XML comment for junit (and the plain line on stderr).\nExit status: 0 all passed; 1 a test failed; 2 no tests, unreadable plugin or bad usage.")
 	}
 	format := fs.String("format", testrunner.FormatText, "output `format`: text, tap or junit")
 	boardDir := fs.String("board", "", "fixture `directory` standing for / (default: PATH/testdata, else built in)")
@@ -156,7 +180,7 @@ func cmdPluginPack(args []string) int {
 	if !ok {
 		return code
 	}
-	r, err := check.Path(pos[0], check.Options{TestGlobals: testrunner.Globals()})
+	r, err := check.Path(pos[0], check.Options{TestGlobals: testrunner.Globals(), Program: program()})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin pack:", err)
 		return 2
@@ -182,7 +206,7 @@ func cmdPluginPack(args []string) int {
 		return 1
 	}
 	if *out == "" {
-		*out = src.Name() + "-" + src.Manifest.Version + ".tar.gz"
+		*out = luaplugins.PackageFile(src.Name(), src.Manifest.Version)
 	}
 	if err := os.WriteFile(*out, data, 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin pack:", err)
@@ -196,7 +220,7 @@ func cmdPluginSign(args []string) int {
 	fs := flag.NewFlagSet("plugin sign", flag.ContinueOnError)
 	fs.Usage = func() {
 		usageOf(fs, "heimnetz plugin sign PKG --key KEY [--detached]",
-			"Sign a plugin package with an Ed25519 private key (`heimnetz key new`): the signature (format v2) covers the package's name and every file's path, size and SHA-256, and replaces an older (v1) signature. The signature is embedded in PKG (what the admin API needs), or with --detached written to PKG.sig.\nExit status: 0 signed; 1 the package or key cannot be used; 2 bad usage.")
+			"Sign a plugin package with an Ed25519 private key (`"+program()+" key new`): the signature (format v2) covers the package's name and every file's path, size and SHA-256, and replaces an older (v1) signature. The signature is embedded in PKG (what the admin API needs), or with --detached written to PKG.sig.\nExit status: 0 signed; 1 the package or key cannot be used; 2 bad usage.")
 	}
 	keyPath := fs.String("key", "", "private key `file`")
 	detached := fs.Bool("detached", false, "write PKG.sig instead of embedding the signature")

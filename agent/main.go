@@ -62,7 +62,7 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun `heimnetz help COMMAND` for a command's flags.")
+	fmt.Fprintf(w, "\nRun `%s help COMMAND` for a command's flags.\n", program())
 }
 
 func cmdVersion(args []string) int {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -47,6 +48,10 @@ func TestSDKTemplates(t *testing.T) {
 		lines := strings.Split(strings.TrimSpace(out), "\n")
 		if code != 0 || !regexp.MustCompile(`^[1-9][0-9]* passed, 0 failed$`).MatchString(lines[len(lines)-1]) {
 			t.Errorf("plugin test %s: exit %d\n%s%s", tmpl, code, out, errOut)
+		}
+		code, out, _ = sdk(t, dir, "plugin", "test", name, "--format", "tap")
+		if code != 0 || !regexp.MustCompile(`^TAP version 13\n1\.\.[1-9]\n(ok [0-9]+ - test_\w+\n)+# [1-9] passed, 0 failed\n$`).MatchString(out) {
+			t.Errorf("plugin test %s --format tap: exit %d\n%s", tmpl, code, out)
 		}
 	}
 	if code, _, _ := sdk(t, dir, "plugin", "new", "tpl-basic"); code != 2 {
@@ -253,4 +258,147 @@ func TestSDKInstallLive(t *testing.T) {
 		}
 	}
 	a.stop(t)
+}
+
+// TestPluginTestPositionsMatchPluginRun: for a runtime error in main.lua,
+// `plugin test` names the same file:line as `plugin run`, wherever the
+// error happens.
+func TestPluginTestPositionsMatchPluginRun(t *testing.T) {
+	requireBinary(t)
+	cases := []struct {
+		name, main, want string
+		load             bool
+	}{
+		{"error in collect at line 11", "-- 1\n-- 2\n-- 3\n-- 4\n-- 5\n-- 6\n-- 7\n-- 8\n-- 9\nfunction collect()\n  error(\"boom\")\nend\n", "main.lua:11: boom", false},
+		{"host function in collect", "\n\n\nfunction collect()\n  metrics.set(\"Bad\", 1)\nend\n", "main.lua:5: metrics.set:", false},
+		{"host function in a helper", "local function bump()\n  metrics.add(\"pos_x_total\", -1)\nend\nfunction collect()\n  bump()\nend\n", "main.lua:2: metrics.add:", false},
+		{"runtime error in a helper", "local function f(t)\n\n  return t.x\nend\nfunction collect()\n  f(nil)\nend\n", "main.lua:3: attempt to index", false},
+		{"load time", "local a = 1\nerror(\"at load\")\nfunction collect() end\n", "main.lua:2: at load", true},
+	}
+	work := t.TempDir()
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(work, fmt.Sprintf("pos%d", i))
+			os.Mkdir(dir, 0o755)
+			os.WriteFile(filepath.Join(dir, "manifest.yml"), []byte(fmt.Sprintf("name: pos%d\nversion: 1.0.0\npermissions: [metrics]\n", i)), 0o644)
+			os.WriteFile(filepath.Join(dir, "main.lua"), []byte(tc.main), 0o644)
+			os.WriteFile(filepath.Join(dir, "test.lua"), []byte("function test_collect()\n  collect()\nend\n"), 0o644)
+			code, _, errOut := sdk(t, work, "plugin", "run", dir)
+			runLine := strings.TrimSpace(errOut)
+			if code != 1 || !strings.Contains(runLine, tc.want) {
+				t.Fatalf("plugin run: exit %d, %q, want %q", code, runLine, tc.want)
+			}
+			code, out, _ := sdk(t, work, "plugin", "test", dir)
+			test := "test_collect"
+			if tc.load {
+				test = "load"
+			}
+			if want := "FAIL " + test + ": " + runLine + "\n"; code != 1 || !strings.Contains(out, want) {
+				t.Errorf("plugin test: exit %d\n%s\nwant the line %q", code, out, want)
+			}
+		})
+	}
+}
+
+// TestSDKSuggestedCommandsRun runs, as printed, every command that the
+// SDK's messages, the files `plugin new` writes and the plugin guide tell
+// the user to run, from a directory where the binary is bin/heimnetz (as
+// after `make build`), and checks each is accepted and succeeds.
+func TestSDKSuggestedCommandsRun(t *testing.T) {
+	requireBinary(t)
+	work := t.TempDir()
+	os.Mkdir(filepath.Join(work, "bin"), 0o755)
+	if err := os.Symlink(binary, filepath.Join(work, "bin", "heimnetz")); err != nil {
+		t.Fatal(err)
+	}
+	const prog = "bin/heimnetz"
+	run := func(line string) (int, string, string) {
+		t.Helper()
+		f := strings.Fields(line)
+		if len(f) == 0 || f[0] != prog {
+			t.Fatalf("%q does not start with %s", line, prog)
+		}
+		cmd := exec.Command(prog, f[1:]...)
+		cmd.Dir = work
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return code, out.String(), errOut.String()
+	}
+	type suggestion struct{ from, line string }
+	var all []suggestion
+
+	// plugin new prints the next commands.
+	code, out, errOut := run(prog + " plugin new sug --template stateful")
+	_, next, ok := strings.Cut(out, "next: ")
+	if code != 0 || !ok {
+		t.Fatalf("plugin new: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, c := range strings.Split(strings.TrimSpace(next), " && ") {
+		all = append(all, suggestion{"plugin new", c})
+	}
+
+	// The README it writes lists commands and the archive pack writes.
+	readme, _ := os.ReadFile(filepath.Join(work, "sug", "README.md"))
+	_, block, _ := strings.Cut(string(readme), "```sh\n")
+	block, _, _ = strings.Cut(block, "```")
+	for _, l := range strings.Split(strings.TrimSpace(block), "\n") {
+		cmd, _, _ := strings.Cut(l, "#")
+		all = append(all, suggestion{"sug/README.md", strings.TrimSpace(cmd)})
+	}
+	archive := regexp.MustCompile(`writes (\S+\.tar\.gz),`).FindStringSubmatch(string(readme))
+	if archive == nil {
+		t.Fatalf("README names no archive:\n%s", readme)
+	}
+
+	// Help texts name commands in backquotes.
+	quoted := regexp.MustCompile("`(" + prog + " [^`]*)`")
+	for _, sub := range [][]string{{"plugin", "new"}, {"plugin", "check"}, {"plugin", "test"}, {"plugin", "pack"}, {"plugin", "sign"}, {"plugin", "verify"}, {"plugin", "install"}, {"key", "new"}, {"docs"}} {
+		_, out, errOut := run(prog + " " + strings.Join(sub, " ") + " -h")
+		for _, m := range quoted.FindAllStringSubmatch(out+errOut, -1) {
+			all = append(all, suggestion{strings.Join(sub, " ") + " -h", m[1]})
+		}
+	}
+
+	// Findings of plugin check name commands too; NAME stands for a new
+	// plugin's name.
+	bare := filepath.Join(work, "bare")
+	os.Mkdir(bare, 0o755)
+	os.WriteFile(filepath.Join(bare, "manifest.yml"), []byte("name: bare\nversion: 1.0.0\npermissions: [metrics]\n"), 0o644)
+	os.WriteFile(filepath.Join(bare, "main.lua"), []byte("function collect()\n  metrics.nothing()\nend\n"), 0o644)
+	_, out, _ = run(prog + " plugin check bare")
+	for i, m := range quoted.FindAllStringSubmatch(out, -1) {
+		all = append(all, suggestion{"plugin check", strings.ReplaceAll(m[1], "NAME", fmt.Sprintf("fresh%d", i))})
+	}
+
+	// The plugin guide: command lines and commands quoted in the text.
+	guide, err := os.ReadFile("../luaplugins/docs/GUIDE.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	guideRE := regexp.MustCompile("(?m)^(?:\\$ )?(" + prog + " .*)$|`(" + prog + " [^`]*)`")
+	for _, m := range guideRE.FindAllStringSubmatch(string(guide), -1) {
+		all = append(all, suggestion{"GUIDE.md", m[1] + m[2]})
+	}
+
+	counts := map[string]int{}
+	for _, s := range all {
+		counts[s.from]++
+		code, out, errOut := run(s.line)
+		if code != 0 || strings.Contains(errOut, "Usage:") {
+			t.Errorf("%s suggests %q: exit %d\n%s%s", s.from, s.line, code, out, errOut)
+		}
+	}
+	if counts["plugin new"] != 2 || counts["sug/README.md"] != 4 || counts["plugin check -h"] != 1 || counts["plugin sign -h"] != 1 || counts["plugin check"] < 2 || counts["GUIDE.md"] < 10 {
+		t.Errorf("suggestions found: %v", counts)
+	}
+	if _, err := os.Stat(filepath.Join(work, archive[1])); err != nil {
+		t.Errorf("the README says pack writes %s: %v", archive[1], err)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -80,28 +81,70 @@ type manifestFile struct {
 	Limits      map[string]string `yaml:"limits"`
 }
 
-// ManifestError is a manifest problem with the field it concerns and, when
-// the field is in the document, its line.
+// ManifestError is a manifest problem with the field it concerns and,
+// when the field is in the document, its line. Its text is one sentence,
+// "FILE:LINE: FIELD: PROBLEM", as compilers print theirs.
 type ManifestError struct {
-	Field string
-	Line  int
+	// File is the manifest's path as the user named it; empty means
+	// manifest.yml. ReadDir sets it to the path it read.
+	File  string
+	Field string // "interval", "limits.memory"; empty for the document
+	Line  int    // 1-based; 0 when the field is not in the document
 	Err   error
 }
+
+// ErrAboveCeiling marks a manifest that asks for a limit above the
+// owner's ceiling.
+var ErrAboveCeiling = errors.New("above the ceiling")
+
+// ceilingError is a limit above its ceiling; errors.Is matches it to
+// ErrAboveCeiling.
+type ceilingError struct{ msg string }
+
+func (e ceilingError) Error() string        { return e.msg }
+func (e ceilingError) Is(target error) bool { return target == ErrAboveCeiling }
 
 // maxManifestErrorText bounds the text of a manifest error, which may quote
 // what the manifest holds.
 const maxManifestErrorText = 300
 
-// Error returns the problem as one bounded, clean line.
+// Error returns the problem with its place: "manifest.yml:4: interval:
+// "5x" is not a positive duration (use e.g. 30s)".
 func (e *ManifestError) Error() string {
-	msg := oneline.Clean(e.Err.Error(), maxManifestErrorText)
-	switch {
-	case e.Field == "":
-		return "manifest: " + msg
-	case e.Line > 0:
-		return fmt.Sprintf("manifest field %q (line %d): %s", e.Field, e.Line, msg)
+	loc := e.File
+	if loc == "" {
+		loc = ManifestFile
 	}
-	return fmt.Sprintf("manifest field %q: %s", e.Field, msg)
+	loc = oneline.Clean(loc, 200)
+	if e.Line > 0 {
+		loc += ":" + strconv.Itoa(e.Line)
+	}
+	return loc + ": " + e.Problem()
+}
+
+// Problem returns the error without its file and line ("interval: ..."),
+// for reports that print the place themselves.
+func (e *ManifestError) Problem() string {
+	msg := oneline.Clean(e.Err.Error(), maxManifestErrorText)
+	if e.Field == "" {
+		return msg
+	}
+	return fieldName(e.Field) + ": " + msg
+}
+
+// fieldName returns a field name as written when it is a plain name, and
+// quoted (clipped) when a manifest's unknown field holds anything else.
+func fieldName(f string) string {
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return strconv.Quote(oneline.Clean(f, 64))
+		}
+	}
+	if len(f) > 64 {
+		return strconv.Quote(f[:64] + "...")
+	}
+	return f
 }
 
 // Unwrap lets errors.Is(err, ErrManifest) match every manifest error.
@@ -109,157 +152,245 @@ func (e *ManifestError) Unwrap() []error { return []error{ErrManifest, e.Err} }
 
 // ParseManifest reads and validates a manifest. dirName, when not empty,
 // must equal the manifest's name. known lists the permissions the agent
-// offers; ceilings caps the limits a manifest may ask for.
+// offers; ceilings caps the limits a manifest may ask for. Every error is
+// a *ManifestError.
 func ParseManifest(data []byte, dirName string, known []string, ceilings limits.Limits) (*Manifest, error) {
-	m, err := parseManifest(data, dirName, known, ceilings)
-	var me *ManifestError
-	if errors.As(err, &me) && me.Field != "" && me.Line == 0 {
-		me.Line = fieldLine(data, me.Field)
-	}
-	return m, err
+	return parseManifest(data, dirName, known, ceilings)
 }
 
 // textField checks a free-text field by oneline's rule: no control
 // character but the tab, no C1 control, line or paragraph separator, bidi
 // formatting or invalid UTF-8, so it shows as one line that reads as
 // written wherever the agent prints it.
-func textField(field, value string) error {
+func textField(value string) error {
 	at, r := oneline.Find(value)
 	switch {
 	case at < 0:
 		return nil
 	case r == utf8.RuneError:
-		return &ManifestError{Field: field, Err: fmt.Errorf("invalid UTF-8 at byte %d", at)}
+		return fmt.Errorf("invalid UTF-8 at byte %d", at)
 	}
-	return &ManifestError{Field: field, Err: fmt.Errorf("holds %U at byte %d (control characters, line and paragraph separators and bidi formatting are not allowed)", r, at)}
+	return fmt.Errorf("holds %U at byte %d (control characters, line and paragraph separators and bidi formatting are not allowed)", r, at)
 }
 
-// fieldLine returns the line of field ("limits.memory" for a nested one)
-// in the YAML document, or 0.
-func fieldLine(data []byte, field string) int {
+// manifestFields are the fields a manifest may hold, in the order the
+// documentation lists them.
+var manifestFields = []string{"name", "version", "description", "interval", "permissions", "limits"}
+
+// yamlLineRE finds the line the YAML library names in a syntax error.
+var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// readDocument parses the YAML document, checks the shape of every field
+// (the known fields only, each once; scalars, a list of permissions, a
+// mapping of limits) and returns the document's top-level mapping and
+// the line of every field ("limits.memory", and "permissions.N" for the
+// N-th permission).
+func readDocument(data []byte) (*yaml.Node, map[string]int, error) {
 	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
-		return 0
-	}
-	node, line := doc.Content[0], 0
-	for _, part := range strings.Split(field, ".") {
-		if node.Kind != yaml.MappingNode {
-			return line
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil, &ManifestError{Err: errors.New("the manifest is empty; it needs at least name and version")}
 		}
-		found := false
-		for i := 0; i+1 < len(node.Content); i += 2 {
-			if node.Content[i].Value == part {
-				line, node, found = node.Content[i].Line, node.Content[i+1], true
-				break
+		msg := strings.ReplaceAll(strings.TrimPrefix(err.Error(), "yaml: "), "\n", "; ")
+		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return nil, nil, &ManifestError{Line: line, Err: errors.New("not valid YAML: " + m[2])}
+		}
+		return nil, nil, &ManifestError{Err: errors.New("not valid YAML: " + msg)}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, nil, &ManifestError{Line: extra.Line, Err: errors.New("more than one YAML document (remove the ---)")}
+	}
+	top := deref(&doc)
+	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
+		top = deref(top.Content[0])
+	}
+	if top.Kind == yaml.ScalarNode && top.Tag == "!!null" {
+		return nil, nil, &ManifestError{Err: errors.New("the manifest is empty; it needs at least name and version")}
+	}
+	if top.Kind != yaml.MappingNode {
+		return nil, nil, &ManifestError{Line: top.Line, Err: errors.New(`the manifest must be a mapping of fields such as "name: my-plugin"`)}
+	}
+	lines := map[string]int{}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], deref(top.Content[i+1])
+		name := k.Value
+		if !contains(manifestFields, name) {
+			return nil, nil, &ManifestError{Field: name, Line: k.Line, Err: fmt.Errorf("unknown field (known: %s)", strings.Join(manifestFields, ", "))}
+		}
+		if first, ok := lines[name]; ok {
+			return nil, nil, &ManifestError{Field: name, Line: k.Line, Err: fmt.Errorf("given twice (first on line %d)", first)}
+		}
+		lines[name] = k.Line
+		switch name {
+		case "permissions":
+			if isNull(v) {
+				continue
+			}
+			if v.Kind != yaml.SequenceNode {
+				return nil, nil, &ManifestError{Field: name, Line: k.Line, Err: errors.New("must be a list such as [log, kv]")}
+			}
+			for j, item := range v.Content {
+				item = deref(item)
+				lines[name+"."+strconv.Itoa(j)] = item.Line
+				if item.Kind != yaml.ScalarNode || isNull(item) {
+					return nil, nil, &ManifestError{Field: name, Line: item.Line, Err: fmt.Errorf("item %d must be a module name such as kv", j+1)}
+				}
+			}
+		case "limits":
+			if isNull(v) {
+				continue
+			}
+			if v.Kind != yaml.MappingNode {
+				return nil, nil, &ManifestError{Field: name, Line: k.Line, Err: errors.New(`must be a mapping such as "memory: 4MiB" on the lines below it`)}
+			}
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				lk, lv := v.Content[j], deref(v.Content[j+1])
+				field := name + "." + lk.Value
+				if _, ok := lines[field]; ok {
+					return nil, nil, &ManifestError{Field: field, Line: lk.Line, Err: fmt.Errorf("given twice (first on line %d)", lines[field])}
+				}
+				lines[field] = lk.Line
+				if lk.Kind != yaml.ScalarNode || lv.Kind != yaml.ScalarNode {
+					return nil, nil, &ManifestError{Field: field, Line: lk.Line, Err: errors.New("must be a single value such as 4MiB")}
+				}
+			}
+		default:
+			if v.Kind != yaml.ScalarNode {
+				return nil, nil, &ManifestError{Field: name, Line: k.Line, Err: fmt.Errorf("must be a single value, not a %s", kindName(v.Kind))}
 			}
 		}
-		if !found {
-			return line
-		}
 	}
-	return line
+	return top, lines, nil
+}
+
+// deref follows a YAML alias to the node it names.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 8; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+func kindName(k yaml.Kind) string {
+	switch k {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.MappingNode:
+		return "mapping"
+	}
+	return "value of another kind"
 }
 
 func parseManifest(data []byte, dirName string, known []string, ceilings limits.Limits) (*Manifest, error) {
 	if len(data) > MaxManifestBytes {
 		return nil, &ManifestError{Err: fmt.Errorf("%d bytes is larger than the maximum of %d", len(data), MaxManifestBytes)}
 	}
-	var f manifestFile
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, &ManifestError{Err: errors.New("empty document")}
-		}
-		return nil, &ManifestError{Err: yamlError(err)}
+	top, lines, err := readDocument(data)
+	if err != nil {
+		return nil, err
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return nil, &ManifestError{Err: errors.New("more than one YAML document")}
+	var f manifestFile
+	if err := top.Decode(&f); err != nil {
+		// readDocument checked every field's shape; this is what the
+		// YAML library still refuses (a value it cannot read as text).
+		msg := strings.ReplaceAll(strings.TrimPrefix(err.Error(), "yaml: "), "\n", "; ")
+		return nil, &ManifestError{Err: errors.New("not valid: " + msg)}
+	}
+	bad := func(field string, err error) (*Manifest, error) {
+		return nil, &ManifestError{Field: field, Line: lines[field], Err: err}
 	}
 
 	m := &Manifest{Name: f.Name, Version: f.Version, Description: strings.TrimSpace(f.Description), Asked: map[string]string{}}
 	switch {
 	case f.Name == "":
-		return nil, &ManifestError{Field: "name", Err: errors.New("missing")}
+		return bad("name", errors.New(`missing (add a line such as "name: my-plugin")`))
 	case !validName(f.Name):
-		return nil, &ManifestError{Field: "name", Err: fmt.Errorf("%q must match [a-z][a-z0-9-]{0,31}", f.Name)}
+		return bad("name", fmt.Errorf("%q is not a plugin name (lowercase letters, digits and -, starting with a letter, at most 32; e.g. wan-latency)", f.Name))
 	case dirName != "" && dirName != f.Name:
-		return nil, &ManifestError{Field: "name", Err: fmt.Errorf("%q differs from the directory name %q", f.Name, dirName)}
+		return bad("name", fmt.Errorf("%q differs from the directory name %q", f.Name, dirName))
 	case f.Version == "":
-		return nil, &ManifestError{Field: "version", Err: errors.New("missing")}
+		return bad("version", errors.New(`missing (add a line such as "version: 0.1.0")`))
 	case !versionRE.MatchString(f.Version):
-		return nil, &ManifestError{Field: "version", Err: fmt.Errorf("%q is not a semantic version such as 1.2.0", f.Version)}
+		return bad("version", fmt.Errorf("%q is not a semantic version (use e.g. 1.2.0)", f.Version))
 	case len(m.Description) > 200:
-		return nil, &ManifestError{Field: "description", Err: errors.New("longer than 200 characters")}
+		return bad("description", fmt.Errorf("%d bytes is longer than the maximum of 200", len(m.Description)))
 	}
-	if err := textField("description", m.Description); err != nil {
-		return nil, err
+	if err := textField(m.Description); err != nil {
+		return bad("description", err)
 	}
 
 	m.Interval = DefaultInterval
 	if f.Interval != "" {
 		d, err := limits.ParseDuration(f.Interval)
 		if err != nil {
-			return nil, &ManifestError{Field: "interval", Err: err}
+			return bad("interval", fmt.Errorf("%q is not a positive duration (use e.g. 30s)", f.Interval))
 		}
 		if d < MinInterval {
-			return nil, &ManifestError{Field: "interval", Err: fmt.Errorf("%s is shorter than the minimum of %s", d, MinInterval)}
+			return bad("interval", fmt.Errorf("%s is shorter than the minimum of %s", d, MinInterval))
 		}
 		m.Interval = d
 	}
 
 	seen := map[string]bool{}
-	for _, p := range f.Permissions {
-		if !contains(known, p) {
-			return nil, &ManifestError{Field: "permissions", Err: fmt.Errorf("unknown permission %q (known: %s)", p, strings.Join(known, ", "))}
-		}
-		if seen[p] {
-			return nil, &ManifestError{Field: "permissions", Err: fmt.Errorf("%q listed twice", p)}
+	for i, p := range f.Permissions {
+		at := &ManifestError{Field: "permissions", Line: lines["permissions."+strconv.Itoa(i)]}
+		switch {
+		case !contains(known, p):
+			at.Err = fmt.Errorf("unknown permission %q (known: %s)", p, strings.Join(known, ", "))
+			return nil, at
+		case seen[p]:
+			at.Err = fmt.Errorf("%q listed twice", p)
+			return nil, at
 		}
 		seen[p] = true
 		m.Permissions = append(m.Permissions, p)
 	}
 
 	m.Limits = limits.Defaults()
+	var unknown []string
+	for key := range f.Limits {
+		if !contains(limits.Keys(), key) {
+			unknown = append(unknown, key)
+		}
+	}
+	if len(unknown) > 0 {
+		// Report the first in the document, not the first in map order.
+		slices.SortFunc(unknown, func(a, b string) int { return lines["limits."+a] - lines["limits."+b] })
+		return bad("limits."+unknown[0], fmt.Errorf("unknown limit (known: %s)", strings.Join(limits.Keys(), ", ")))
+	}
 	for _, key := range limits.Keys() {
 		v, ok := f.Limits[key]
 		if !ok {
 			continue
 		}
 		if err := m.Limits.Set(key, v); err != nil {
-			return nil, &ManifestError{Field: "limits." + key, Err: err}
+			// Set names the limit; the field already does.
+			return bad("limits."+key, errors.New(strings.TrimPrefix(err.Error(), "limit "+key+": ")))
+		}
+		probe := ceilings
+		if probe.Set(key, v) == nil {
+			if err := probe.Within(ceilings); err != nil {
+				return bad("limits."+key, ceilingError{strings.TrimPrefix(err.Error(), "limit "+key+": ")})
+			}
 		}
 		m.Asked[key] = v
 	}
-	for key := range f.Limits {
-		if _, ok := m.Asked[key]; !ok {
-			return nil, &ManifestError{Field: "limits." + key, Err: fmt.Errorf("unknown limit (known: %s)", strings.Join(limits.Keys(), ", "))}
-		}
-	}
 	if err := m.Limits.Within(ceilings); err != nil {
-		return nil, &ManifestError{Field: "limits", Err: err}
+		// A default the manifest did not ask to change is above a
+		// ceiling the owner set lower than the defaults.
+		key, rest, _ := strings.Cut(strings.TrimPrefix(err.Error(), "limit "), ": ")
+		return bad("limits."+key, ceilingError{"the default " + rest + "; ask for at most " + ceilings.Format(key)})
 	}
 	return m, nil
 }
 
 // Allows reports whether the manifest grants permission p.
 func (m *Manifest) Allows(p string) bool { return contains(m.Permissions, p) }
-
-// yamlError shortens the YAML library's messages to one line and names
-// the field when the library does.
-func yamlError(err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = strings.ReplaceAll(msg, "\n", "; ")
-	if i := strings.Index(msg, "field "); i >= 0 && strings.Contains(msg, "not found in type") {
-		// "line 3: field colour not found in type luaplugins.manifestFile"
-		rest := msg[i+len("field "):]
-		if j := strings.Index(rest, " "); j > 0 {
-			return fmt.Errorf("%s: unknown field %s", strings.TrimSuffix(msg[:i], ": "), strconv.Quote(rest[:j]))
-		}
-	}
-	return errors.New(msg)
-}
 
 func contains(list []string, s string) bool {
 	for _, v := range list {

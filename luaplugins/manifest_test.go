@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,36 +53,28 @@ func TestParseManifestFull(t *testing.T) {
 	}
 }
 
+// TestParseManifestErrors covers the errors that need more than a file:
+// the directory name and the size cap.
 func TestParseManifestErrors(t *testing.T) {
 	base := "name: x\nversion: 1.0.0\n"
 	tests := []struct {
 		name, yaml, dir, want string
 	}{
-		{"empty", "", "", "empty document"},
-		{"unknown field", base + "colour: red\n", "", `unknown field "colour"`},
-		{"unknown limit", base + "limits: {disk: 1MiB}\n", "", `manifest field "limits.disk" (line 3): unknown limit`},
-		{"missing name", "version: 1.0.0\n", "", `manifest field "name": missing`},
-		{"bad name", "name: Bad_Name\nversion: 1.0.0\n", "", `manifest field "name" (line 1): "Bad_Name" must match`},
-		{"traversal name", "name: ../etc\nversion: 1.0.0\n", "", `manifest field "name"`},
-		{"dir mismatch", base, "y", `differs from the directory name "y"`},
-		{"bad version", "name: x\nversion: one\n", "", `manifest field "version" (line 2): "one" is not a semantic version`},
-		{"bad interval", base + "interval: often\n", "", `manifest field "interval" (line 3): "often" is not a positive duration`},
-		{"short interval", base + "interval: 10ms\n", "", `shorter than the minimum of 1s`},
-		{"bad size", base + "limits: {memory: lots}\n", "", `manifest field "limits.memory" (line 3): limit memory: "lots" is not a size`},
-		{"bad cpu", base + "limits: {cpu: 150%}\n", "", `manifest field "limits.cpu"`},
-		{"above ceiling", base + "limits: {memory: 1GiB}\n", "", `above the ceiling of 32 MiB`},
-		{"unknown permission", base + "permissions: [shell]\n", "", `unknown permission "shell"`},
-		{"duplicate permission", base + "permissions: [kv, kv]\n", "", `"kv" listed twice`},
-		{"two documents", base + "---\nname: y\n", "", "more than one YAML document"},
-		{"not a map", "- a\n- b\n", "", "manifest:"},
-		{"too large", base + "description: " + strings.Repeat("x", MaxManifestBytes) + "\n", "", "larger than the maximum"},
-		{"control chars", base + "description: \"a\\x1bb\"\n", "", `manifest field "description" (line 3): holds U+001B at byte 1`},
+		{"dir mismatch", base, "y", `manifest.yml:1: name: "x" differs from the directory name "y"`},
+		{"too large", base + "description: " + strings.Repeat("x", MaxManifestBytes) + "\n", "", "manifest.yml: 16421 bytes is larger than the maximum of 16384"},
+		{"traversal name", "name: ../etc\nversion: 1.0.0\n", "", `manifest.yml:1: name: "../etc" is not a plugin name (lowercase letters, digits and -, starting with a letter, at most 32; e.g. wan-latency)`},
+		{"ceiling below a default", base, "", "manifest.yml: limits.memory: the default 8 MiB is above the ceiling of 4 MiB; ask for at most 4 MiB"},
+		{"alias", "name: &n x\nversion: 1.0.0\ndescription: *n\ninterval: *n\n", "", `manifest.yml:4: interval: "x" is not a positive duration (use e.g. 30s)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseManifest([]byte(tt.yaml), tt.dir, testPerms, limits.Ceilings())
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
+			ceil := limits.Ceilings()
+			if tt.name == "ceiling below a default" {
+				ceil.Memory = 4 << 20
+			}
+			_, err := ParseManifest([]byte(tt.yaml), tt.dir, testPerms, ceil)
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("err = %v\nwant  %s", err, tt.want)
 			}
 			if !errors.Is(err, ErrManifest) {
 				t.Errorf("%v is not ErrManifest", err)
@@ -90,14 +83,17 @@ func TestParseManifestErrors(t *testing.T) {
 	}
 }
 
-// TestManifestTextRefusals reads testdata/manifests/refuse-*.yml; each
-// file's first line is a comment with the error it must give.
-func TestManifestTextRefusals(t *testing.T) {
-	files, err := filepath.Glob("testdata/manifests/refuse-*.yml")
-	if err != nil || len(files) < 8 {
-		t.Fatalf("refusal cases: %v, %v", files, err)
+// TestManifestErrorsExact reads testdata/manifests/bad-*.yml and
+// refuse-*.yml; each file's first line is a comment with the exact error
+// it must give: one line, "manifest.yml:LINE: FIELD: PROBLEM", with the
+// place named once and no library prefix.
+func TestManifestErrorsExact(t *testing.T) {
+	bad, _ := filepath.Glob("testdata/manifests/bad-*.yml")
+	refuse, _ := filepath.Glob("testdata/manifests/refuse-*.yml")
+	if len(bad) < 30 || len(refuse) < 8 {
+		t.Fatalf("%d bad and %d refuse cases", len(bad), len(refuse))
 	}
-	for _, f := range files {
+	for _, f := range append(bad, refuse...) {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -105,13 +101,47 @@ func TestManifestTextRefusals(t *testing.T) {
 		first, _, _ := strings.Cut(string(data), "\n")
 		want := strings.TrimPrefix(first, "# want: ")
 		_, err = ParseManifest(data, "", testPerms, limits.Ceilings())
-		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, ErrManifest) {
-			t.Errorf("%s: err = %v, want %q", f, err, want)
+		if err == nil || err.Error() != want || !errors.Is(err, ErrManifest) {
+			t.Errorf("%s:\n got %v\nwant %s", f, err, want)
 			continue
 		}
-		if at, r := oneline.Find(err.Error()); at >= 0 || len(err.Error()) > maxManifestErrorText+100 {
-			t.Errorf("%s: error text holds %U or is %d bytes long", f, r, len(err.Error()))
+		msg := err.Error()
+		if at, r := oneline.Find(msg); at >= 0 || len(msg) > maxManifestErrorText+100 {
+			t.Errorf("%s: error text holds %U or is %d bytes long", f, r, len(msg))
 		}
+		for _, stacked := range []string{"manifest: ", "yaml: ", "unmarshal", "!!", "luaplugins.", ": limit "} {
+			if strings.Contains(msg, stacked) {
+				t.Errorf("%s: %q holds %q", f, msg, stacked)
+			}
+		}
+		if strings.Count(msg, ManifestFile) != 1 {
+			t.Errorf("%s: %q names the file more than once", f, msg)
+		}
+		var me *ManifestError
+		if !errors.As(err, &me) || me.Error() != ManifestFile+lineSuffix(me.Line)+": "+me.Problem() {
+			t.Errorf("%s: %#v does not render as file:line: problem", f, me)
+		}
+	}
+}
+
+func lineSuffix(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return ":" + strconv.Itoa(n)
+}
+
+// TestReadPathNamesTheFileOnce: reading a plugin directory puts its path
+// in front of the line, once.
+func TestReadPathNamesTheFileOnce(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "x")
+	os.Mkdir(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, ManifestFile), []byte("name: x\nversion: 1.0.0\n\ninterval: 5x\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, MainFile), []byte("function collect() end\n"), 0o644)
+	_, err := ReadPath(dir, NewRegistry(), limits.Ceilings())
+	want := filepath.Join(dir, ManifestFile) + `:4: interval: "5x" is not a positive duration (use e.g. 30s)`
+	if err == nil || err.Error() != want || !errors.Is(err, ErrManifest) {
+		t.Errorf("err = %v\nwant  %s", err, want)
 	}
 }
 

@@ -36,6 +36,12 @@ type Env struct {
 	Reporter Reporter
 	// RequireCollect makes Load fail for a plugin without collect().
 	RequireCollect bool
+	// TestAPI is for the test runner alone: its functions become globals
+	// beside the registry's modules, and the source's test.lua runs after
+	// main.lua in the same load, as its own chunk named test.lua, so
+	// positions in either file are reported as they are written. The
+	// agent and `plugin run` leave it nil.
+	TestAPI []Func
 }
 
 // Stats describes one call.
@@ -89,14 +95,15 @@ func Load(src *Source, env Env) (*Plugin, *Stats, error) {
 	}
 	p.L, p.meter = newSandbox(m.Limits)
 	env.Registry.install(p.L, p.host, m.Allows)
+	for _, f := range env.TestAPI {
+		p.L.SetGlobal(f.Name, p.L.NewFunction(f.New(p.host)))
+	}
 
 	stats, err := p.call(func(L *lua.LState) error {
-		fn, err := L.Load(strings.NewReader(string(src.Main)), MainFile)
-		if err != nil {
+		if err := runChunk(L, src.Main, MainFile); err != nil || env.TestAPI == nil || src.Test == nil {
 			return err
 		}
-		L.Push(fn)
-		return L.PCall(0, 0, nil)
+		return runChunk(L, src.Test, TestFile)
 	})
 	if err != nil {
 		p.Close()
@@ -109,6 +116,16 @@ func Load(src *Source, env Env) (*Plugin, *Stats, error) {
 		return nil, stats, fmt.Errorf("plugin %q: %w", m.Name, ErrNoCollect)
 	}
 	return p, stats, nil
+}
+
+// runChunk compiles code as the chunk name and runs it.
+func runChunk(L *lua.LState, code []byte, name string) error {
+	fn, err := L.Load(strings.NewReader(string(code)), name)
+	if err != nil {
+		return err
+	}
+	L.Push(fn)
+	return L.PCall(0, 0, nil)
 }
 
 // Name returns the plugin's name.

@@ -22,6 +22,11 @@ const (
 	ReadmeFile   = "README.md"
 )
 
+// PackageFile returns the name of the package file `heimnetz plugin
+// pack` writes for version version of plugin name when not told another:
+// NAME-VERSION.tar.gz.
+func PackageFile(name, version string) string { return name + "-" + version + ".tar.gz" }
+
 // MaxSourceBytes caps main.lua and test.lua.
 const MaxSourceBytes = 256 << 10
 
@@ -62,6 +67,12 @@ func readDir(fsys fs.FS, dir, origin string, reg *Registry, ceilings limits.Limi
 	}
 	m, err := ParseManifest(data, path.Base(dir), reg.Permissions(), ceilings)
 	if err != nil {
+		// The error names the file and line itself: "x/manifest.yml:4: …".
+		var me *ManifestError
+		if errors.As(err, &me) {
+			me.File = path.Join(origin, ManifestFile)
+			return nil, me
+		}
 		return nil, fmt.Errorf("%s: %w", path.Join(origin, ManifestFile), err)
 	}
 	src := &Source{Origin: origin, Manifest: m}

@@ -35,9 +35,13 @@ type Options struct {
 	// Ceilings cap the limits a manifest may ask for; the zero value
 	// means limits.Ceilings().
 	Ceilings limits.Limits
-	// TestGlobals are the names the test runner defines for test.lua
-	// (assert_eq, …).
+	// TestGlobals are the names the test runner defines or reads in
+	// test.lua (assert_eq, …, shared_kv): test.lua may use and set them.
 	TestGlobals []string
+	// Program is how the user runs heimnetz (the binary passes its own
+	// invocation name, e.g. bin/heimnetz); the commands findings tell the
+	// user to run start with it. Empty means heimnetz.
+	Program string
 }
 
 func (o Options) withDefaults() Options {
@@ -78,7 +82,7 @@ func Path(p string, opts Options) (*Report, error) {
 	r := &Report{Plugin: strings.TrimSuffix(filepath.Base(p), ".lua"), Path: p, Permissions: []string{}}
 	main := checkLua(r, filepath.Base(p), data, nil, opts, nil)
 	finishMain(r, main, nil, opts, false)
-	sortFindings(r.Findings)
+	finish(r, opts)
 	return r, nil
 }
 
@@ -95,7 +99,7 @@ func FS(fsys fs.FS, dir string, opts Options) (*Report, error) {
 	var manifestLines []string
 	if data, err := readFile(fsys, path.Join(dir, luaplugins.ManifestFile)); err != nil {
 		r.Findings = append(r.Findings, Finding{Rule: RuleManifest, Severity: High, File: luaplugins.ManifestFile,
-			Message: "manifest.yml cannot be read: " + err.Error(), Fix: "add a manifest.yml (see `heimnetz plugin new`)"})
+			Message: "manifest.yml cannot be read: " + err.Error(), Fix: "add a manifest.yml (`heimnetz plugin new NAME` writes a plugin with one to start from)"})
 	} else {
 		manifestLines = strings.Split(string(data), "\n")
 		m, perms := manifest(r, data, path.Base(dir), opts)
@@ -128,13 +132,13 @@ func FS(fsys fs.FS, dir string, opts Options) (*Report, error) {
 	}
 	if !hasTests {
 		r.Findings = append(r.Findings, Finding{Rule: RuleNoTests, Severity: Info, File: luaplugins.TestFile,
-			Message: "no test_* functions: `heimnetz plugin test` has nothing to run", Fix: mustRule(RuleNoTests).Fix})
+			Message: "no test_* functions, so plugin test has nothing to run", Fix: mustRule(RuleNoTests).Fix})
 	}
 	finishMain(r, mainChunk, granted, opts, true)
 	if mainChunk != nil {
 		unusedPermissions(r, mainChunk, granted, manifestLines)
 	}
-	sortFindings(r.Findings)
+	finish(r, opts)
 	return r, nil
 }
 
@@ -151,8 +155,22 @@ func Source(src *luaplugins.Source, opts Options) *Report {
 	}
 	finishMain(r, main, m.Permissions, opts, true)
 	unusedPermissions(r, main, m.Permissions, nil)
-	sortFindings(r.Findings)
+	finish(r, opts)
 	return r
+}
+
+// finish sorts the findings and makes the commands they name start with
+// opts.Program, so that they run as printed.
+func finish(r *Report, opts Options) {
+	sortFindings(r.Findings)
+	if opts.Program == "" || opts.Program == "heimnetz" {
+		return
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		f.Message = strings.ReplaceAll(f.Message, "`heimnetz ", "`"+opts.Program+" ")
+		f.Fix = strings.ReplaceAll(f.Fix, "`heimnetz ", "`"+opts.Program+" ")
+	}
 }
 
 func mustRule(id string) Rule {
@@ -294,7 +312,7 @@ func resolve(r *Report, c *chunk, granted []string, opts Options, defined []ref,
 	}
 	for _, w := range c.writes {
 		switch {
-		case hooks[w.name] && !isTest, isTest && strings.HasPrefix(w.name, "test_"):
+		case hooks[w.name] && !isTest, isTest && (strings.HasPrefix(w.name, "test_") || extra[w.name]):
 		case sb.globals[w.name] || base[w.name] || modules[w.name].Name != "":
 			add(RuleGlobalWrite, Medium, w, fmt.Sprintf("assignment replaces the built-in global %s", w.name))
 		default:
@@ -372,17 +390,17 @@ func manifest(r *Report, data []byte, dirName string, opts Options) (*luaplugins
 	if err == nil {
 		return m, m.Permissions
 	}
-	rule, field := RuleManifest, ""
+	rule, line, msg := RuleManifest, 0, err.Error()
+	if errors.Is(err, luaplugins.ErrAboveCeiling) {
+		rule = RuleCeiling
+	}
 	var me *luaplugins.ManifestError
 	if errors.As(err, &me) {
-		field = me.Field
-		if field == "limits" {
-			rule = RuleCeiling
-		}
+		// The finding carries the file and line; the message is the rest.
+		line, msg = me.Line, me.Problem()
 	}
-	line := fieldLine(data, field)
 	r.Findings = append(r.Findings, Finding{Rule: rule, Severity: High, File: luaplugins.ManifestFile, Line: line, Column: min(line, 1),
-		Message: err.Error(), Fix: mustRule(rule).Fix})
+		Message: msg, Fix: mustRule(rule).Fix})
 	var loose struct {
 		Name        string   `yaml:"name"`
 		Permissions []string `yaml:"permissions"`
@@ -394,25 +412,4 @@ func manifest(r *Report, data []byte, dirName string, opts Options) (*luaplugins
 		return nil, loose.Permissions
 	}
 	return nil, nil
-}
-
-// fieldLine finds the line of a manifest field ("limits.memory" looks
-// for "memory:" after "limits:").
-func fieldLine(data []byte, field string) int {
-	if field == "" {
-		return 0
-	}
-	lines := strings.Split(string(data), "\n")
-	parts := strings.Split(field, ".")
-	start := 0
-	found := 0
-	for _, p := range parts {
-		for i := start; i < len(lines); i++ {
-			if strings.HasPrefix(strings.TrimSpace(lines[i]), p+":") {
-				found, start = i+1, i+1
-				break
-			}
-		}
-	}
-	return found
 }

@@ -129,11 +129,11 @@ func TestManifestFindings(t *testing.T) {
 		name, manifest, dir, rule string
 		line                      int
 	}{
-		{"ceiling", "name: p\nversion: 1.0.0\nlimits:\n  memory: 1GiB\n", "p", RuleCeiling, 3},
+		{"ceiling", "name: p\nversion: 1.0.0\nlimits:\n  memory: 1GiB\n", "p", RuleCeiling, 4},
 		{"bad name", "name: ../etc\nversion: 1.0.0\n", "p", RuleManifest, 1},
 		{"name differs", "name: other\nversion: 1.0.0\n", "p", RuleManifest, 1},
 		{"bad version", "name: p\nversion: one\n", "p", RuleManifest, 2},
-		{"unknown field", "name: p\nversion: 1.0.0\ncolour: red\n", "p", RuleManifest, 0},
+		{"unknown field", "name: p\nversion: 1.0.0\ncolour: red\n", "p", RuleManifest, 3},
 		{"bad limit", "name: p\nversion: 1.0.0\nlimits:\n  timeout: soon\n", "p", RuleManifest, 4},
 		{"unknown permission", "name: p\nversion: 1.0.0\npermissions: [net]\n", "p", RuleManifest, 3},
 	}
@@ -248,5 +248,33 @@ func TestOversizedSourceIsNotParsed(t *testing.T) {
 	}
 	if len(mainFindings) != 1 || mainFindings[0].Rule != RuleOversizedSource || mainFindings[0].Severity != High || !r.Failed() {
 		t.Fatalf("main.lua's findings %+v, want only the high %s", mainFindings, RuleOversizedSource)
+	}
+}
+
+// TestProgramInFindings: the commands findings tell the user to run
+// start with Options.Program.
+func TestProgramInFindings(t *testing.T) {
+	fsys := fstest.MapFS{
+		"p/manifest.yml": {Data: []byte("name: p\nversion: 1.0.0\npermissions: [metrics]\n")},
+		"p/main.lua":     {Data: []byte("function collect()\n  metrics.nothing()\nend\n")},
+	}
+	for _, prog := range []string{"", "bin/heimnetz"} {
+		r, err := FS(fsys, "p", Options{Program: prog})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := prog
+		if want == "" {
+			want = "heimnetz"
+		}
+		var text string
+		for _, f := range r.Findings {
+			text += f.Message + "\n" + f.Fix + "\n"
+		}
+		for _, cmd := range []string{"`" + want + " plugin new NAME`", "`" + want + " docs`"} {
+			if !strings.Contains(text, cmd) {
+				t.Errorf("program %q: findings lack %s:\n%s", prog, cmd, text)
+			}
+		}
 	}
 }

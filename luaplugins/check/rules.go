@@ -102,7 +102,7 @@ var rules = []Rule{
 		"fix the syntax at the given position"},
 	{RuleNoTests, "no-tests", Info,
 		"The plugin has no test.lua, or test.lua defines no test_* function.",
-		"add test.lua with test_* functions (see `heimnetz plugin new`)"},
+		"add test.lua with test_* functions (`heimnetz plugin new NAME` writes a plugin with tests to start from)"},
 	{RuleNoCollect, "no-collect", High,
 		"main.lua defines no global collect() function; the agent refuses to schedule such a plugin.",
 		"define function collect() … end in main.lua"},

@@ -87,7 +87,8 @@ func Build(reg *luaplugins.Registry, plugins []*luaplugins.Source, version strin
 		Sandbox: Sandbox{Libraries: append([]string{"base"}, luaplugins.SafeLibraries...), Removed: append(luaplugins.RemovedGlobals(), "string.dump", "io", "os", "debug", "package")},
 		Hooks: []Hook{
 			{"collect", "Runs every interval under the plugin's per-call limits. Required: the agent does not schedule a plugin without it."},
-			{"test_*", "In test.lua only: every global function whose name starts with test_ is one test, run by `heimnetz plugin test`."},
+			{"test_*", "In test.lua only: every global function whose name starts with test_ is one test, run by `heimnetz plugin test` in source order, each on a freshly loaded plugin (main.lua, then test.lua) with an empty kv store of its own."},
+			{testrunner.SharedKV, "In test.lua only: `" + testrunner.SharedKV + " = true` at its top level makes the tests share one kv store, in source order (the plugin is still loaded afresh for each test, as after a restart of the agent)."},
 		},
 		Rules:   check.Rules(),
 		Plugins: []Plugin{},

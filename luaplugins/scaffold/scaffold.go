@@ -29,6 +29,9 @@ type Template struct {
 // DefaultTemplate is the template `plugin new` uses without --template.
 const DefaultTemplate = "basic"
 
+// FirstVersion is the version a new plugin's manifest starts at.
+const FirstVersion = "0.1.0"
+
 var templates = []Template{
 	{Name: "basic", Summary: "counts its runs and logs a line: the smallest plugin",
 		Description: "Counts its own runs", Permissions: []string{"log", "metrics"}, Interval: "30s",
@@ -65,8 +68,11 @@ var limitMeanings = map[string]string{
 // template tmpl, and returns its path. The name must be a valid plugin
 // name (it becomes the directory name, so no path can escape parent); an
 // existing directory is never touched. Files are written to a temporary
-// directory first and renamed into place.
-func Write(parent, name, tmpl string) (string, error) {
+// directory first and renamed into place. program is how the user runs
+// heimnetz (the binary passes its own invocation name, e.g.
+// bin/heimnetz): the README's commands start with it, so they run as
+// written.
+func Write(parent, name, tmpl, program string) (string, error) {
 	var t *Template
 	for i := range templates {
 		if templates[i].Name == tmpl {
@@ -85,7 +91,7 @@ func Write(parent, name, tmpl string) (string, error) {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return "", err
 	}
-	files, err := Render(name, *t)
+	files, err := Render(name, *t, program)
 	if err != nil {
 		return "", err
 	}
@@ -132,8 +138,11 @@ func names() []string {
 }
 
 // Render returns the files of a new plugin named name from template t,
-// keyed by file name.
-func Render(name string, t Template) (map[string][]byte, error) {
+// keyed by file name; program is as for Write ("heimnetz" when empty).
+func Render(name string, t Template, program string) (map[string][]byte, error) {
+	if program == "" {
+		program = "heimnetz"
+	}
 	def, ceil := limits.Defaults(), limits.Ceilings()
 	var rows []string
 	for _, k := range []string{limits.KeyInstructions, limits.KeyMemory, limits.KeyTimeout, limits.KeyCPU, limits.KeyDepth} {
@@ -155,7 +164,8 @@ func Render(name string, t Template) (map[string][]byte, error) {
 		metricNames = append(metricNames, "`"+metric+"_"+m+"`")
 	}
 	data := map[string]any{
-		"Name": name, "Template": t.Name, "Description": t.Description, "Interval": t.Interval,
+		"Name": name, "Template": t.Name, "Version": FirstVersion, "Program": program,
+		"Archive": luaplugins.PackageFile(name, FirstVersion), "Description": t.Description, "Interval": t.Interval,
 		"Permissions": strings.Join(t.Permissions, ", "), "Metric": metric, "Metrics": strings.Join(metricNames, ", "),
 		"Known":           strings.Join(luaplugins.NewRegistry().Permissions(), ", "),
 		"DefaultInterval": luaplugins.DefaultInterval.String(), "MinInterval": luaplugins.MinInterval.String(),

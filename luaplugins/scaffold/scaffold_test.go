@@ -19,7 +19,7 @@ func TestTemplatesPassCheckAndTest(t *testing.T) {
 	parent := t.TempDir()
 	for _, tp := range Templates() {
 		t.Run(tp.Name, func(t *testing.T) {
-			dir, err := Write(parent, "t-"+tp.Name, tp.Name)
+			dir, err := Write(parent, "t-"+tp.Name, tp.Name, "bin/heimnetz")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,7 +47,7 @@ func TestTemplatesPassCheckAndTest(t *testing.T) {
 // TestManifestShowsLimits checks that the manifest's table comes from
 // package limits.
 func TestManifestShowsLimits(t *testing.T) {
-	files, err := Render("x", templates[0])
+	files, err := Render("x", templates[0], "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,18 +64,18 @@ func TestManifestShowsLimits(t *testing.T) {
 // metrics into names the runtime refuses is refused up front.
 func TestRenderRefusesBadMetricNames(t *testing.T) {
 	for _, name := range []string{"ping-ms", "heimnetz-x", "go-x", "disk-kb"} {
-		if _, err := Render(name, templates[0]); !errors.Is(err, luaplugins.ErrMetric) {
+		if _, err := Render(name, templates[0], ""); !errors.Is(err, luaplugins.ErrMetric) {
 			t.Errorf("Render(%q) = %v, want a metric name error", name, err)
 		}
 	}
-	if _, err := Render("ping-seconds", templates[0]); err != nil {
+	if _, err := Render("ping-seconds", templates[0], ""); err != nil {
 		t.Errorf("Render(ping-seconds): %v", err)
 	}
 }
 
 func TestWriteRefuses(t *testing.T) {
 	parent := t.TempDir()
-	if _, err := Write(parent, "taken", "basic"); err != nil {
+	if _, err := Write(parent, "taken", "basic", "heimnetz"); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -91,11 +91,11 @@ func TestWriteRefuses(t *testing.T) {
 		{strings.Repeat("a", 33), "basic", ErrName},
 	}
 	for _, tc := range cases {
-		if _, err := Write(parent, tc.name, tc.tmpl); !errors.Is(err, tc.want) {
+		if _, err := Write(parent, tc.name, tc.tmpl, "heimnetz"); !errors.Is(err, tc.want) {
 			t.Errorf("Write(%q): err = %v, want %v", tc.name, err, tc.want)
 		}
 	}
-	if _, err := Write(parent, "fine", "nope"); err == nil || !strings.Contains(err.Error(), "unknown template") {
+	if _, err := Write(parent, "fine", "nope", "heimnetz"); err == nil || !strings.Contains(err.Error(), "unknown template") {
 		t.Errorf("unknown template: %v", err)
 	}
 	entries, _ := os.ReadDir(parent)
@@ -104,5 +104,36 @@ func TestWriteRefuses(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(parent, "..", "escape")); err == nil {
 		t.Error("wrote outside parent")
+	}
+}
+
+// TestReadmeNamesRealCommands: the README's commands start with the
+// program as the user runs it, and name the archive `plugin pack` writes
+// for the manifest's version.
+func TestReadmeNamesRealCommands(t *testing.T) {
+	for _, tp := range Templates() {
+		files, err := Render("wan-watch", tp, "bin/heimnetz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := luaplugins.ParseManifest(files[luaplugins.ManifestFile], "wan-watch", luaplugins.NewRegistry().Permissions(), limits.Ceilings())
+		if err != nil {
+			t.Fatal(err)
+		}
+		readme := string(files[luaplugins.ReadmeFile])
+		if want := "writes " + luaplugins.PackageFile("wan-watch", m.Version) + ","; !strings.Contains(readme, want) {
+			t.Errorf("%s: README lacks %q:\n%s", tp.Name, want, readme)
+		}
+		_, block, _ := strings.Cut(readme, "```sh\n")
+		block, _, _ = strings.Cut(block, "```")
+		lines := strings.Split(strings.TrimSpace(block), "\n")
+		for _, l := range lines {
+			if !strings.HasPrefix(l, "bin/heimnetz plugin ") {
+				t.Errorf("%s: README command %q does not start with the program", tp.Name, l)
+			}
+		}
+		if len(lines) != 4 {
+			t.Errorf("%s: %d commands", tp.Name, len(lines))
+		}
 	}
 }

@@ -13,11 +13,14 @@ const (
 	FormatJUnit = "junit"
 )
 
-// Write writes the report in format. Every format ends with the line
-// "N passed, N failed" (in JUnit XML as a trailing comment), so CI logs
-// can be read the same way whatever the format.
+// Write writes the report in format. Every format ends with the summary
+// "N passed, N failed", written once: as the last line of text, as a TAP
+// comment line ("# N passed, N failed", which TAP consumers ignore and
+// people read) and as a trailing comment in JUnit XML, so CI logs can be
+// read the same way whatever the format.
 func Write(w io.Writer, r *Report, format string) error {
 	var b strings.Builder
+	summary := fmt.Sprintf("%d passed, %d failed", r.Passed(), r.Failed())
 	switch format {
 	case FormatText, "":
 		for _, res := range r.Results {
@@ -30,6 +33,7 @@ func Write(w io.Writer, r *Report, format string) error {
 				fmt.Fprintf(&b, "     log %s\n", l)
 			}
 		}
+		b.WriteString(summary + "\n")
 	case FormatTAP:
 		fmt.Fprintf(&b, "TAP version 13\n1..%d\n", len(r.Results))
 		for i, res := range r.Results {
@@ -39,26 +43,12 @@ func Write(w io.Writer, r *Report, format string) error {
 			}
 			fmt.Fprintf(&b, "not ok %d - %s\n  ---\n  message: %q\n  ...\n", i+1, res.Name, res.Message)
 		}
-	case FormatJUnit:
-		writeJUnit(&b, r)
-	default:
-		return fmt.Errorf("unknown format %q (text, tap or junit)", format)
-	}
-	summary := fmt.Sprintf("%d passed, %d failed", r.Passed(), r.Failed())
-	switch format {
-	case FormatTAP:
 		b.WriteString("# " + summary + "\n")
 	case FormatJUnit:
+		writeJUnit(&b, r)
 		b.WriteString("<!-- " + summary + " -->\n")
-	}
-	b.WriteString(summary + "\n")
-	if format == FormatJUnit {
-		// The bare line would make the XML invalid; JUnit readers get
-		// only the comment.
-		s := b.String()
-		s = strings.TrimSuffix(s, summary+"\n")
-		_, err := io.WriteString(w, s)
-		return err
+	default:
+		return fmt.Errorf("unknown format %q (text, tap or junit)", format)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

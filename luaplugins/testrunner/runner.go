@@ -9,8 +9,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +39,13 @@ func Fixture() fs.FS {
 // test.lua, no test functions, a test.lua that does not parse); `plugin
 // test` exits 2 on it.
 var ErrUnusable = errors.New("tests cannot run")
+
+// unusableError is an ErrUnusable whose text is only its cause, so a
+// manifest error reads "x/manifest.yml:4: interval: …" without a prefix.
+type unusableError struct{ err error }
+
+func (e unusableError) Error() string   { return e.err.Error() }
+func (e unusableError) Unwrap() []error { return []error{ErrUnusable, e.err} }
 
 // Options configures a run.
 type Options struct {
@@ -104,24 +109,24 @@ func Run(dir string, opts Options) (*Report, error) {
 	}
 	src, err := luaplugins.ReadPath(dir, opts.Registry, opts.Ceilings)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnusable, err)
+		return nil, unusableError{err}
 	}
 	if opts.Bundled {
 		built, err := fs.ReadFile(luaplugins.Bundled(), path.Join(src.Name(), luaplugins.MainFile))
 		if err != nil || !bytes.Equal(built, src.Main) {
-			return nil, fmt.Errorf("%w: %s is not the bundled plugin %s", ErrUnusable, dir, src.Name())
+			return nil, unusableError{fmt.Errorf("%s is not the bundled plugin %s", dir, src.Name())}
 		}
 		src.Origin = luaplugins.OriginBundled
 	}
 	if src.Test == nil {
-		return nil, fmt.Errorf("%w: %s has no %s", ErrUnusable, dir, luaplugins.TestFile)
+		return nil, unusableError{fmt.Errorf("%s has no %s", dir, luaplugins.TestFile)}
 	}
-	names, err := testNames(src.Test)
+	names, shared, err := testFile(src.Test, filepath.Join(dir, luaplugins.TestFile))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrUnusable, luaplugins.TestFile, err)
+		return nil, unusableError{err}
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("%w: %s defines no test_* function", ErrUnusable, luaplugins.TestFile)
+		return nil, unusableError{fmt.Errorf("%s defines no test_* function", filepath.Join(dir, luaplugins.TestFile))}
 	}
 	fixture := opts.Board
 	if fixture == nil {
@@ -136,57 +141,74 @@ func Run(dir string, opts Options) (*Report, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	so := store.DefaultOptions(tmp)
-	so.LivePath, so.SnapshotPath = filepath.Join(tmp, "test.db"), ""
-	db, err := store.Open(so)
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	defer db.Close()
+	stores := &testStores{dir: tmp, plugin: src.Name(), limits: src.Manifest.Limits, shared: shared}
+	defer stores.close()
 
-	mainLines := bytes.Count(src.Main, []byte("\n")) + 1
-	combined := &luaplugins.Source{Origin: src.Origin, Manifest: src.Manifest, Readme: src.Readme,
-		Main: []byte(prelude + " do " + string(src.Main) + "\nend do " + string(src.Test) + "\nend\n")}
 	var logs []string
-	lim := src.Manifest.Limits
 	env := luaplugins.Env{
 		Registry: opts.Registry,
 		Log: luaplugins.LogFunc(func(_, level, line string) {
 			logs = append(logs, level+": "+line)
 		}),
-		KV:    db.KV(src.Name(), store.Quota{MaxKeys: lim.KVKeys, MaxBytes: lim.KVBytes, MaxValueLen: lim.KVValueBytes, WritesPerMinute: lim.KVWritesPerMinute}),
-		Board: board.NewFS(fixture),
+		Board:   board.NewFS(fixture),
+		TestAPI: testAPI(),
 	}
 	rep := &Report{Plugin: src.Name()}
-	p, stats, err := luaplugins.Load(combined, env)
-	if err != nil {
-		rep.Results = append(rep.Results, Result{Name: loadTest, Message: remap(err.Error(), mainLines), Duration: stats.Duration, Instructions: stats.Instructions, Logs: logs})
-		return rep, nil
-	}
-	defer p.Close()
-	for _, name := range names {
+	for i, name := range names {
+		// Each test gets a freshly loaded plugin (main.lua, then
+		// test.lua) and, unless test.lua sets shared_kv, a new store.
+		if src.Manifest.Allows("kv") {
+			if env.KV, err = stores.next(); err != nil {
+				return nil, err
+			}
+		}
 		logs = nil
-		stats, err := p.CallGlobal(name)
+		p, stats, err := luaplugins.Load(src, env)
+		if err != nil {
+			res := Result{Name: name, Message: err.Error(), Logs: logs}
+			if i == 0 {
+				// It fails the same way for every test: report it once.
+				res.Name = loadTest
+			}
+			if stats != nil {
+				res.Duration, res.Instructions = stats.Duration, stats.Instructions
+			}
+			rep.Results = append(rep.Results, res)
+			if i == 0 {
+				return rep, nil
+			}
+			continue
+		}
+		logs = nil
+		stats, err = p.CallGlobal(name)
+		p.Close()
 		res := Result{Name: name, Passed: err == nil, Logs: logs}
 		if stats != nil {
 			res.Duration, res.Instructions = stats.Duration, stats.Instructions
 		}
 		if err != nil {
-			res.Message = remap(err.Error(), mainLines)
+			res.Message = err.Error()
 		}
 		rep.Results = append(rep.Results, res)
 	}
 	return rep, nil
 }
 
-// testNames returns the global test_* functions test.lua defines at its
-// top level, in source order.
-func testNames(src []byte) ([]string, error) {
-	stmts, err := parse.Parse(bytes.NewReader(src), luaplugins.TestFile)
+// SharedKV is the test.lua global that, set to true by a top-level
+// statement `shared_kv = true`, makes the tests of a run share one kv
+// store, in source order; otherwise each test starts with an empty one.
+const SharedKV = "shared_kv"
+
+// testFile returns the global test_* functions test.lua defines at its
+// top level, in source order, and whether it sets shared_kv = true there.
+// shared_kv must be given as the literal true or false, so that the
+// runner knows it before any code runs.
+// name is the file's path, for errors.
+func testFile(src []byte, name string) (names []string, shared bool, err error) {
+	stmts, err := parse.Parse(bytes.NewReader(src), name)
 	if err != nil {
-		return nil, errors.New(strings.TrimSpace(err.Error()))
+		return nil, false, errors.New(strings.TrimSpace(err.Error()))
 	}
-	var names []string
 	seen := map[string]bool{}
 	add := func(n string) {
 		if strings.HasPrefix(n, "test_") && !seen[n] {
@@ -202,28 +224,59 @@ func testNames(src []byte) ([]string, error) {
 			}
 		case *ast.AssignStmt:
 			for i, l := range s.Lhs {
-				if id, ok := l.(*ast.IdentExpr); ok && i < len(s.Rhs) {
-					if _, fn := s.Rhs[i].(*ast.FunctionExpr); fn {
-						add(id.Value)
+				id, ok := l.(*ast.IdentExpr)
+				if !ok || i >= len(s.Rhs) {
+					continue
+				}
+				if _, fn := s.Rhs[i].(*ast.FunctionExpr); fn {
+					add(id.Value)
+				}
+				if id.Value == SharedKV {
+					switch s.Rhs[i].(type) {
+					case *ast.TrueExpr:
+						shared = true
+					case *ast.FalseExpr:
+						shared = false
+					default:
+						return nil, false, fmt.Errorf("%s:%d: %s must be set to the literal true or false", name, s.Line(), SharedKV)
 					}
 				}
 			}
 		}
 	}
-	return names, nil
+	return names, shared, nil
 }
 
-var positionRE = regexp.MustCompile(`main\.lua(:| line:)(\d+)`)
+// testStores gives each test a store of its own, a new bbolt file with
+// its own quotas and write rate, or one store to every test when shared.
+type testStores struct {
+	dir, plugin string
+	limits      limits.Limits
+	shared      bool
+	n           int
+	db          *store.DB
+}
 
-// remap turns positions in the combined chunk back into main.lua or
-// test.lua positions.
-func remap(msg string, mainLines int) string {
-	return positionRE.ReplaceAllStringFunc(msg, func(m string) string {
-		sub := positionRE.FindStringSubmatch(m)
-		n, err := strconv.Atoi(sub[2])
-		if err != nil || n <= mainLines {
-			return m
+// next returns the kv store for the next test.
+func (s *testStores) next() (*store.KV, error) {
+	if s.db == nil || !s.shared {
+		s.close()
+		s.n++
+		so := store.DefaultOptions(s.dir)
+		so.LivePath, so.SnapshotPath = filepath.Join(s.dir, fmt.Sprintf("test-%d.db", s.n)), ""
+		db, err := store.Open(so)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
 		}
-		return luaplugins.TestFile + sub[1] + strconv.Itoa(n-mainLines)
-	})
+		s.db = db
+	}
+	l := s.limits
+	return s.db.KV(s.plugin, store.Quota{MaxKeys: l.KVKeys, MaxBytes: l.KVBytes, MaxValueLen: l.KVValueBytes, WritesPerMinute: l.KVWritesPerMinute}), nil
+}
+
+func (s *testStores) close() {
+	if s.db != nil {
+		s.db.Close()
+		s.db = nil
+	}
 }

@@ -20,10 +20,10 @@ func TestRunReportsEachOutcome(t *testing.T) {
 		passed    bool
 	}{
 		{"test_passes", "", true},
-		{"test_wrong_value", "test.lua:8: expected 43, got 42: the answer", false},
-		{"test_raises", "test.lua:12: boom", false},
-		{"test_spins", "instruction limit exceeded", false},
-		{"test_expects_error", "test.lua:20: expected an error, got none", false},
+		{"test_wrong_value", `plugin "failing": test.lua:9: expected 43, got 42: the answer`, false},
+		{"test_raises", `plugin "failing": test.lua:13: boom`, false},
+		{"test_spins", `plugin "failing": instruction limit exceeded (10000000)`, false},
+		{"test_expects_error", `plugin "failing": test.lua:21: expected an error, got none`, false},
 		{"test_after_limit", "", true},
 	}
 	if len(rep.Results) != len(want) {
@@ -31,8 +31,8 @@ func TestRunReportsEachOutcome(t *testing.T) {
 	}
 	for i, w := range want {
 		got := rep.Results[i]
-		if got.Name != w.name || got.Passed != w.passed || !strings.Contains(got.Message, w.msg) {
-			t.Errorf("result %d = %+v, want %s passed=%v message containing %q", i, got, w.name, w.passed, w.msg)
+		if got.Name != w.name || got.Passed != w.passed || got.Message != w.msg {
+			t.Errorf("result %d = %+v, want %s passed=%v message %q", i, got, w.name, w.passed, w.msg)
 		}
 	}
 	if rep.Passed() != 2 || rep.Failed() != 4 {
@@ -89,19 +89,6 @@ func TestUnusable(t *testing.T) {
 	}
 }
 
-func TestRemap(t *testing.T) {
-	cases := map[string]string{
-		"main.lua:3: x":                   "main.lua:3: x",
-		"main.lua:13: x":                  "test.lua:3: x",
-		"main.lua line:12(column:3) near": "test.lua line:2(column:3) near",
-	}
-	for in, want := range cases {
-		if got := remap(in, 10); got != want {
-			t.Errorf("remap(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestBundledPluginTests runs the test.lua of every bundled plugin that
 // has one against the built-in fixture, as `heimnetz plugin test` does.
 func TestBundledPluginTests(t *testing.T) {
@@ -134,4 +121,55 @@ func TestBundledPluginTests(t *testing.T) {
 	if ran < 13 {
 		t.Fatalf("%d bundled plugins have tests, want every node_exporter-named one", ran)
 	}
+}
+
+// TestEachTestGetsAnEmptyStore: without shared_kv a test sees neither the
+// keys nor the globals nor the metrics an earlier test left; with
+// shared_kv = true the kv store carries over, in source order.
+func TestEachTestGetsAnEmptyStore(t *testing.T) {
+	for _, dir := range []string{"testdata/isolated", "testdata/shared"} {
+		rep, err := Run(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Passed() != 2 || rep.Failed() != 0 {
+			t.Errorf("%s: %+v", dir, rep.Results)
+		}
+	}
+	// The same tests fail in the other mode: each claim is tested.
+	for _, tc := range []struct{ dir, edit, want string }{
+		{"testdata/isolated", "shared_kv = true\n", `plugin "isolated": test.lua:13: expected nil, got "behind": a key from test_first`},
+		{"testdata/shared", "shared_kv = false\n", `plugin "shared": test.lua:12: expected "here", got nil`},
+	} {
+		dir := copyPlugin(t, tc.dir)
+		test := filepath.Join(dir, "test.lua")
+		data, _ := os.ReadFile(test)
+		os.WriteFile(test, []byte(strings.Replace(string(data), "shared_kv = true\n", "", 1)+tc.edit), 0o644)
+		rep, err := Run(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Failed() != 1 || rep.Results[1].Message != tc.want {
+			t.Errorf("%s with %q: %+v", tc.dir, tc.edit, rep.Results)
+		}
+	}
+}
+
+func TestSharedKVMustBeLiteral(t *testing.T) {
+	dir := copyPlugin(t, "testdata/shared")
+	os.WriteFile(filepath.Join(dir, "test.lua"), []byte("shared_kv = 1 == 1\nfunction test_x() end\n"), 0o644)
+	if _, err := Run(dir, Options{}); !errors.Is(err, ErrUnusable) || err.Error() != filepath.Join(dir, "test.lua")+":1: shared_kv must be set to the literal true or false" {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// copyPlugin copies the plugin directory dir into a temporary directory
+// of the same name and returns its path.
+func copyPlugin(t *testing.T, dir string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), filepath.Base(dir))
+	if err := os.CopyFS(out, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

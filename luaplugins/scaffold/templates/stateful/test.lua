@@ -1,5 +1,7 @@
--- Tests for {{.Name}}. The runner gives the plugin an empty store of its
--- own; the state stays between the tests of one run, in source order.
+-- Tests for {{.Name}}. Each test runs on a freshly loaded plugin with an
+-- empty kv store of its own. To let the tests share one store, in source
+-- order (as across restarts of the agent), add at the top of this file:
+--   shared_kv = true
 
 function test_counts_runs_in_kv()
   collect()

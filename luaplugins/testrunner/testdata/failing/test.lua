@@ -5,6 +5,7 @@ function test_passes()
 end
 
 function test_wrong_value()
+  collect()
   assert_eq(metric("failing_value", { kind = "answer" }), 43, "the answer")
 end
 
@@ -21,5 +22,6 @@ function test_expects_error()
 end
 
 function test_after_limit()
+  collect()
   assert_true(kv.get("last") == "42")
 end
