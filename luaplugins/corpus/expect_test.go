@@ -26,6 +26,8 @@ func TestCompileSpecific(t *testing.T) {
 		{`^plugin "error-huge-separators": main\.lua:6: (\x{FFFD}){150,171}…\(\+\d+ bytes\)$`, ""},
 		{`label name "ifName" may hold only lowercase letters [a|b]`, ""}, // | inside a class is a member
 		{`too many results to unpack \(100000000, room for \d+\)`, ""},
+		{`invalid option '%\|' to 'format'`, ""},         // an escaped | is a literal
+		{`label value "a[]|]b" is not allowed here`, ""}, // ] first in a class is a member, so is the |
 
 		// Vague: any error, a generic word, alternatives, unpinned generic errors.
 		{`x`, "literal characters"},
