@@ -122,7 +122,7 @@ func run(cfg config.Config, log *slog.Logger, level *core.LogLevel) error {
 		ln.Close()
 		return err
 	}
-	m.Event(core.EvAgentStart, store.Info, "heimnetz "+buildinfo.String()+" started")
+	m.Event(core.EvAgentStart, store.Info, buildinfo.String()+" started")
 	log.Info("heimnetz started", "version", buildinfo.Version, "listen", ln.Addr().String(), "data", cfg.DataDir, "plugins", m.PluginCount())
 
 	serveErr := make(chan error, 1)

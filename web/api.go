@@ -394,8 +394,11 @@ func (s *Server) backendFail(ctx *fasthttp.RequestCtx, r route, err error) {
 	}
 	code := backendErrorStatus(err)
 	msg := err.Error()
-	if code == fasthttp.StatusInternalServerError {
+	switch {
+	case code == fasthttp.StatusInternalServerError:
 		s.log.Error("web: backend error", "route", r.String(), "err", err)
+	case errors.Is(err, ErrConfig):
+		s.log.Warn("web: refused by the agent's configuration", "route", r.String(), "err", err)
 	}
 	s.fail(ctx, r, code, msg)
 }

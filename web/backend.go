@@ -23,6 +23,18 @@ var ErrInvalid = errors.New("invalid input")
 // the error text.
 var ErrConflict = errors.New("conflict")
 
+// ErrConfig is returned (wrapped) by a Backend when an action cannot be
+// done because of how the agent is configured, not because of the request
+// or a fault of the program: no plugins directory configured, one the
+// agent cannot write, signed packages required but no trusted key. The
+// error text names the setting to change, for example
+//
+//	fmt.Errorf("%w: no plugins directory; set plugins_dir or --plugins", web.ErrConfig)
+//
+// The API answers it with 409 and the error text, the page shows the
+// text; neither treats it as an internal error.
+var ErrConfig = errors.New("agent configuration")
+
 // InstallOptions are the admin's explicit decisions for one install.
 type InstallOptions struct {
 	// AllowUnsigned accepts a package no trusted key signed
@@ -68,7 +80,8 @@ type Backend interface {
 	// cannot be removed (ErrInvalid); disable them instead.
 	RemovePlugin(name string) error
 	// Docs returns the host API and plugin reference as one self-contained
-	// HTML page (no scripts, inline CSS), served at /docs.
+	// HTML page (no scripts, every value escaped). /docs shows the content
+	// of its body inside the pages' layout; its inline style is dropped.
 	Docs() []byte
 	// ClearPluginData deletes the plugin's stored key/value data.
 	ClearPluginData(name string) error
@@ -113,10 +126,13 @@ const (
 	EventTypeAdminAction      = "admin_action"
 )
 
-// Severities of events and alerts.
+// Severities of events and alerts, in rising order. The agent's store
+// names the same four (store.Severity); web reports only info, warning and
+// critical itself.
 const (
 	SeverityInfo     = "info"
 	SeverityWarning  = "warning"
+	SeverityHigh     = "high"
 	SeverityCritical = "critical"
 )
 

@@ -29,6 +29,9 @@ type memBackend struct {
 	settings Settings
 	overview Overview
 	calls    []string
+	// installErr, when set, is what InstallPlugin returns (a
+	// configuration problem of the agent, say).
+	installErr error
 }
 
 func newMemBackend(now func() time.Time) *memBackend {
@@ -134,7 +137,7 @@ func (b *memBackend) Events(q EventQuery) ([]Event, EventStats, error) {
 			switch e.Severity {
 			case SeverityCritical:
 				st.UnackedCritical++
-			case SeverityWarning:
+			case SeverityWarning, SeverityHigh: // as the agent counts them
 				st.UnackedWarning++
 			}
 		}
@@ -247,6 +250,12 @@ func (b *memBackend) AckEvents(seqs []uint64) error {
 // a "signature" file needs opts.AllowUnsigned. It records the options it
 // was given.
 func (b *memBackend) InstallPlugin(archive []byte, opts InstallOptions) (string, error) {
+	b.mu.Lock()
+	err := b.installErr
+	b.mu.Unlock()
+	if err != nil {
+		return "", err
+	}
 	zr, err := gzip.NewReader(bytes.NewReader(archive))
 	if err != nil {
 		return "", fmt.Errorf("package: not gzip: %w", ErrInvalid)
@@ -356,7 +365,9 @@ func (b *memBackend) makeHostile(name, payload string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	p := b.plugins[name]
-	p.Description, p.LastError, p.DisabledReason = payload, payload, payload
+	// The last error differs from the disabled reason, which the page
+	// would not repeat if it quoted the error.
+	p.Description, p.LastError, p.DisabledReason = payload, payload+" (last error)", payload
 	p.Version = payload
 	p.State = StateFailed
 	p.Permissions = []string{payload}

@@ -113,6 +113,8 @@ func TestHostileStringsEscapedOnEachPage(t *testing.T) {
 	e.b.addPlugin(hostilePayload, hostilePayload, []string{hostilePayload})
 	e.b.addEvent("limit_exceeded", SeverityWarning, hostilePayload, "from a plugin with a hostile name")
 	e.b.plugins["net"].Enabled = false
+	// A running plugin's last error has no alert, so its card shows it.
+	e.b.plugins["system"].LastError = hostilePayload + " (last error)"
 	e.b.mu.Unlock()
 	e.srv.sampleNow()
 	e.srv.sampleNow()
@@ -132,8 +134,8 @@ func TestHostileStringsEscapedOnEachPage(t *testing.T) {
 			`<a class="name" href="/plugins/` + pathEsc + `">` + esc + `</a>`, // plugin name
 			`<span class="muted small">` + esc + `</span> <span class="badge state-failed">`,
 			`<p class="desc">` + esc + `</p>`,
-			`<p class="err small">disabled: ` + esc + `</p>`,
-			`<p class="err small" title="` + esc + `">` + esc + `</p>`, // last error
+			`<p class="err small">` + esc + `</p>`,                                               // disabled reason
+			`<p class="err small" title="` + esc + ` (last error)">` + esc + ` (last error)</p>`, // last error
 			`<div class="iface"><b>` + esc + `</b>`,
 			`<span class="msg">` + esc + `</span>`, // event message
 		}},
@@ -144,7 +146,7 @@ func TestHostileStringsEscapedOnEachPage(t *testing.T) {
 			`<dd>no — ` + esc + `</dd>`,
 			`<dt>Source</dt><dd><code>` + esc + `</code></dd>`,
 			`<dt>` + esc + `</dt><dd>` + esc + `</dd>`, // extra
-			`<p class="err">` + esc + `</p>`,
+			`<p class="err">` + esc + ` (last error)</p>`,
 			`<li><div class="lrow"><b>` + esc + `</b>`, // limit name
 			`<span class="chip">` + esc + `</span>`,
 			`<span class="err">` + esc + `</span>`, // run error

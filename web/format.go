@@ -8,14 +8,19 @@ import (
 	"time"
 )
 
-// formatBytes renders a byte count with a binary unit: "512 B", "1.5 KiB".
+// unitSep joins a number to its unit on the pages: a no-break space, so
+// that "45.2 KiB" never wraps between the number and the unit.
+const unitSep = "\u00a0"
+
+// formatBytes renders a byte count with a binary unit: "512 B", "1.5 KiB"
+// (number and unit joined by unitSep, as in every format* function).
 func formatBytes(v float64) string {
 	if math.IsNaN(v) || v < 0 {
 		return "–"
 	}
 	const unit = 1024
 	if v < unit {
-		return strconv.FormatFloat(v, 'f', 0, 64) + " B"
+		return strconv.FormatFloat(v, 'f', 0, 64) + unitSep + "B"
 	}
 	exp, div := 0, float64(unit)
 	for n := v / unit; n >= unit && exp < 5; n /= unit {
@@ -24,7 +29,7 @@ func formatBytes(v float64) string {
 	}
 	num := strconv.FormatFloat(v/div, 'f', 1, 64)
 	num = strings.TrimSuffix(num, ".0")
-	return num + " " + string("KMGTPE"[exp]) + "iB"
+	return num + unitSep + string("KMGTPE"[exp]) + "iB"
 }
 
 // formatSeconds renders a duration given in seconds compactly: "850 µs",
@@ -34,13 +39,13 @@ func formatSeconds(s float64) string {
 	case math.IsNaN(s) || s < 0:
 		return "–"
 	case s == 0:
-		return "0 s"
+		return "0" + unitSep + "s"
 	case s < 0.001:
-		return strconv.FormatFloat(s*1e6, 'f', 0, 64) + " µs"
+		return strconv.FormatFloat(s*1e6, 'f', 0, 64) + unitSep + "µs"
 	case s < 1:
-		return strings.TrimSuffix(strconv.FormatFloat(s*1e3, 'f', 1, 64), ".0") + " ms"
+		return strings.TrimSuffix(strconv.FormatFloat(s*1e3, 'f', 1, 64), ".0") + unitSep + "ms"
 	case s < 60:
-		return strconv.FormatFloat(s, 'g', 3, 64) + " s"
+		return strconv.FormatFloat(s, 'g', 3, 64) + unitSep + "s"
 	}
 	return formatDuration(time.Duration(s * float64(time.Second)))
 }
@@ -55,13 +60,23 @@ func formatDuration(d time.Duration) string {
 	mins := int(d % time.Hour / time.Minute)
 	switch {
 	case days > 0:
-		return fmt.Sprintf("%d d %d h", days, hours)
+		return fmt.Sprintf("%d"+unitSep+"d %d"+unitSep+"h", days, hours)
 	case hours > 0:
-		return fmt.Sprintf("%d h %d min", hours, mins)
+		return fmt.Sprintf("%d"+unitSep+"h %d"+unitSep+"min", hours, mins)
 	case mins > 0:
-		return fmt.Sprintf("%d min", mins)
+		return fmt.Sprintf("%d"+unitSep+"min", mins)
 	}
-	return fmt.Sprintf("%d s", int(d/time.Second))
+	return fmt.Sprintf("%d"+unitSep+"s", int(d/time.Second))
+}
+
+// formatWindow renders the span n samples taken every interval seconds
+// cover, as a chart's label names it: "30 s", "12 min", "1 h".
+func formatWindow(n int, interval float64) string {
+	d := time.Duration(float64(n) * interval * float64(time.Second)).Round(time.Second)
+	if d >= time.Hour && d%time.Hour == 0 {
+		return strconv.Itoa(int(d/time.Hour)) + unitSep + "h"
+	}
+	return formatDuration(d)
 }
 
 // formatAgo renders how long before now t was: "12 s ago".
@@ -89,11 +104,11 @@ func formatNumber(v float64) string {
 func formatCount(v float64) string {
 	switch a := math.Abs(v); {
 	case a >= 1e9:
-		return strconv.FormatFloat(v/1e9, 'g', 3, 64) + " G"
+		return strconv.FormatFloat(v/1e9, 'g', 3, 64) + unitSep + "G"
 	case a >= 1e6:
-		return strconv.FormatFloat(v/1e6, 'g', 3, 64) + " M"
+		return strconv.FormatFloat(v/1e6, 'g', 3, 64) + unitSep + "M"
 	case a >= 1e4:
-		return strconv.FormatFloat(v/1e3, 'g', 3, 64) + " k"
+		return strconv.FormatFloat(v/1e3, 'g', 3, 64) + unitSep + "k"
 	}
 	return formatNumber(v)
 }
@@ -107,7 +122,7 @@ func formatLimit(l Limit) string {
 		case "seconds":
 			return formatSeconds(v)
 		case "percent":
-			return strconv.FormatFloat(v, 'f', 1, 64) + " %"
+			return formatPercent(v)
 		}
 		return formatCount(v)
 	}
@@ -115,6 +130,27 @@ func formatLimit(l Limit) string {
 		return f(l.Used) + " (no limit)"
 	}
 	return f(l.Used) + " of " + f(l.Max)
+}
+
+// formatPercent renders a share given in percent. Shares of 1 % and more
+// get one decimal; smaller ones as many as their first two significant
+// digits need, up to four, so that a small non-zero share never reads as
+// "0.0 %": "42.0 %", "0.50 %", "0.031 %", "<0.0001 %".
+func formatPercent(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return "–"
+	case v == 0:
+		return "0" + unitSep + "%"
+	case a < 0.00005:
+		return "<0.0001" + unitSep + "%"
+	}
+	prec := 1
+	if a < 1 {
+		prec = min(4, 1-int(math.Floor(math.Log10(a))))
+	}
+	return strconv.FormatFloat(v, 'f', prec, 64) + unitSep + "%"
 }
 
 // limitPercent is how much of the limit is used, 0..100.

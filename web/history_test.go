@@ -2,6 +2,7 @@ package web
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -68,31 +69,85 @@ func TestHistoryRatesAndBounds(t *testing.T) {
 }
 
 func TestSparkline(t *testing.T) {
-	sp := newSparkline([]float64{0, 5, 10}, 200, 22, 100, "CPU", pctText)
-	if sp.Empty || sp.Line != "0,21 100,11 200,1" || sp.Last != "10.0 %" || sp.Peak != "10.0 %" {
+	sp := newSparkline([]float64{0, 5, 10}, 200, 22, 100, "CPU", 0, pctText)
+	if sp.Empty || sp.Line != "0,21 100,11 200,1" || sp.Last != "10.0\u00a0%" || sp.Peak != "10.0\u00a0%" {
 		t.Fatalf("sparkline = %+v", sp)
 	}
 	if sp.Area != "0,22 0,21 100,11 200,1 200,22" {
 		t.Fatalf("area = %q", sp.Area)
 	}
-	small := newSparkline([]float64{1, 1}, 96, 24, 40, "x", loadText)
+	small := newSparkline([]float64{1, 1}, 96, 24, 40, "x", 0, loadText)
 	if small.Area != "" || small.Line != "0,1 96,1" {
 		t.Fatalf("small sparkline = %+v", small)
 	}
-	flat := newSparkline([]float64{0, 0, 0}, 100, 20, 10, "x", loadText)
+	flat := newSparkline([]float64{0, 0, 0}, 100, 20, 10, "x", 0, loadText)
 	if flat.Line != "0,19 50,19 100,19" {
 		t.Fatalf("all-zero line = %q", flat.Line)
 	}
-	if one := newSparkline([]float64{3}, 100, 20, 10, "x", loadText); !one.Empty || one.Last != "3.00" {
+	if one := newSparkline([]float64{3}, 100, 20, 10, "x", 0, loadText); !one.Empty || one.Last != "3.00" {
 		t.Fatalf("one point = %+v", one)
 	}
 	long := make([]float64, 240)
 	for i := range long {
 		long[i] = float64(i)
 	}
-	sp = newSparkline(long, 96, 24, 40, "x", loadText)
+	sp = newSparkline(long, 96, 24, 40, "x", 0, loadText)
 	if n := strings.Count(sp.Line, " ") + 1; n != 40 {
 		t.Fatalf("%d points, want 40", n)
+	}
+}
+
+// TestSparklineCaptionFollowsLine checks that a chart's caption is made of
+// the numbers it draws: the newest point and the highest, each shown
+// non-zero whenever the line rises visibly above the baseline.
+func TestSparklineCaptionFollowsLine(t *testing.T) {
+	tiny := make([]float64, 240)
+	for i := range tiny {
+		tiny[i] = 0.002 * float64(i%7) // CPU shares of a few thousandths of a percent
+	}
+	rising := make([]float64, 240)
+	for i := range rising {
+		rising[i] = float64(i)
+	}
+	cases := []struct {
+		name      string
+		vals      []float64
+		fullScale float64
+		format    func(float64) string
+		last      string
+		peak      string
+	}{
+		{"tiny CPU, auto scale", tiny, 0, pctText, "0.0063~%", "0.0070~%"},
+		{"tiny CPU, 1 % full scale", tiny, cpuFullScale, pctText, "0.0063~%", "0.0070~%"},
+		{"mean of the newest bucket", rising, 0, loadText, "236.50", "236.50"},
+		{"one spike", []float64{0, 0, 0.04, 0}, 0, pctText, "0~%", "0.040~%"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			sp := newSparkline(c.vals, sparkW, sparkH, overviewPoints, "x", c.fullScale, c.format)
+			if want := strings.ReplaceAll(c.last, "~", "\u00a0"); sp.Last != want {
+				t.Errorf("Last = %q, want %q", sp.Last, want)
+			}
+			if want := strings.ReplaceAll(c.peak, "~", "\u00a0"); sp.Peak != want {
+				t.Errorf("Peak = %q, want %q", sp.Peak, want)
+			}
+			top := float64(sparkH)
+			for _, pt := range strings.Fields(sp.Line) {
+				_, y, _ := strings.Cut(pt, ",")
+				v, err := strconv.ParseFloat(y, 64)
+				if err != nil {
+					t.Fatalf("point %q: %v", pt, err)
+				}
+				top = min(top, v)
+			}
+			visible := top < float64(sparkH-1)-0.5
+			if zero := strings.Trim(strings.TrimSuffix(sp.Peak, "\u00a0%"), "0.") == ""; visible && zero {
+				t.Errorf("the line rises to y=%v but the caption says peak %q", top, sp.Peak)
+			}
+			if c.fullScale > 0 && visible && top < float64(sparkH)/2 {
+				t.Errorf("a peak of %s fills %v of %d px under a full scale of %v", sp.Peak, float64(sparkH-1)-top, sparkH, c.fullScale)
+			}
+		})
 	}
 }
 
@@ -108,33 +163,44 @@ func TestDownsample(t *testing.T) {
 
 func TestFormatters(t *testing.T) {
 	now := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
+	// want writes the no-break space between a number and its unit as ~.
 	cases := []struct{ got, want string }{
-		{formatBytes(512), "512 B"},
-		{formatBytes(1536), "1.5 KiB"},
-		{formatBytes(128 << 20), "128 MiB"},
-		{formatBytes(5 << 30), "5 GiB"},
+		{formatBytes(512), "512~B"},
+		{formatBytes(1536), "1.5~KiB"},
+		{formatBytes(128 << 20), "128~MiB"},
+		{formatBytes(5 << 30), "5~GiB"},
 		{formatBytes(-1), "–"},
-		{formatSeconds(0.00042), "420 µs"},
-		{formatSeconds(0.0125), "12.5 ms"},
-		{formatSeconds(15), "15 s"},
-		{formatSeconds(7200), "2 h 0 min"},
-		{formatSeconds(0), "0 s"},
-		{formatDuration(49 * time.Hour), "2 d 1 h"},
-		{formatAgo(now, now.Add(-90*time.Second)), "1 min ago"},
+		{formatSeconds(0.00042), "420~µs"},
+		{formatSeconds(0.0125), "12.5~ms"},
+		{formatSeconds(15), "15~s"},
+		{formatSeconds(7200), "2~h 0~min"},
+		{formatSeconds(0), "0~s"},
+		{formatDuration(49 * time.Hour), "2~d 1~h"},
+		{formatAgo(now, now.Add(-90*time.Second)), "1~min ago"},
 		{formatAgo(now, time.Time{}), "never"},
 		{formatAgo(now, now.Add(time.Minute)), "just now"},
 		{formatNumber(240), "240"},
 		{formatNumber(0.125), "0.125"},
-		{formatCount(12345), "12.3 k"},
-		{formatCount(10_000_000), "10 M"},
-		{formatLimit(Limit{Max: 8 << 20, Used: 1 << 20, Unit: "bytes"}), "1 MiB of 8 MiB"},
-		{formatLimit(Limit{Max: 10_000_000, Used: 12345, Unit: "instructions"}), "12.3 k of 10 M"},
+		{formatCount(12345), "12.3~k"},
+		{formatCount(10_000_000), "10~M"},
+		{formatLimit(Limit{Max: 8 << 20, Used: 1 << 20, Unit: "bytes"}), "1~MiB of 8~MiB"},
+		{formatLimit(Limit{Max: 10_000_000, Used: 12345, Unit: "instructions"}), "12.3~k of 10~M"},
 		{formatLimit(Limit{Used: 3, Unit: "count"}), "3 (no limit)"},
+		{formatPercent(42), "42.0~%"},
+		{formatPercent(0.5), "0.50~%"},
+		{formatPercent(0.031), "0.031~%"},
+		{formatPercent(0.00012), "0.0001~%"},
+		{formatPercent(0.00001), "<0.0001~%"},
+		{formatPercent(0), "0~%"},
+		{formatLimit(Limit{Max: 10, Used: 0.04, Unit: "percent"}), "0.040~% of 10.0~%"},
+		{formatWindow(240, 15), "1~h"},
+		{formatWindow(2, 15), "30~s"},
+		{formatWindow(48, 15), "12~min"},
 		{shortCommit("0123456789abcdef"), "0123456789ab"},
 	}
 	for i, c := range cases {
-		if c.got != c.want {
-			t.Errorf("case %d: got %q, want %q", i, c.got, c.want)
+		if want := strings.ReplaceAll(c.want, "~", "\u00a0"); c.got != want {
+			t.Errorf("case %d: got %q, want %q", i, c.got, want)
 		}
 	}
 	if p := limitPercent(Limit{Max: 10, Used: 20}); p != 100 {
@@ -153,5 +219,23 @@ func TestParseStatmRSS(t *testing.T) {
 		if got := parseStatmRSS([]byte(bad), 4096); got != 0 {
 			t.Errorf("%q = %d, want 0", bad, got)
 		}
+	}
+}
+
+func TestDownsampleWeighted(t *testing.T) {
+	// Four intervals: 10 requests at 2 ms, a quiet one, 30 at 4 ms, quiet.
+	means := []float64{0.002, 0, 0.004, 0}
+	rates := []float64{10, 0, 30, 0}
+	if got := downsampleWeighted(means, rates, 2); len(got) != 2 || got[0] != 0.002 || got[1] != 0.004 {
+		t.Errorf("two buckets = %v, want [0.002 0.004]: quiet intervals do not lower the mean", got)
+	}
+	if got := downsampleWeighted(means, rates, 1); len(got) != 4 {
+		t.Errorf("n=1 = %v, want the input unchanged in length, as downsample", got)
+	}
+	if got := downsampleWeighted(means, rates, 10); got[0] != 0.002 || got[1] != 0 || got[2] != 0.004 {
+		t.Errorf("more buckets than points = %v, want the means as they are", got)
+	}
+	if got := downsampleWeighted(means, rates[:2], 2); got[0] != 0.001 {
+		t.Errorf("mismatched weights = %v, want plain averages", got)
 	}
 }

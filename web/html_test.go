@@ -77,7 +77,7 @@ func TestWriteMeterAndSpark(t *testing.T) {
 	if got != want {
 		t.Errorf("meter:\n got %s\nwant %s", got, want)
 	}
-	sp := newSparkline([]float64{0, 2, 1}, 96, 24, 40, `CPU <"x">`, loadText)
+	sp := newSparkline([]float64{0, 2, 1}, 96, 24, 40, `CPU <"x">`, 0, loadText)
 	got = writeWith(func(w htmlWriter) { writeChart(w, &sp) })
 	want = `<figure class="chart"><figcaption><span>CPU &lt;&#34;x&#34;&gt;</span><b>1.00</b></figcaption>` +
 		`<svg class="spark" viewBox="0 0 96 24" width="96" height="24" preserveAspectRatio="none" role="img" aria-label="CPU &lt;&#34;x&#34;&gt;">` +
@@ -85,7 +85,7 @@ func TestWriteMeterAndSpark(t *testing.T) {
 	if got != want {
 		t.Errorf("chart:\n got %s\nwant %s", got, want)
 	}
-	empty := newSparkline(nil, 96, 24, 40, "Up", rateText)
+	empty := newSparkline(nil, 96, 24, 40, "Up", 0, rateText)
 	if got := writeWith(func(w htmlWriter) { writeSpark(w, &empty) }); got != `<span class="muted small">collecting…</span>` {
 		t.Errorf("empty spark = %q", got)
 	}
@@ -158,5 +158,14 @@ func TestNoTemplateImports(t *testing.T) {
 				t.Errorf("the web package depends on %s through an import", dep)
 			}
 		}
+	}
+}
+
+func TestChartStillCollectingShowsNoValue(t *testing.T) {
+	sp := newSparkline([]float64{0}, 96, 24, 40, "CPU", cpuFullScale, pctText)
+	got := writeWith(func(w htmlWriter) { writeChart(w, &sp) })
+	want := `<figure class="chart"><figcaption><span>CPU</span></figcaption><span class="muted small">collecting…</span></figure>`
+	if got != want {
+		t.Errorf("chart with one sample:\n got %s\nwant %s", got, want)
 	}
 }

@@ -28,7 +28,7 @@ const (
 )
 
 var (
-	severities = map[string]bool{SeverityInfo: true, SeverityWarning: true, SeverityCritical: true}
+	severities = map[string]bool{SeverityInfo: true, SeverityWarning: true, SeverityHigh: true, SeverityCritical: true}
 	logLevels  = map[string]bool{"debug": true, "info": true, "warn": true, "error": true}
 )
 

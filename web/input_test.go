@@ -26,6 +26,8 @@ func TestParseEventQuery(t *testing.T) {
 		{"limit=7&before=99&severity=warning&type=login_failed&plugin=net&unacked=1",
 			EventQuery{Limit: 7, BeforeSeq: 99, Severity: "warning", Type: "login_failed", Plugin: "net", UnackedOnly: true}, ""},
 		{"severity=&unacked=false", EventQuery{Limit: 100}, ""},
+		{"severity=high", EventQuery{Limit: 100, Severity: "high"}, ""}, // the agent's store has four severities
+		{"severity=fatal", EventQuery{}, "severity must be"},
 		{"limit=500", EventQuery{Limit: 500}, ""},
 		{"limit=501", EventQuery{}, "limit must be"},
 		{"before=0", EventQuery{}, "before must be"},

@@ -16,8 +16,9 @@ type pageData struct {
 	Now     time.Time
 	Admin   bool
 	CSRF    string
-	Unacked int
-	Refresh int // seconds between automatic reloads; 0 none
+	Unacked int  // unacknowledged events
+	Alarm   bool // some of them are warnings or worse: the count shows red
+	Refresh int  // seconds between automatic reloads; 0 none
 	Flash   string
 }
 
@@ -114,11 +115,12 @@ func writeLayout(w htmlWriter, d *pageData, body bodyWriter) {
 	writeCurrent(w, d.Nav == "events")
 	w.raw(`>Events`)
 	if d.Unacked != 0 {
-		w.raw(` <span class="count">`)
-		w.int(int64(d.Unacked))
-		w.raw(`</span>`)
+		w.raw(` `)
+		writeEventCount(w, d.Unacked, d.Alarm, "")
 	}
-	w.raw("</a>\n")
+	w.raw("</a>\n<a href=\"/docs\"")
+	writeCurrent(w, d.Nav == "docs")
+	w.raw(">Docs</a>\n")
 	if d.Admin {
 		w.raw(`<a href="/settings"`)
 		writeCurrent(w, d.Nav == "settings")
@@ -143,6 +145,26 @@ func writeLayout(w htmlWriter, d *pageData, body bodyWriter) {
 	w.raw(` · `)
 	w.stamp(d.Now, dateTimeLayout)
 	w.raw("</footer>\n</body>\n</html>\n")
+}
+
+// writeEventCount writes the count of unacknowledged events, red only when
+// alarm says a warning or worse is among them (an agent start is news,
+// not an alarm), with an optional suffix (" new").
+func writeEventCount(w htmlWriter, n int, alarm bool, suffix markup) {
+	w.raw(`<span class="count`)
+	if alarm {
+		w.raw(` alarm`)
+	}
+	w.raw(`">`)
+	w.int(int64(n))
+	w.raw(suffix)
+	w.raw(`</span>`)
+}
+
+// alarming reports whether unacknowledged events include a warning or
+// worse.
+func alarming(st EventStats) bool {
+	return st.UnackedWarning+st.UnackedCritical > 0
 }
 
 // writeCurrent marks the current navigation entry.
@@ -190,13 +212,19 @@ func writeSpark(w htmlWriter, sp *sparkline) {
 	w.raw(`/></svg>`)
 }
 
-// writeChart writes a captioned sparkline with its newest and peak value.
+// writeChart writes a captioned sparkline with its newest and peak value;
+// a chart still collecting shows no value, since a lone first sample of a
+// rate is a placeholder, not a measurement.
 func writeChart(w htmlWriter, sp *sparkline) {
 	w.raw(`<figure class="chart"><figcaption><span>`)
 	w.text(sp.Label)
-	w.raw(`</span><b>`)
-	w.text(sp.Last)
-	w.raw(`</b></figcaption>`)
+	w.raw(`</span>`)
+	if !sp.Empty {
+		w.raw(`<b>`)
+		w.text(sp.Last)
+		w.raw(`</b>`)
+	}
+	w.raw(`</figcaption>`)
 	writeSpark(w, sp)
 	if !sp.Empty {
 		w.raw(`<span class="muted small">peak `)

@@ -15,7 +15,7 @@ type eventsView struct {
 }
 
 // eventSeverities are the severity filter's choices, in order.
-var eventSeverities = []string{SeverityInfo, SeverityWarning, SeverityCritical}
+var eventSeverities = []string{SeverityInfo, SeverityWarning, SeverityHigh, SeverityCritical}
 
 func (s *Server) eventsPage(ctx *fasthttp.RequestCtx, m *match) {
 	a, ok := s.readPage(ctx, m, "limit", "before", "severity", "type", "plugin", "unacked")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -31,33 +32,41 @@ const (
 	bigW, bigH     = 240, 48
 )
 
-func pctText(v float64) string  { return fmt.Sprintf("%.1f %%", v) }
+func pctText(v float64) string  { return formatPercent(v) }
 func loadText(v float64) string { return fmt.Sprintf("%.2f", v) }
 func msText(v float64) string   { return formatSeconds(v) }
 func rateText(v float64) string { return formatBytes(v) + "/s" }
 func memText(v float64) string  { return formatBytes(v) }
 
+// Full scales of the charts whose peak may be tiny: a CPU chart's box
+// stands for at least 1 % of a core, a load chart's for a load of 1.
+const (
+	cpuFullScale  = 1
+	loadFullScale = 1
+)
+
 func (s *Server) overviewCharts(v OverviewView) overviewCharts {
 	h := s.history.snapshot()
-	mins := fmt.Sprintf("last %d min", int(float64(h.Points)*h.IntervalSeconds/60))
+	window := "last " + formatWindow(len(h.Load1), h.IntervalSeconds)
 	c := overviewCharts{
-		Load:    newSparkline(h.Load1, bigW, bigH, overviewPoints, "Load, "+mins, loadText),
-		Latency: newSparkline(h.LatencyMeanSeconds, bigW, bigH, overviewPoints, "Request latency, "+mins, msText),
+		Load: newSparkline(h.Load1, bigW, bigH, overviewPoints, "Load, "+window, loadFullScale, loadText),
+		Latency: newSparkline(downsampleWeighted(h.LatencyMeanSeconds, h.RequestsPerSecond, overviewPoints),
+			bigW, bigH, overviewPoints, "Mean request latency, "+window, 0, msText),
 		Plugins: make(map[string]pluginCharts, len(v.Plugins)),
 	}
 	for _, p := range v.Plugins {
 		ph := h.Plugins[p.Name]
 		c.Plugins[p.Name] = pluginCharts{
-			CPU:    newSparkline(ph.CPUPercent, sparkW, sparkH, overviewPoints, "CPU", pctText),
-			Memory: newSparkline(ph.MemoryBytes, sparkW, sparkH, overviewPoints, "Memory", memText),
+			CPU:    newSparkline(ph.CPUPercent, sparkW, sparkH, overviewPoints, "CPU", cpuFullScale, pctText),
+			Memory: newSparkline(ph.MemoryBytes, sparkW, sparkH, overviewPoints, "Memory", 0, memText),
 		}
 	}
 	for _, it := range v.Interfaces {
 		ih := h.Interfaces[it.Name]
 		c.Interfaces = append(c.Interfaces, ifaceCharts{
 			Name: it.Name, RxTotal: it.RxBytes, TxTotal: it.TxBytes,
-			Rx: newSparkline(ih.RxBytesPerSecond, sparkW, sparkH, overviewPoints, "Down", rateText),
-			Tx: newSparkline(ih.TxBytesPerSecond, sparkW, sparkH, overviewPoints, "Up", rateText),
+			Rx: newSparkline(ih.RxBytesPerSecond, sparkW, sparkH, overviewPoints, "Down", 0, rateText),
+			Tx: newSparkline(ih.TxBytesPerSecond, sparkW, sparkH, overviewPoints, "Up", 0, rateText),
 		})
 	}
 	return c
@@ -78,7 +87,8 @@ func (s *Server) overviewPage(ctx *fasthttp.RequestCtx, m *match) {
 	}
 	v := s.overviewView()
 	d := s.newPageData(a, "Overview", "overview")
-	d.Host, d.Version, d.Unacked = v.Device.Hostname, v.Agent.Version, v.EventStats.Unacked
+	d.Host, d.Version = v.Device.Hostname, v.Agent.Version
+	d.Unacked, d.Alarm = v.EventStats.Unacked, alarming(v.EventStats)
 	d.Refresh = 15
 	c := s.overviewCharts(v)
 	s.render(ctx, fasthttp.StatusOK, d, func(w htmlWriter, d *pageData) { writeOverview(w, d, &v, &c) })
@@ -121,7 +131,7 @@ func writeOverview(w htmlWriter, d *pageData, v *OverviewView, c *overviewCharts
 	for i := range v.Plugins {
 		p := &v.Plugins[i]
 		pc := c.Plugins[p.Name]
-		writePluginCard(w, d, p, &pc)
+		writePluginCard(w, d, p, &pc, v.Alerts)
 	}
 	if len(v.Plugins) == 0 {
 		w.raw("<p class=\"muted\">No plugins loaded.</p>\n")
@@ -194,7 +204,7 @@ func writeAgentCard(w htmlWriter, d *pageData, v *OverviewView, c *overviewChart
 	ag, rt := &v.Agent, &v.Runtime
 	w.raw("<article class=\"card\">\n<h2>Agent</h2>\n<dl>\n<dt>Version</dt><dd>")
 	w.text(ag.Version)
-	if ag.Commit != "" {
+	if commitAdds(ag.Version, ag.Commit) {
 		w.raw(` <code>`)
 		w.text(shortCommit(ag.Commit))
 		w.raw(`</code>`)
@@ -226,8 +236,10 @@ func writeAgentCard(w htmlWriter, d *pageData, v *OverviewView, c *overviewChart
 	w.raw("\n</article>\n")
 }
 
-// writePluginCard writes one plugin's card on the overview.
-func writePluginCard(w htmlWriter, d *pageData, p *PluginSummary, c *pluginCharts) {
+// writePluginCard writes one plugin's card on the overview. A disabled
+// plugin's reason and a last error are left out when one of the alerts
+// above already says them, and the last error when the reason quotes it.
+func writePluginCard(w htmlWriter, d *pageData, p *PluginSummary, c *pluginCharts, alerts []Alert) {
 	w.raw(`<article class="card plugin">
 <header><a class="name" href="/plugins/`)
 	w.pathSegment(p.Name)
@@ -259,13 +271,13 @@ func writePluginCard(w htmlWriter, d *pageData, p *PluginSummary, c *pluginChart
 	writeChart(w, &c.CPU)
 	writeChart(w, &c.Memory)
 	w.raw("</div>\n")
-	if p.DisabledReason != "" {
-		w.raw(`<p class="err small">disabled: `)
+	if !p.Enabled && p.DisabledReason != "" && !alertSays(alerts, p.Name, p.DisabledReason) {
+		w.raw(`<p class="err small">`)
 		w.text(p.DisabledReason)
 		w.raw(`</p>`)
 	}
 	w.raw("\n")
-	if p.LastError != "" {
+	if showLastError(p) && !alertSays(alerts, p.Name, p.LastError) {
 		w.raw(`<p class="err small"`)
 		w.attr("title", p.LastError)
 		w.raw(`>`)
@@ -298,9 +310,7 @@ func writePluginCard(w htmlWriter, d *pageData, p *PluginSummary, c *pluginChart
 func writeEventFeed(w htmlWriter, d *pageData, v *OverviewView) {
 	w.raw("<article class=\"card wide\">\n<h2>Security events ")
 	if n := v.EventStats.Unacked; n != 0 {
-		w.raw(`<span class="count">`)
-		w.int(int64(n))
-		w.raw(` new</span>`)
+		writeEventCount(w, n, alarming(v.EventStats), " new")
 	}
 	w.raw("</h2>\n<ul class=\"feed\">\n")
 	for i := range v.RecentEvents {
@@ -325,6 +335,33 @@ func writeEventFeed(w htmlWriter, d *pageData, v *OverviewView) {
 		w.raw(`<li class="muted">No events.</li>`)
 	}
 	w.raw("\n</ul>\n<p><a href=\"/events\">All events →</a></p>\n</article>\n")
+}
+
+// commitAdds reports whether the commit tells more than the version: not
+// when the version already holds it, as `git describe` versions
+// ("7f813bc", "v1.2-3-g7f813bc-dirty") do.
+func commitAdds(version, commit string) bool {
+	short := shortCommit(commit)
+	return short != "" && !strings.Contains(version, short) && (version == "" || !strings.HasPrefix(commit, version))
+}
+
+// alertSays reports whether an alert from source already shows msg.
+func alertSays(alerts []Alert, source, msg string) bool {
+	for _, a := range alerts {
+		if a.Source == source && a.Message == msg {
+			return true
+		}
+	}
+	return false
+}
+
+// showLastError reports whether a plugin's last error adds to what its
+// disabled reason says (the agent's reason quotes the last limit break).
+func showLastError(p *PluginSummary) bool {
+	if p.LastError == "" {
+		return false
+	}
+	return p.Enabled || !strings.Contains(p.DisabledReason, p.LastError)
 }
 
 // orUnknown is s, or "unknown" when s is empty.

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"fmt"
+	"strings"
 
 	"github.com/valyala/fasthttp"
 )
@@ -20,10 +20,10 @@ func (s *Server) pluginPage(ctx *fasthttp.RequestCtx, m *match) {
 	s.fillHeader(&d)
 	d.Refresh = 15
 	n := s.cfg.HistoryPoints
-	mins := fmt.Sprintf("last %d min", int(float64(n)*s.cfg.HistoryInterval.Seconds()/60))
+	window := "last " + formatWindow(len(v.History.CPUPercent), s.cfg.HistoryInterval.Seconds())
 	c := pluginCharts{
-		CPU:    newSparkline(v.History.CPUPercent, bigW, bigH, n, "CPU, "+mins, pctText),
-		Memory: newSparkline(v.History.MemoryBytes, bigW, bigH, n, "Memory, "+mins, memText),
+		CPU:    newSparkline(v.History.CPUPercent, bigW, bigH, n, "CPU, "+window, cpuFullScale, pctText),
+		Memory: newSparkline(v.History.MemoryBytes, bigW, bigH, n, "Memory, "+window, 0, memText),
 	}
 	s.render(ctx, fasthttp.StatusOK, d, func(w htmlWriter, d *pageData) { writePlugin(w, d, &v, &c) })
 }
@@ -93,6 +93,16 @@ func writePluginActions(w htmlWriter, d *pageData, p *PluginView) {
 	w.raw("<button class=\"danger\">Clear data</button></form>\n</div>")
 }
 
+// statusFields are the fields the status panel shows of its own, in lower
+// case; an Extra entry of the same name is not shown again.
+var statusFields = map[string]bool{
+	"enabled": true, "interval": true, "last run": true, "runs": true, "errors": true,
+	"stored": true, "series": true, "source": true,
+}
+
+// writePluginStatus writes the status panel: each fact once, a disabled
+// plugin's reason beside "Enabled", the last error only when the reason
+// does not quote it.
 func writePluginStatus(w htmlWriter, d *pageData, p *PluginView) {
 	w.raw("<article class=\"card\">\n<h2>Status</h2>\n<dl>\n<dt>Enabled</dt><dd>")
 	if p.Enabled {
@@ -132,6 +142,9 @@ func writePluginStatus(w htmlWriter, d *pageData, p *PluginView) {
 	}
 	w.raw("\n")
 	for _, kv := range p.Extra {
+		if statusFields[strings.ToLower(kv.Key)] {
+			continue // the panel shows it already
+		}
 		w.raw(`<dt>`)
 		w.text(kv.Key)
 		w.raw(`</dt><dd>`)
@@ -139,7 +152,7 @@ func writePluginStatus(w htmlWriter, d *pageData, p *PluginView) {
 		w.raw(`</dd>`)
 	}
 	w.raw("\n</dl>\n")
-	if p.LastError != "" {
+	if showLastError(&p.PluginSummary) {
 		w.raw(`<p class="err">`)
 		w.text(p.LastError)
 		w.raw(`</p>`)
@@ -176,19 +189,19 @@ func writePluginLimits(w htmlWriter, p *PluginView) {
 func writePluginRuns(w htmlWriter, d *pageData, p *PluginView) {
 	w.raw(`<article class="card wide">
 <h2>Recent runs</h2>
-<div class="scroll"><table>
-<thead><tr><th>When</th><th>Took</th><th>Instructions</th><th>Memory</th><th>Result</th></tr></thead>
+<div class="scroll"><table class="runs">
+<thead><tr><th>When</th><th>Took</th><th class="opt num">Instructions</th><th class="num">Memory</th><th>Result</th></tr></thead>
 <tbody>`)
 	for _, r := range p.RecentRuns {
 		w.raw(`<tr><td class="nowrap">`)
 		writeAgo(w, d, r.Time)
-		w.raw(`</td><td>`)
+		w.raw(`</td><td class="nowrap">`)
 		w.text(formatSeconds(r.DurationSeconds))
-		w.raw(`</td><td>`)
+		w.raw(`</td><td class="opt num">`)
 		w.uint(r.Instructions)
-		w.raw(`</td><td>`)
+		w.raw(`</td><td class="num nowrap">`)
 		w.text(formatBytes(float64(r.MemoryBytes)))
-		w.raw(`</td><td>`)
+		w.raw(`</td><td class="msg">`)
 		if r.Error != "" {
 			w.raw(`<span class="err">`)
 			w.text(r.Error)

@@ -26,6 +26,6 @@ func (s *Server) fillHeader(d *pageData) {
 	ov := s.b.Overview()
 	d.Host, d.Version = ov.Device.Hostname, ov.Agent.Version
 	if _, st, err := s.b.Events(EventQuery{Limit: 1}); err == nil {
-		d.Unacked = st.Unacked
+		d.Unacked, d.Alarm = st.Unacked, alarming(st)
 	}
 }

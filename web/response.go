@@ -67,7 +67,7 @@ func (s *Server) fail(ctx *fasthttp.RequestCtx, r route, code int, msg string) {
 		writeJSONError(ctx, code, msg)
 		return
 	}
-	s.renderError(ctx, code, msg)
+	s.renderErrorFrom(ctx, r, code, msg)
 }
 
 // backendErrorStatus maps a Backend error to an HTTP status.
@@ -77,7 +77,7 @@ func backendErrorStatus(err error) int {
 		return fasthttp.StatusNotFound
 	case errors.Is(err, ErrInvalid):
 		return fasthttp.StatusBadRequest
-	case errors.Is(err, ErrConflict):
+	case errors.Is(err, ErrConflict), errors.Is(err, ErrConfig):
 		return fasthttp.StatusConflict
 	default:
 		return fasthttp.StatusInternalServerError

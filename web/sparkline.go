@@ -19,13 +19,17 @@ type sparkline struct {
 
 // newSparkline draws vals (oldest first) into a width×height box with a
 // zero baseline, averaging down to at most maxPoints points so that a page
-// with many charts stays small. format renders Last and Peak.
-func newSparkline(vals []float64, width, height, maxPoints int, label string, format func(float64) string) sparkline {
+// with many charts stays small. format renders Last and Peak; both are
+// taken from the points drawn, so the caption describes the line beside
+// it. The top of the box stands for the peak, or for fullScale when the
+// peak is below it (a CPU chart of 0.03 % then stays near the baseline
+// instead of filling the box).
+func newSparkline(vals []float64, width, height, maxPoints int, label string, fullScale float64, format func(float64) string) sparkline {
 	sp := sparkline{Width: width, Height: height, Label: label}
+	vals = downsample(vals, maxPoints)
 	if len(vals) > 0 {
 		sp.Last = format(vals[len(vals)-1])
 	}
-	vals = downsample(vals, maxPoints)
 	if len(vals) < 2 {
 		sp.Empty = true
 		return sp
@@ -36,8 +40,8 @@ func newSparkline(vals []float64, width, height, maxPoints int, label string, fo
 	}
 	sp.Peak = format(peak)
 	scale := 0.0
-	if peak > 0 {
-		scale = float64(height-2) / peak
+	if top := max(peak, fullScale); top > 0 {
+		scale = float64(height-2) / top
 	}
 	step := float64(width) / float64(len(vals)-1)
 	buf := make([]byte, 0, len(vals)*8)
@@ -66,6 +70,36 @@ const minAreaWidth = 160
 
 func round1(v float64) float64 {
 	return float64(int64(v*10+0.5)) / 10
+}
+
+// downsampleWeighted averages vals into at most n buckets as downsample
+// does, each value weighted by the same-index weight: the mean request
+// latency of a bucket is the mean over its requests, and a quiet interval
+// (no requests, mean 0) does not pull it down. A bucket with no weight is 0.
+func downsampleWeighted(vals, weights []float64, n int) []float64 {
+	if len(weights) != len(vals) {
+		return downsample(vals, n)
+	}
+	if n < 2 || len(vals) <= n {
+		n = len(vals)
+	}
+	out := make([]float64, n)
+	per := float64(len(vals)) / float64(max(n, 1))
+	for i := range n {
+		lo, hi := int(float64(i)*per), int(float64(i+1)*per)
+		if i == n-1 {
+			hi = len(vals)
+		}
+		sum, wsum := 0.0, 0.0
+		for j := lo; j < hi; j++ {
+			sum += vals[j] * weights[j]
+			wsum += weights[j]
+		}
+		if wsum > 0 {
+			out[i] = sum / wsum
+		}
+	}
+	return out
 }
 
 // downsample averages vals into at most n buckets (newest bucket last).

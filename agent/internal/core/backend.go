@@ -213,7 +213,9 @@ func notFound(err error) error {
 	switch {
 	case errors.Is(err, errUnknownPlugin), errors.Is(err, store.ErrNoEvent):
 		return fmt.Errorf("%w: %v", web.ErrNotFound, err)
-	case errors.Is(err, errRejected), errors.Is(err, errConfig), errors.Is(err, store.ErrBadName):
+	case errors.Is(err, errConfig):
+		return fmt.Errorf("%w: %v", web.ErrConfig, err)
+	case errors.Is(err, errRejected), errors.Is(err, store.ErrBadName):
 		return fmt.Errorf("%w: %v", web.ErrInvalid, err)
 	case errors.Is(err, errInstallBusy):
 		return fmt.Errorf("%w: %v", web.ErrConflict, err)
@@ -253,7 +255,9 @@ func (b *backend) AckEvents(seqs []uint64) error     { return notFound(b.m.db.Ac
 func (b *backend) InstallPlugin(archive []byte, opts web.InstallOptions) (string, error) {
 	path, err := b.m.install(archive, nil, InstallOptions{AllowUnsigned: opts.AllowUnsigned, AllowSignerChange: opts.AllowSignerChange}, "admin API")
 	switch {
-	case errors.Is(err, errRejected), errors.Is(err, errConfig):
+	case errors.Is(err, errConfig):
+		return "", fmt.Errorf("%w: %v", web.ErrConfig, err)
+	case errors.Is(err, errRejected):
 		return "", fmt.Errorf("%w: %v", web.ErrInvalid, err)
 	case errors.Is(err, errSignerChanged), errors.Is(err, errInstallBusy):
 		return "", fmt.Errorf("%w: %v", web.ErrConflict, err)

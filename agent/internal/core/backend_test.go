@@ -2,8 +2,14 @@ package core
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/heimnetz/heimnetz/agent/internal/config"
+	"github.com/heimnetz/heimnetz/luaplugins/pack"
 	"github.com/heimnetz/heimnetz/web"
 )
 
@@ -44,4 +50,40 @@ func firstPlugin(b *backend) string {
 func eventsErr(b *backend, before uint64) error {
 	_, _, err := b.Events(web.EventQuery{BeforeSeq: before, Limit: 10})
 	return err
+}
+
+// TestInstallConfigProblemIsErrConfig: an install the agent's
+// configuration prevents (a plugins directory that cannot be made, a
+// trusted key file that cannot be read) is web.ErrConfig, the API's 409
+// with the setting to fix, never a bare error the API answers with 500.
+func TestInstallConfigProblemIsErrConfig(t *testing.T) {
+	notADir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notADir, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := &pack.Package{Name: "cfgprobe", Files: map[string][]byte{
+		"manifest.yml": []byte("name: cfgprobe\nversion: 1.0.0\ninterval: 10s\n"),
+		"main.lua":     []byte("function collect() end\n"),
+	}}
+	archive, err := p.Archive()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		edit func(*config.Config)
+		want string
+	}{
+		{"plugins_dir is a file", func(c *config.Config) { c.PluginsDir = filepath.Join(notADir, "plugins") }, "plugins_dir"},
+		{"trusted key missing", func(c *config.Config) { c.TrustedKeys = []string{filepath.Join(t.TempDir(), "gone.pub")} }, "trusted_keys"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := newTestManager(t)
+			c.edit(&m.cfg)
+			_, err := m.Backend(time.Now()).InstallPlugin(archive, web.InstallOptions{AllowUnsigned: true})
+			if !errors.Is(err, web.ErrConfig) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("install: %v, want web.ErrConfig naming %s", err, c.want)
+			}
+		})
+	}
 }
