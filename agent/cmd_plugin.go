@@ -68,6 +68,7 @@ func cmdPluginRun(args []string) int {
 	times := fs.Int("times", 1, "run collect() `N` times")
 	asJSON := fs.Bool("json", false, "print one JSON report per run")
 	boardRoot := fs.String("board", "/", "root `directory` the board module reads device files from (a fixture tree for testing)")
+	exposeIdentity := fs.Bool("expose-client-identity", false, "give the plugin clients' MAC addresses and host names, as the config's expose_client_identity does (default: hashed with a key made for this run)")
 	var lims limitFlags
 	fs.Var(&lims, "limit", "override a limit for local testing, `KEY=VALUE` (instructions=N, memory=16MiB, timeout=5s, cpu=50%, depth=N); repeatable")
 	// Accept flags after PATH too: plugin run x.lua --times 3.
@@ -102,6 +103,9 @@ func cmdPluginRun(args []string) int {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin run:", err)
 		return 2
 	}
+	if luaplugins.BundledCopy(src, path) {
+		src.Origin = luaplugins.OriginBundled // the bundled plugin as it ships
+	}
 	for _, kv := range lims {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
@@ -127,7 +131,13 @@ func cmdPluginRun(args []string) int {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin run: store:", err)
 		return 1
 	}
-	defer db.Close()
+	defer func() {
+		// The store is thrown away, but a failed flush means the plugin's
+		// kv writes were not kept as it was told: say so.
+		if err := db.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "heimnetz plugin run: store:", err)
+		}
+	}()
 	brd, err := board.New(*boardRoot)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "heimnetz plugin run: board:", err)
@@ -151,6 +161,12 @@ func cmdPluginRun(args []string) int {
 	env := luaplugins.Env{
 		Registry: reg, Log: luaplugins.LogFunc(logf), KV: db.KV(src.Name(), store.QuotaFor(src.Manifest.Limits)),
 		Board: brd, Reporter: stderrReporter{},
+	}
+	if key, err := db.ClientIdentityKey(); err == nil {
+		env.Identity = luaplugins.Identity{Expose: *exposeIdentity, Key: key}
+	} else {
+		fmt.Fprintln(os.Stderr, "heimnetz plugin run: store:", err)
+		return 1
 	}
 	p, stats, err := luaplugins.Load(src, env)
 	if err != nil {

@@ -81,12 +81,18 @@ func cmdStore(args []string) int {
 	return 0
 }
 
-func exportStore(opts store.Options, file string) error {
+func exportStore(opts store.Options, file string) (err error) {
 	db, err := store.Open(opts)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() {
+		// Close commits what Open recorded (recovery notices) and may
+		// snapshot; its failure is this command's failure.
+		if cerr := db.Close(); err == nil {
+			err = cerr
+		}
+	}()
 	var w io.Writer = os.Stdout
 	if file != "-" {
 		tmp, err := os.CreateTemp(filepath.Dir(file), ".heimnetz-export-*")

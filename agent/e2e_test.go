@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/heimnetz/heimnetz/agent/internal/promtool"
+	"github.com/heimnetz/heimnetz/luaplugins"
 )
 
 // binary is the heimnetz binary built once for the end-to-end tests.
@@ -139,17 +140,23 @@ func (a *agentProc) get(t *testing.T, path string) (int, string) {
 // stop sends SIGTERM and checks for a clean exit.
 func (a *agentProc) stop(t *testing.T) {
 	t.Helper()
-	a.cmd.Process.Signal(syscall.SIGTERM)
+	a.stopWith(t, syscall.SIGTERM)
+}
+
+// stopWith sends sig and checks for a clean exit (status 0).
+func (a *agentProc) stopWith(t *testing.T, sig os.Signal) {
+	t.Helper()
+	a.cmd.Process.Signal(sig)
 	done := make(chan error, 1)
 	go func() { done <- a.cmd.Wait() }()
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("agent exited with %v after SIGTERM:\n%s", err, a.logs)
+			t.Fatalf("agent exited with %v after %v:\n%s", err, sig, a.logs)
 		}
 	case <-time.After(15 * time.Second):
 		a.cmd.Process.Kill()
-		t.Fatalf("agent did not stop within 15s of SIGTERM:\n%s", a.logs)
+		t.Fatalf("agent did not stop within 15s of %v:\n%s", sig, a.logs)
 	}
 }
 
@@ -193,14 +200,13 @@ func TestAgentEndToEnd(t *testing.T) {
 	a := startAgent(t, data)
 
 	metrics := a.waitForMetrics(t,
-		`(?m)^system_load1\{plugin="system"\} [0-9.e+-]+$`,
-		`(?m)^system_memory_bytes\{plugin="system",kind="total"\} [1-9][0-9.e+]*$`,
-		`(?m)^net_receive_bytes_total\{plugin="net",device="lo"\} [0-9.e+]+$`,
+		`(?m)^node_load1\{plugin="loadavg"\} [0-9.e+-]+$`,
+		`(?m)^node_network_receive_bytes_total\{plugin="netdev",device="[^"]+"\} [0-9.e+]+$`,
 		`(?m)^example_plugin_runs\{plugin="example-counter"\} 1$`,
-		`(?m)^heimnetz_plugin_executions_total\{plugin="system",result="ok"\} [1-9]`,
-		`(?m)^heimnetz_plugin_execution_duration_seconds_bucket\{plugin="net",le="`,
-		`(?m)^heimnetz_plugin_memory_usage_bytes\{plugin="system"\} [1-9]`,
-		`(?m)^heimnetz_plugin_errors_total\{plugin="system",kind="lua"\} 0$`,
+		`(?m)^heimnetz_plugin_executions_total\{plugin="loadavg",result="ok"\} [1-9]`,
+		`(?m)^heimnetz_plugin_execution_duration_seconds_bucket\{plugin="netdev",le="`,
+		`(?m)^heimnetz_plugin_memory_usage_bytes\{plugin="loadavg"\} [1-9]`,
+		`(?m)^heimnetz_plugin_errors_total\{plugin="loadavg",kind="lua"\} 0$`,
 		`(?m)^heimnetz_server_requests_total`,
 		`(?m)^heimnetz_server_request_duration_seconds`,
 		`(?m)^heimnetz_server_active_connections`,
@@ -214,7 +220,7 @@ func TestAgentEndToEnd(t *testing.T) {
 	promtool.Check(t, metrics)
 
 	code, page := a.get(t, "/")
-	if code != 200 || !strings.Contains(page, "example-counter") || !strings.Contains(page, "system") {
+	if code != 200 || !strings.Contains(page, "example-counter") || !strings.Contains(page, "loadavg") {
 		t.Errorf("status page: %d, missing plugins:\n%.2000s", code, page)
 	}
 	if strings.Contains(page, "http://") && regexp.MustCompile(`(src|href)="https?://`).MatchString(page) {
@@ -225,34 +231,28 @@ func TestAgentEndToEnd(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("/api/v1/plugins: %d %s", code, body)
 	}
-	var plugins []struct {
-		Name    string `json:"name"`
-		Enabled bool   `json:"enabled"`
-		Runs    uint64 `json:"runs"`
-	}
-	if err := json.Unmarshal([]byte(body), &plugins); err != nil {
-		// Some APIs wrap lists; accept {"plugins": [...]} too.
-		var wrapped struct {
-			Plugins json.RawMessage `json:"plugins"`
-		}
-		if err2 := json.Unmarshal([]byte(body), &wrapped); err2 != nil || json.Unmarshal(wrapped.Plugins, &plugins) != nil {
-			t.Fatalf("decoding plugins: %v\n%s", err, body)
-		}
-	}
+	// Only the shape web/API.md documents: {"plugins": [PluginSummary…]}.
 	names := []string{}
-	for _, p := range plugins {
+	for _, p := range checkPluginList(t, []byte(body)).Plugins {
 		names = append(names, p.Name)
 		if !p.Enabled || p.Runs == 0 {
 			t.Errorf("plugin %s: enabled=%v runs=%d", p.Name, p.Enabled, p.Runs)
 		}
 	}
-	if strings.Join(names, ",") != "conntrack,cpu,entropy,example-counter,filefd,filesystem,hwmon,loadavg,meminfo,net,netclass,netdev,system,thermal,time,uname" {
+	if strings.Join(names, ",") != strings.Join(luaplugins.BundledNames(), ",") {
 		t.Errorf("plugins = %v", names)
+	}
+	code, body = a.get(t, "/api/v1/plugins/loadavg")
+	if code != 200 {
+		t.Fatalf("/api/v1/plugins/loadavg: %d %s", code, body)
+	}
+	if d := checkPluginDetail(t, "loadavg", []byte(body)); d.Name != "loadavg" || d.Source != "bundled" || len(d.RecentRuns) == 0 || len(d.Limits) == 0 {
+		t.Errorf("/api/v1/plugins/loadavg: name %q source %q, %d recent runs, %d limits", d.Name, d.Source, len(d.RecentRuns), len(d.Limits))
 	}
 	if code, _ := a.get(t, "/api/v1/plugins/nope"); code != 404 {
 		t.Errorf("unknown plugin: %d, want 404", code)
 	}
-	resp, err := http.Post(a.base+"/api/v1/plugins/system/disable", "application/json", nil)
+	resp, err := http.Post(a.base+"/api/v1/plugins/loadavg/disable", "application/json", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,10 +262,11 @@ func TestAgentEndToEnd(t *testing.T) {
 	}
 	a.stop(t)
 
-	// The counter plugin's count survives a restart.
+	// The counter plugin's count survives a restart; SIGINT stops the
+	// agent as cleanly as SIGTERM.
 	b := startAgent(t, data)
 	b.waitForMetrics(t, `(?m)^example_plugin_runs\{plugin="example-counter"\} [2-9]`)
-	b.stop(t)
+	b.stopWith(t, syscall.SIGINT)
 
 	// A backup taken with `store export` restores into a new data dir.
 	backup := filepath.Join(t.TempDir(), "backup.db")
@@ -285,59 +286,28 @@ func TestAgentEndToEnd(t *testing.T) {
 }
 
 // TestAgentDisablesHostilePlugin runs a plugin in a busy loop next to a
-// healthy one: the busy one is disabled after its breaks, the healthy one
-// keeps its schedule, and the agent keeps answering.
+// healthy one in the real binary, on the real clock: the busy one breaks
+// its wall-time limit until it is disabled, the healthy one keeps its
+// schedule, and the agent keeps answering. The policy itself (exact
+// break count, events, CPU throttle, re-enabling by a new version, across
+// a restart) is tested in process in agent/internal/core.
 func TestAgentDisablesHostilePlugin(t *testing.T) {
 	requireBinary(t)
 	plugins := t.TempDir()
 	writePlugin(t, plugins, "spin", "interval: 1s\nlimits: {timeout: 200ms, instructions: 100000000}\n", "function collect() while true do end end")
 	writePlugin(t, plugins, "steady", "interval: 1s\npermissions: [metrics]\n", "local n = 0\nfunction collect() n = n + 1; metrics.set(\"steady_runs\", n) end")
-	// 1 % of a core over a minute is 0.6 s; a run takes ~0.1-0.6 s of CPU,
-	// depending on the machine, so a few runs use it up. The patterns below
-	// say "at least": how far a count has got when the last one matches
-	// depends on the machine's speed too.
-	writePlugin(t, plugins, "hog", "interval: 1s\nlimits: {cpu: 1%, instructions: 100000000}\n",
-		"function collect() local x = 0 for i = 1, 3000000 do x = x + i % 7 end end")
-	data := t.TempDir()
-	a := startAgent(t, data, "--plugins", plugins)
+	a := startAgent(t, t.TempDir(), "--plugins", plugins)
 	a.waitForMetrics(t,
 		`(?m)^heimnetz_plugin_enabled\{plugin="spin"\} 0$`,
 		`(?m)^heimnetz_plugin_limit_breaks_total\{plugin="spin",limit="timeout"\} 3$`,
 		`(?m)^steady_runs\{plugin="steady"\} ([4-9]|[1-9][0-9]+)$`,
-		`(?m)^heimnetz_plugin_executions_total\{plugin="hog",result="skipped"\} [1-9]`,
-		`(?m)^heimnetz_plugin_cpu_seconds_total\{plugin="hog"\} ([1-9]|0\.0*[1-9])`,
 	)
 	logScheduleLag(t, a, "steady")
-	// The throttle shows while hog's runs are skipped. Where one run costs
-	// about the whole 0.6 s bucket (a slow machine), the first throttle
-	// lasts a second or two and hog runs again before the next throttle,
-	// so the API is polled rather than read once.
-	a.waitFor(t, "/api/v1/plugins/hog", `"state":"failed"`, regexp.QuoteMeta(`cpu limit exceeded (1% over 1m0s); runs skipped for`))
 	_, body := a.get(t, "/api/v1/plugins/spin")
 	if !strings.Contains(body, "disabled after 3 limit breaks in a row") || !strings.Contains(body, "time limit exceeded (200ms)") {
 		t.Errorf("spin's state does not show why it was disabled:\n%s", body)
 	}
-	_, events := a.get(t, "/api/v1/events")
-	for _, want := range []string{"limit_break", "plugin_disabled", "cpu_throttled"} {
-		if !strings.Contains(events, want) {
-			t.Errorf("events lack %s:\n%.1500s", want, events)
-		}
-	}
 	a.stop(t)
-
-	// A disabled plugin stays disabled across a restart; a new version
-	// gets a new chance.
-	b := startAgent(t, data, "--plugins", plugins)
-	b.waitForMetrics(t, `(?m)^heimnetz_plugin_enabled\{plugin="spin"\} 0$`)
-	b.stop(t)
-	writePlugin(t, plugins, "spin", "version: 1.0.1\ninterval: 1s\n", "function collect() end")
-	c := startAgent(t, data, "--plugins", plugins)
-	c.waitForMetrics(t, `(?m)^heimnetz_plugin_enabled\{plugin="spin"\} 1$`, `(?m)^heimnetz_plugin_executions_total\{plugin="spin",result="ok"\} [1-9]`)
-	_, events = c.get(t, "/api/v1/events")
-	if !strings.Contains(events, "version 1.0.1 replaces 1.0.0") {
-		t.Errorf("events do not say why spin was enabled again:\n%.1500s", events)
-	}
-	c.stop(t)
 }
 
 func writePlugin(t *testing.T, dir, name, manifest, main string) {
@@ -399,8 +369,8 @@ func TestPluginRunUsage(t *testing.T) {
 	}{
 		{[]string{"plugin", "run"}, 2, "Usage"},
 		{[]string{"plugin", "run", "/nonexistent.lua"}, 2, "no such file"},
-		{[]string{"plugin", "run", "../luaplugins/bundled/system", "--limit", "bogus=1"}, 2, `unknown limit "bogus"`},
-		{[]string{"plugin", "run", "../luaplugins/bundled/system", "--times", "2", "--board", "../board/testdata/openwrt-mt7621"}, 0, `system_load1{plugin="system"}`},
+		{[]string{"plugin", "run", "../luaplugins/bundled/loadavg", "--limit", "bogus=1"}, 2, `unknown limit "bogus"`},
+		{[]string{"plugin", "run", "../luaplugins/bundled/loadavg", "--times", "2", "--board", "../board/testdata/openwrt-mt7621"}, 0, `node_load1{plugin="loadavg"} 0.08`},
 		{[]string{"version"}, 0, "heimnetz dev"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 	}
@@ -458,7 +428,7 @@ func TestPluginRunBadManifest(t *testing.T) {
 	writePlugin(t, dir, "bad", "colour: red\n", "")
 	cmd := exec.Command(binary, "plugin", "run", filepath.Join(dir, "bad"))
 	out, _ := cmd.CombinedOutput()
-	if cmd.ProcessState.ExitCode() != 2 || !strings.Contains(string(out), `unknown field "colour"`) {
+	if cmd.ProcessState.ExitCode() != 2 || !strings.Contains(string(out), `manifest.yml:3: colour: unknown field (known: name, version,`) {
 		t.Errorf("exit %d:\n%s", cmd.ProcessState.ExitCode(), out)
 	}
 }

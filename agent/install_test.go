@@ -107,10 +107,14 @@ func (env *installEnv) install(t *testing.T, pkg []byte, query string) (int, str
 	return code, body
 }
 
-// TestInstallSignerRules: through the binary and the admin API, an upgrade
-// keeps its signer unless the admin confirms the change (recorded with
-// both key ids), a package cannot take a bundled name, and a new plugin
-// does not inherit the kv data of another signer.
+// TestInstallSignerRules checks the wiring of installs through the binary:
+// trusted_keys from the config file reach the installer, the admin API
+// answers a change of signer with 409 and a confirmed one with 201, and
+// the change is listed by the events API. The rules themselves (unsigned
+// packages, bundled names, kv data of another signer, every refusal's
+// error) are tested in process in agent/internal/core (TestInstallSignerRules,
+// TestInstallWipesOtherSignersData), the archive checks in
+// luaplugins/pack.
 func TestInstallSignerRules(t *testing.T) {
 	env := newInstallEnv(t)
 	const counter = "function collect() metrics.set(\"alpha_up\", 1) end\n"
@@ -127,14 +131,8 @@ func TestInstallSignerRules(t *testing.T) {
 	}{
 		{"upgrade signed by another trusted key", env.pkg(t, "alpha", "1.1.0", perms, counter, env.other), "", 409,
 			"alpha is installed signed by key " + env.ownerID + " and this package is signed by key " + env.otherID},
-		{"unsigned upgrade of a signed plugin", env.pkg(t, "alpha", "1.1.0", perms, counter, nil), "?allow_unsigned=true", 409,
-			"this package is unsigned"},
-		{"bundled name", env.pkg(t, "system", "9.0.0", perms, counter, env.owner), "", 400, "name of a bundled plugin"},
-		{"bundled name, signer change confirmed", env.pkg(t, "net", "9.0.0", perms, counter, env.owner), "?allow_signer_change=true", 400, "name of a bundled plugin"},
-		{"forged file name with a listing line", forgedArchive(t), "?allow_unsigned=true", 400, "unsafe package: path"},
-		{"a second gzip member after a signed package", append(env.pkg(t, "alpha", "1.1.0", perms, counter, env.owner), env.pkg(t, "alpha", "1.1.1", perms, "os.exit()", nil)...), "", 400, "after the gzip stream"},
+		{"a package no key signed", env.pkg(t, "beta", "1.0.0", perms, counter, nil), "", 400, "unsigned"},
 		{"confirmed signer change", env.pkg(t, "alpha", "1.2.0", perms, counter, env.other), "?allow_signer_change=true", 201, `"alpha"`},
-		{"upgrade by the old key after the change", env.pkg(t, "alpha", "1.3.0", perms, counter, env.owner), "", 409, "signed by key " + env.otherID},
 	}
 	for _, c := range cases {
 		code, body := env.install(t, c.pkg, c.query)
@@ -143,36 +141,13 @@ func TestInstallSignerRules(t *testing.T) {
 		}
 	}
 	_, detail := env.a.get(t, "/api/v1/plugins/alpha")
-	if !strings.Contains(detail, `"version":"1.2.0"`) {
-		t.Errorf("alpha after the refusals: %s", detail)
+	if d := checkPluginDetail(t, "alpha", []byte(detail)); d.Version != "1.2.0" {
+		t.Errorf("alpha after the signer change: version %s, want 1.2.0", d.Version)
 	}
-
-	// beta, signed by the owner, leaves kv data when removed; a beta
-	// signed by the other key does not see it, and the wipe is recorded.
-	kvPerms := "permissions: [kv, metrics]\n"
-	if code, body := env.install(t, env.pkg(t, "beta", "1.0.0", kvPerms, "kv.set(\"secret\", \"owner's\")\nfunction collect() end\n", env.owner), ""); code != 201 {
-		t.Fatalf("install beta: %d %s", code, body)
-	}
-	if code, body, _ := env.do(t, "POST", "/api/v1/plugins/beta/remove", nil); code != 200 {
-		t.Fatalf("remove beta: %d %s", code, body)
-	}
-	spy := "local seen = kv.get(\"secret\")\nfunction collect() metrics.set(\"beta_inherited\", seen and 1 or 0) end\n"
-	if code, body := env.install(t, env.pkg(t, "beta", "2.0.0", kvPerms, spy, env.other), ""); code != 201 {
-		t.Fatalf("install beta by another signer: %d %s", code, body)
-	}
-	env.a.waitForMetrics(t, `(?m)^beta_inherited\{plugin="beta"\} 0$`)
-
+	env.a.waitForMetrics(t, `(?m)^alpha_up\{plugin="alpha"\} 1$`)
 	code, evs, _ := env.do(t, "GET", "/api/v1/events?type=plugin_signer_changed", nil)
-	if code != 200 {
-		t.Fatalf("events: %d %s", code, evs)
-	}
-	for _, want := range []string{
-		"signer of alpha changed from key " + env.ownerID + " to key " + env.otherID + ", confirmed by the admin",
-		"1 kv keys left by a removed beta (key " + env.ownerID + ") wiped before installing a package signed by key " + env.otherID,
-	} {
-		if !strings.Contains(evs, want) {
-			t.Errorf("events lack %q:\n%s", want, evs)
-		}
+	if want := "signer of alpha changed from key " + env.ownerID + " to key " + env.otherID + ", confirmed by the admin"; code != 200 || !strings.Contains(evs, want) {
+		t.Errorf("events: %d, lack %q:\n%s", code, want, evs)
 	}
 }
 
@@ -197,7 +172,17 @@ func TestInstallDoesNotBlock(t *testing.T) {
 		defer wg.Done()
 		slowCode, slowBody, slowTook = env.do(t, "POST", "/api/v1/plugins/install", slow)
 	}()
-	time.Sleep(500 * time.Millisecond) // the slow install is loading by now
+	// The install claims the name, then stages the package in a hidden
+	// .install-* directory and loads it: once that directory exists, the
+	// slow install is under way.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if staged, _ := filepath.Glob(filepath.Join(env.pluginsDir, ".install-*")); len(staged) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the slow install did not start staging within 20s")
+		}
+	}
 
 	code, body, took := env.do(t, "POST", "/api/v1/plugins/install", env.pkg(t, "quick", "1.0.0", "", "function collect() end\n", env.owner))
 	if code != 201 {

@@ -24,6 +24,7 @@ var importLayers = map[string]int{
 	"luaplugins/testrunner":    3,
 	"luaplugins/scaffold":      3,
 	"web":                      3,
+	"web/webtest":              4,
 	"luaplugins":               2,
 	"store":                    2,
 	"board":                    1,
@@ -32,6 +33,7 @@ var importLayers = map[string]int{
 	"agent/buildinfo":          0,
 	"web/fixedgzip":            0,
 	"luaplugins/corpus":        0,
+	"settings":                 0,
 }
 
 // TestImportLayers: imports run one way, as ARCHITECTURE.md draws them;

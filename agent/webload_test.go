@@ -60,12 +60,17 @@ func TestAgentWebUnderAttack(t *testing.T) {
 	bearer := "Authorization: Bearer " + token
 
 	t.Run("announced bodies", func(t *testing.T) {
-		// Let the plugins' first runs and the page caches settle.
+		// Let the plugins' first runs and the page caches settle: the
+		// baseline is taken once every plugin has run.
 		for range 5 {
 			a.get(t, "/")
 			a.get(t, "/api/v1/plugins")
 		}
-		time.Sleep(500 * time.Millisecond)
+		for deadline := time.Now().Add(20 * time.Second); !allPluginsRan(t, a); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("not every plugin ran within 20s")
+			}
+		}
 		before := procStatusKiB(t, pid, "VmRSS")
 		hwmBefore := procStatusKiB(t, pid, "VmHWM")
 		start := time.Now()
@@ -96,7 +101,34 @@ func TestAgentWebUnderAttack(t *testing.T) {
 				fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: %s\r\n%sContent-Type: application/octet-stream\r\nContent-Length: 1048576\r\n\r\n", h.path, addr, h.hdr)
 			}
 		}
-		time.Sleep(1500 * time.Millisecond)
+		// The answers the refused ones got: 401 (anonymous upload, not
+		// read), 413 (login over 4 KiB), 503 (admin uploads beyond the
+		// body budget), and the admitted admin uploads still waiting.
+		// Awaiting them all (one shared deadline for those still waiting)
+		// is what lets the memory be read with the server holding
+		// everything it will hold; the connections stay open.
+		answerBy := time.Now().Add(3 * time.Second)
+		answers := make([]int, len(conns))
+		var read sync.WaitGroup
+		for i, c := range conns {
+			read.Go(func() {
+				c.SetReadDeadline(answerBy)
+				resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+				if err != nil {
+					return // answers[i] stays 0: still waiting
+				}
+				answers[i] = resp.StatusCode
+				if resp.StatusCode == 503 && resp.Header.Get("Retry-After") == "" {
+					t.Errorf("503 without Retry-After")
+				}
+				resp.Body.Close()
+			})
+		}
+		read.Wait()
+		codes := map[int]int{}
+		for _, code := range answers {
+			codes[code]++
+		}
 		during := procStatusKiB(t, pid, "VmRSS")
 		hwm := procStatusKiB(t, pid, "VmHWM")
 		// Every connection must have been answered or still be waiting;
@@ -109,23 +141,6 @@ func TestAgentWebUnderAttack(t *testing.T) {
 			before, during, hwmBefore, hwm, float64(growth)/(1<<20), rssGrowthBound>>20, time.Since(start).Round(time.Millisecond))
 		if growth > rssGrowthBound {
 			t.Errorf("agent memory grew by %.1f MiB, bound %d MiB", float64(growth)/(1<<20), rssGrowthBound>>20)
-		}
-		// The answers the refused ones got: 401 (anonymous upload, not
-		// read), 413 (login over 4 KiB), 503 (admin uploads beyond the
-		// body budget), and the admitted admin uploads still waiting.
-		codes := map[int]int{}
-		for _, c := range conns {
-			c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
-			resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-			if err != nil {
-				codes[0]++
-				continue
-			}
-			codes[resp.StatusCode]++
-			if resp.StatusCode == 503 && resp.Header.Get("Retry-After") == "" {
-				t.Errorf("503 without Retry-After")
-			}
-			resp.Body.Close()
 		}
 		t.Logf("answers: %v (0: still waiting for its body)", codes)
 		if codes[401] != 150 || codes[413] != 100 || codes[503] < 40 || codes[0] > 10 {
@@ -150,10 +165,20 @@ func TestAgentWebUnderAttack(t *testing.T) {
 				}()
 			}
 		}
-		time.Sleep(1500 * time.Millisecond) // let the flood fill the server
+		// The flood has filled the server once as many connections were
+		// opened as the slowloris goroutines hold.
+		attackStart := time.Now()
+		for opened.Load() < 4*slowlorisPerAddr {
+			if time.Since(attackStart) > 20*time.Second {
+				t.Fatalf("only %d slowloris connections opened in 20s", opened.Load())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 		var worstHealthz, worstAdmin time.Duration
 		var failures []string
-		for deadline := time.Now().Add(attackPhase - 1500*time.Millisecond); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		// Fresh requests every 200 ms through the rest of the attack: the
+		// pacing is the point, it samples the whole phase.
+		for deadline := attackStart.Add(attackPhase); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 			d, err := timedGet("127.0.0.1", addr, "/healthz", "")
 			worstHealthz = max(worstHealthz, d)
 			if err != nil {
@@ -301,4 +326,17 @@ func procStatusKiB(t *testing.T, pid int, key string) int64 {
 	}
 	t.Fatalf("/proc/%d/status has no %s", pid, key)
 	return 0
+}
+
+// allPluginsRan reports whether every plugin the agent lists has run.
+func allPluginsRan(t *testing.T, a *agentProc) bool {
+	t.Helper()
+	_, body := a.get(t, "/api/v1/plugins")
+	list := checkPluginList(t, []byte(body))
+	for _, p := range list.Plugins {
+		if p.Runs == 0 {
+			return false
+		}
+	}
+	return len(list.Plugins) > 0
 }

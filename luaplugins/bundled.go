@@ -1,8 +1,12 @@
 package luaplugins
 
 import (
+	"bytes"
 	"embed"
 	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
 	"sort"
 )
 
@@ -36,4 +40,26 @@ func BundledNames() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// BundledCopy reports whether src, read from the directory dir, is byte
+// for byte a bundled plugin: its manifest and main.lua equal the ones
+// built into the binary under its name. `plugin run` and `plugin test`
+// run such a copy as the bundled plugin (OriginBundled), so a bundled
+// plugin's source tree can be run and tested as it ships. It gains nothing
+// the bundled plugin does not have (same code, same permissions and
+// limits); any edit makes it an ordinary plugin. The running agent never
+// uses this: a plugins directory holds plugins, never bundled ones.
+func BundledCopy(src *Source, dir string) bool {
+	name := src.Name()
+	builtMain, err := fs.ReadFile(bundledFS, path.Join("bundled", name, MainFile))
+	if err != nil || !bytes.Equal(builtMain, src.Main) {
+		return false
+	}
+	builtManifest, err := fs.ReadFile(bundledFS, path.Join("bundled", name, ManifestFile))
+	if err != nil {
+		return false
+	}
+	manifest, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	return err == nil && bytes.Equal(builtManifest, manifest)
 }

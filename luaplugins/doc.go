@@ -31,12 +31,20 @@
 // promtool's linter plus the agent's reserved prefixes and labels, and
 // testdata/metricnames.txt runs every case through both the rule and the
 // real `promtool check metrics`, so /metrics passes promtool whatever
-// plugins export. The one exception is NodeExporterName: node_exporter's
-// own meminfo and entropy names, which promtool lints (camelCase, bits)
-// but dashboards expect, are accepted by ValidateBundledMetricName for a
-// plugin whose Source.Origin is OriginBundled (read by ReadBundled) and
-// by nothing else: not at run time for installed or local plugins, not
-// by `plugin check`. testdata/nodeexporternames.txt holds its cases. What the metrics host keeps of a plugin's strings
+// plugins export. The exceptions are NodeExporterName: node_exporter's
+// and prometheus-node-exporter-lua's own meminfo, netstat, entropy and
+// wifi_stations names, which promtool lints (camelCase, bits, kilobits,
+// milliseconds; NodeExporterLint says which) but dashboards expect, and
+// BundledAgentName, a short list of heimnetz_ names; they are accepted by
+// ValidateBundledMetricName for a plugin whose Source.Origin is
+// OriginBundled (read by ReadBundled) and by nothing else: not at run time
+// for installed or local plugins, not by `plugin check`.
+// testdata/nodeexporternames.txt holds its cases.
+//
+// Client identity. The clients module hands plugins MAC addresses, host
+// names and DHCP client ids only as Env.Identity allows: by default they
+// are removed, with a key they become stable keyed hashes, and only an
+// owner who exposes them lets plugins see them (see Identity). What the metrics host keeps of a plugin's strings
 // outlives the call in agent-wide structures, so it keeps copies only
 // (never a slice of a Lua string, which would keep the whole parent
 // alive) and bounds them: the series limit, MaxPluginFamilies and

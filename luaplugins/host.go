@@ -50,6 +50,8 @@ type Host struct {
 	Metrics  *PluginMetrics
 	Board    Board
 	Reporter Reporter
+	// Identity is what the clients module tells of who a client is.
+	Identity Identity
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 

@@ -154,7 +154,7 @@ func TestBundledPluginsValidate(t *testing.T) {
 	for _, s := range srcs {
 		names = append(names, s.Name())
 	}
-	if got := strings.Join(names, ","); got != "conntrack,cpu,entropy,example-counter,filefd,filesystem,hwmon,loadavg,meminfo,net,netclass,netdev,system,thermal,time,uname" {
+	if got := strings.Join(names, ","); got != "conntrack,cpu,dhcp-leases,entropy,example-counter,filefd,filesystem,hwmon,loadavg,meminfo,nat-traffic,netclass,netdev,netstat,openwrt,stat,thermal,time,uname,wan,wifi,wifi-stations" {
 		t.Fatalf("bundled plugins = %s", got)
 	}
 	for _, s := range srcs {

@@ -2,6 +2,7 @@ package luaplugins
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -74,9 +75,11 @@ func ValidateMetricName(name, kind string) error {
 
 // ValidateBundledMetricName is ValidateMetricName for a bundled plugin:
 // it also accepts the names NodeExporterName allows, which pass every
-// rule except lowercase (promtool's camelCase lint) and, for the entropy
-// names, the base unit (promtool's lint on bits). Only the agent's own
-// bundled plugins are validated with it, never installed or local ones.
+// rule except lowercase (promtool's camelCase lint) and, for the names in
+// nodeExporterUnits, the base unit (promtool's lint on bits, kilobits,
+// milliseconds), and the heimnetz_ names BundledAgentName allows. Only
+// the agent's own bundled plugins are validated with it, never installed
+// or local ones.
 func ValidateBundledMetricName(name, kind string) error {
 	return validateMetricName(name, kind, true)
 }
@@ -100,7 +103,7 @@ func validateMetricName(name, kind string, bundled bool) error {
 		return bad("%s", err)
 	}
 	for _, p := range reservedMetricPrefixes {
-		if strings.HasPrefix(name, p) {
+		if strings.HasPrefix(name, p) && !(bundled && BundledAgentName(name)) {
 			return bad("uses the agent's reserved prefix %s", p)
 		}
 	}
@@ -128,7 +131,7 @@ func validateMetricName(name, kind string, bundled bool) error {
 				return bad("must not use the abbreviated unit _%s (spell the base unit: seconds, bytes, meters)", part)
 			}
 		}
-		if base, ok := nonBaseUnit(part); ok && !(exempt && part == "bits") {
+		if base, ok := nonBaseUnit(part); ok && !(exempt && nodeExporterUnits[name] == part) {
 			return bad("must use the base unit %s instead of %s", base, part)
 		}
 		i++
@@ -136,27 +139,38 @@ func validateMetricName(name, kind string, bundled bool) error {
 	return nil
 }
 
-// NodeExporterName reports whether name is one of the node_exporter
-// family names that promtool's linter refuses but that the bundled
-// collectors must export unchanged, so that existing node_exporter
-// dashboards work against heimnetz:
+// NodeExporterName reports whether name is one of the node_exporter or
+// prometheus-node-exporter-lua family names that promtool's linter
+// refuses but that the bundled collectors must export unchanged, so that
+// existing dashboards work against heimnetz:
 //
 //   - node_memory_<Field>_bytes, Field a /proc/meminfo field as
 //     node_exporter renames it ("Active(anon)" → Active_anon): a letter,
 //     then letters, digits and single underscores (camelCase lint);
 //   - node_memory_HugePages_Total, _Free, _Rsvd and _Surp, without a
 //     unit as node_exporter exports them (camelCase lint);
-//   - node_entropy_available_bits and node_entropy_pool_size_bits (the
-//     lint asking for bytes instead of bits).
+//   - node_netstat_<Protocol>_<Field> for the fields node_exporter's
+//     netstat collector exports by default (its --collector.netstat.fields
+//     default, NetstatDefaultField), Protocol one the kernel's
+//     /proc/net/netstat, snmp and snmp6 name (camelCase lint);
+//   - the names in nodeExporterUnits, which spell a unit the way their
+//     exporter does rather than a base unit (node_entropy_*_bits,
+//     prometheus-node-exporter-lua's wifi_station_inactive_milliseconds
+//     and *_kilobits_per_second).
 //
 // Nothing else matches. Only bundled plugins may use these names (see
 // ValidateBundledMetricName); the name must still pass every other rule.
 func NodeExporterName(name string) bool {
 	switch name {
-	case "node_entropy_available_bits", "node_entropy_pool_size_bits",
-		"node_memory_HugePages_Total", "node_memory_HugePages_Free",
+	case "node_memory_HugePages_Total", "node_memory_HugePages_Free",
 		"node_memory_HugePages_Rsvd", "node_memory_HugePages_Surp":
 		return true
+	}
+	if _, ok := nodeExporterUnits[name]; ok {
+		return true
+	}
+	if key, ok := strings.CutPrefix(name, "node_netstat_"); ok {
+		return NetstatDefaultField(key)
 	}
 	field, ok := strings.CutPrefix(name, "node_memory_")
 	if !ok {
@@ -167,6 +181,79 @@ func NodeExporterName(name string) bool {
 	}
 	return meminfoField(field)
 }
+
+// nodeExporterUnits are the exporters' names that spell a unit promtool
+// asks to replace by its base unit, with that unit.
+var nodeExporterUnits = map[string]string{
+	"node_entropy_available_bits":                          "bits",
+	"node_entropy_pool_size_bits":                          "bits",
+	"wifi_station_inactive_milliseconds":                   "milliseconds",
+	"wifi_station_expected_throughput_kilobits_per_second": "kilobits",
+	"wifi_station_transmit_kilobits_per_second":            "kilobits",
+	"wifi_station_receive_kilobits_per_second":             "kilobits",
+}
+
+// netstatProtocols are the protocols of /proc/net/netstat, /proc/net/snmp
+// and /proc/net/snmp6 (the latter split after the '6', as node_exporter
+// does) that have a field node_exporter exports by default.
+var netstatProtocols = []string{"Icmp", "Icmp6", "Ip", "Ip6", "IpExt", "Tcp", "TcpExt", "Udp", "Udp6", "UdpLite", "UdpLite6"}
+
+// netstatDefaultFields is node_exporter's default for
+// --collector.netstat.fields, matched against "<Protocol>_<Field>".
+var netstatDefaultFields = regexp.MustCompile(`^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts|TCPOFOQueue|TCPRcvQDrop)|Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$`)
+
+// NetstatDefaultField reports whether key, "<Protocol>_<Field>" as in
+// node_netstat_Tcp_CurrEstab, is one node_exporter's netstat collector
+// exports by default: Protocol one of the kernel's, Field letters and
+// digits, and the two matching node_exporter's default field pattern.
+func NetstatDefaultField(key string) bool {
+	proto, field, ok := strings.Cut(key, "_")
+	if !ok || !slices.Contains(netstatProtocols, proto) || field == "" || !isLetter(field[0]) {
+		return false
+	}
+	for i := 0; i < len(field); i++ {
+		if c := field[i]; !isLetter(c) && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return netstatDefaultFields.MatchString(key)
+}
+
+// NodeExporterLint reports whether a line of `promtool check metrics`
+// output is a lint NodeExporterName exempts, about such a name: the
+// camelCase lint, or the base-unit lint on the unit nodeExporterUnits
+// lists for it. Tests that run promtool over /metrics tolerate exactly
+// these.
+func NodeExporterLint(line string) bool {
+	name, said, _ := strings.Cut(line, " ")
+	if !NodeExporterName(name) {
+		return false
+	}
+	if said == "metric names should be written in 'snake_case' not 'camelCase'" {
+		return true
+	}
+	unit, ok := nodeExporterUnits[name]
+	if !ok {
+		return false
+	}
+	base, _ := nonBaseUnit(unit)
+	return said == fmt.Sprintf("use base unit %q instead of %q", base, unit)
+}
+
+// bundledAgentNames are heimnetz_ families the bundled plugins export for
+// what neither node_exporter nor prometheus-node-exporter-lua measures.
+// The agent itself never uses them.
+var bundledAgentNames = []string{
+	"heimnetz_dhcp_lease_info", "heimnetz_dhcp_leases",
+	"heimnetz_wan_up", "heimnetz_wan_info",
+	"heimnetz_client_flow_transmit_bytes", "heimnetz_client_flow_receive_bytes", "heimnetz_client_flows",
+	"heimnetz_conntrack_accounting",
+}
+
+// BundledAgentName reports whether name is one of the heimnetz_ families
+// a bundled plugin may export although the prefix is the agent's; no
+// other plugin may.
+func BundledAgentName(name string) bool { return slices.Contains(bundledAgentNames, name) }
 
 // meminfoField reports whether f is a /proc/meminfo field name as
 // node_exporter spells it in a metric name: a letter, then letters and
@@ -225,6 +312,28 @@ func ValidateLabelValue(label, v string, maxBytes int) error {
 		return fmt.Errorf("%w: value of label %s is not valid UTF-8", ErrMetric, clip(label, 40))
 	}
 	return nil
+}
+
+// LabelText returns s as a value ValidateLabelValue accepts for a limit
+// of maxBytes: invalid UTF-8 replaced by U+FFFD, then cut on a character
+// boundary to at most maxBytes bytes. Only the first 4*maxBytes bytes of
+// s are looked at, so a huge s costs no more than a short one.
+func LabelText(s string, maxBytes int) string {
+	if maxBytes <= 0 {
+		return ""
+	}
+	if len(s) > 4*maxBytes {
+		s = s[:4*maxBytes]
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= maxBytes {
+		return s
+	}
+	cut := maxBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 // lowerSnake checks the syntax shared by metric and label names and

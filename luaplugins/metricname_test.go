@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/VictoriaMetrics/metrics"
 )
@@ -219,8 +220,9 @@ func FuzzValidateMetricName(f *testing.F) {
 		} else if !errors.Is(err, ErrMetric) || len(err.Error()) > 300 {
 			t.Fatalf("error %q does not wrap ErrMetric or is unbounded", err)
 		}
-		// The bundled rule differs only on NodeExporterName's names.
-		if err := ValidateBundledMetricName(name, kind); (err == nil) != (ValidateMetricName(name, kind) == nil) && !NodeExporterName(name) {
+		// The bundled rule differs only on NodeExporterName's and
+		// BundledAgentName's names.
+		if err := ValidateBundledMetricName(name, kind); (err == nil) != (ValidateMetricName(name, kind) == nil) && !NodeExporterName(name) && !BundledAgentName(name) {
 			t.Fatalf("bundled rule disagrees on %q, which is not a node_exporter name: %v", name, err)
 		} else if err == nil {
 			if err := metrics.ValidateMetric(name + `{plugin="x"}`); err != nil {
@@ -286,21 +288,98 @@ func TestNodeExporterNames(t *testing.T) {
 	}
 	said, _ := promtool(t, lintable.String())
 	for l := range strings.Lines(said) {
-		if !nodeExporterLint(strings.TrimSpace(l)) {
+		if !NodeExporterLint(strings.TrimSpace(l)) {
 			t.Errorf("promtool: %s (not one of the exempt lints)", l)
 		}
 	}
-	for _, name := range []string{"node_memory_MemTotal_bytes", "node_memory_HugePages_Total", "node_entropy_available_bits"} {
+	for _, name := range []string{"node_memory_MemTotal_bytes", "node_memory_HugePages_Total", "node_entropy_available_bits",
+		"node_netstat_Tcp_CurrEstab", "wifi_station_inactive_milliseconds", "wifi_station_receive_kilobits_per_second"} {
 		if !strings.Contains(said, name+" ") {
 			t.Errorf("promtool accepts %s, which then needs no exemption (promtool said %q)", name, said)
 		}
 	}
 }
 
-// nodeExporterLint reports whether a line of promtool's output is one of
-// the two lints NodeExporterName exempts, about such a name (the agent's
-// e2e test tolerates the same two).
-func nodeExporterLint(line string) bool {
-	name, said, _ := strings.Cut(line, " ")
-	return NodeExporterName(name) && (said == "metric names should be written in 'snake_case' not 'camelCase'" || said == `use base unit "bytes" instead of "bits"` && strings.HasSuffix(name, "_bits"))
+// TestBundledAgentNames: the heimnetz_ families of the bundled plugins
+// are refused to every other plugin (the agent's prefix) and to bundled
+// plugins past the list; promtool has nothing to say about them.
+func TestBundledAgentNames(t *testing.T) {
+	var text strings.Builder
+	for _, name := range bundledAgentNames {
+		if err := ValidateMetricName(name, KindGauge); err == nil || !strings.Contains(err.Error(), "reserved prefix") {
+			t.Errorf("ValidateMetricName(%s) = %v, want the reserved prefix", name, err)
+		}
+		if err := ValidateBundledMetricName(name, KindGauge); err != nil {
+			t.Errorf("ValidateBundledMetricName(%s) = %v", name, err)
+		}
+		fmt.Fprintf(&text, "# HELP %s x\n# TYPE %s gauge\n%s 1\n", name, name, name)
+	}
+	for _, name := range []string{"heimnetz_plugin_errors_total", "heimnetz_wan_up_total", "heimnetz_server_requests_total", "heimnetz_dhcp_lease"} {
+		if err := ValidateBundledMetricName(name, KindCounter); err == nil {
+			t.Errorf("ValidateBundledMetricName(%s) accepted", name)
+		}
+	}
+	if err := ValidateBundledMetricName("heimnetz_wan_up", KindCounter); err == nil {
+		t.Error("heimnetz_wan_up accepted as a counter")
+	}
+	if said, _ := promtool(t, text.String()); said != "" {
+		t.Errorf("promtool: %s", said)
+	}
+}
+
+func TestNetstatDefaultField(t *testing.T) {
+	for key, want := range map[string]bool{
+		"Tcp_CurrEstab": true, "Ip_Forwarding": true, "Ip6_InOctets": true, "IpExt_OutOctets": true,
+		"Icmp6_OutMsgs": true, "TcpExt_ListenOverflows": true, "TcpExt_SyncookiesFailed": true,
+		"Udp6_RcvbufErrors": true, "UdpLite6_InErrors": true, "Tcp_InErrs": true,
+		"Tcp_MaxConn": false, "TcpExt_TW": false, "IcmpMsg_InType3": false, "Ip_InReceives": false,
+		"Foo_InErrors": false, "Tcp_In_Errs": false, "TcpExt_Listen-x": false, "Tcp": false, "_InErrors": false,
+		"Ip6_InHdrErrors": false, "Tcp_CurrEstab ": false,
+	} {
+		if got := NetstatDefaultField(key); got != want {
+			t.Errorf("NetstatDefaultField(%q) = %v, want %v", key, got, want)
+		}
+	}
+}
+
+func TestLabelText(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"Heimnetz", 128, "Heimnetz"},
+		{"caf\xe9", 128, "caf\uFFFD"},       // a Latin-1 SSID
+		{"ab\xed\xa0\x80", 128, "ab\uFFFD"}, // a surrogate is invalid UTF-8
+		{strings.Repeat("a", 130), 128, strings.Repeat("a", 128)},
+		{strings.Repeat("a", 127) + "é", 128, strings.Repeat("a", 127)}, // not half a character
+		{"😀😀", 5, "😀"},
+		{"x", 0, ""},
+	} {
+		got := LabelText(tt.in, tt.max)
+		if got != tt.want {
+			t.Errorf("LabelText(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		}
+	}
+}
+
+// FuzzLabelText: whatever the text, LabelText's result is a label value
+// ValidateLabelValue accepts, and valid short text is left alone.
+func FuzzLabelText(f *testing.F) {
+	for _, s := range []string{"", "Heimnetz", "caf\xe9", "\xff\xfe", "😀", strings.Repeat("é", 100)} {
+		f.Add(s, 128)
+	}
+	f.Fuzz(func(t *testing.T, s string, max int) {
+		max = max%300 + 1
+		if max <= 0 {
+			max += 300
+		}
+		got := LabelText(s, max)
+		if err := ValidateLabelValue("x", got, max); err != nil {
+			t.Fatalf("LabelText(%q, %d) = %q: %v", s, max, got, err)
+		}
+		if utf8.ValidString(s) && len(s) <= max && got != s {
+			t.Fatalf("LabelText(%q, %d) = %q, changed valid text", s, max, got)
+		}
+	})
 }

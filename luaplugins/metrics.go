@@ -64,6 +64,7 @@ type series struct {
 	labels  []Label
 	gauge   *metrics.Gauge
 	counter *metrics.FloatCounter
+	cost    int // bytes charged to the plugin's budget for it
 }
 
 // PluginMetrics holds one plugin's metric series in its own
@@ -218,22 +219,7 @@ func (p *PluginMetrics) prepare(name, kind string, labels map[string]string) (*s
 			return nil, err
 		}
 	}
-	// The series' text form is built afresh, so it shares no bytes with
-	// the plugin's strings.
-	var b strings.Builder
-	b.WriteString(name)
-	b.WriteString(`{plugin="`)
-	b.WriteString(p.plugin)
-	b.WriteByte('"')
-	for _, k := range keys {
-		b.WriteByte(',')
-		b.WriteString(k)
-		b.WriteString(`="`)
-		b.WriteString(escapeLabel(labels[k]))
-		b.WriteByte('"')
-	}
-	b.WriteByte('}')
-	key := b.String()
+	key := p.seriesKey(name, keys, labels)
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -273,9 +259,57 @@ func (p *PluginMetrics) prepare(name, kind string, labels map[string]string) (*s
 	} else {
 		s.counter = p.set.GetOrCreateFloatCounter(key)
 	}
+	s.cost = cost
 	p.series[key] = s
 	p.bytes += cost
 	return s, nil
+}
+
+// seriesKey returns the text form of the series name{plugin,labels},
+// keys being the label names sorted. It is built afresh, so it shares no
+// bytes with the plugin's strings.
+func (p *PluginMetrics) seriesKey(name string, keys []string, labels map[string]string) string {
+	var b strings.Builder
+	b.WriteString(name)
+	b.WriteString(`{plugin="`)
+	b.WriteString(p.plugin)
+	b.WriteByte('"')
+	for _, k := range keys {
+		b.WriteByte(',')
+		b.WriteString(k)
+		b.WriteString(`="`)
+		b.WriteString(escapeLabel(labels[k]))
+		b.WriteByte('"')
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// Delete removes the series name{labels}, which then disappears from
+// /metrics, and frees its place under the series and byte limits; a
+// counter written again later starts from 0. It reports whether there
+// was such a series. The family stays claimed while the plugin is
+// loaded.
+func (p *PluginMetrics) Delete(name string, labels map[string]string) bool {
+	if len(labels) > MaxLabels {
+		return false // no series has that many
+	}
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	key := p.seriesKey(name, keys, labels)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.series[key]
+	if s == nil {
+		return false
+	}
+	p.set.UnregisterMetric(key)
+	delete(p.series, key)
+	p.bytes -= s.cost
+	return true
 }
 
 func escapeLabel(v string) string { return labelEscaper.Replace(v) }

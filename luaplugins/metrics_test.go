@@ -213,3 +213,50 @@ end`
 		}
 	}
 }
+
+// TestMetricsDelete: a deleted series leaves /metrics, gives back its
+// place under the series limit and its bytes, and a counter written
+// again starts from 0.
+func TestMetricsDelete(t *testing.T) {
+	fam := NewFamilies()
+	lim := limits.Defaults()
+	lim.MetricSeries = 2
+	src := &Source{Origin: "t", Manifest: &Manifest{Name: "t", Version: "1.0.0", Interval: time.Minute, Permissions: []string{"metrics"}, Limits: lim}, Main: []byte(`
+function collect()
+  metrics.add("station_bytes_total", 5, { mac = "a" })
+  metrics.set("stations", 1)
+  assert(metrics.delete("station_bytes_total", { mac = "a" }) == true)
+  assert(metrics.delete("station_bytes_total", { mac = "a" }) == false)
+  assert(metrics.delete("never_set") == false)
+  metrics.add("station_bytes_total", 2, { mac = "b" }) -- the freed place
+  metrics.add("station_bytes_total", 3, { mac = "a" }) -- the third series: over the limit
+end`)}
+	p, _, err := Load(src, Env{Families: fam})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	before := 0
+	if _, err := p.Collect(); err == nil || !strings.Contains(err.Error(), "2 metric series") {
+		t.Fatalf("collect: %v, want the series limit on the third series", err)
+	}
+	var out strings.Builder
+	WritePrometheus(&out, fam, []*PluginMetrics{p.Metrics()})
+	got := out.String()
+	if strings.Contains(got, `mac="a"`) || !strings.Contains(got, `station_bytes_total{plugin="t",mac="b"} 2`) || p.Metrics().Series() != 2 {
+		t.Fatalf("after delete:\n%s", got)
+	}
+	m := p.Metrics()
+	before = m.Bytes()
+	if !m.Delete("station_bytes_total", map[string]string{"mac": "b"}) || m.Bytes() >= before || m.Series() != 1 {
+		t.Fatalf("Delete: bytes %d → %d, series %d", before, m.Bytes(), m.Series())
+	}
+	if err := m.AddCounter("station_bytes_total", 1, map[string]string{"mac": "b"}); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	WritePrometheus(&out, fam, []*PluginMetrics{m})
+	if !strings.Contains(out.String(), `station_bytes_total{plugin="t",mac="b"} 1`) {
+		t.Errorf("counter written after delete:\n%s", out.String())
+	}
+}

@@ -33,6 +33,7 @@ type Board interface {
 	Entropy() (board.Entropy, error)
 	Clock() board.Clock
 	Uname() (board.Utsname, error)
+	CPUInfo() (board.CPUInfo, error)
 	Device() (board.Device, error)
 	OpenWrtRelease() (board.OpenWrtRelease, error)
 	WAN() (board.WAN, error)
@@ -87,7 +88,7 @@ func (b *readBucket) take(now time.Time) bool {
 // and returns it as a table, plus the reason when the read failed or was
 // partial. args, when not nil, checks the Lua arguments and returns what
 // read needs.
-func boardFunc(module, name, signature, returns, doc string, read func(b Board, arg any) (any, error), args func(L *lua.LState) any) Func {
+func boardFunc(module, name, signature, returns, doc string, read func(h *Host, arg any) (any, error), args func(L *lua.LState) any) Func {
 	return Func{
 		Name: name, Args: signature, Returns: returns + "; and on failure, a reason string", Doc: doc,
 		Errors: boardErrors,
@@ -109,7 +110,7 @@ func boardFunc(module, name, signature, returns, doc string, read func(b Board, 
 				case !bucket.take(h.now()):
 					err = errReadRate
 				default:
-					v, err = read(h.Board, arg)
+					v, err = read(h, arg)
 				}
 				if err != nil && (v == nil || reflect.ValueOf(v).IsZero()) {
 					v = nil // nothing was read: an empty table, not one of zeros
@@ -136,7 +137,7 @@ func boardFunc(module, name, signature, returns, doc string, read func(b Board, 
 
 func boardModule() Module {
 	fn := func(name, returns, doc string, read func(Board) (any, error)) Func {
-		return boardFunc("board", name, "", returns, doc, func(b Board, _ any) (any, error) { return read(b) }, nil)
+		return boardFunc("board", name, "", returns, doc, func(h *Host, _ any) (any, error) { return read(h.Board) }, nil)
 	}
 	return Module{
 		Name: "board", Permission: "board",
@@ -177,6 +178,8 @@ func boardModule() Module {
 				func(b Board) (any, error) { return b.Clock(), nil }),
 			fn("uname", "table {sysname, nodename, release, version, machine, domainname}", "The kernel's names, as uname(2) gives them.",
 				func(b Board) (any, error) { return b.Uname() }),
+			fn("cpuinfo", "table {processors, model_name, vendor_id, architecture, isa, system_type, machine, hardware, model, bogomips, mhz}", "What /proc/cpuinfo says of the processor; its keys differ by architecture (system_type and machine on MIPS, hardware on ARM, vendor_id and mhz on x86), and what the file lacks is nil.",
+				func(b Board) (any, error) { return b.CPUInfo() }),
 			fn("device", "table {os, distribution, description, release, revision, target, package_arch, model, model_source, board_id, cpu_model, cpus, kernel, hostname, goarch}", "What the device is and runs: the OpenWrt release and target, the board name and model (/etc/board.json, /tmp/sysinfo), the CPU and the kernel.",
 				func(b Board) (any, error) { return b.Device() }),
 			fn("openwrt_release", "table {id, release, revision, target, arch, description, codename, taints}", "/etc/openwrt_release; empty with a reason outside OpenWrt.",
@@ -193,15 +196,16 @@ func boardModule() Module {
 const maxPrefixArgs = 64
 
 func clientsModule() Module {
-	fn := func(name, returns, doc string, read func(Board) (any, error)) Func {
-		return boardFunc("clients", name, "", returns, doc, func(b Board, _ any) (any, error) { return read(b) }, nil)
+	fn := func(name, returns, doc string, read func(Board, Identity) (any, error)) Func {
+		return boardFunc("clients", name, "", returns, doc, func(h *Host, _ any) (any, error) { return read(h.Board, h.Identity) }, nil)
 	}
 	traffic := boardFunc("clients", "traffic", "[prefixes]",
 		"table {clients = array of {ip, tx_bytes, rx_bytes, tx_packets, rx_packets, flows}, flows, accounting, truncated, skipped, lan_prefixes}",
 		"What each LAN address sends (tx) and receives (rx) through the flows conntrack tracks now, from /proc/net/nf_conntrack (what prometheus-node-exporter-lua's nat_traffic reads). "+
 			"prefixes is an array of CIDR strings naming the LAN; by default the prefixes routed directly to interfaces without a default route. "+
 			"accounting is false when net.netfilter.nf_conntrack_acct is off (all byte counts 0); truncated when the table or the client count passed the reader's bounds.",
-		func(b Board, arg any) (any, error) {
+		func(h *Host, arg any) (any, error) {
+			b := h.Board
 			lan, _ := arg.([]netip.Prefix)
 			var lanErr error
 			if lan == nil {
@@ -243,14 +247,24 @@ func clientsModule() Module {
 	return Module{
 		Name: "clients", Permission: "clients",
 		Doc: "Who is on the network: DHCP leases, associated Wi-Fi stations and per-client traffic. These name people's devices (MAC addresses, host names), " +
-			"so they need their own permission, separate from board. Like board, a missing source gives an empty table and a reason, never an error.",
+			"so they need their own permission, separate from board. Like board, a missing source gives an empty table and a reason, never an error. " +
+			"Privacy: unless the owner turns on expose_client_identity, plugins never see a client's identity: each MAC address and client_id is replaced by a stable keyed hash, " +
+			"\"h:\" and 12 hex digits of HMAC-SHA256 over the lowercase value with a key the agent keeps (the same device keeps the same hash, and a MAC address hashes alike in leases and stations), " +
+			"and hostname is left out; where the agent has no key the three are left out. IP addresses are always given. " +
+			"Metric labels end up in the owner's Prometheus, its backups and remote writes; a hash keeps a device's series continuous without naming the device.",
 		Funcs: []Func{
 			fn("dhcp_leases", "array of tables {source, family, ip, addresses, mac, hostname, client_id, iaid, interface, expires}",
 				"DHCP leases from dnsmasq (/tmp/dhcp.leases) and odhcpd (/tmp/hosts/odhcpd), at most 1024; expires is seconds since the epoch, 0 for a lease that never ends.",
-				func(b Board) (any, error) { return b.DHCPLeases() }),
+				func(b Board, id Identity) (any, error) {
+					ls, err := b.DHCPLeases()
+					return id.leases(ls), err
+				}),
 			fn("wifi_stations", "array of tables {interface, mac, signal_dbm, signal_avg_dbm, inactive_ms, connected_seconds, rx_bytes, tx_bytes, rx_packets, tx_packets, tx_retries, tx_failed, tx_bitrate_kbps, rx_bitrate_kbps, expected_throughput_kbps}",
 				"Stations associated with each wireless interface, as nl80211 reports them, at most 1024. Empty with a reason where there is no Wi-Fi driver.",
-				func(b Board) (any, error) { return b.WifiStations() }),
+				func(b Board, id Identity) (any, error) {
+					ss, err := b.WifiStations()
+					return id.stations(ss), err
+				}),
 			traffic,
 		},
 	}

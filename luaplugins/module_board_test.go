@@ -16,10 +16,16 @@ import (
 // log lines.
 func loadOnBoard(t *testing.T, b Board, code string, perms ...string) ([]string, error) {
 	t.Helper()
+	return loadOnBoardAs(t, b, Identity{}, code, perms...)
+}
+
+// loadOnBoardAs is loadOnBoard with the client identity setting id.
+func loadOnBoardAs(t *testing.T, b Board, id Identity, code string, perms ...string) ([]string, error) {
+	t.Helper()
 	lim := limits.Defaults()
 	src := &Source{Origin: "test", Main: []byte(code), Manifest: &Manifest{Name: "t", Version: "1.0.0", Interval: time.Minute, Permissions: perms, Limits: lim}}
 	logs := &logRec{}
-	p, _, err := Load(src, Env{Log: logs, Board: b})
+	p, _, err := Load(src, Env{Log: logs, Board: b, Identity: id})
 	if p != nil {
 		p.Close()
 	}
@@ -37,7 +43,7 @@ func fixtureBoard(t *testing.T, name string) *board.Board {
 }
 
 func TestBoardModuleFixture(t *testing.T) {
-	logs, err := loadOnBoard(t, fixtureBoard(t, "openwrt-mt7621"), `
+	logs, err := loadOnBoardAs(t, fixtureBoard(t, "openwrt-mt7621"), Identity{Expose: true}, `
 local function check(name, got, want)
   if got ~= want then error(name .. " = " .. tostring(got) .. ", want " .. tostring(want)) end
 end
@@ -60,6 +66,7 @@ check("hwmon", board.hwmon()[1].temps[1].celsius, 52)
 check("entropy", board.entropy().available_bits, 256)
 check("uname", board.uname().release, "5.15.150")
 check("device", board.device().board_id, "netgear,r6350")
+check("cpuinfo", board.cpuinfo().system_type .. " x" .. board.cpuinfo().processors, "MediaTek MT7621 ver:1 eco:3 x4")
 check("openwrt", board.openwrt_release().target, "ramips/mt7621")
 local wan = board.wan()
 check("wan", wan.interface .. " " .. wan.gateway .. " " .. tostring(wan.up), "wan 198.51.100.1 true")
@@ -91,7 +98,7 @@ func TestBoardModuleMissingSources(t *testing.T) {
 	empty := board.NewFS(fstest.MapFS{})
 	logs, err := loadOnBoard(t, empty, `
 for _, f in ipairs({"loadavg", "cpu", "interfaces", "netstat", "conntrack", "filefd", "filesystems", "thermal", "hwmon",
-    "entropy", "uname", "openwrt_release", "wan", "wifi_interfaces"}) do
+    "entropy", "uname", "cpuinfo", "openwrt_release", "wan", "wifi_interfaces"}) do
   local v, why = board[f]()
   if type(v) ~= "table" then error(f .. " returned " .. type(v)) end
   print(f, next(v) == nil, why)

@@ -31,6 +31,34 @@ func metricsModule() Module {
 				Errors: errs, Limits: lim,
 				New: func(h *Host) lua.LGFunction { return metricFunc(h, true) },
 			},
+			{
+				Name: "label", Args: "text", Returns: "string",
+				Doc: "Returns text as a label value metrics.set and metrics.add accept: invalid UTF-8 replaced by U+FFFD and cut, on a character boundary, to the plugin's label length limit. " +
+					"For text the plugin does not choose (an SSID, a host name a client sent), which would otherwise make the call fail.",
+				New: func(h *Host) lua.LGFunction {
+					return func(L *lua.LState) int {
+						L.Push(lua.LString(LabelText(L.CheckString(1), h.Limits.LabelBytes)))
+						return 1
+					}
+				},
+			},
+			{
+				Name: "delete", Args: "name [, labels]", Returns: "true if the series existed, else false",
+				Doc: "Removes the series name{labels} from /metrics and frees its place under the series limit; a counter set again later starts from 0. " +
+					"For series about things that go away (a client that left, an interface removed), so they neither linger with their last value nor fill the limit.",
+				Errors: []string{"labels is not a table of string keys to string or number values"},
+				New: func(h *Host) lua.LGFunction {
+					return func(L *lua.LState) int {
+						name := L.CheckString(1)
+						labels, err := labelTable(L, 2)
+						if err != nil {
+							L.ArgError(2, err.Error())
+						}
+						L.Push(lua.LBool(h.Metrics.Delete(name, labels)))
+						return 1
+					}
+				},
+			},
 		},
 	}
 }

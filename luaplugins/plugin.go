@@ -1,6 +1,7 @@
 package luaplugins
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -34,6 +35,10 @@ type Env struct {
 	Families *Families
 	Board    Board
 	Reporter Reporter
+	// Identity is what the clients module tells the plugin of who a
+	// client is; the zero value removes MAC addresses, host names and
+	// client ids.
+	Identity Identity
 	// RequireCollect makes Load fail for a plugin without collect().
 	RequireCollect bool
 	// TestAPI is for the test runner alone: its functions become globals
@@ -42,6 +47,11 @@ type Env struct {
 	// positions in either file are reported as they are written. The
 	// agent and `plugin run` leave it nil.
 	TestAPI []Func
+	// Context, when set, stops the plugin when it is done: a call in
+	// progress, the top-level chunk Load runs included, ends with
+	// ErrStopped, and so does every later call. Interrupt only ends a
+	// call already in progress.
+	Context context.Context
 }
 
 // Stats describes one call.
@@ -68,6 +78,7 @@ type Plugin struct {
 	meter   *lua.Meter
 	collect *lua.LFunction
 	closed  bool
+	ctx     context.Context // Env.Context; nil never stops
 }
 
 // Load opens a sandboxed state for src, installs the host modules its
@@ -80,12 +91,13 @@ func Load(src *Source, env Env) (*Plugin, *Stats, error) {
 	if env.Families == nil {
 		env.Families = NewFamilies()
 	}
-	p := &Plugin{src: src}
+	p := &Plugin{src: src, ctx: env.Context}
 	p.metrics = NewPluginMetrics(m.Name, env.Families, m.Limits)
 	p.metrics.bundled = src.Origin == OriginBundled
 	p.host = &Host{
 		Plugin: m.Name, Limits: m.Limits, Log: env.Log, KV: env.KV,
 		Metrics: p.metrics, Board: env.Board, Reporter: env.Reporter,
+		Identity: env.Identity,
 	}
 	if m.Allows("kv") && env.KV == nil {
 		return nil, nil, fmt.Errorf("plugin %q: kv permission granted but no store given", m.Name)
@@ -210,6 +222,17 @@ func (p *Plugin) call(fn func(L *lua.LState) error) (stats *Stats, err error) {
 			p.meter.Stop(&limits.Violation{Plugin: p.Name(), Kind: limits.ErrTimeout, Limit: lim.Timeout.String()})
 		}
 	})
+	if p.ctx != nil {
+		// Runs at once if the context is already done.
+		unwatch := context.AfterFunc(p.ctx, func() {
+			p.stopMu.Lock()
+			defer p.stopMu.Unlock()
+			if p.callGen == gen {
+				p.meter.Stop(ErrStopped)
+			}
+		})
+		defer unwatch()
+	}
 	runtime.LockOSThread()
 	cpu0, cpuErr := limits.ThreadCPUTime()
 	start := time.Now()

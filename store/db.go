@@ -27,6 +27,15 @@ type DB struct {
 	logs     map[string]*logState
 	flushErr error
 
+	// flushErrors and snapshotErrors count failed background flushes and
+	// snapshots; report is told when either starts or stops failing.
+	flushErrors    atomic.Uint64
+	snapshotErrors atomic.Uint64
+	reportMu       sync.Mutex
+	report         func(op string, err error)
+	flushFailing   bool
+	snapFailing    bool
+
 	// group coalesces acknowledged writes into shared commits.
 	group groupCommit
 
@@ -260,7 +269,7 @@ func (db *DB) background() {
 		case <-db.stop:
 			return
 		case <-flush.C:
-			_ = db.Flush()
+			db.noteFlushResult(db.Flush())
 		case <-snap.C:
 			db.noteSnapshotResult(db.MaybeSnapshot())
 		}
@@ -336,8 +345,13 @@ func (db *DB) Close() error {
 // Path returns the live database file.
 func (db *DB) Path() string { return db.opts.LivePath }
 
-// Options returns the options the DB runs with, defaults filled in.
-func (db *DB) Options() Options { return db.opts }
+// Options returns the options the DB runs with, defaults filled in (and
+// MaxEvents as SetMaxEvents last set it).
+func (db *DB) Options() Options {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.opts
+}
 
 // Stats are counters of the DB's write activity since Open.
 type Stats struct {
@@ -353,6 +367,9 @@ type Stats struct {
 	// SnapshotError is the error of the last background snapshot, if it
 	// failed (nil once one succeeds again).
 	SnapshotError error
+	// FlushErrors and SnapshotErrors count the background flushes and
+	// snapshots that failed since Open.
+	FlushErrors, SnapshotErrors uint64
 }
 
 // noteSnapshotResult keeps the background snapshot's error for Stats and
@@ -365,8 +382,90 @@ func (db *DB) noteSnapshotResult(did bool, err error) {
 		db.snapErr = err
 	}
 	db.snapMu.Unlock()
-	if err != nil && was == nil {
-		_, _ = db.AppendEvent(Event{Type: EventTypeStore, Severity: High, Message: err.Error()})
+	if err != nil {
+		db.snapshotErrors.Add(1)
+	}
+	db.reportMu.Lock()
+	if err != nil || did {
+		db.snapFailing = err != nil
+	}
+	db.reportMu.Unlock()
+	switch {
+	case err != nil && was == nil:
+		db.recordFailure(err)
+		db.reportResult("snapshot", err)
+	case did && err == nil && was != nil:
+		db.reportResult("snapshot", nil)
+	}
+}
+
+// noteFlushResult counts a failed background flush and, when flushes
+// start failing, records a High event (kept in memory with the writes
+// that wait, and committed once a flush succeeds) and reports it; the
+// next successful flush reports the recovery.
+func (db *DB) noteFlushResult(err error) {
+	if err == nil {
+		db.reportMu.Lock()
+		was := db.flushFailing
+		db.flushFailing = false
+		db.reportMu.Unlock()
+		if was {
+			db.reportResult("flush", nil)
+		}
+		return
+	}
+	db.flushErrors.Add(1)
+	db.reportMu.Lock()
+	was := db.flushFailing
+	db.flushFailing = true
+	db.reportMu.Unlock()
+	if !was {
+		db.recordFailure(err)
+		db.reportResult("flush", err)
+	}
+}
+
+// recordFailure records a failed flush or snapshot as a High event. If
+// even that fails (the store is closed) the error still reaches the
+// report function and Stats.
+func (db *DB) recordFailure(err error) {
+	if _, aerr := db.AppendEvent(Event{Type: EventTypeStore, Severity: High, Message: err.Error()}); aerr != nil && !errors.Is(aerr, ErrClosed) {
+		db.reportResult("event", aerr)
+	}
+}
+
+// OnFailure sets fn to be told when background flushes or snapshots start
+// failing (op "flush" or "snapshot", the error) and when they succeed
+// again (err nil); the agent logs these. fn must not call back into the
+// DB's write methods. A nil fn stops the reports.
+func (db *DB) OnFailure(fn func(op string, err error)) {
+	db.reportMu.Lock()
+	db.report = fn
+	db.reportMu.Unlock()
+}
+
+// Failing reports whether the last background flush and the last
+// background snapshot failed (both false until one fails, and again once
+// one succeeds); it does not wait for a flush or snapshot in progress.
+func (db *DB) Failing() (flush, snapshot bool) {
+	db.reportMu.Lock()
+	defer db.reportMu.Unlock()
+	return db.flushFailing, db.snapFailing
+}
+
+// FailureCounts returns how many background flushes and snapshots failed
+// since Open, without waiting for a snapshot in progress (as Stats does).
+func (db *DB) FailureCounts() (flushes, snapshots uint64) {
+	return db.flushErrors.Load(), db.snapshotErrors.Load()
+}
+
+// reportResult calls the OnFailure function, if any.
+func (db *DB) reportResult(op string, err error) {
+	db.reportMu.Lock()
+	fn := db.report
+	db.reportMu.Unlock()
+	if fn != nil {
+		fn(op, err)
 	}
 }
 
@@ -379,10 +478,12 @@ func (db *DB) Stats() Stats {
 	last, serr := db.lastSnap, db.snapErr
 	db.snapMu.Unlock()
 	return Stats{
-		Commits:       db.commits.Load(),
-		Snapshots:     db.snapshots.Load(),
-		LastSnapshot:  last,
-		FlushError:    ferr,
-		SnapshotError: serr,
+		Commits:        db.commits.Load(),
+		Snapshots:      db.snapshots.Load(),
+		LastSnapshot:   last,
+		FlushError:     ferr,
+		SnapshotError:  serr,
+		FlushErrors:    db.flushErrors.Load(),
+		SnapshotErrors: db.snapshotErrors.Load(),
 	}
 }

@@ -33,6 +33,16 @@
 // FlushInterval (a few seconds) and on Close; a crash loses at most that
 // interval of them.
 //
+// A background flush or snapshot that fails is never dropped: the writes
+// stay queued for the next flush, the failure is counted (Stats,
+// FailureCounts), the first of a failing streak is recorded as a High
+// store event, DB.Failing says so until one succeeds, and the function set
+// with OnFailure is told when failures start and stop (the agent logs it).
+//
+// The owner's settings record (Settings, PutSettings) is one acknowledged
+// write in the meta bucket; the store keeps its bytes and does not read
+// them.
+//
 // # Encodings
 //
 // Sequence-numbered keys (events, log lines) are 8-byte big-endian integers so

@@ -250,14 +250,14 @@ func (p *pending) writeEvents(tx *bolt.Tx, st *eventState) error {
 // beforeSeq (all when beforeSeq is 0), newest first, including events not
 // yet flushed. A limit of 0 or less means MaxEvents.
 func (db *DB) Events(limit int, beforeSeq uint64) ([]Event, error) {
-	if limit <= 0 || limit > db.opts.MaxEvents {
-		limit = db.opts.MaxEvents
-	}
 	if beforeSeq == 0 {
 		beforeSeq = ^uint64(0)
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
+	if limit <= 0 || limit > db.opts.MaxEvents {
+		limit = db.opts.MaxEvents
+	}
 	oldest, ok := db.events.ring.oldest()
 	if !ok {
 		return nil, nil

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"mime/multipart"
@@ -266,8 +267,13 @@ func (s *Server) apiSettings(ctx *fasthttp.RequestCtx, m *match) {
 	if _, ok := s.requireAdmin(ctx, m.route); !ok {
 		return
 	}
-	next := s.b.Settings()
-	if err := decodeJSON(ctx.PostBody(), s.cfg.MaxFormSize, &next); err != nil {
+	req := settingsRequest{Settings: s.b.Settings()}
+	if err := decodeJSON(ctx.PostBody(), s.cfg.MaxFormSize, &req); err != nil {
+		s.inputFail(ctx, m.route, err)
+		return
+	}
+	next, err := req.settings(ctx.PostBody())
+	if err != nil {
 		s.inputFail(ctx, m.route, err)
 		return
 	}
@@ -276,6 +282,42 @@ func (s *Server) apiSettings(ctx *fasthttp.RequestCtx, m *match) {
 		return
 	}
 	writeJSON(ctx, fasthttp.StatusOK, s.b.Settings())
+}
+
+// settingsRequest is a PUT /api/v1/settings body: the settings by their
+// names, and for one release the names the API used before it took the
+// config file's (require_login_for_pages, max_consecutive_failures). One
+// setting named both ways in one body is an error.
+type settingsRequest struct {
+	Settings
+	OldPagesRequireLogin   *bool `json:"require_login_for_pages"`
+	OldBreaksBeforeDisable *int  `json:"max_consecutive_failures"`
+}
+
+// settings returns the request's settings with the old names applied;
+// body is the request body r was decoded from.
+func (r settingsRequest) settings(body []byte) (Settings, error) {
+	var given struct {
+		PagesRequireLogin   *json.RawMessage `json:"pages_require_login"`
+		BreaksBeforeDisable *json.RawMessage `json:"breaks_before_disable"`
+	}
+	if err := json.Unmarshal(body, &given); err != nil {
+		return r.Settings, inputErr("invalid JSON body")
+	}
+	s := r.Settings
+	if r.OldPagesRequireLogin != nil {
+		if given.PagesRequireLogin != nil {
+			return s, inputErr("give pages_require_login or its old name require_login_for_pages, not both")
+		}
+		s.PagesRequireLogin = *r.OldPagesRequireLogin
+	}
+	if r.OldBreaksBeforeDisable != nil {
+		if given.BreaksBeforeDisable != nil {
+			return s, inputErr("give breaks_before_disable or its old name max_consecutive_failures, not both")
+		}
+		s.BreaksBeforeDisable = *r.OldBreaksBeforeDisable
+	}
+	return s, nil
 }
 
 // applySettings validates and stores new settings and refreshes the copy

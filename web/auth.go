@@ -64,7 +64,7 @@ func (s *Server) requireRead(ctx *fasthttp.RequestCtx, r route) (auth, bool) {
 		s.unauthorized(ctx, r, "invalid token")
 		return a, false
 	}
-	if !a.admin() && s.settings.Load().RequireLoginForPages {
+	if !a.admin() && s.settings.Load().PagesRequireLogin {
 		s.unauthorized(ctx, r, "authentication required")
 		return a, false
 	}

@@ -149,15 +149,15 @@ func TestSettingsAndAckForms(t *testing.T) {
 	e := newTestEnv(t)
 	s, _ := e.formLogin("/settings")
 	page := e.get("/settings", "Cookie: "+s.cookie)
-	if page.code != 200 || !strings.Contains(page.body, `name="event_retention" min="10" max="1000000" value="1000"`) {
+	if page.code != 200 || !strings.Contains(page.body, `name="event_retention" min="10" max="100000" value="1000"`) {
 		t.Fatalf("settings page = %d", page.code)
 	}
-	form := url.Values{"csrf": {s.csrf}, "require_login_for_pages": {"on"}, "log_level": {"warn"}, "max_consecutive_failures": {"3"}, "event_retention": {"500"}}
+	form := url.Values{"csrf": {s.csrf}, "pages_require_login": {"on"}, "log_level": {"warn"}, "breaks_before_disable": {"3"}, "event_retention": {"500"}}
 	r := e.do("POST", "/settings", form.Encode(), "Content-Type: application/x-www-form-urlencoded", "Cookie: "+s.cookie)
 	if r.code != 303 {
 		t.Fatalf("settings form = %d %s", r.code, clip(r.body, 300))
 	}
-	want := Settings{RequireLoginForPages: true, LogLevel: "warn", MaxConsecutiveFailures: 3, EventRetention: 500}
+	want := Settings{PagesRequireLogin: true, LogLevel: "warn", BreaksBeforeDisable: 3, EventRetention: 500}
 	if got := e.b.Settings(); got != want {
 		t.Fatalf("settings = %+v, want %+v", got, want)
 	}
@@ -169,7 +169,7 @@ func TestSettingsAndAckForms(t *testing.T) {
 	form.Set("log_level", "info")
 	form.Set("event_retention", "200000")
 	r = e.do("POST", "/settings", form.Encode(), "Content-Type: application/x-www-form-urlencoded", "Cookie: "+s.cookie)
-	if r.code != 400 || !strings.Contains(r.body, "above this device") {
+	if r.code != 400 || !strings.Contains(r.body, "event_retention must be in 10..100000") {
 		t.Fatalf("backend-rejected settings = %d %s", r.code, clip(r.body, 200))
 	}
 

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"time"
+
+	"github.com/heimnetz/heimnetz/settings"
 )
 
 // ErrNotFound is returned (wrapped or bare) by a Backend when a named plugin
@@ -302,16 +304,7 @@ type EventStats struct {
 	UnackedWarning  int `json:"unacked_warning"`
 }
 
-// Settings are the owner's settings that the page and API can change.
-type Settings struct {
-	// RequireLoginForPages puts the read-only pages and API behind login
-	// too. /metrics and /healthz stay open.
-	RequireLoginForPages bool `json:"require_login_for_pages"`
-	// LogLevel is the agent's log level: debug, info, warn or error.
-	LogLevel string `json:"log_level"`
-	// MaxConsecutiveFailures is how many limit breaks or errors in a row
-	// disable a plugin; 0 never disables.
-	MaxConsecutiveFailures int `json:"max_consecutive_failures"`
-	// EventRetention is how many events the agent keeps.
-	EventRetention int `json:"event_retention"`
-}
+// Settings are the owner's settings that the page and API can change;
+// package settings holds their names, ranges and validator, shared with
+// the agent's config file.
+type Settings = settings.Settings

@@ -42,7 +42,7 @@ func newMemBackend(now func() time.Time) *memBackend {
 		kv:      map[string]map[string]string{},
 		nextSeq: 1,
 		settings: Settings{
-			LogLevel: "info", MaxConsecutiveFailures: 5, EventRetention: 1000,
+			LogLevel: "info", BreaksBeforeDisable: 5, EventRetention: 1000,
 		},
 		overview: Overview{
 			Agent: AgentInfo{Version: "0.1.0-test", Commit: "0123456789abcdef0123", GOOS: "linux", GOARCH: "mipsle", Started: started},
@@ -305,8 +305,8 @@ func (b *memBackend) Settings() Settings {
 }
 
 func (b *memBackend) UpdateSettings(s Settings) error {
-	if s.EventRetention > 100_000 {
-		return fmt.Errorf("event_retention %d above this device's 100000: %w", s.EventRetention, ErrInvalid)
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()

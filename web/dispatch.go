@@ -85,6 +85,12 @@ func (s *Server) healthz(ctx *fasthttp.RequestCtx, m *match) {
 	if !allowMethods(s, ctx, m.route, "GET, HEAD") {
 		return
 	}
+	if hc, ok := s.b.(HealthChecker); ok {
+		if err := hc.Health(); err != nil {
+			writeJSONError(ctx, fasthttp.StatusServiceUnavailable, err.Error())
+			return
+		}
+	}
 	ctx.SetContentType("text/plain; charset=utf-8")
 	ctx.SetBodyString("ok")
 }

@@ -10,7 +10,7 @@
 // server's own metrics and charts.
 //
 // Read-only pages and the read-only API are open on the LAN unless the
-// require_login_for_pages setting is on; /metrics and /healthz are always
+// pages_require_login setting is on; /metrics and /healthz are always
 // open. Every state-changing request needs an admin session (cookie plus a
 // CSRF token) or the admin token as a Bearer header. See API.md for the
 // routes.

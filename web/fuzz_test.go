@@ -56,10 +56,16 @@ func FuzzDecodeJSONBodies(f *testing.F) {
 		} else if !errors.Is(err, errInput) {
 			t.Fatalf("ack: %v", err)
 		}
-		s := Settings{LogLevel: "info", EventRetention: 100}
-		if err := decodeJSON(body, 1<<10, &s); err == nil && validateSettings(s) == nil {
-			if !logLevels[s.LogLevel] || s.EventRetention < 10 || s.MaxConsecutiveFailures < 0 {
+		req := settingsRequest{Settings: Settings{LogLevel: "info", EventRetention: 100}}
+		if err := decodeJSON(body, 1<<10, &req); err == nil {
+			s, err := req.settings(body)
+			if err == nil && validateSettings(s) == nil &&
+				(s.EventRetention < 10 || s.EventRetention > 100_000 || s.BreaksBeforeDisable < 0 || s.BreaksBeforeDisable > 1000 ||
+					!strings.Contains(" debug info warn error ", " "+s.LogLevel+" ")) {
 				t.Fatalf("settings %+v validated", s)
+			}
+			if err != nil && !errors.Is(err, errInput) {
+				t.Fatalf("settings: %v", err)
 			}
 		}
 		var lr loginRequest

@@ -2,6 +2,7 @@ package web
 
 import (
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -211,14 +212,27 @@ func TestFormatters(t *testing.T) {
 	}
 }
 
-func TestParseStatmRSS(t *testing.T) {
-	if got := parseStatmRSS([]byte("2939 1027 640 203 0 505 0\n"), 4096); got != 1027*4096 {
-		t.Fatalf("rss = %d", got)
+func TestSampleValue(t *testing.T) {
+	text := []byte("# HELP process_resident_memory_bytes\n# TYPE process_resident_memory_bytes gauge\n" +
+		"process_resident_memory_bytes_peak 9\nprocess_resident_memory_bytes 4206592\nprocess_virtual_memory_bytes 1e9\n")
+	tests := []struct {
+		text, name string
+		want       uint64
+	}{
+		{string(text), "process_resident_memory_bytes", 4206592},
+		{string(text), "process_virtual_memory_bytes", 1e9},
+		{string(text), "process_open_fds", 0},
+		{"process_resident_memory_bytes x\n", "process_resident_memory_bytes", 0},
+		{"process_resident_memory_bytes -1\n", "process_resident_memory_bytes", 0},
+		{"", "process_resident_memory_bytes", 0},
 	}
-	for _, bad := range []string{"", "12", "1 x 3"} {
-		if got := parseStatmRSS([]byte(bad), 4096); got != 0 {
-			t.Errorf("%q = %d, want 0", bad, got)
+	for _, tc := range tests {
+		if got := sampleValue([]byte(tc.text), tc.name); got != tc.want {
+			t.Errorf("sampleValue(%q, %s) = %d, want %d", tc.text, tc.name, got, tc.want)
 		}
+	}
+	if got := residentBytes(); runtime.GOOS == "linux" && got < 1<<20 {
+		t.Errorf("residentBytes() = %d on Linux, want the process's RSS", got)
 	}
 }
 

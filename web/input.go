@@ -29,7 +29,6 @@ const (
 
 var (
 	severities = map[string]bool{SeverityInfo: true, SeverityWarning: true, SeverityHigh: true, SeverityCritical: true}
-	logLevels  = map[string]bool{"debug": true, "info": true, "warn": true, "error": true}
 )
 
 // checkArgs rejects query (or form) arguments not in allowed, repeated
@@ -157,33 +156,30 @@ func (r ackRequest) validate() error {
 	return nil
 }
 
-// validateSettings checks the ranges web knows; the backend checks more.
+// validateSettings checks s with the one validator the agent's config
+// and backend use too, as a client input error.
 func validateSettings(s Settings) error {
-	switch {
-	case !logLevels[s.LogLevel]:
-		return inputErr("log_level must be debug, info, warn or error")
-	case s.MaxConsecutiveFailures < 0 || s.MaxConsecutiveFailures > 1000:
-		return inputErr("max_consecutive_failures must be in 0..1000")
-	case s.EventRetention < 10 || s.EventRetention > 1_000_000:
-		return inputErr("event_retention must be in 10..1000000")
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", errInput, err)
 	}
 	return nil
 }
 
 // parseSettingsForm reads the settings form over the current settings.
+// Its fields have the settings' JSON names.
 func parseSettingsForm(args *fasthttp.Args, cur Settings) (Settings, error) {
-	if err := checkArgs(args, csrfField, "require_login_for_pages", "log_level", "max_consecutive_failures", "event_retention"); err != nil {
+	if err := checkArgs(args, csrfField, "pages_require_login", "log_level", "breaks_before_disable", "event_retention"); err != nil {
 		return cur, err
 	}
 	s := cur
-	s.RequireLoginForPages = string(args.Peek("require_login_for_pages")) == "on"
+	s.PagesRequireLogin = string(args.Peek("pages_require_login")) == "on"
 	if v := args.Peek("log_level"); v != nil {
 		s.LogLevel = string(v)
 	}
 	for _, f := range []struct {
 		key string
 		dst *int
-	}{{"max_consecutive_failures", &s.MaxConsecutiveFailures}, {"event_retention", &s.EventRetention}} {
+	}{{"breaks_before_disable", &s.BreaksBeforeDisable}, {"event_retention", &s.EventRetention}} {
 		if v := args.Peek(f.key); v != nil {
 			n, err := strconv.Atoi(string(v))
 			if err != nil {

@@ -2,10 +2,18 @@ package web
 
 import (
 	"github.com/valyala/fasthttp"
+
+	"github.com/heimnetz/heimnetz/settings"
 )
 
-// logLevelChoices are the log level select's choices, in order.
-var logLevelChoices = []string{"debug", "info", "warn", "error"}
+// writeRange writes a number input's min and max attributes.
+func writeRange(w htmlWriter, lo, hi int64) {
+	w.raw(` min="`)
+	w.int(lo)
+	w.raw(`" max="`)
+	w.int(hi)
+	w.raw(`"`)
+}
 
 func (s *Server) settingsPage(ctx *fasthttp.RequestCtx, m *match) {
 	if ctx.IsPost() {
@@ -41,18 +49,21 @@ func writeSettings(w htmlWriter, d *pageData, st *Settings) {
 <form method="post" action="/settings" class="stack">
 `)
 	writeCSRFField(w, d)
-	w.raw("\n<label class=\"check\"><input type=\"checkbox\" name=\"require_login_for_pages\"")
-	if st.RequireLoginForPages {
+	w.raw("\n<label class=\"check\"><input type=\"checkbox\" name=\"pages_require_login\"")
+	if st.PagesRequireLogin {
 		w.raw(` checked`)
 	}
 	w.raw("> Require login for every page, not only for changes</label>\n<label>Log level <select name=\"log_level\">")
-	for _, l := range logLevelChoices {
+	for _, l := range settings.LogLevels() {
 		writeOption(w, l, l == st.LogLevel)
 	}
-	w.raw("</select></label>\n" +
-		`<label>Disable a plugin after this many failures in a row (0: never) <input type="number" name="max_consecutive_failures" min="0" max="1000" value="`)
-	w.int(int64(st.MaxConsecutiveFailures))
-	w.raw("\"></label>\n" + `<label>Events to keep <input type="number" name="event_retention" min="10" max="1000000" value="`)
+	w.raw("</select></label>\n" + `<label>Disable a plugin after this many limit breaks in a row (0: never) <input type="number" name="breaks_before_disable"`)
+	writeRange(w, settings.MinBreaksBeforeDisable, settings.MaxBreaksBeforeDisable)
+	w.raw(` value="`)
+	w.int(int64(st.BreaksBeforeDisable))
+	w.raw("\"></label>\n" + `<label>Events to keep <input type="number" name="event_retention"`)
+	writeRange(w, settings.MinEventRetention, settings.MaxEventRetention)
+	w.raw(` value="`)
 	w.int(int64(st.EventRetention))
 	w.raw(`"></label>
 <button>Save</button>

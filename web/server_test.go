@@ -186,8 +186,8 @@ func TestAdminActionsWithTokenAndSession(t *testing.T) {
 
 func TestReadOnlyPagesBehindLoginSetting(t *testing.T) {
 	e := newTestEnv(t)
-	r := e.do("PUT", "/api/v1/settings", `{"require_login_for_pages":true}`, e.bearer())
-	if r.code != 200 || !strings.Contains(r.body, `"require_login_for_pages":true`) {
+	r := e.do("PUT", "/api/v1/settings", `{"pages_require_login":true}`, e.bearer())
+	if r.code != 200 || !strings.Contains(r.body, `"pages_require_login":true`) {
 		t.Fatalf("PUT settings = %d %s", r.code, r.body)
 	}
 	for _, p := range []string{"/api/v1/plugins", "/api/v1/overview", "/api/v1/events", "/api/v1/plugins/net", "/api/v1/history"} {

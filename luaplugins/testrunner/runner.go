@@ -60,8 +60,9 @@ type Options struct {
 	// Bundled runs the plugin as the bundled plugin of its name
 	// (luaplugins.OriginBundled), which may export NodeExporterName's
 	// names; its main.lua must be the one built into the binary. The
-	// bundled plugins' own tests set it; `heimnetz plugin test` never
-	// does, as a directory on disk is not a bundled plugin.
+	// bundled plugins' own tests set it. Without it, a directory whose
+	// manifest and main.lua are byte for byte a bundled plugin's runs as
+	// that plugin (luaplugins.BundledCopy); any other does not.
 	Bundled bool
 }
 
@@ -100,7 +101,7 @@ func (r *Report) Failed() int { return len(r.Results) - r.Passed() }
 const loadTest = "load"
 
 // Run runs the tests of the plugin directory dir.
-func Run(dir string, opts Options) (*Report, error) {
+func Run(dir string, opts Options) (_ *Report, err error) {
 	if opts.Registry == nil {
 		opts.Registry = luaplugins.NewRegistry()
 	}
@@ -116,6 +117,8 @@ func Run(dir string, opts Options) (*Report, error) {
 		if err != nil || !bytes.Equal(built, src.Main) {
 			return nil, unusableError{fmt.Errorf("%s is not the bundled plugin %s", dir, src.Name())}
 		}
+		src.Origin = luaplugins.OriginBundled
+	} else if luaplugins.BundledCopy(src, dir) {
 		src.Origin = luaplugins.OriginBundled
 	}
 	if src.Test == nil {
@@ -142,7 +145,13 @@ func Run(dir string, opts Options) (*Report, error) {
 	}
 	defer os.RemoveAll(tmp)
 	stores := &testStores{dir: tmp, plugin: src.Name(), limits: src.Manifest.Limits, shared: shared}
-	defer stores.close()
+	defer func() {
+		// A store that failed to flush may have lost what a test wrote:
+		// the run reports it rather than passing on data it never kept.
+		if cerr := stores.close(); cerr != nil && err == nil {
+			err = fmt.Errorf("kv store of the last test: %w", cerr)
+		}
+	}()
 
 	var logs []string
 	env := luaplugins.Env{
@@ -260,7 +269,9 @@ type testStores struct {
 // next returns the kv store for the next test.
 func (s *testStores) next() (*store.KV, error) {
 	if s.db == nil || !s.shared {
-		s.close()
+		if err := s.close(); err != nil {
+			return nil, fmt.Errorf("kv store of the previous test: %w", err)
+		}
 		s.n++
 		so := store.DefaultOptions(s.dir)
 		so.LivePath, so.SnapshotPath = filepath.Join(s.dir, fmt.Sprintf("test-%d.db", s.n)), ""
@@ -271,12 +282,14 @@ func (s *testStores) next() (*store.KV, error) {
 		s.db = db
 	}
 	l := s.limits
-	return s.db.KV(s.plugin, store.Quota{MaxKeys: l.KVKeys, MaxBytes: l.KVBytes, MaxValueLen: l.KVValueBytes, WritesPerMinute: l.KVWritesPerMinute}), nil
+	return s.db.KV(s.plugin, store.QuotaFor(l)), nil
 }
 
-func (s *testStores) close() {
-	if s.db != nil {
-		s.db.Close()
-		s.db = nil
+func (s *testStores) close() error {
+	if s.db == nil {
+		return nil
 	}
+	err := s.db.Close()
+	s.db = nil
+	return err
 }

@@ -82,7 +82,7 @@ func TestPluginTestdataIsTheBoard(t *testing.T) {
 }
 
 func TestUnusable(t *testing.T) {
-	for _, dir := range []string{"testdata/missing", "../bundled/net"} {
+	for _, dir := range []string{"testdata/missing", "../bundled/example-counter"} {
 		if _, err := Run(dir, Options{}); !errors.Is(err, ErrUnusable) {
 			t.Errorf("%s: err = %v", dir, err)
 		}

@@ -137,7 +137,7 @@ for sh in "${shells[@]}"; do
 	fi
 	expect "$sh defaults: config file contents" \
 		"$(jq -c . "$conf" 2>&1)" \
-		"{\"listen\":\"192.168.1.1:9110\",\"data_dir\":\"$T/flash\",\"live_dir\":\"$T/ram\",\"snapshot_interval\":\"30m\",\"plugins_dir\":\"$T/flash/plugins\",\"admin_password_hash\":\"\",\"log_level\":\"info\",\"memory_limit\":\"24MiB\",\"gc_percent\":50}"
+		"{\"listen\":\"192.168.1.1:9110\",\"data_dir\":\"$T/flash\",\"live_dir\":\"$T/ram\",\"snapshot_interval\":\"30m\",\"plugins_dir\":\"$T/flash/plugins\",\"no_bundled\":false,\"admin_password_hash\":\"\",\"admin_token\":\"\",\"https\":false,\"hostnames\":[],\"max_connections\":0,\"max_connections_per_ip\":0,\"pages_require_login\":false,\"log_level\":\"info\",\"breaks_before_disable\":3,\"event_retention\":1000,\"trusted_keys\":[],\"ceilings\":{},\"memory_limit\":\"24MiB\",\"gc_percent\":50}"
 	expect "$sh defaults: config file mode 600" "$(stat -c %a "$conf" 2>&1)" 600
 	expect "$sh defaults: RAM and flash dirs created" \
 		"$(stat -c %a "$T/ram" "$T/flash" 2>&1 | tr '\n' ' ')" "750 750 "
@@ -189,6 +189,24 @@ for sh in "${shells[@]}"; do
 
 	run_case "$sh" bad-interval HZ_snapshot_interval=often
 	expect "$sh bad snapshot_interval: start fails" "$(cat "$T/status")" 1
+
+	for c in "ceilings_memory=lots" "ceilings_timeout=long" "ceilings_cpu=half" "ceilings_cpu=1.2.3%"; do
+		run_case "$sh" "bad-$c" "HZ_$c"
+		expect "$sh bad $c: start fails" "$(cat "$T/status")" 1
+		if grep -q "${c%%=*} '${c#*=}'" "$T/out"; then
+			pass "$sh bad $c: error names it"
+		else
+			fail "$sh bad $c: error names it" "$(cat "$T/out")"
+		fi
+	done
+
+	run_case "$sh" lists-and-ceilings HZ_hostnames="router.lan nas.lan" HZ_trusted_keys="/k/a.pub" \
+		HZ_ceilings_memory=32MiB HZ_ceilings_cpu=12.5% HZ_https=1 HZ_breaks_before_disable=0
+	expect "$sh UCI lists become JSON arrays" \
+		"$(jq -c '[.hostnames, .trusted_keys]' "$T/var/etc/heimnetz.json" 2>&1)" '[["router.lan","nas.lan"],["/k/a.pub"]]'
+	expect "$sh only the ceilings set are written" \
+		"$(jq -c '.ceilings' "$T/var/etc/heimnetz.json" 2>&1)" '{"memory":"32MiB","cpu":"12.5%"}'
+	expect "$sh bools and zero" "$(jq -c '[.https, .no_bundled, .breaks_before_disable]' "$T/var/etc/heimnetz.json" 2>&1)" '[true,false,0]'
 
 	run_case "$sh" invalid HZ_VALID=1
 	expect "$sh invalid UCI: start fails" "$(cat "$T/status")" 1

@@ -145,12 +145,12 @@ func writeIOMetrics(w io.Writer) {
 			writeBytes = getInt(s)
 		}
 	}
-	WriteGaugeUint64(w, "process_io_read_bytes_total", uint64(rchar))
-	WriteGaugeUint64(w, "process_io_written_bytes_total", uint64(wchar))
-	WriteGaugeUint64(w, "process_io_read_syscalls_total", uint64(syscr))
-	WriteGaugeUint64(w, "process_io_write_syscalls_total", uint64(syscw))
-	WriteGaugeUint64(w, "process_io_storage_read_bytes_total", uint64(readBytes))
-	WriteGaugeUint64(w, "process_io_storage_written_bytes_total", uint64(writeBytes))
+	WriteCounterUint64(w, "process_io_read_bytes_total", uint64(rchar))
+	WriteCounterUint64(w, "process_io_written_bytes_total", uint64(wchar))
+	WriteCounterUint64(w, "process_io_read_syscalls_total", uint64(syscr))
+	WriteCounterUint64(w, "process_io_write_syscalls_total", uint64(syscw))
+	WriteCounterUint64(w, "process_io_storage_read_bytes_total", uint64(readBytes))
+	WriteCounterUint64(w, "process_io_storage_written_bytes_total", uint64(writeBytes))
 }
 
 var startTimeSeconds = time.Now().Unix()

@@ -9,12 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/settings"
 	"github.com/heimnetz/heimnetz/store"
 )
 
@@ -22,6 +22,11 @@ import (
 // Default; the config file (JSON, written by the OpenWrt init script
 // from UCI) and the command-line flags only fill it.
 type Config struct {
+	// Settings are the fields the status page and the admin API change at
+	// run time (pages_require_login, log_level, breaks_before_disable,
+	// event_retention), with the same names there as here; once changed
+	// there they are kept in the store and override this file's values.
+	settings.Settings
 	Listen           string   `json:"listen"`
 	DataDir          string   `json:"data_dir"`
 	LiveDir          string   `json:"live_dir"` // RAM-backed dir for the live database; empty: under data_dir
@@ -30,7 +35,6 @@ type Config struct {
 	// (see PluginsDirectory).
 	PluginsDir string `json:"plugins_dir"`
 	NoBundled  bool   `json:"no_bundled"`
-	LogLevel   string `json:"log_level"`
 	// MemoryLimit is the Go runtime's soft memory limit (debug.SetMemoryLimit).
 	MemoryLimit Size `json:"memory_limit"`
 	// GCPercent is the Go garbage collector's target (debug.SetGCPercent).
@@ -52,17 +56,18 @@ type Config struct {
 	// keeps web's defaults (1024 and 512). See web/conngate.go.
 	MaxConnections      int `json:"max_connections"`
 	MaxConnectionsPerIP int `json:"max_connections_per_ip"`
-	// PagesRequireLogin puts the read-only pages behind login too.
-	PagesRequireLogin bool `json:"pages_require_login"`
 	// Ceilings are the most a plugin manifest may ask for.
 	Ceilings Ceilings `json:"ceilings"`
-	// BreaksBeforeDisable is how many calls in a row may break a limit
-	// before a plugin is disabled.
-	BreaksBeforeDisable int `json:"breaks_before_disable"`
 	// TrustedKeys are public key files (`heimnetz key new`); a plugin
 	// package installs only when signed by one of them, or when the owner
 	// accepts it explicitly as unsigned.
 	TrustedKeys []string `json:"trusted_keys"`
+	// ExposeClientIdentity lets plugins see LAN clients' MAC addresses,
+	// DHCP client ids and host names, and so put them into metric labels.
+	// Off (the default), the clients module gives a stable keyed hash of
+	// the MAC and client id (the key is made once and kept in the
+	// database) and no host name; IP addresses are always given.
+	ExposeClientIdentity bool `json:"expose_client_identity"`
 }
 
 // Ceilings are the owner's caps on what manifests may ask for.
@@ -78,13 +83,16 @@ type Ceilings struct {
 func Default() Config {
 	c := limits.Ceilings()
 	return Config{
-		Listen:              "127.0.0.1:9110",
-		DataDir:             "./data",
-		SnapshotInterval:    Duration(store.DefaultSnapshotInterval),
-		LogLevel:            "info",
-		MemoryLimit:         Size(24 << 20),
-		GCPercent:           50,
-		BreaksBeforeDisable: limits.Defaults().BreaksBeforeDisable,
+		Listen:           "127.0.0.1:9110",
+		DataDir:          "./data",
+		SnapshotInterval: Duration(store.DefaultSnapshotInterval),
+		Settings: settings.Settings{
+			LogLevel:            "info",
+			BreaksBeforeDisable: limits.Defaults().BreaksBeforeDisable,
+			EventRetention:      store.DefaultMaxEvents,
+		},
+		MemoryLimit: Size(24 << 20),
+		GCPercent:   50,
 		Ceilings: Ceilings{
 			Instructions: c.Instructions, Memory: Size(c.Memory), Timeout: Duration(c.Timeout),
 			CPU: limits.FormatPercent(c.CPU),
@@ -150,6 +158,7 @@ func (c Config) StoreOptions() store.Options {
 		opts = store.RouterOptions(c.LiveDir, c.DataDir)
 	}
 	opts.SnapshotInterval = time.Duration(c.SnapshotInterval)
+	opts.MaxEvents = c.EventRetention
 	return opts
 }
 
@@ -161,14 +170,13 @@ func (c Config) Validate() error {
 		return errors.New("config listen: empty")
 	case c.DataDir == "":
 		return errors.New("config data_dir: empty")
-	case c.BreaksBeforeDisable < 1:
-		return errors.New("config breaks_before_disable: must be at least 1")
 	case c.MaxConnections < 0 || c.MaxConnectionsPerIP < 0:
 		return errors.New("config max_connections, max_connections_per_ip: must not be negative")
-	case !knownLogLevel(c.LogLevel):
-		return fmt.Errorf("config log_level: unknown level %q (use debug, info, warn or error)", c.LogLevel)
 	case c.GCPercent < 10 && c.GCPercent != -1:
 		return errors.New("config gc_percent: must be at least 10 (or -1 to turn the collector off)")
+	}
+	if err := c.Settings.Validate(); err != nil {
+		return fmt.Errorf("config: %w", err)
 	}
 	_, err := c.MaxLimits()
 	return err
@@ -219,10 +227,4 @@ func (s *Size) UnmarshalJSON(b []byte) error {
 // MarshalJSON writes the size as text.
 func (s Size) MarshalJSON() ([]byte, error) {
 	return json.Marshal(limits.FormatSize(int64(s)))
-}
-
-// knownLogLevel reports whether name is a level the agent's logger takes.
-func knownLogLevel(name string) bool {
-	var l slog.Level
-	return l.UnmarshalText([]byte(name)) == nil
 }

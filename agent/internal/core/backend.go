@@ -136,7 +136,7 @@ func (b *backend) Plugin(name string) (web.PluginDetail, error) {
 	cpuLeft := e.cpu.Remaining(b.m.clock.Now())
 	e.mu.Unlock()
 	lim := m.Limits
-	usage := e.kv.Usage()
+	usage := e.kvStore().Usage()
 	d.Limits = []web.Limit{
 		{Name: "instructions per call", Max: float64(lim.Instructions), Used: instr, Unit: "instructions"},
 		{Name: "memory", Max: float64(lim.Memory), Used: peak, Unit: "bytes"},
@@ -267,30 +267,23 @@ func (b *backend) InstallPlugin(archive []byte, opts web.InstallOptions) (string
 	return filepath.Base(path), nil
 }
 
+// Settings returns the settings the agent runs with.
 func (b *backend) Settings() web.Settings {
 	b.m.mu.Lock()
 	defer b.m.mu.Unlock()
-	return web.Settings{
-		RequireLoginForPages:   b.m.cfg.PagesRequireLogin,
-		LogLevel:               b.m.cfg.LogLevel,
-		MaxConsecutiveFailures: b.m.cfg.BreaksBeforeDisable,
-		EventRetention:         b.m.db.Options().MaxEvents,
-	}
+	return b.m.cfg.Settings
 }
 
+// UpdateSettings validates s with the one validator the config file and
+// web use, stores it (so it outlives a restart and overrides the config
+// file from then on) and applies every setting at once: the log level,
+// the breaks before a plugin is disabled, login for the read-only pages
+// (web reads it back after the update) and the event ring's bound.
 func (b *backend) UpdateSettings(s web.Settings) error {
-	if s.MaxConsecutiveFailures < 1 || s.MaxConsecutiveFailures > 100 {
-		return fmt.Errorf("%w: max_consecutive_failures must be between 1 and 100", web.ErrInvalid)
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", web.ErrInvalid, err)
 	}
-	if !b.m.level.SetName(s.LogLevel) {
-		return fmt.Errorf("%w: log_level must be debug, info, warn or error", web.ErrInvalid)
-	}
-	b.m.mu.Lock()
-	b.m.cfg.PagesRequireLogin = s.RequireLoginForPages
-	b.m.cfg.LogLevel = s.LogLevel
-	b.m.cfg.BreaksBeforeDisable = s.MaxConsecutiveFailures
-	b.m.mu.Unlock()
-	return nil
+	return b.m.applySettings(s)
 }
 
 func (b *backend) SecurityEvent(typ, severity, msg string) {
@@ -306,4 +299,17 @@ func parseSeverity(s string) store.Severity {
 		}
 	}
 	return store.Warning
+}
+
+// Health reports the store's state for /healthz: unhealthy while its
+// background commits or snapshots fail. The reason names no path; the log
+// and the store's event have the error itself.
+func (b *backend) Health() error {
+	switch flush, snapshot := b.m.db.Failing(); {
+	case flush:
+		return errors.New("store cannot write: commits to the live database are failing (see the agent's log and security events)")
+	case snapshot:
+		return errors.New("store cannot write: snapshots to flash are failing (see the agent's log and security events)")
+	}
+	return nil
 }

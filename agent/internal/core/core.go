@@ -26,9 +26,9 @@ import (
 
 // Options are what a Manager is built from.
 type Options struct {
-	// Config is the agent's configuration; its settings (log level,
-	// breaks before disable, login for pages) change at run time through
-	// the backend.
+	// Config is the agent's configuration; its settings (see package
+	// settings) are overridden by those saved in the store, and change at
+	// run time through the backend.
 	Config config.Config
 	// DB is the open store; the caller closes it after Stop.
 	DB *store.DB
@@ -83,6 +83,19 @@ func New(opts Options) (*Manager, error) {
 		metrics: opts.Metrics, log: opts.Log, level: opts.Level, clock: opts.Clock,
 		plugins: map[string]*entry{},
 	}
+	m.loadSettings()
+	opts.DB.OnFailure(func(op string, err error) {
+		if err != nil {
+			opts.Log.Error("store "+op+" failing; the store also records it as an event and counts it in heimnetz_store_"+op+"_errors_total", "err", err)
+			return
+		}
+		opts.Log.Info("store " + op + " works again")
+	})
+	key, err := opts.DB.ClientIdentityKey()
+	if err != nil {
+		return nil, err
+	}
+	m.identity = luaplugins.Identity{Expose: opts.Config.ExposeClientIdentity, Key: key}
 	m.sec = &securityLog{db: opts.DB, set: opts.Metrics, log: opts.Log}
 	if opts.Syslog {
 		if sl, err := openSyslog("", ""); err != nil {

@@ -215,7 +215,7 @@ func (m *Manager) install(archive []byte, sig *pack.Signature, opts InstallOptio
 	}
 	p, _, err := luaplugins.Load(st.src, luaplugins.Env{
 		Registry: m.registry, Log: luaplugins.LogFunc(m.pluginLog), KV: kv,
-		Families: m.families, Board: m.board, Reporter: m, RequireCollect: true,
+		Families: m.families, Board: m.board, Reporter: m, RequireCollect: true, Identity: m.identity,
 	})
 	if err != nil {
 		m.sec.record(EvPluginError, store.Warning, name, fmt.Sprintf("version %s not installed, it does not load: %v", st.src.Manifest.Version, err))
@@ -258,8 +258,10 @@ func (m *Manager) install(archive []byte, sig *pack.Signature, opts InstallOptio
 	}
 	e.stopLoop()
 	e.mu.Lock()
+	reenabled := ""
 	if newVersionClears(e.rec, st.src) {
 		e.rec.Enabled, e.rec.DisabledReason, e.rec.ConsecutiveBreaks = true, "", 0
+		reenabled = fmt.Sprintf("version %s replaces %s, which the agent had disabled: enabled again", st.src.Manifest.Version, e.rec.Version)
 	}
 	e.src, e.kv = st.src, kv
 	e.cpu = limits.NewCPUShare(lim.CPU, lim.CPUWindow, m.clock.Now())
@@ -271,6 +273,9 @@ func (m *Manager) install(archive []byte, sig *pack.Signature, opts InstallOptio
 		e.plugin = p
 	}
 	e.mu.Unlock()
+	if reenabled != "" {
+		m.sec.record(EvPluginEnabled, store.Info, name, reenabled)
+	}
 	if !rec.Enabled {
 		p.Close()
 	}
@@ -358,7 +363,7 @@ func (m *Manager) remove(name string, deleteData bool) error {
 	m.mu.Lock()
 	delete(m.plugins, name)
 	m.mu.Unlock()
-	m.invalidateMetrics()
+	m.unregisterMetrics(name)
 	tmp, err := os.MkdirTemp(dir, ".remove-")
 	if err != nil {
 		return err

@@ -42,14 +42,28 @@ type Manager struct {
 	log      *slog.Logger
 	level    *LogLevel
 	clock    Clock
+	identity luaplugins.Identity // what the clients module tells plugins
 
 	metricsCache metricsCache
+
+	// settingsMu makes settings updates one at a time, so the saved
+	// record and the running settings end up the same; it is held across
+	// the store commit, mu only while cfg changes.
+	settingsMu sync.Mutex
 
 	mu      sync.Mutex
 	plugins map[string]*entry
 	busy    map[string]bool // names being installed or removed (claim)
 	wg      sync.WaitGroup
 	ctx     context.Context
+}
+
+// kvStore returns the plugin's kv store, which an upgrade replaces under
+// e.mu; readers outside the plugin's own loop take it through here.
+func (e *entry) kvStore() *store.KV {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.kv
 }
 
 // entry is one known plugin, loaded or not.
@@ -295,5 +309,5 @@ func (m *Manager) clearData(name string) error {
 	if err != nil {
 		return err
 	}
-	return e.kv.Clear()
+	return e.kvStore().Clear()
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,10 +45,10 @@ func (m *Manager) registerMetrics(e *entry) {
 		return 0
 	})
 	m.metrics.GetOrCreateGauge(fmt.Sprintf(`heimnetz_plugin_kv_bytes{plugin=%q}`, name), func() float64 {
-		return float64(e.kv.Usage().Bytes)
+		return float64(e.kvStore().Usage().Bytes)
 	})
 	m.metrics.GetOrCreateGauge(fmt.Sprintf(`heimnetz_plugin_kv_keys{plugin=%q}`, name), func() float64 {
-		return float64(e.kv.Usage().Keys)
+		return float64(e.kvStore().Usage().Keys)
 	})
 	m.metrics.GetOrCreateGauge(fmt.Sprintf(`heimnetz_plugin_series{plugin=%q}`, name), func() float64 {
 		e.mu.Lock()
@@ -71,6 +72,52 @@ func (m *Manager) registerMetrics(e *entry) {
 		m.pluginResult(name, r)
 	}
 	m.metrics.GetOrCreateCounter(fmt.Sprintf(`heimnetz_plugin_errors_total{plugin=%q,kind="lua"}`, name))
+}
+
+// unregisterMetrics removes every series of the agent's set that carries
+// the label plugin="name" — its gauges (whose functions hold the plugin's
+// entry), counters, histograms — so a removed plugin leaves nothing on
+// /metrics and nothing that keeps it alive. It returns how many it
+// removed. Series without a plugin label (security events by type, the
+// agent's own) stay.
+func (m *Manager) unregisterMetrics(name string) int {
+	label := "plugin=" + strconv.Quote(name)
+	n := 0
+	for _, metric := range m.metrics.ListMetricNames() {
+		if hasLabel(metric, label) && m.metrics.UnregisterMetric(metric) {
+			n++
+		}
+	}
+	m.invalidateMetrics()
+	return n
+}
+
+// hasLabel reports whether the series name metric (family{a="x",...})
+// holds the label pair label (a="x") whole.
+func hasLabel(metric, label string) bool {
+	_, labels, ok := strings.Cut(metric, "{")
+	for ok && labels != "" {
+		if rest, found := strings.CutPrefix(labels, label); found && (rest == "" || rest[0] == ',' || rest[0] == '}') {
+			return true
+		}
+		// Skip one pair: name="value" with \" and \\ escapes in the value.
+		i := strings.Index(labels, `="`)
+		if i < 0 {
+			return false
+		}
+		j := i + 2
+		for j < len(labels) && labels[j] != '"' {
+			if labels[j] == '\\' {
+				j++
+			}
+			j++
+		}
+		if j+1 >= len(labels) {
+			return false
+		}
+		labels = labels[j+2:] // past the closing quote and the comma or brace
+	}
+	return false
 }
 
 // goMemory reads the Go runtime's own view of its memory.
@@ -128,31 +175,56 @@ func registerDeviceInfo(s *vm.Set, b *board.Board, log *slog.Logger) {
 
 // helpText documents the agent's metric families for HELP lines.
 var helpText = map[string]string{
-	"heimnetz_build_info":                        "Version and commit of the running agent (always 1).",
-	"heimnetz_go_memory_total_bytes":             "All memory mapped by the Go runtime (runtime/metrics /memory/classes/total).",
-	"heimnetz_go_memory_heap_in_use_bytes":       "Go heap bytes holding objects or reserved for them.",
-	"heimnetz_go_memory_stacks_bytes":            "Go goroutine stack bytes.",
-	"heimnetz_go_memory_released_bytes":          "Go heap bytes returned to the operating system.",
-	"heimnetz_plugin_executions_total":           "Plugin runs by result: ok, error, limit (a limit was broken) or skipped (over its CPU share).",
-	"heimnetz_plugin_execution_duration_seconds": "Wall time of plugin runs.",
-	"heimnetz_plugin_cpu_seconds_total":          "CPU time used by plugin runs, measured per thread.",
-	"heimnetz_plugin_memory_usage_bytes":         "Bytes held by the plugin's Lua state, as its memory limit counts them.",
-	"heimnetz_plugin_errors_total":               "Failed plugin runs by kind: lua (an error raised by the plugin) or the limit that was broken.",
-	"heimnetz_plugin_limit_breaks_total":         "Plugin runs ended by a limit, by limit.",
-	"heimnetz_plugin_enabled":                    "1 if the plugin is enabled, 0 if disabled.",
-	"heimnetz_plugin_kv_bytes":                   "Bytes the plugin has stored in its key/value store.",
-	"heimnetz_plugin_kv_keys":                    "Keys the plugin has stored in its key/value store.",
-	"heimnetz_plugin_series":                     "Metric series the plugin has created.",
-	"heimnetz_plugin_metric_bytes":               "Bytes the agent keeps for the plugin's metric names, labels and series, as the plugin's metric byte budget counts them.",
-	"heimnetz_security_events_total":             "Security events recorded, by type and severity.",
-	"heimnetz_device_info":                       "The device the agent runs on (always 1).",
-	"process_cpu_seconds_total":                  "CPU time used by the agent process.",
-	"process_resident_memory_bytes":              "Resident memory of the agent process.",
-	"process_virtual_memory_bytes":               "Virtual memory of the agent process.",
-	"process_start_time_seconds":                 "Start time of the agent process since the Unix epoch.",
-	"process_open_fds":                           "Open file descriptors of the agent process.",
-	"go_goroutines":                              "Goroutines that currently exist.",
-	"go_gc_cycles_total":                         "Completed garbage collection cycles.",
+	"heimnetz_build_info":                           "Version and commit of the running agent (always 1).",
+	"heimnetz_go_memory_total_bytes":                "All memory mapped by the Go runtime (runtime/metrics /memory/classes/total).",
+	"heimnetz_go_memory_heap_in_use_bytes":          "Go heap bytes holding objects or reserved for them.",
+	"heimnetz_go_memory_stacks_bytes":               "Go goroutine stack bytes.",
+	"heimnetz_go_memory_released_bytes":             "Go heap bytes returned to the operating system.",
+	"heimnetz_plugin_executions_total":              "Plugin runs by result: ok, error, limit (a limit was broken) or skipped (over its CPU share).",
+	"heimnetz_plugin_execution_duration_seconds":    "Wall time of plugin runs.",
+	"heimnetz_plugin_cpu_seconds_total":             "CPU time used by plugin runs, measured per thread.",
+	"heimnetz_plugin_memory_usage_bytes":            "Bytes held by the plugin's Lua state, as its memory limit counts them.",
+	"heimnetz_plugin_errors_total":                  "Failed plugin runs by kind: lua (an error raised by the plugin) or the limit that was broken.",
+	"heimnetz_plugin_limit_breaks_total":            "Plugin runs ended by a limit, by limit.",
+	"heimnetz_plugin_enabled":                       "1 if the plugin is enabled, 0 if disabled.",
+	"heimnetz_plugin_kv_bytes":                      "Bytes the plugin has stored in its key/value store.",
+	"heimnetz_plugin_kv_keys":                       "Keys the plugin has stored in its key/value store.",
+	"heimnetz_plugin_series":                        "Metric series the plugin has created.",
+	"heimnetz_plugin_metric_bytes":                  "Bytes the agent keeps for the plugin's metric names, labels and series, as the plugin's metric byte budget counts them.",
+	"heimnetz_security_events_total":                "Security events recorded, by type and severity.",
+	"heimnetz_store_flush_errors_total":             "Background commits of buffered plugin records, events and log lines that failed (the writes wait for the next one).",
+	"heimnetz_store_snapshot_errors_total":          "Background snapshots of the live database to flash that failed.",
+	"heimnetz_device_info":                          "The device the agent runs on (always 1).",
+	"process_cpu_seconds_total":                     "CPU time used by the agent process.",
+	"process_cpu_seconds_system_total":              "CPU time the kernel spent for the agent process.",
+	"process_cpu_seconds_user_total":                "CPU time the agent process spent in user mode.",
+	"process_major_pagefaults_total":                "Page faults of the agent process that needed a read from storage.",
+	"process_minor_pagefaults_total":                "Page faults of the agent process served from memory.",
+	"process_num_threads":                           "Operating system threads of the agent process.",
+	"process_resident_memory_bytes":                 "Resident memory of the agent process.",
+	"process_resident_memory_peak_bytes":            "Highest resident memory of the agent process (VmHWM).",
+	"process_resident_memory_anon_bytes":            "Resident anonymous memory of the agent process (RssAnon).",
+	"process_resident_memory_file_bytes":            "Resident file-backed memory of the agent process (RssFile).",
+	"process_resident_memory_shared_bytes":          "Resident shared memory of the agent process (RssShmem).",
+	"process_virtual_memory_bytes":                  "Virtual memory of the agent process.",
+	"process_virtual_memory_peak_bytes":             "Highest virtual memory of the agent process (VmPeak).",
+	"process_start_time_seconds":                    "Start time of the agent process since the Unix epoch.",
+	"process_open_fds":                              "Open file descriptors of the agent process.",
+	"process_max_fds":                               "Most file descriptors the agent process may open.",
+	"process_io_read_bytes_total":                   "Bytes the agent process read (rchar in /proc/self/io; 0 if the kernel does not account I/O).",
+	"process_io_written_bytes_total":                "Bytes the agent process wrote (wchar in /proc/self/io).",
+	"process_io_read_syscalls_total":                "Read system calls of the agent process.",
+	"process_io_write_syscalls_total":               "Write system calls of the agent process.",
+	"process_io_storage_read_bytes_total":           "Bytes the agent process caused to be read from storage.",
+	"process_io_storage_written_bytes_total":        "Bytes the agent process caused to be written to storage (flash wear).",
+	"process_pressure_cpu_waiting_seconds_total":    "Time some of the agent's cgroup tasks waited for CPU (PSI some).",
+	"process_pressure_cpu_stalled_seconds_total":    "Time all of the agent's cgroup tasks waited for CPU (PSI full).",
+	"process_pressure_io_waiting_seconds_total":     "Time some of the agent's cgroup tasks waited for I/O (PSI some).",
+	"process_pressure_io_stalled_seconds_total":     "Time all of the agent's cgroup tasks waited for I/O (PSI full).",
+	"process_pressure_memory_waiting_seconds_total": "Time some of the agent's cgroup tasks waited for memory (PSI some).",
+	"process_pressure_memory_stalled_seconds_total": "Time all of the agent's cgroup tasks waited for memory (PSI full).",
+	"go_goroutines":                                 "Goroutines that currently exist.",
+	"go_gc_cycles_total":                            "Completed garbage collection cycles.",
 }
 
 // metricsTTL is how long one rendering of the agent's and plugins'
@@ -208,6 +280,9 @@ func (m *Manager) invalidateMetrics() { m.metricsCache.rendered.Store(nil) }
 func (m *Manager) renderMetrics(w io.Writer, scratch *bytes.Buffer) {
 	scratch.Reset()
 	m.metrics.WritePrometheus(scratch)
+	flushes, snapshots := m.db.FailureCounts()
+	vm.WriteCounterUint64(scratch, "heimnetz_store_flush_errors_total", flushes)
+	vm.WriteCounterUint64(scratch, "heimnetz_store_snapshot_errors_total", snapshots)
 	writeProcessMetrics(scratch)
 	fillHelp(w, scratch.Bytes())
 	var sets []*luaplugins.PluginMetrics

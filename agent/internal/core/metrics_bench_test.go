@@ -74,7 +74,7 @@ func TestWriteMetricsSharesOneRendering(t *testing.T) {
 	var a, b strings.Builder
 	m.writeMetrics(&a)
 	m.writeMetrics(&b)
-	if a.String() != b.String() || !strings.Contains(a.String(), `system_load1{plugin="system"} 0.08`) {
+	if a.String() != b.String() || !strings.Contains(a.String(), `node_load1{plugin="loadavg"} 0.08`) {
 		t.Fatalf("renderings differ or lack the system plugin's series:\n%.600s", a.String())
 	}
 	m.invalidateMetrics()

@@ -99,7 +99,8 @@ func (e *entry) runOnce(ctx context.Context) {
 	if p == nil {
 		p, stats, err = luaplugins.Load(e.src, luaplugins.Env{
 			Registry: m.registry, Log: luaplugins.LogFunc(m.pluginLog), KV: e.kv,
-			Families: m.families, Board: m.board, Reporter: m, RequireCollect: true,
+			Families: m.families, Board: m.board, Reporter: m, RequireCollect: true, Identity: m.identity,
+			Context: ctx,
 		})
 		if err == nil {
 			e.mu.Lock()
@@ -107,7 +108,7 @@ func (e *entry) runOnce(ctx context.Context) {
 			e.mu.Unlock()
 		}
 	}
-	if err == nil && ctx.Err() == nil {
+	if err == nil { // a stopped loop's ctx ends it with ErrStopped
 		var s *luaplugins.Stats
 		s, err = p.Collect()
 		if stats != nil {
@@ -204,7 +205,7 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 		return
 	}
 	m.sec.record(EvLimitBreak, store.Warning, name, err.Error())
-	if limit := m.breaksBeforeDisable(); breaks >= uint64(limit) {
+	if limit := m.breaksBeforeDisable(); limit > 0 && breaks >= uint64(limit) {
 		reason := fmt.Sprintf(autoDisabledPrefix+"%d limit breaks in a row; last: %v", breaks, err)
 		go func() {
 			if err := m.disable(name, reason, store.High); err != nil {

@@ -53,7 +53,7 @@ func TestPlanSuccession(t *testing.T) {
 }
 
 func TestCheckNotBundled(t *testing.T) {
-	for _, name := range []string{"system", "net", "example-counter"} {
+	for _, name := range []string{"loadavg", "netdev", "example-counter"} {
 		if err := checkNotBundled(name); !errors.Is(err, errRejected) {
 			t.Errorf("%s: %v", name, err)
 		}

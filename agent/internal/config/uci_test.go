@@ -1,0 +1,198 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// initScript is the OpenWrt init script that writes the config file from
+// UCI.
+const initScript = "../../../scripts/openwrt/files/heimnetz.init"
+
+// uciStubs stand in for OpenWrt's helpers: uci_load_validate sets each
+// option from HZ_<option>, else the default in the script's own list.
+const uciStubs = `
+uci_load_validate() {
+	_cb=$4
+	shift 4
+	for _spec in "$@"; do
+		_name=${_spec%%:*}
+		_rest=${_spec#*:}
+		case "$_rest" in
+		*\)) _default= ;;
+		*\):*) _default=${_rest##*\):} ;;
+		*:*) _default=${_rest#*:} ;;
+		*) _default= ;;
+		esac
+		eval "_over=\${HZ_$_name-__unset__}"
+		if [ "$_over" = __unset__ ]; then eval "$_name=\$_default"; else eval "$_name=\$_over"; fi
+	done
+	"$_cb" main 0
+}
+network_get_ipaddr() { eval "$1=192.168.1.1"; }
+user_exists() { return 0; }
+logger() { :; }
+chown() { :; }
+procd_open_instance() { :; }
+procd_close_instance() { :; }
+procd_set_param() { :; }
+`
+
+// jsonLeaves returns the JSON paths ("ceilings.cpu") of every field of a
+// value of type t that the config file sets, embedded structs flattened.
+func jsonLeaves(t reflect.Type, prefix string) []string {
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			out = append(out, jsonLeaves(f.Type, prefix)...)
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		if f.Type.Kind() == reflect.Struct {
+			out = append(out, jsonLeaves(f.Type, prefix+name+".")...)
+			continue
+		}
+		out = append(out, prefix+name)
+	}
+	return out
+}
+
+// jsonAt returns the value at a JSON path of jsonLeaves in c, as JSON.
+func jsonAt(t *testing.T, c Config, path string) string {
+	t.Helper()
+	data, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range strings.Split(path, ".") {
+		m, _ := v.(map[string]any)
+		v = m[part]
+	}
+	out, _ := json.Marshal(v)
+	return string(out)
+}
+
+// TestEveryConfigFieldSettableFromUCI runs the init script under busybox
+// sh with every UCI option set to a value other than the agent's default
+// and decodes the config file it writes strictly into Config: every field
+// of Config must have a UCI option (the JSON path with "_" for "."), be
+// written, and arrive with the UCI value, not the default.
+func TestEveryConfigFieldSettableFromUCI(t *testing.T) {
+	busybox, err := exec.LookPath("busybox")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("busybox is missing")
+		}
+		t.Skip("busybox not installed")
+	}
+	script, err := os.ReadFile(initScript)
+	if err != nil {
+		t.Fatal(err)
+	}
+	options := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^\t\t'([a-z_]+):`).FindAllSubmatch(script, -1) {
+		options[string(m[1])] = true
+	}
+	dir := t.TempDir()
+	// A value per UCI option, each unlike the default and the zero value.
+	values := map[string]string{
+		"listen":                 "10.1.2.3",
+		"data_dir":               filepath.Join(dir, "flash"),
+		"live_dir":               filepath.Join(dir, "ram"),
+		"snapshot_interval":      "7m",
+		"plugins_dir":            filepath.Join(dir, "plugins"),
+		"no_bundled":             "1",
+		"admin_password_hash":    `$argon2id$v=19$"q\uote\`,
+		"admin_token":            "hnt_test",
+		"https":                  "1",
+		"hostnames":              "router.lan nas.lan",
+		"max_connections":        "100",
+		"max_connections_per_ip": "10",
+		"pages_require_login":    "1",
+		"log_level":              "warn",
+		"breaks_before_disable":  "7",
+		"event_retention":        "50",
+		"trusted_keys":           "/etc/heimnetz/keys/a.pub /etc/heimnetz/keys/b.pub",
+		"expose_client_identity": "1",
+		"ceilings_instructions":  "123456",
+		"ceilings_memory":        "16MiB",
+		"ceilings_timeout":       "9s",
+		"ceilings_cpu":           "25%",
+		"memory_limit":           "20MiB",
+		"gc_percent":             "60",
+	}
+	conf := filepath.Join(dir, "heimnetz.json")
+	cmd := exec.Command(busybox, "sh", "-c", uciStubs+`
+. "$0"
+PROG=/bin/sh
+CONF_FILE="$CONF"
+validate_heimnetz_section main start_heimnetz
+`, initScript)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "CONF=" + conf}
+	for k, v := range values {
+		cmd.Env = append(cmd.Env, "HZ_"+k+"="+v)
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("init script: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatalf("the init script wrote no JSON: %v\n%s", err, data)
+	}
+	got := Default()
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&got); err != nil {
+		t.Fatalf("the config file does not decode into Config: %v\n%s", err, data)
+	}
+	if err := got.Validate(); err != nil {
+		t.Errorf("the config file does not validate: %v", err)
+	}
+	for _, path := range jsonLeaves(reflect.TypeFor[Config](), "") {
+		uci := strings.ReplaceAll(path, ".", "_")
+		if !options[uci] {
+			t.Errorf("config field %s has no UCI option %s in %s", path, uci, initScript)
+			continue
+		}
+		if _, ok := values[uci]; !ok {
+			t.Errorf("config field %s: give UCI option %s a test value here", path, uci)
+			continue
+		}
+		var at any = raw
+		for _, part := range strings.Split(path, ".") {
+			m, _ := at.(map[string]any)
+			at = m[part]
+		}
+		if at == nil {
+			t.Errorf("config field %s is not in the file the init script writes:\n%s", path, data)
+			continue
+		}
+		switch g, d := jsonAt(t, got, path), jsonAt(t, Default(), path); g {
+		case d, "null", "[]", `""`, "0", "false", `"0B"`, `"0s"`:
+			t.Errorf("config field %s = %s (default %s): UCI option %s=%q did not reach it", path, g, d, uci, values[uci])
+		}
+	}
+	if got.AdminPasswordHash != values["admin_password_hash"] || strings.Join(got.Hostnames, " ") != values["hostnames"] ||
+		got.Listen != "10.1.2.3:9110" || got.Ceilings.CPU != "25%" {
+		t.Errorf("values changed on the way: %+v", got)
+	}
+}

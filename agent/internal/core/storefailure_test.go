@@ -1,0 +1,107 @@
+package core
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heimnetz/heimnetz/agent/internal/config"
+	"github.com/heimnetz/heimnetz/store"
+	"github.com/heimnetz/heimnetz/web"
+)
+
+// lockedBuffer is a log destination safe for the store's goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestStoreFailureReported makes the store's background snapshots fail
+// (a file where the snapshot directory was, which stops root too) and
+// sees the failure in the agent's log, in /metrics and as an event.
+func TestStoreFailureReported(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	opts := cfg.StoreOptions()
+	opts.SnapshotInterval = 5 * time.Millisecond
+	var logs lockedBuffer
+	m, db := settingsManager(t, opts, cfg, &logs)
+	defer db.Close()
+	dir := filepath.Dir(opts.SnapshotPath)
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir, []byte("not a directory"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(dir)
+	deadline := time.Now().Add(10 * time.Second)
+	for i := uint64(0); ; i++ {
+		if err := db.PutPlugin(store.PluginRecord{Name: "p", Runs: i}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if _, s := db.FailureCounts(); s > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no snapshot failed in 10 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !strings.Contains(logs.String(), "store snapshot failing") {
+		t.Errorf("the log does not report the failure:\n%s", logs.String())
+	}
+	var out bytes.Buffer
+	m.invalidateMetrics()
+	m.writeMetrics(&out)
+	if !regexp.MustCompile(`(?m)^heimnetz_store_snapshot_errors_total [1-9]`).Match(out.Bytes()) ||
+		!strings.Contains(out.String(), "heimnetz_store_flush_errors_total 0") {
+		t.Errorf("/metrics does not count the failure:\n%s", out.String())
+	}
+	evs, _, err := m.Backend(time.Now()).Events(web.EventQuery{Type: store.EventTypeStore})
+	if err != nil || len(evs) != 1 || evs[0].Severity != "high" || !strings.Contains(evs[0].Message, "snapshot") {
+		t.Errorf("events %+v (%v), want one high store event naming the snapshot", evs, err)
+	}
+	hc, ok := m.Backend(time.Now()).(web.HealthChecker)
+	if !ok {
+		t.Fatal("the backend does not tell /healthz its health")
+	}
+	if err := hc.Health(); err == nil || !strings.Contains(err.Error(), "snapshots to flash are failing") || strings.Contains(err.Error(), dir) {
+		t.Errorf("Health() = %v, want the snapshot failure without its path", err)
+	}
+	// The flash is back: the next snapshot succeeds and health returns.
+	if err := os.Remove(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); hc.Health() != nil; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("Health() = %v 10 s after the snapshot directory came back", hc.Health())
+		}
+	}
+	if !strings.Contains(logs.String(), "store snapshot works again") {
+		t.Errorf("the log does not report the recovery:\n%s", logs.String())
+	}
+}

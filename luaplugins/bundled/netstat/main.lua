@@ -1,0 +1,67 @@
+-- netstat: node_netstat_<Protocol>_<Field> for the fields node_exporter's
+-- netstat collector exports by default (its --collector.netstat.fields
+-- default), as gauges of the kernel's current value, which is the type
+-- prometheus-node-exporter-lua gives them (node_exporter: untyped).
+--
+-- The table below is that default written out; the agent accepts exactly
+-- these camelCase names from a bundled plugin (luaplugins.NetstatDefaultField),
+-- and luaplugins' TestBundledNetstatFields checks the two agree.
+
+-- Fields every protocol exports.
+local any_protocol = { InErrors = true, InErrs = true }
+
+-- Protocol → field → true, and protocol → prefixes of fields.
+local fields = {
+  Ip = { Forwarding = true },
+  Ip6 = { InOctets = true, OutOctets = true },
+  IpExt = { InOctets = true, OutOctets = true },
+  Icmp = { InMsgs = true, OutMsgs = true },
+  Icmp6 = { InMsgs = true, OutMsgs = true },
+  TcpExt = { TCPSynRetrans = true, TCPTimeouts = true, TCPOFOQueue = true, TCPRcvQDrop = true },
+  Tcp = { ActiveOpens = true, InSegs = true, OutSegs = true, OutRsts = true, PassiveOpens = true, RetransSegs = true, CurrEstab = true },
+  Udp = { InDatagrams = true, OutDatagrams = true, NoPorts = true, RcvbufErrors = true, SndbufErrors = true },
+  Udp6 = { InDatagrams = true, OutDatagrams = true, NoPorts = true, RcvbufErrors = true, SndbufErrors = true },
+  UdpLite = {},
+  UdpLite6 = {},
+}
+local prefixes = { TcpExt = { "Listen", "Syncookies" } }
+
+-- wanted reports whether node_exporter exports proto's field by default.
+local function wanted(proto, field)
+  local f = fields[proto]
+  if f == nil then
+    return false
+  end
+  if f[field] or any_protocol[field] then
+    return true
+  end
+  for _, p in ipairs(prefixes[proto] or {}) do
+    if field:sub(1, #p) == p then
+      return true
+    end
+  end
+  return false
+end
+
+local names = {} -- names[proto][field] = metric name, or false when not exported
+
+function collect()
+  local stats = board.netstat()
+  for proto, values in pairs(stats) do
+    local known = names[proto]
+    if known == nil then
+      known = {}
+      names[proto] = known
+    end
+    for field, value in pairs(values) do
+      local name = known[field]
+      if name == nil then
+        name = wanted(proto, field) and ("node_netstat_" .. proto .. "_" .. field)
+        known[field] = name
+      end
+      if name then
+        metrics.set(name, value)
+      end
+    end
+  end
+end

@@ -1,0 +1,115 @@
+-- wifi-stations: prometheus-node-exporter-lua's wifi_stations collector.
+--
+--   wifi_stations{ifname}                   stations associated with each
+--                                           wireless interface (0 for none)
+-- and per station, labelled {ifname, mac}, with pne-lua's names and rules
+-- (a signal, throughput or bitrate of 0 is left out, as it is unknown):
+--   wifi_station_signal_dbm
+--   wifi_station_inactive_milliseconds
+--   wifi_station_expected_throughput_kilobits_per_second
+--   wifi_station_transmit_kilobits_per_second, _receive_
+--   wifi_station_transmit_packets_total, _receive_
+--   wifi_station_transmit_bytes_total, _receive_     (from the router's side:
+--                                                    transmit = to the station)
+--
+-- mac is what the clients module gives: a keyed hash ("h:…") unless the
+-- owner exposes client identity; where the agent has neither key nor
+-- exposure there is no mac, and only the counts are exported. A station
+-- that leaves has its series deleted, so they neither linger nor fill the
+-- series limit; at most max_stations stations get series (9 each, about
+-- 590 bytes a series of the plugin's 256,000-byte metric budget).
+
+local max_stations = 40
+
+local gauges = {
+  { "signal_dbm", "wifi_station_signal_dbm", true },
+  { "inactive_ms", "wifi_station_inactive_milliseconds", false },
+  { "expected_throughput_kbps", "wifi_station_expected_throughput_kilobits_per_second", true },
+  { "tx_bitrate_kbps", "wifi_station_transmit_kilobits_per_second", true },
+  { "rx_bitrate_kbps", "wifi_station_receive_kilobits_per_second", true },
+}
+local counters = {
+  { "tx_packets", "wifi_station_transmit_packets_total" },
+  { "rx_packets", "wifi_station_receive_packets_total" },
+  { "tx_bytes", "wifi_station_transmit_bytes_total" },
+  { "rx_bytes", "wifi_station_receive_bytes_total" },
+}
+
+local known = {}       -- key → { labels = ..., last = { field = value } }
+local counted = {}     -- ifname → true, interfaces with a wifi_stations series
+local warned = false
+
+local function forget(key)
+  local k = known[key]
+  for _, g in ipairs(gauges) do
+    metrics.delete(g[2], k.labels)
+  end
+  for _, c in ipairs(counters) do
+    metrics.delete(c[2], k.labels)
+  end
+  known[key] = nil
+end
+
+function collect()
+  local stations, why = clients.wifi_stations()
+  local count = {}
+  if why == nil or #stations > 0 then
+    -- Interfaces without stations count 0; when the stations cannot be
+    -- read at all, nothing is counted (and earlier counts go below).
+    for _, w in ipairs(board.wifi_interfaces()) do
+      count[w.name] = 0
+    end
+  end
+  local seen, n = {}, 0
+  for _, st in ipairs(stations) do
+    count[st.interface] = (count[st.interface] or 0) + 1
+    if st.mac ~= nil then
+      local key = st.interface .. " " .. st.mac
+      local k = known[key]
+      if k == nil and n >= max_stations then
+        if not warned then
+          log.warn("more than " .. max_stations .. " stations; the rest are only counted")
+          warned = true
+        end
+      else
+        n = n + 1
+        if k == nil then
+          k = { labels = { ifname = st.interface, mac = st.mac }, last = {} }
+          known[key] = k
+        end
+        seen[key] = true
+        for _, g in ipairs(gauges) do
+          local v = st[g[1]]
+          if v ~= nil and not (g[3] and v == 0) then
+            metrics.set(g[2], v, k.labels)
+          else
+            metrics.delete(g[2], k.labels)
+          end
+        end
+        for _, c in ipairs(counters) do
+          local now, before = st[c[1]] or 0, k.last[c[1]]
+          local delta = now
+          if before ~= nil and now >= before then
+            delta = now - before
+          end
+          metrics.add(c[2], delta, k.labels)
+          k.last[c[1]] = now
+        end
+      end
+    end
+  end
+  for key in pairs(known) do
+    if not seen[key] then
+      forget(key)
+    end
+  end
+  for ifname, c in pairs(count) do
+    metrics.set("wifi_stations", c, { ifname = ifname })
+  end
+  for ifname in pairs(counted) do
+    if count[ifname] == nil then
+      metrics.delete("wifi_stations", { ifname = ifname })
+    end
+  end
+  counted = count
+end

@@ -1,0 +1,103 @@
+package luaplugins
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
+	"github.com/heimnetz/heimnetz/board"
+)
+
+// Identity says what the clients module tells plugins about who a client
+// is: its MAC address, host name and DHCP client id. Whatever a plugin is
+// told can end up in metric labels, and from there in the owner's home
+// Prometheus, its backups and remote writes, so the zero value tells
+// nothing. The agent fills it from the config (expose_client_identity)
+// and a key it keeps beside its database.
+//
+// IP addresses are always given: the owner's LAN addresses say little on
+// their own, and per-client traffic needs them.
+type Identity struct {
+	// Expose hands plugins the real MAC addresses, host names and client
+	// ids. Key is then unused.
+	Expose bool
+	// Key, when Expose is false and Key is not empty, replaces each MAC
+	// address and client id by a stable keyed hash, "h:" and the first 12
+	// hex digits of HMAC-SHA256(Key, lowercase value), and drops host
+	// names. The same device keeps the same hash while the key is kept,
+	// so its series stay continuous, and the hash names no device to
+	// whoever reads the metrics without the key. A MAC address hashes to
+	// the same value from a lease and from a Wi-Fi station, so plugins can
+	// join the two. With no Key the three are removed.
+	Key []byte
+}
+
+// IdentityHashPrefix starts every hashed identity.
+const IdentityHashPrefix = "h:"
+
+// identityHashHex is how many hex digits of the HMAC a hashed identity
+// keeps: 48 bits, enough that two devices of one home collide with a
+// probability of about n²/2^49 (1e-11 for a hundred devices).
+const identityHashHex = 12
+
+// Mask returns what a plugin is told for the identity v (a MAC address or
+// client id): v itself when exposed, its keyed hash when there is a key,
+// and "" otherwise or when v is "".
+func (id Identity) Mask(v string) string {
+	switch {
+	case v == "" || id.Expose:
+		return v
+	case len(id.Key) == 0:
+		return ""
+	}
+	m := hmac.New(sha256.New, id.Key)
+	m.Write([]byte(strings.ToLower(v)))
+	return IdentityHashPrefix + hex.EncodeToString(m.Sum(nil))[:identityHashHex]
+}
+
+// hostname returns what a plugin is told of a client's host name: the
+// name when exposed, else nothing (a hash of a chosen name adds nothing
+// the MAC address's hash does not).
+func (id Identity) hostname(name string) string {
+	if id.Expose {
+		return name
+	}
+	return ""
+}
+
+// leases returns a copy of ls with identities masked; the board's own
+// slice is left alone.
+func (id Identity) leases(ls []board.Lease) []board.Lease {
+	if id.Expose || ls == nil {
+		return ls
+	}
+	out := make([]board.Lease, len(ls))
+	for i, l := range ls {
+		l.MAC = id.Mask(l.MAC)
+		l.ClientID = id.Mask(l.ClientID)
+		l.Hostname = id.hostname(l.Hostname)
+		out[i] = l
+	}
+	return out
+}
+
+// maskedStation is a WifiStation whose MAC is left out of its table when
+// removed, as a lease's is (the outer field hides the embedded one in
+// JSON).
+type maskedStation struct {
+	board.WifiStation
+	MAC string `json:"mac,omitempty"`
+}
+
+// stations returns ss with MAC addresses masked.
+func (id Identity) stations(ss []board.WifiStation) any {
+	if id.Expose || ss == nil {
+		return ss
+	}
+	out := make([]maskedStation, len(ss))
+	for i, s := range ss {
+		out[i] = maskedStation{WifiStation: s, MAC: id.Mask(s.MAC)}
+	}
+	return out
+}
