@@ -70,6 +70,9 @@ test-go:
 #                         run is covered in-process by agent/internal/core
 #   luaplugins/check      sync.Once tables (sandbox names, literal patterns) built once, read-only after
 #   web/fixedgzip         a sync.Pool of scratch tables; its tests are single-goroutine
+#   web/webtest           test helpers (a server in front of a backend) with no tests of
+#                         their own; they run inside web's and agent/internal/core's
+#                         tests, which are in
 #   scripts/store/flashbench, scripts/footprint/idle
 #                         measuring tools run by hand, not shipped; no tests
 # Every other package has no goroutines, sync, timers or signals of its own.
@@ -84,7 +87,7 @@ test-go:
 # without -race. TestTimeLimit and TestJSONDecodeHoldsTheTimeLimit still run
 # the timer against a running state under the detector.
 RACE_PKGS ?= ./store/ ./web/ ./limits/ ./luaplugins/ ./board/ ./agent/internal/core/
-RACE_OUT  ?= ./agent/ ./luaplugins/check/ ./web/fixedgzip/ ./scripts/store/flashbench/ ./scripts/footprint/idle/
+RACE_OUT  ?= ./agent/ ./luaplugins/check/ ./web/fixedgzip/ ./web/webtest/ ./scripts/store/flashbench/ ./scripts/footprint/idle/
 RACE_SKIP ?= ^(TestHostileCorpus|TestHostileClasses|TestMetricMemoryBound)$$
 test-race:
 	CGO_ENABLED=1 $(GO) test -race -timeout 10m -skip '$(RACE_SKIP)' $(RACE_PKGS)
