@@ -33,7 +33,7 @@ deps:
 	$(GO) mod download
 
 ## lint: gofmt, go vet and staticcheck over heimnetz's own packages, with and
-## without the https tag, and a build for a non-Linux OS. third_party/* are
+## without the https tag, and go vet for a non-Linux OS. third_party/* are
 ## separate modules (each has its own go.mod), so ./... does not enter them;
 ## their upstream style is not ours.
 lint: tools
@@ -43,8 +43,8 @@ lint: tools
 	$(STATICCHECK) ./...
 	$(STATICCHECK) -tags https ./web/
 	@# The _other.go files (a build for a developer's Mac) are compiled by
-	@# nothing else; this keeps them in step with the Linux code.
-	GOOS=darwin GOARCH=arm64 $(GO) build ./...
+	@# nothing else; this keeps them and the tests in step with the Linux code.
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
 	GO="$(GO)" ./scripts/race-packages.sh "$(RACE_PKGS)" "$(RACE_OUT)"
 
 ## tools: the pinned Go tools lint runs (scripts/tools.sh, into bin/tools/)
