@@ -27,7 +27,7 @@ func (m *Manager) pluginResult(plugin, result string) *vm.Counter {
 
 // registerMetrics adds the gauges that are read when /metrics is scraped.
 func (m *Manager) registerMetrics(e *entry) {
-	name := e.src.Name()
+	name := e.name
 	m.metrics.GetOrCreateGauge(fmt.Sprintf(`heimnetz_plugin_memory_usage_bytes{plugin=%q}`, name), func() float64 {
 		e.mu.Lock()
 		defer e.mu.Unlock()
