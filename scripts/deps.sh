@@ -16,6 +16,7 @@
 #                              the system service (package dnsmasq), so the
 #                              install starts and enables no DNS/DHCP server
 #                              on the host; the test runs its own instance.
+#   gcc, libc6-dev             cgo for the race detector (make test-race)
 # Nothing is skipped silently: a missing tool that cannot be installed fails.
 set -euo pipefail
 
@@ -35,6 +36,8 @@ have shellcheck || need+=(shellcheck)
 [ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
 [ -x /usr/sbin/nft ] || need+=(nftables)
 [ -x /usr/sbin/ip ] || [ -x /bin/ip ] || need+=(iproute2)
+have gcc || need+=(gcc)
+[ -f /usr/include/stdlib.h ] || need+=(libc6-dev)
 [ -x /usr/bin/prometheus-node-exporter ] || need+=(prometheus-node-exporter)
 
 if [ ${#need[@]} -eq 0 ]; then
