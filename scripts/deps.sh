@@ -8,6 +8,14 @@
 #   binutils (ar), xz-utils    packaging
 #   jq                         the emulated-test runner reads go test -json
 #   busybox, dash, shellcheck  the init script is tested under OpenWrt's shell
+#                              (busybox's udhcpc is also the DHCP client of
+#                              the simulated home network, scripts/homenet)
+#   dnsmasq-base, nftables, iproute2  the simulated home network: its own
+#                              dnsmasq in a network namespace, NAT with nft.
+#                              dnsmasq-base is Debian's dnsmasq binary without
+#                              the system service (package dnsmasq), so the
+#                              install starts and enables no DNS/DHCP server
+#                              on the host; the test runs its own instance.
 #   gcc, libc6-dev             cgo for the race detector (make test-race)
 # Nothing is skipped silently: a missing tool that cannot be installed fails.
 set -euo pipefail
@@ -25,6 +33,9 @@ have jq || need+=(jq)
 have busybox || need+=(busybox)
 have dash || need+=(dash)
 have shellcheck || need+=(shellcheck)
+[ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
+[ -x /usr/sbin/nft ] || need+=(nftables)
+[ -x /usr/sbin/ip ] || [ -x /bin/ip ] || need+=(iproute2)
 have gcc || need+=(gcc)
 [ -f /usr/include/stdlib.h ] || need+=(libc6-dev)
 [ -x /usr/bin/prometheus-node-exporter ] || need+=(prometheus-node-exporter)
