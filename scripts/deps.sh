@@ -47,5 +47,15 @@ echo "deps: installing ${need[*]}"
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
+# The tests start their own prometheus-node-exporter (and prometheus) on
+# free loopback ports; the packages' services must not start and take
+# :9100/:9090 on this machine. policy-rc.d refuses service starts during
+# the install (only when no policy is in place already).
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+	$sudo chmod 755 "$policy"
+	trap '$sudo rm -f "$policy"' EXIT
+fi
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
