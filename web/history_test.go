@@ -2,6 +2,7 @@ package web
 
 import (
 	"math"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -231,7 +232,9 @@ func TestSampleValue(t *testing.T) {
 			t.Errorf("sampleValue(%q, %s) = %d, want %d", tc.text, tc.name, got, tc.want)
 		}
 	}
-	if got := residentBytes(); runtime.GOOS == "linux" && got < 1<<20 {
+	// qemu-user answers /proc/self/stat itself, with an RSS of 0: the
+	// figure is checked natively only.
+	if got := residentBytes(); runtime.GOOS == "linux" && os.Getenv("HEIMNETZ_EMULATED") == "" && got < 1<<20 {
 		t.Errorf("residentBytes() = %d on Linux, want the process's RSS", got)
 	}
 }

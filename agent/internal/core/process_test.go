@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"os"
 	"regexp"
 	"runtime"
 	"strings"
@@ -31,7 +32,10 @@ func TestProcessMetricsFromLibrary(t *testing.T) {
 			t.Errorf("/metrics has no family %s", name)
 		}
 	}
-	if runtime.GOOS == "linux" && !regexp.MustCompile(`(?m)^process_resident_memory_bytes [1-9][0-9]{5,}$`).MatchString(out) {
+	// qemu-user answers /proc/self/stat itself, with an RSS of 0: the
+	// figure is checked natively only.
+	emulated := os.Getenv("HEIMNETZ_EMULATED") != ""
+	if runtime.GOOS == "linux" && !emulated && !regexp.MustCompile(`(?m)^process_resident_memory_bytes [1-9][0-9]{5,}$`).MatchString(out) {
 		t.Errorf("process_resident_memory_bytes is not the process's RSS")
 	}
 	for line := range strings.Lines(out) {
