@@ -50,6 +50,14 @@ func New(root string) (*Board, error) {
 	b := NewFS(r.FS())
 	b.root = r
 	if abs, err := filepath.Abs(root); err == nil && abs == "/" {
+		// Below "/" there is nothing for os.Root to keep a path from
+		// escaping to, yet it opens every directory of a path on its own
+		// (sys, class, net, eth0, statistics, then the file: 13 system
+		// calls instead of 3 for one sysfs counter), which was a third of
+		// a collection round's CPU time. os.DirFS opens the path whole;
+		// like the Root's FS it refuses "..", so a path built from a
+		// plugin's argument cannot climb out of the directory it names.
+		b.fsys = os.DirFS("/")
 		b.live = true
 		b.statfs = FilesystemUsage
 		b.nl80211 = nl80211Dump

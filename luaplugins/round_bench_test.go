@@ -1,6 +1,7 @@
 package luaplugins
 
 import (
+	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -27,11 +28,20 @@ func (c *roundClock) tick()          { c.now = c.now.Add(time.Second) }
 // loadRound loads every bundled plugin over the fixture board the way the
 // agent does (one registry, one family table, clients hashed with a key)
 // and runs each once, so a round measures steady state, not first calls.
-func loadRound(tb testing.TB, clock *roundClock) []*Plugin {
+//
+// With dirFS the fixture is opened as board.New opens a router's live
+// "/" (os.DirFS: one open per file); without, as board.New opens any
+// other tree (os.Root: one open per directory of the path).
+func loadRound(tb testing.TB, clock *roundClock, dirFS bool) []*Plugin {
 	tb.Helper()
-	b, err := board.New(roundFixture)
-	if err != nil {
-		tb.Fatal(err)
+	var b *board.Board
+	if dirFS {
+		b = board.NewFS(os.DirFS(roundFixture))
+	} else {
+		var err error
+		if b, err = board.New(roundFixture); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	tb.Cleanup(func() { b.Close() })
 	reg := NewRegistry()
@@ -69,9 +79,17 @@ func loadRound(tb testing.TB, clock *roundClock) []*Plugin {
 // (Stats.CPU is too coarse for one call: the thread's rusage advances
 // with the scheduler tick, so it is summed over the whole run here).
 // Numbers are quoted in the README ("Cost on a router"), not asserted.
+//
+// open=dirfs reads the fixture as the agent reads a router's "/",
+// open=root as it reads a fixture tree (and read "/" before).
 func BenchmarkCollectRound(b *testing.B) {
+	b.Run("open=dirfs", func(b *testing.B) { benchmarkCollectRound(b, true) })
+	b.Run("open=root", func(b *testing.B) { benchmarkCollectRound(b, false) })
+}
+
+func benchmarkCollectRound(b *testing.B, dirFS bool) {
 	clock := &roundClock{now: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
-	ps := loadRound(b, clock)
+	ps := loadRound(b, clock, dirFS)
 	per := make([]time.Duration, len(ps))
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -110,7 +128,7 @@ func BenchmarkCollectRound(b *testing.B) {
 // TestCollectRoundLoads keeps the benchmark's set-up honest under plain
 // go test: every bundled plugin loads over the fixture and reports series.
 func TestCollectRoundLoads(t *testing.T) {
-	ps := loadRound(t, &roundClock{now: time.Now()})
+	ps := loadRound(t, &roundClock{now: time.Now()}, false)
 	if len(ps) != len(BundledNames()) {
 		t.Fatalf("loaded %d plugins, %d are bundled", len(ps), len(BundledNames()))
 	}
