@@ -17,6 +17,7 @@ import (
 	"github.com/heimnetz/heimnetz/agent/buildinfo"
 	"github.com/heimnetz/heimnetz/board"
 	"github.com/heimnetz/heimnetz/luaplugins"
+	"github.com/heimnetz/heimnetz/web"
 )
 
 // pluginResult returns the counter of runs of plugin with result
@@ -250,10 +251,21 @@ type renderedMetrics struct {
 // writeMetrics writes the agent's metrics, the plugins' metrics and the
 // process metrics in Prometheus text format, with a HELP text for every
 // family. Concurrent scrapes within metricsTTL share one rendering.
-func (m *Manager) writeMetrics(w io.Writer) {
+func (m *Manager) writeMetrics(w io.Writer) { w.Write(m.metricsText()) }
+
+var _ web.MetricsRenderer = (*backend)(nil)
+
+// MetricsText implements web.MetricsRenderer: web compresses each
+// rendering once and serves it to every scrape while it is current.
+func (b *backend) MetricsText() []byte { return b.m.metricsText() }
+
+// metricsText returns the current rendering, rendering afresh when it is
+// older than metricsTTL or was invalidated. While it is current, every
+// call returns the same slice (never modified), so a caller may tell a
+// new rendering from the old one by identity.
+func (m *Manager) metricsText() []byte {
 	if r := m.metricsCache.rendered.Load(); r != nil && time.Since(r.at) < metricsTTL {
-		w.Write(r.text)
-		return
+		return r.text
 	}
 	m.metricsCache.mu.Lock()
 	r := m.metricsCache.rendered.Load()
@@ -268,7 +280,7 @@ func (m *Manager) writeMetrics(w io.Writer) {
 		c.rendered.Store(r)
 	}
 	m.metricsCache.mu.Unlock()
-	w.Write(r.text)
+	return r.text
 }
 
 // invalidateMetrics makes the next scrape render afresh (after a plugin
