@@ -263,12 +263,25 @@ func (b *backend) MetricsText() []byte { return b.m.metricsText() }
 // older than metricsTTL or was invalidated. While it is current, every
 // call returns the same slice (never modified), so a caller may tell a
 // new rendering from the old one by identity.
+//
+// Only an invalidated rendering (a plugin added, removed or disabled)
+// makes a scrape wait for the next one. A rendering that merely expired
+// is renewed by one scrape while the scrapes that come meanwhile are
+// served the expired one, at most one rendering's time older: under load
+// they would otherwise queue behind the renewal (1 ms of CPU on x86-64,
+// once a second) and set /metrics' tail latency.
 func (m *Manager) metricsText() []byte {
-	if r := m.metricsCache.rendered.Load(); r != nil && time.Since(r.at) < metricsTTL {
+	r := m.metricsCache.rendered.Load()
+	if r != nil && time.Since(r.at) < metricsTTL {
 		return r.text
 	}
-	m.metricsCache.mu.Lock()
-	r := m.metricsCache.rendered.Load()
+	if r != nil && !m.metricsCache.mu.TryLock() {
+		return r.text
+	}
+	if r == nil {
+		m.metricsCache.mu.Lock()
+	}
+	r = m.metricsCache.rendered.Load()
 	if r == nil || time.Since(r.at) >= metricsTTL {
 		// Render into buffers kept between scrapes and keep an exact copy:
 		// a scrape's garbage is then one copy of the exposition, not the

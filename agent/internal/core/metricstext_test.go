@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"testing"
+	"time"
 )
 
 // TestMetricsTextIdentity checks the promise web's compressed /metrics
@@ -32,5 +33,38 @@ func TestMetricsTextIdentity(t *testing.T) {
 	}
 	if bytes.Contains(next, []byte(`plugin="loadavg"`)) {
 		t.Fatal("the new rendering still carries the removed plugin")
+	}
+}
+
+// TestMetricsTextStaleWhileRenewing checks that a scrape arriving while
+// another renews an expired rendering gets the expired one at once,
+// while an invalidated rendering is never served.
+func TestMetricsTextStaleWhileRenewing(t *testing.T) {
+	m := newTestManager(t)
+	first := m.metricsText()
+	old := *m.metricsCache.rendered.Load()
+	old.at = old.at.Add(-2 * metricsTTL)
+	m.metricsCache.rendered.Store(&old)
+	m.metricsCache.mu.Lock() // a renewal in progress
+	got := m.metricsText()
+	m.metricsCache.mu.Unlock()
+	if &got[0] != &first[0] {
+		t.Fatal("a scrape during a renewal did not get the expired rendering")
+	}
+	if renewed := m.metricsText(); &renewed[0] == &first[0] {
+		t.Fatal("an expired rendering was not renewed once the lock was free")
+	}
+	m.invalidateMetrics()
+	done := make(chan []byte)
+	m.metricsCache.mu.Lock()
+	go func() { done <- m.metricsText() }()
+	select {
+	case <-done:
+		t.Fatal("a scrape after invalidation did not wait for the new rendering")
+	case <-time.After(50 * time.Millisecond):
+	}
+	m.metricsCache.mu.Unlock()
+	if fresh := <-done; len(fresh) == 0 {
+		t.Fatal("empty rendering")
 	}
 }
