@@ -3,8 +3,10 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -117,4 +119,83 @@ func TestMetricsRenderingCompressedOnce(t *testing.T) {
 	}
 	_, got, _ := scrape(t, h, true)
 	checkWithPromtool(t, got)
+}
+
+// writingBackend serves the same rendering through WriteMetrics alone,
+// as a backend without a shared rendering does: web compresses the whole
+// body on every gzip scrape.
+type writingBackend struct {
+	*memBackend
+	text []byte
+}
+
+func (b *writingBackend) WriteMetrics(w io.Writer) { w.Write(b.text) }
+
+// agentSizedRendering is about what the agent renders with every bundled
+// plugin on (1,270 lines, 79 KB): mostly per-plugin agent series and node_*
+// series with varying values.
+func agentSizedRendering() []byte {
+	var b bytes.Buffer
+	plugins := []string{"conntrack", "cpu", "dhcp-leases", "entropy", "filefd", "filesystem", "hwmon", "loadavg", "meminfo", "nat-traffic", "netclass", "netdev", "netstat", "openwrt", "stat", "thermal", "time", "uname", "wan", "wifi", "wifi-stations"}
+	v := uint64(88172645463325252)
+	next := func() uint64 { v ^= v << 13; v ^= v >> 7; v ^= v << 17; return v % 10_000_000 }
+	for _, fam := range []string{"heimnetz_plugin_executions_total", "heimnetz_plugin_memory_usage_bytes", "heimnetz_plugin_kv_bytes", "heimnetz_plugin_series", "heimnetz_plugin_metric_bytes", "heimnetz_plugin_cpu_seconds_total"} {
+		fmt.Fprintf(&b, "# HELP %s Agent metric.\n# TYPE %s gauge\n", fam, fam)
+		for _, p := range plugins {
+			for _, r := range []string{"ok", "error", "limit", "skipped"} {
+				fmt.Fprintf(&b, "%s{plugin=%q,result=%q} %d\n", fam, p, r, next())
+			}
+		}
+	}
+	for _, fam := range []string{"node_network_receive_bytes_total", "node_network_transmit_bytes_total", "node_network_receive_packets_total", "node_network_transmit_packets_total", "node_cpu_seconds_total"} {
+		fmt.Fprintf(&b, "# HELP %s Node metric.\n# TYPE %s counter\n", fam, fam)
+		for i := range 150 {
+			fmt.Fprintf(&b, "%s{device=\"eth%d\",plugin=\"netdev\"} %d\n", fam, i, next())
+		}
+	}
+	return b.Bytes()
+}
+
+// BenchmarkMetricsScrape is the server's work for one /metrics request
+// with an agent-sized rendering, beside /healthz: gzip from the shared
+// compressed rendering (rendered-gzip), gzip of the whole body per
+// request as before (whole-gzip), and no compression (rendered-plain).
+func BenchmarkMetricsScrape(b *testing.B) {
+	text := agentSizedRendering()
+	run := func(b *testing.B, be Backend, path, enc string) {
+		srv, err := newServer(Config{Logger: slog.New(slog.DiscardHandler)}, be, minIterations, time.Now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		h := srv.Handler()
+		var req fasthttp.Request
+		req.SetRequestURI(path)
+		req.Header.SetHost("127.0.0.1")
+		if enc != "" {
+			req.Header.Set("Accept-Encoding", enc)
+		}
+		var ctx fasthttp.RequestCtx
+		remote := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1}
+		size := 0
+		b.ReportAllocs()
+		for b.Loop() {
+			ctx.Response.Reset()
+			ctx.Init(&req, remote, nil)
+			h(&ctx)
+			if ctx.Response.StatusCode() != 200 {
+				b.Fatalf("status %d", ctx.Response.StatusCode())
+			}
+			size = len(ctx.Response.Body())
+		}
+		b.ReportMetric(float64(size), "bytes/response")
+	}
+	mem := newMemBackend(time.Now)
+	b.Run("healthz", func(b *testing.B) { run(b, mem, "/healthz", "gzip") })
+	b.Run("rendered-gzip", func(b *testing.B) {
+		run(b, &renderingBackend{memBackend: mem, text: text}, "/metrics", "gzip")
+	})
+	b.Run("whole-gzip", func(b *testing.B) { run(b, &writingBackend{memBackend: mem, text: text}, "/metrics", "gzip") })
+	b.Run("rendered-plain", func(b *testing.B) {
+		run(b, &renderingBackend{memBackend: mem, text: text}, "/metrics", "")
+	})
 }
