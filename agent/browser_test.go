@@ -24,8 +24,8 @@ import (
 // TestBrowser drives the agent binary's pages in headless Chromium: log
 // in, disable and re-enable a plugin, check that the overview follows,
 // install a package through the Settings page's form,
-// then load the overview, a plugin page, a disabled plugin's page, the
-// events, the settings and /docs at desktop (1280×800) and phone (390×844) width, save a
+// then load the overview, the Network page, a plugin page, a disabled
+// plugin's page, the events, the settings and /docs at desktop (1280×800) and phone (390×844) width, save a
 // screenshot of each under out/screenshots/ and inspect each page's boxes
 // for what an owner would see as broken: a page wider than the screen,
 // clipped text, a value split from its unit across lines, interface
@@ -131,6 +131,7 @@ func TestBrowser(t *testing.T) {
 
 	pages := []struct{ file, path, ready string }{
 		{"overview", "/", ".iface .chart svg"},
+		{"network", "/network", "h2.section"},
 		{"plugin", "/plugins/" + name, "table.runs"},
 		{"plugin-disabled", "/plugins/spin", "table.runs"},
 		{"events", "/events", "table.events"},
@@ -152,6 +153,25 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("%s at %s width (%d px): %s", p.path, vp.name, vp.width, problem)
 			}
 		}
+	}
+
+	// The Network page on this host, which is no router: it has no Wi-Fi
+	// and likely no leases, and must say so rather than look broken.
+	var network struct {
+		Clients []json.RawMessage `json:"clients"`
+		Radios  []json.RawMessage `json:"radios"`
+	}
+	browserGetJSON(t, ag.url+"/api/v1/network", &network)
+	br.run("network page", chromedp.Navigate(ag.url+"/network"), chromedp.WaitVisible(chromedp.CSS("h2.section")))
+	main := br.text("main")
+	if len(network.Radios) == 0 && !strings.Contains(main, "No Wi-Fi on this router") {
+		t.Errorf("the Network page of a host without Wi-Fi does not say so:\n%s", main)
+	}
+	if len(network.Clients) == 0 && !strings.Contains(main, "No devices seen") {
+		t.Errorf("the Network page of a host without clients does not say so:\n%s", main)
+	}
+	if !strings.Contains(br.text(`a[href="/network"]`), "Network") {
+		t.Errorf("the navigation has no Network link")
 	}
 
 	// The phone's overview in dark mode, for the eye; and the disabled

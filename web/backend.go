@@ -61,6 +61,12 @@ type Backend interface {
 	// Overview returns the device, agent, system and interface facts and the
 	// current alerts.
 	Overview() Overview
+	// Network returns the uplink, the LAN's clients and the Wi-Fi radios
+	// as the board shows them now. A source the board cannot read leaves
+	// its part empty and is named in Network.Problems. The agent caches it
+	// for a few seconds: web calls it on every Network page view and once
+	// per history sample.
+	Network() Network
 	// Plugins returns every known plugin, loaded or not, sorted by name.
 	Plugins() []PluginSummary
 	// Plugin returns one plugin in detail, or an error wrapping ErrNotFound.

@@ -28,6 +28,7 @@ type memBackend struct {
 	nextSeq  uint64
 	settings Settings
 	overview Overview
+	network  *Network // nil: sampleNetwork
 	calls    []string
 	// installErr, when set, is what InstallPlugin returns (a
 	// configuration problem of the agent, say).

@@ -76,6 +76,10 @@ func (s *Server) route(ctx *fasthttp.RequestCtx) {
 		s.apiLogout(ctx, m)
 	case routeDocs:
 		s.docsPage(ctx, m)
+	case routeNetworkPage:
+		s.networkPage(ctx, m)
+	case routeAPINetwork:
+		s.apiNetwork(ctx, m)
 	default:
 		s.fail(ctx, routeNotFound, fasthttp.StatusNotFound, "not found")
 	}

@@ -3,8 +3,9 @@
 // endpoint, all on fasthttp.
 //
 // The package knows nothing about plugins or storage. The agent hands it a
-// [Backend], which answers questions about plugins, events and settings and
-// performs admin actions; web owns everything that is about HTTP: routing,
+// [Backend], which answers questions about plugins, events, settings and
+// the home network (uplink, LAN devices, radios) and performs admin
+// actions; web owns everything that is about HTTP: routing,
 // input validation and size limits, authentication, sessions, CSRF
 // protection, rate limiting of logins, security headers, rendering, and the
 // server's own metrics and charts.

@@ -241,8 +241,11 @@ func (h *history) plugin(name string) (PluginHistory, bool) {
 // latency accumulators.
 func (s *Server) sampleNow() {
 	mean, mx, n := s.metrics.latencySample()
+	now := s.now()
+	net := s.b.Network()
+	s.clients.add(now, &net)
 	s.history.add(sampleInput{
-		now:      s.now(),
+		now:      now,
 		overview: s.b.Overview(),
 		plugins:  s.b.Plugins(),
 		latMean:  mean,

@@ -111,7 +111,9 @@ func writeLayout(w htmlWriter, d *pageData, body bodyWriter) {
 	}
 	w.raw("</a>\n<nav>\n<a href=\"/\"")
 	writeCurrent(w, d.Nav == "overview")
-	w.raw(">Overview</a>\n<a href=\"/events\"")
+	w.raw(">Overview</a>\n<a href=\"/network\"")
+	writeCurrent(w, d.Nav == "network")
+	w.raw(">Network</a>\n<a href=\"/events\"")
 	writeCurrent(w, d.Nav == "events")
 	w.raw(`>Events`)
 	if d.Unacked != 0 {

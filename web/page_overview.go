@@ -91,7 +91,8 @@ func (s *Server) overviewPage(ctx *fasthttp.RequestCtx, m *match) {
 	d.Unacked, d.Alarm = v.EventStats.Unacked, alarming(v.EventStats)
 	d.Refresh = 15
 	c := s.overviewCharts(v)
-	s.render(ctx, fasthttp.StatusOK, d, func(w htmlWriter, d *pageData) { writeOverview(w, d, &v, &c) })
+	n := s.b.Network()
+	s.render(ctx, fasthttp.StatusOK, d, func(w htmlWriter, d *pageData) { writeOverview(w, d, &v, &c, &n) })
 	if cacheable && ctx.Response.StatusCode() == fasthttp.StatusOK {
 		html := append([]byte(nil), ctx.Response.Body()...)
 		gz := s.overviewCache.put(now, gen, html)
@@ -99,9 +100,10 @@ func (s *Server) overviewPage(ctx *fasthttp.RequestCtx, m *match) {
 	}
 }
 
-// writeOverview writes the overview's content: alerts, device, system and
-// agent cards, the plugins, the network and the newest events.
-func writeOverview(w htmlWriter, d *pageData, v *OverviewView, c *overviewCharts) {
+// writeOverview writes the overview's content: alerts, the network
+// summary, device, system and agent cards, the plugins, the interfaces and
+// the newest events.
+func writeOverview(w htmlWriter, d *pageData, v *OverviewView, c *overviewCharts, n *Network) {
 	w.raw("\n")
 	if len(v.Alerts) > 0 {
 		w.raw("<section class=\"alerts\" aria-label=\"Alerts\">\n")
@@ -122,6 +124,7 @@ func writeOverview(w htmlWriter, d *pageData, v *OverviewView, c *overviewCharts
 		w.raw(`</section>`)
 	}
 	w.raw("\n\n<section class=\"cards\">\n")
+	writeNetworkSummary(w, n)
 	writeDeviceCard(w, v)
 	writeSystemCard(w, v, c)
 	writeAgentCard(w, d, v, c)
@@ -136,7 +139,7 @@ func writeOverview(w htmlWriter, d *pageData, v *OverviewView, c *overviewCharts
 	if len(v.Plugins) == 0 {
 		w.raw("<p class=\"muted\">No plugins loaded.</p>\n")
 	}
-	w.raw("</div>\n</section>\n\n<section class=\"cards\">\n<article class=\"card wide\">\n<h2>Network</h2>\n")
+	w.raw("</div>\n</section>\n\n<section class=\"cards\">\n<article class=\"card wide\">\n<h2>Interfaces</h2>\n")
 	for i := range c.Interfaces {
 		it := &c.Interfaces[i]
 		w.raw(`<div class="iface"><b>`)

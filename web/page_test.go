@@ -216,3 +216,18 @@ func FuzzDocsBody(f *testing.F) {
 		}
 	})
 }
+
+// TestPagesAnswerErrorsAsPages: every HTML page route, /docs included,
+// answers its errors with a page, and every API route with JSON.
+func TestPagesAnswerErrorsAsPages(t *testing.T) {
+	for _, r := range []route{routeOverview, routePluginPage, routeEventsPage, routeSettingsPage, routeLoginPage, routeNetworkPage, routeDocs} {
+		if r.isAPI() {
+			t.Errorf("%s answers errors as JSON", routeNames[r])
+		}
+	}
+	for _, r := range []route{routeAPIOverview, routeAPIPlugins, routeAPISettings, routeAPINetwork, routeMetrics, routeHealthz} {
+		if !r.isAPI() {
+			t.Errorf("%s answers errors as a page", routeNames[r])
+		}
+	}
+}

@@ -19,6 +19,8 @@ const (
 	routeSettingsPage
 	routeLoginPage
 	routeLogoutForm
+	routeNetworkPage
+	routeDocs
 	routeStatic
 	routeMetrics
 	routeHealthz
@@ -33,7 +35,7 @@ const (
 	routeAPIHistory
 	routeAPILogin
 	routeAPILogout
-	routeDocs
+	routeAPINetwork
 	numRoutes
 )
 
@@ -48,6 +50,7 @@ var routeNames = [numRoutes]string{
 	routeSettingsPage:    "settings_page",
 	routeLoginPage:       "login_page",
 	routeLogoutForm:      "logout_form",
+	routeNetworkPage:     "network_page",
 	routeStatic:          "static",
 	routeMetrics:         "metrics",
 	routeHealthz:         "healthz",
@@ -63,6 +66,7 @@ var routeNames = [numRoutes]string{
 	routeAPILogin:        "api_login",
 	routeAPILogout:       "api_logout",
 	routeDocs:            "docs",
+	routeAPINetwork:      "api_network",
 }
 
 func (r route) String() string {
@@ -72,7 +76,9 @@ func (r route) String() string {
 	return "not_found"
 }
 
-// isAPI reports whether errors on r are answered as JSON.
+// isAPI reports whether errors on r are answered as JSON: every route
+// from routeAPIOverview on is, so pages (routeDocs among them) must come
+// before it.
 func (r route) isAPI() bool {
 	return r >= routeAPIOverview || r == routeMetrics || r == routeHealthz || r == routeNotFound
 }
@@ -132,6 +138,10 @@ func matchPath(path string) match {
 		return match{route: routeHealthz}
 	case "/docs":
 		return match{route: routeDocs}
+	case "/network":
+		return match{route: routeNetworkPage}
+	case "/api/v1/network":
+		return match{route: routeAPINetwork}
 	case "/plugins/install":
 		return match{route: routeInstallForm}
 	case "/api/v1/overview":

@@ -49,6 +49,7 @@ type Server struct {
 
 	metrics *serverMetrics
 	history *history
+	clients *clientHistory
 	tlsWrap func(net.Listener) net.Listener // nil: plain HTTP
 
 	mu             sync.Mutex
@@ -101,6 +102,7 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 		bodies:       newBodyBudget(cfg.MaxBodyMemory),
 		metrics:      newServerMetrics(),
 		history:      newHistory(cfg.HistoryPoints, cfg.HistoryInterval),
+		clients:      newClientHistory(min(cfg.HistoryPoints, clientPoints), cfg.HistoryInterval),
 		stop:         make(chan struct{}),
 	}
 	st := b.Settings()

@@ -23,6 +23,7 @@ import (
 type backend struct {
 	m       *Manager
 	started time.Time
+	net     networkCache
 }
 
 var _ web.Backend = (*backend)(nil)
