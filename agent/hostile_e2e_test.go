@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -20,19 +18,19 @@ import (
 // The hostile plugin corpus (luaplugins/testdata/hostile) through the real
 // binary and a running agent.
 
-// TestPluginRunHostileCorpus runs every hostile script through the real
-// binary: each exits 1 with one line naming its limit, never a Go crash.
+// TestPluginRunHostileCorpus runs every flat hostile script (read by
+// corpus.ReadFlat) through the real binary: each exits 1 with one line
+// naming its limit or Lua error, never a Go crash.
 func TestPluginRunHostileCorpus(t *testing.T) {
 	requireBinary(t)
-	files, _ := filepath.Glob("../luaplugins/testdata/hostile/*.lua")
-	if len(files) < 50 {
-		t.Fatalf("hostile corpus has %d files", len(files))
+	cases, err := corpus.ReadFlat("../luaplugins/testdata/hostile")
+	if err != nil || len(cases) < 50 {
+		t.Fatalf("hostile corpus has %d flat cases (%v)", len(cases), err)
 	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			first, _ := bufio.NewReader(must(os.Open(f))).ReadString('\n')
-			want := regexp.MustCompile(strings.TrimSpace(strings.TrimPrefix(first, "-- expect: ")))
-			cmd := exec.Command(binary, "plugin", "run", f, "--limit", "instructions=3000000")
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			want := c.Expect
+			cmd := exec.Command(binary, "plugin", "run", c.Path, "--limit", "instructions=3000000")
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			peak, err := runPeakRSS(cmd)

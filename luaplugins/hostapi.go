@@ -38,11 +38,7 @@ type Registry struct {
 
 // NewRegistry returns the registry of all host modules heimnetz offers.
 func NewRegistry() *Registry {
-	r := &Registry{}
-	for _, m := range []Module{baseModule(), logModule(), kvModule(), metricsModule(), boardModule(), clientsModule(), jsonModule()} {
-		r.modules = append(r.modules, m)
-	}
-	return r
+	return &Registry{modules: []Module{baseModule(), logModule(), kvModule(), metricsModule(), boardModule(), clientsModule(), jsonModule()}}
 }
 
 // Modules returns the modules in a stable order (base first, then by name).

@@ -2,8 +2,6 @@ package luaplugins
 
 import (
 	"os"
-	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -14,27 +12,22 @@ import (
 	"github.com/heimnetz/heimnetz/store"
 )
 
-// TestHostileCorpus runs every script in testdata/hostile and checks that
-// it ends with the error its first line names (`-- expect: a|b`), that the
-// error is one bounded line, and that the Go heap stays small.
+// TestHostileCorpus runs every flat script in testdata/hostile (read by
+// corpus.ReadFlat) and checks that it ends with the error its expect line
+// names, that the error is one bounded line, and that the Go heap stays
+// small.
 func TestHostileCorpus(t *testing.T) {
-	files, err := filepath.Glob("testdata/hostile/*.lua")
-	if err != nil || len(files) < 50 {
-		t.Fatalf("hostile corpus missing: %d files, %v", len(files), err)
+	cases, err := corpus.ReadFlat("testdata/hostile")
+	if err != nil || len(cases) < 50 {
+		t.Fatalf("hostile corpus missing: %d cases, %v", len(cases), err)
 	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".lua"), func(t *testing.T) {
-			code, err := os.ReadFile(file)
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			code, err := os.ReadFile(c.Path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			first, _, _ := strings.Cut(string(code), "\n")
-			want, ok := strings.CutPrefix(first, "-- expect: ")
-			if !ok {
-				t.Fatalf("%s: first line must be `-- expect: <regexp>`", file)
-			}
-			re := regexp.MustCompile(want)
-
+			re := c.Expect
 			lim := limits.Defaults()
 			lim.Instructions = 3_000_000
 			lim.Timeout = 3 * time.Second
@@ -44,7 +37,7 @@ func TestHostileCorpus(t *testing.T) {
 				// hits the same limit as this machine.
 				lim.Timeout = 30 * time.Second
 			}
-			src := &Source{Origin: file, Main: code, Manifest: &Manifest{Name: "hostile", Version: "0.0.0", Interval: time.Minute, Limits: lim}}
+			src := &Source{Origin: c.Path, Main: code, Manifest: &Manifest{Name: "hostile", Version: "0.0.0", Interval: time.Minute, Limits: lim}}
 			var before runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
@@ -57,11 +50,11 @@ func TestHostileCorpus(t *testing.T) {
 			var after runtime.MemStats
 			runtime.ReadMemStats(&after)
 			if err == nil {
-				t.Fatalf("ran to the end without an error; want %q", want)
+				t.Fatalf("ran to the end without an error; want %q", re)
 			}
 			msg := err.Error()
 			if !re.MatchString(msg) {
-				t.Fatalf("error %q does not match %q", msg, want)
+				t.Fatalf("error %q does not match %q", msg, re)
 			}
 			if strings.Contains(msg, "\n") || len(msg) > 700 {
 				t.Errorf("error is not one bounded line (%d bytes)", len(msg))

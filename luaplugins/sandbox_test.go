@@ -54,6 +54,10 @@ func load(t *testing.T, code string, perms ...string) (*Plugin, *logRec, error) 
 	t.Helper()
 	lim := limits.Defaults()
 	lim.Instructions = 1_000_000
+	// The tests that load through here check results, instructions and
+	// memory; the clock must not end them first on a loaded machine or
+	// under -race (encode.txt's 50,000-key table took over 2 s there).
+	lim.Timeout = 30 * time.Second
 	src := &Source{Origin: "test", Main: []byte(code), Manifest: &Manifest{Name: "t", Version: "1.0.0", Interval: time.Minute, Permissions: perms, Limits: lim}}
 	logs := &logRec{}
 	p, _, err := Load(src, Env{Log: logs, KV: &memKV{m: map[string]string{}}})

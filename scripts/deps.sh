@@ -8,6 +8,7 @@
 #   binutils (ar), xz-utils    packaging
 #   jq                         the emulated-test runner reads go test -json
 #   busybox, dash, shellcheck  the init script is tested under OpenWrt's shell
+#   gcc, libc6-dev             cgo for the race detector (make test-race)
 # Nothing is skipped silently: a missing tool that cannot be installed fails.
 set -euo pipefail
 
@@ -24,6 +25,8 @@ have jq || need+=(jq)
 have busybox || need+=(busybox)
 have dash || need+=(dash)
 have shellcheck || need+=(shellcheck)
+have gcc || need+=(gcc)
+[ -f /usr/include/stdlib.h ] || need+=(libc6-dev)
 [ -x /usr/bin/prometheus-node-exporter ] || need+=(prometheus-node-exporter)
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -32,21 +32,6 @@ func formatBytes(v float64) string {
 	return num + unitSep + string("KMGTPE"[exp]) + "iB"
 }
 
-// toFloat accepts the integer and float types the view structs use.
-func toFloat(v any) float64 {
-	switch n := v.(type) {
-	case uint64:
-		return float64(n)
-	case int64:
-		return float64(n)
-	case int:
-		return float64(n)
-	case float64:
-		return n
-	}
-	return math.NaN()
-}
-
 // formatSeconds renders a duration given in seconds compactly: "850 µs",
 // "12 ms", "1.5 s", "15 s", "2 min".
 func formatSeconds(s float64) string {

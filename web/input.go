@@ -34,12 +34,8 @@ var (
 // checkArgs rejects query (or form) arguments not in allowed, repeated
 // ones, and over-long values.
 func checkArgs(args *fasthttp.Args, allowed ...string) error {
-	var err error
 	seen := make(map[string]bool, args.Len())
-	args.VisitAll(func(k, v []byte) {
-		if err != nil {
-			return
-		}
+	for k, v := range args.All() {
 		key := string(k)
 		ok := false
 		for _, a := range allowed {
@@ -50,15 +46,15 @@ func checkArgs(args *fasthttp.Args, allowed ...string) error {
 		}
 		switch {
 		case !ok:
-			err = inputErr("unknown parameter %q", oneline.Clean(key, maxArgLen))
+			return inputErr("unknown parameter %q", oneline.Clean(key, maxArgLen))
 		case seen[key]:
-			err = inputErr("parameter %q given twice", oneline.Clean(key, maxArgLen))
+			return inputErr("parameter %q given twice", oneline.Clean(key, maxArgLen))
 		case len(v) > maxArgLen:
-			err = inputErr("parameter %q longer than %d bytes", oneline.Clean(key, maxArgLen), maxArgLen)
+			return inputErr("parameter %q longer than %d bytes", oneline.Clean(key, maxArgLen), maxArgLen)
 		}
 		seen[key] = true
-	})
-	return err
+	}
+	return nil
 }
 
 // parseEventQuery parses the events filter from query arguments: limit
@@ -198,26 +194,18 @@ func parseSettingsForm(args *fasthttp.Args, cur Settings) (Settings, error) {
 // parseAckForm reads the events page's ack form: repeated seq fields.
 func parseAckForm(args *fasthttp.Args) ([]uint64, error) {
 	var seqs []uint64
-	var err error
-	args.VisitAll(func(k, v []byte) {
-		if err != nil {
-			return
-		}
+	for k, v := range args.All() {
 		switch string(k) {
 		case csrfField:
 		case "seq":
-			n, perr := strconv.ParseUint(string(v), 10, 64)
-			if perr != nil || n == 0 {
-				err = inputErr("seq must be a positive integer")
-				return
+			n, err := strconv.ParseUint(string(v), 10, 64)
+			if err != nil || n == 0 {
+				return nil, inputErr("seq must be a positive integer")
 			}
 			seqs = append(seqs, n)
 		default:
-			err = inputErr("unknown field %q", oneline.Clean(string(k), maxArgLen))
+			return nil, inputErr("unknown field %q", oneline.Clean(string(k), maxArgLen))
 		}
-	})
-	if err != nil {
-		return nil, err
 	}
 	if len(seqs) == 0 || len(seqs) > maxAckSeqs {
 		return nil, inputErr("select 1..%d events", maxAckSeqs)

@@ -1,7 +1,6 @@
 package check
 
 import (
-	"sort"
 	"sync"
 
 	lua "github.com/yuin/gopher-lua"
@@ -89,13 +88,3 @@ func forbidden() map[string]bool {
 
 // removedFields are library functions the sandbox takes out.
 var removedFields = map[string]map[string]bool{"string": {"dump": true}}
-
-// sortedKeys returns m's keys, sorted.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}

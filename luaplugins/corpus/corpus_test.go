@@ -45,12 +45,13 @@ func TestReadHeaders(t *testing.T) {
 func TestReadRefusesVagueCases(t *testing.T) {
 	for _, tc := range []struct{ header, want string }{
 		{"local x\n", "no `-- expect:` line"},
-		{"-- expect: .\n", "matches any error"},
-		{"-- expect: x|y\n", "matches any error"},
-		{"-- expect: attempt to call|nil\n", "too vague"},
+		{"-- expect: .\n", "literal characters"},
+		{"-- expect: x|y\n", "offers alternatives"},
+		{"-- expect: attempt to call|nil\n", "offers alternatives"},
+		{"-- expect: attempt to call a non-function object\n", "unrelated failure"},
 		{"-- expect: ok\n", "needs a `-- stdout:`"},
-		{"-- expect: memory\n-- rss: lots\n", "rss:"},
-		{"-- expect: memory\n-- time: -1s\n", "time:"},
+		{"-- expect: memory limit exceeded\n-- rss: lots\n", "rss:"},
+		{"-- expect: memory limit exceeded\n-- time: -1s\n", "time:"},
 		{"-- expect: (\n", "expect:"},
 	} {
 		root := t.TempDir()

@@ -33,10 +33,11 @@ trap 'rm -rf "$tmp"' EXIT
 # the script's own validation list, as uci_load_validate would set them.
 cat >"$tmp/stubs.sh" <<'EOF'
 uci_load_validate() {
-	_cb=$4
+	local _type=$2 _section=$3 _cb=$4 _spec _name _rest _default _var _over
 	shift 4
 	for _spec in "$@"; do
 		_name=${_spec%%:*}
+		eval "local $_name"
 		_rest=${_spec#*:}
 		case "$_rest" in
 		*\)) _default= ;;                   # list(string), no default
@@ -44,14 +45,21 @@ uci_load_validate() {
 		*:*) _default=${_rest#*:} ;;         # type:default
 		*) _default= ;;
 		esac
-		eval "_over=\${HZ_$_name-__unset__}"
+		# a section of another type than heimnetz: HZ_<type>_<section>_<option>
+		_var=HZ_$_name
+		[ "$_type" = heimnetz ] || _var=HZ_${_type}_${_section}_$_name
+		eval "_over=\${$_var-__unset__}"
 		if [ "$_over" = __unset__ ]; then
 			eval "$_name=\$_default"
 		else
 			eval "$_name=\$_over"
 		fi
 	done
-	"$_cb" main "${HZ_VALID:-0}"
+	if [ "$_type" = heimnetz ]; then
+		"$_cb" "$_section" "${HZ_VALID:-0}"
+	else
+		"$_cb" "$_section" 0
+	fi
 }
 network_get_ipaddr() { eval "$1=\${HZ_LAN_IP-}"; echo "network_get_ipaddr $2" >>"$T/trace"; }
 user_exists() { [ "${HZ_USER_EXISTS:-1}" = 1 ]; }
@@ -62,6 +70,13 @@ procd_close_instance() { echo "close_instance" >>"$T/trace"; }
 procd_set_param() { echo "set $*" >>"$T/trace"; }
 procd_append_param() { echo "append $*" >>"$T/trace"; }
 config_load() { :; }
+# config_foreach FUNCTION TYPE ARGS: the sections named in HZ_SECTIONS_<TYPE>
+config_foreach() {
+	local _fn=$1 _secs _s
+	eval "_secs=\${HZ_SECTIONS_$2-}"
+	shift 2
+	for _s in $_secs; do "$_fn" "$_s" "$@"; done
+}
 config_get() { eval "$1=\${HZ_$3-$4}"; }
 procd_add_reload_trigger() { echo "reload_trigger $*" >>"$T/trace"; }
 procd_add_interface_trigger() { echo "interface_trigger $*" >>"$T/trace"; }
@@ -137,7 +152,7 @@ for sh in "${shells[@]}"; do
 	fi
 	expect "$sh defaults: config file contents" \
 		"$(jq -c . "$conf" 2>&1)" \
-		"{\"listen\":\"192.168.1.1:9110\",\"data_dir\":\"$T/flash\",\"live_dir\":\"$T/ram\",\"snapshot_interval\":\"30m\",\"plugins_dir\":\"$T/flash/plugins\",\"no_bundled\":false,\"admin_password_hash\":\"\",\"admin_token\":\"\",\"https\":false,\"hostnames\":[],\"max_connections\":0,\"max_connections_per_ip\":0,\"pages_require_login\":false,\"log_level\":\"info\",\"breaks_before_disable\":3,\"event_retention\":1000,\"trusted_keys\":[],\"ceilings\":{},\"memory_limit\":\"24MiB\",\"gc_percent\":50}"
+		"{\"listen\":\"192.168.1.1:9110\",\"data_dir\":\"$T/flash\",\"live_dir\":\"$T/ram\",\"snapshot_interval\":\"30m\",\"plugins_dir\":\"$T/flash/plugins\",\"no_bundled\":false,\"admin_password_hash\":\"\",\"admin_token\":\"\",\"https\":false,\"hostnames\":[],\"max_connections\":0,\"max_connections_per_ip\":0,\"pages_require_login\":false,\"log_level\":\"info\",\"breaks_before_disable\":3,\"event_retention\":1000,\"trusted_keys\":[],\"expose_client_identity\":false,\"ceilings\":{},\"plugins\":{},\"memory_limit\":\"24MiB\",\"gc_percent\":50}"
 	expect "$sh defaults: config file mode 600" "$(stat -c %a "$conf" 2>&1)" 600
 	expect "$sh defaults: RAM and flash dirs created" \
 		"$(stat -c %a "$T/ram" "$T/flash" 2>&1 | tr '\n' ' ')" "750 750 "
@@ -207,6 +222,13 @@ for sh in "${shells[@]}"; do
 	expect "$sh only the ceilings set are written" \
 		"$(jq -c '.ceilings' "$T/var/etc/heimnetz.json" 2>&1)" '{"memory":"32MiB","cpu":"12.5%"}'
 	expect "$sh bools and zero" "$(jq -c '[.https, .no_bundled, .breaks_before_disable]' "$T/var/etc/heimnetz.json" 2>&1)" '[true,false,0]'
+
+	run_case "$sh" plugins HZ_SECTIONS_plugin="wifi_stations cfg01 cpu" HZ_plugin_wifi_stations_enabled=0 \
+		HZ_plugin_cfg01_name=dhcp-leases HZ_plugin_cfg01_interval=1m HZ_plugin_cpu_enabled=1
+	expect "$sh plugin sections: _ for -, option name, only what differs" \
+		"$(jq -c '.plugins' "$T/var/etc/heimnetz.json" 2>&1)" '{"wifi-stations":{"enabled":false},"dhcp-leases":{"interval":"1m"},"cpu":{}}'
+	run_case "$sh" no-plugins
+	expect "$sh no plugin sections: an empty object" "$(jq -c '.plugins' "$T/var/etc/heimnetz.json" 2>&1)" '{}'
 
 	run_case "$sh" invalid HZ_VALID=1
 	expect "$sh invalid UCI: start fails" "$(cat "$T/status")" 1

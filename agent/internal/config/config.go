@@ -9,11 +9,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/heimnetz/heimnetz/limits"
+	"github.com/heimnetz/heimnetz/luaplugins"
 	"github.com/heimnetz/heimnetz/settings"
 	"github.com/heimnetz/heimnetz/store"
 )
@@ -68,7 +71,33 @@ type Config struct {
 	// the MAC and client id (the key is made once and kept in the
 	// database) and no host name; IP addresses are always given.
 	ExposeClientIdentity bool `json:"expose_client_identity"`
+	// Plugins are the owner's switches per plugin, by plugin name: turn a
+	// plugin off or run it at another interval than its manifest's. A
+	// name no plugin has is kept (the plugin may be installed later) and
+	// logged as a warning at start. UCI: a `config plugin` section per
+	// plugin (see scripts/openwrt/files/heimnetz.config).
+	Plugins map[string]PluginSwitch `json:"plugins"`
 }
+
+// PluginSwitch is what the owner sets for one plugin; the zero value
+// changes nothing.
+type PluginSwitch struct {
+	// Enabled false keeps the plugin from running: it shows as disabled
+	// with the reason "disabled in the config", and an admin cannot enable
+	// it over the API until the config changes. Absent (nil) is on.
+	Enabled *bool `json:"enabled,omitempty"`
+	// Interval replaces the manifest's interval; zero keeps it. At least
+	// luaplugins.MinInterval and at most MaxPluginInterval.
+	Interval Duration `json:"interval,omitempty"`
+}
+
+// MaxPluginInterval is the longest interval the config may give a plugin:
+// a collector run less than once a day leaves its series stale longer
+// than any dashboard looks back, so a longer one is a typo.
+const MaxPluginInterval = 24 * time.Hour
+
+// Off reports whether the owner turned the plugin off.
+func (p PluginSwitch) Off() bool { return p.Enabled != nil && !*p.Enabled }
 
 // Ceilings are the owner's caps on what manifests may ask for.
 type Ceilings struct {
@@ -178,8 +207,26 @@ func (c Config) Validate() error {
 	if err := c.Settings.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
+	for _, name := range slices.Sorted(maps.Keys(c.Plugins)) {
+		if err := c.Plugins[name].validate(name); err != nil {
+			return err
+		}
+	}
 	_, err := c.MaxLimits()
 	return err
+}
+
+// validate checks the switch of the plugin called name; a name no
+// plugin has is not an error here (see Config.Plugins), one no plugin can
+// have is.
+func (p PluginSwitch) validate(name string) error {
+	if !luaplugins.ValidName(name) {
+		return fmt.Errorf("config plugins: %q is not a plugin name ([a-z][a-z0-9-]{0,31}; in UCI, _ stands for -)", name)
+	}
+	if d := time.Duration(p.Interval); d != 0 && (d < luaplugins.MinInterval || d > MaxPluginInterval) {
+		return fmt.Errorf("config plugins.%s.interval: %s is outside %s..%s", name, d, luaplugins.MinInterval, MaxPluginInterval)
+	}
+	return nil
 }
 
 // Duration is a time.Duration written as text ("30m") in JSON.

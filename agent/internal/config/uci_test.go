@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // initScript is the OpenWrt init script that writes the config file from
@@ -20,10 +21,11 @@ const initScript = "../../../scripts/openwrt/files/heimnetz.init"
 // option from HZ_<option>, else the default in the script's own list.
 const uciStubs = `
 uci_load_validate() {
-	_cb=$4
+	local _type=$2 _section=$3 _cb=$4 _spec _name _rest _default _var _over
 	shift 4
 	for _spec in "$@"; do
 		_name=${_spec%%:*}
+		eval "local $_name"
 		_rest=${_spec#*:}
 		case "$_rest" in
 		*\)) _default= ;;
@@ -31,10 +33,20 @@ uci_load_validate() {
 		*:*) _default=${_rest#*:} ;;
 		*) _default= ;;
 		esac
-		eval "_over=\${HZ_$_name-__unset__}"
+		_var=HZ_$_name
+		[ "$_type" = heimnetz ] || _var=HZ_${_type}_${_section}_$_name
+		eval "_over=\${$_var-__unset__}"
 		if [ "$_over" = __unset__ ]; then eval "$_name=\$_default"; else eval "$_name=\$_over"; fi
 	done
-	"$_cb" main 0
+	"$_cb" "$_section" 0
+}
+# config_foreach FUNCTION TYPE ARGS calls FUNCTION SECTION ARGS for each
+# section named in HZ_SECTIONS_<TYPE>.
+config_foreach() {
+	local _fn=$1 _t=$2 _s _secs
+	shift 2
+	eval "_secs=\${HZ_SECTIONS_$_t-}"
+	for _s in $_secs; do "$_fn" "$_s" "$@"; done
 }
 network_get_ipaddr() { eval "$1=192.168.1.1"; }
 user_exists() { return 0; }
@@ -57,6 +69,11 @@ func jsonLeaves(t reflect.Type, prefix string) []string {
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "" || name == "-" {
+			continue
+		}
+		if f.Type.Kind() == reflect.Map && f.Type.Elem().Kind() == reflect.Struct {
+			// plugins.*.enabled: a UCI section per key.
+			out = append(out, jsonLeaves(f.Type.Elem(), prefix+name+".*.")...)
 			continue
 		}
 		if f.Type.Kind() == reflect.Struct {
@@ -108,6 +125,20 @@ func TestEveryConfigFieldSettableFromUCI(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?m)^\t\t'([a-z_]+):`).FindAllSubmatch(script, -1) {
 		options[string(m[1])] = true
 	}
+	// Options of the `config plugin` sections: those validate_plugin_section
+	// names.
+	pluginOptions := map[string]bool{}
+	_, body, _ := strings.Cut(string(script), "\nvalidate_plugin_section() {")
+	body, _, _ = strings.Cut(body, "\n}")
+	for _, m := range regexp.MustCompile(`'([a-z_]+):`).FindAllStringSubmatch(body, -1) {
+		pluginOptions[m[1]] = true
+	}
+	// Two plugin sections: one named for its plugin (_ for -), one
+	// anonymous with option name; plugins.*.X is option X of both.
+	sections := map[string]map[string]string{
+		"wifi_stations": {"enabled": "0", "interval": "45s"},
+		"cfg0a1b2c":     {"name": "cpu", "interval": "2m", "enabled": "1"},
+	}
 	dir := t.TempDir()
 	// A value per UCI option, each unlike the default and the zero value.
 	values := map[string]string{
@@ -147,6 +178,12 @@ validate_heimnetz_section main start_heimnetz
 	for k, v := range values {
 		cmd.Env = append(cmd.Env, "HZ_"+k+"="+v)
 	}
+	cmd.Env = append(cmd.Env, "HZ_SECTIONS_plugin=wifi_stations cfg0a1b2c")
+	for sec, opts := range sections {
+		for k, v := range opts {
+			cmd.Env = append(cmd.Env, "HZ_plugin_"+sec+"_"+k+"="+v)
+		}
+	}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("init script: %v\n%s", err, out)
 	}
@@ -168,6 +205,24 @@ validate_heimnetz_section main start_heimnetz
 		t.Errorf("the config file does not validate: %v", err)
 	}
 	for _, path := range jsonLeaves(reflect.TypeFor[Config](), "") {
+		if field, opt, ok := strings.Cut(path, ".*."); ok {
+			if field != "plugins" {
+				t.Errorf("config field %s: map it to a UCI section type here and in %s", path, initScript)
+				continue
+			}
+			if !pluginOptions[opt] {
+				t.Errorf("config field %s has no option %s in validate_plugin_section of %s", path, opt, initScript)
+				continue
+			}
+			if _, ok := sections["wifi_stations"][opt]; !ok {
+				t.Errorf("config field %s: give option %s of the test's plugin sections a value here", path, opt)
+				continue
+			}
+			if g := jsonAt(t, got, "plugins.wifi-stations."+opt); g == "null" {
+				t.Errorf("config field %s: option %s of plugin section wifi_stations did not reach it:\n%s", path, opt, data)
+			}
+			continue
+		}
 		uci := strings.ReplaceAll(path, ".", "_")
 		if !options[uci] {
 			t.Errorf("config field %s has no UCI option %s in %s", path, uci, initScript)
@@ -190,6 +245,11 @@ validate_heimnetz_section main start_heimnetz
 		case d, "null", "[]", `""`, "0", "false", `"0B"`, `"0s"`:
 			t.Errorf("config field %s = %s (default %s): UCI option %s=%q did not reach it", path, g, d, uci, values[uci])
 		}
+	}
+	ws, cpu := got.Plugins["wifi-stations"], got.Plugins["cpu"]
+	if len(got.Plugins) != 2 || !ws.Off() || time.Duration(ws.Interval) != 45*time.Second ||
+		cpu.Off() || time.Duration(cpu.Interval) != 2*time.Minute {
+		t.Errorf("plugin sections arrived as %+v:\n%s", got.Plugins, data)
 	}
 	if got.AdminPasswordHash != values["admin_password_hash"] || strings.Join(got.Hostnames, " ") != values["hostnames"] ||
 		got.Listen != "10.1.2.3:9110" || got.Ceilings.CPU != "25%" {

@@ -61,6 +61,8 @@ func (b *backend) Overview() web.Overview {
 	for _, e := range b.m.entries() {
 		e.mu.Lock()
 		switch {
+		case e.sw.Off():
+			// The owner's own choice: nothing to be alerted about.
 		case !e.rec.Enabled && e.rec.DisabledReason != "":
 			o.Alerts = append(o.Alerts, web.Alert{Severity: web.SeverityCritical, Source: e.src.Name(), Message: e.rec.DisabledReason})
 		case e.throttled != "":
@@ -79,15 +81,15 @@ func (b *backend) summary(e *entry) web.PluginSummary {
 	m := e.src.Manifest
 	s := web.PluginSummary{
 		Name: m.Name, Version: m.Version, Description: m.Description,
-		State: e.state, Enabled: e.rec.Enabled, DisabledReason: e.rec.DisabledReason,
+		State: e.state, Enabled: e.enabled(), DisabledReason: e.disabledReason(),
 		LastRun: e.rec.LastRun, LastDurationSeconds: e.rec.LastDuration.Seconds(),
 		Runs: e.rec.Runs, Errors: e.rec.Errors, LastError: e.rec.LastError,
-		IntervalSeconds: m.Interval.Seconds(), CPUSeconds: e.cpuTotal.Seconds(),
+		IntervalSeconds: e.interval().Seconds(), CPUSeconds: e.cpuTotal.Seconds(),
 	}
-	if e.throttled != "" && e.rec.Enabled {
+	if e.throttled != "" && e.enabled() {
 		s.State, s.LastError = web.StateFailed, e.throttled
 	}
-	if !e.rec.Enabled {
+	if !e.enabled() {
 		s.State = web.StateDisabled
 	}
 	if e.plugin != nil {
@@ -115,6 +117,7 @@ func (b *backend) Plugin(name string) (web.PluginDetail, error) {
 	d := web.PluginDetail{PluginSummary: b.summary(e)}
 	e.mu.Lock()
 	m := e.src.Manifest
+	interval := e.interval()
 	d.Permissions = append([]string(nil), m.Permissions...)
 	d.Source = e.src.Origin
 	d.Docs = string(e.src.Readme)
@@ -156,7 +159,10 @@ func (b *backend) Plugin(name string) (web.PluginDetail, error) {
 			d.Logs = append(d.Logs, web.LogLine{Time: l.Time, Level: l.Level, Message: l.Line})
 		}
 	}
-	d.Extra = []web.KeyValue{{Key: "interval", Value: m.Interval.String()}}
+	d.Extra = []web.KeyValue{{Key: "interval", Value: interval.String()}}
+	if e.sw.Interval > 0 {
+		d.Extra[0].Value += " (the config's; the manifest asks for " + m.Interval.String() + ")"
+	}
 	for _, k := range limits.Keys() {
 		if v, ok := m.Asked[k]; ok {
 			d.Extra = append(d.Extra, web.KeyValue{Key: "manifest limit " + k, Value: v})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
 
 	"github.com/VictoriaMetrics/metrics"
 
@@ -77,7 +76,6 @@ type securityLog struct {
 	set    *metrics.Set
 	log    *slog.Logger
 	syslog *syslogSink // set on OpenWrt: events go to logd with their priority
-	mu     sync.Mutex
 }
 
 func (s *securityLog) record(typ string, sev store.Severity, plugin, msg string) {

@@ -269,21 +269,22 @@ func (m *Manager) install(archive []byte, sig *pack.Signature, opts InstallOptio
 	e.rec.Signer = st.signer
 	e.runs = nil
 	rec := e.rec
-	if rec.Enabled {
+	run := e.enabled()
+	if run {
 		e.plugin = p
 	}
 	e.mu.Unlock()
 	if reenabled != "" {
 		m.sec.record(EvPluginEnabled, store.Info, name, reenabled)
 	}
-	if !rec.Enabled {
+	if !run {
 		p.Close()
 	}
 	m.invalidateMetrics()
 	if err := m.db.PutPlugin(rec); err != nil {
 		return final, err
 	}
-	if rec.Enabled {
+	if run {
 		e.startLoop()
 	}
 	return final, nil

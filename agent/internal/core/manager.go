@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -19,6 +21,7 @@ import (
 	"github.com/heimnetz/heimnetz/limits"
 	"github.com/heimnetz/heimnetz/luaplugins"
 	"github.com/heimnetz/heimnetz/store"
+	"github.com/heimnetz/heimnetz/web"
 )
 
 // recentRuns is how many past runs each plugin keeps for its page.
@@ -82,6 +85,34 @@ type entry struct {
 	cpuTotal  time.Duration
 	cancel    context.CancelFunc
 	done      chan struct{}
+	// sw is the owner's switch for this plugin from the config (off, or
+	// another interval); set once when the entry is made.
+	sw config.PluginSwitch
+}
+
+// configOffReason is the disabled reason of a plugin the config turned off.
+const configOffReason = "disabled in the config"
+
+// interval is how often the plugin runs: the config's interval for it,
+// else its manifest's.
+func (e *entry) interval() time.Duration {
+	if e.sw.Interval > 0 {
+		return time.Duration(e.sw.Interval)
+	}
+	return e.src.Manifest.Interval
+}
+
+// enabled reports whether the plugin may run: enabled in its record (not
+// disabled by an admin or the agent) and not turned off in the config.
+func (e *entry) enabled() bool { return e.rec.Enabled && !e.sw.Off() }
+
+// disabledReason is why the plugin does not run, empty when it does; the
+// config's switch comes first, as it is the one to change.
+func (e *entry) disabledReason() string {
+	if e.sw.Off() {
+		return configOffReason
+	}
+	return e.rec.DisabledReason
 }
 
 // runRecord is one past run for the plugin page.
@@ -140,9 +171,19 @@ func (m *Manager) loadSources() []*luaplugins.Source {
 // start registers and starts every plugin.
 func (m *Manager) start(ctx context.Context) error {
 	m.ctx = ctx
+	loaded := map[string]bool{}
 	for _, src := range m.loadSources() {
 		if err := m.add(src); err != nil {
 			return err
+		}
+		loaded[src.Name()] = true
+	}
+	m.mu.Lock()
+	switches := m.cfg.Plugins
+	m.mu.Unlock()
+	for _, name := range slices.Sorted(maps.Keys(switches)) {
+		if !loaded[name] {
+			m.log.Warn("config plugins: no plugin has this name; its setting waits for one to be installed", "plugin", name)
 		}
 	}
 	return nil
@@ -164,8 +205,11 @@ func (m *Manager) add(src *luaplugins.Source) error {
 	}
 	rec.Version = src.Manifest.Version
 	lim := src.Manifest.Limits
+	m.mu.Lock()
+	sw := m.cfg.Plugins[name]
+	m.mu.Unlock()
 	e := &entry{
-		m: m, src: src, rec: rec,
+		m: m, src: src, rec: rec, sw: sw,
 		kv:    m.db.KV(name, store.QuotaFor(lim)),
 		cpu:   limits.NewCPUShare(lim.CPU, lim.CPUWindow, m.clock.Now()),
 		state: stateIdle,
@@ -177,7 +221,7 @@ func (m *Manager) add(src *luaplugins.Source) error {
 	if err := m.db.PutPlugin(rec); err != nil {
 		return err
 	}
-	if rec.Enabled {
+	if rec.Enabled && !sw.Off() {
 		e.startLoop()
 	} else {
 		e.state = stateDisabled
@@ -233,6 +277,9 @@ func (m *Manager) enable(name string) error {
 	e, err := m.get(name)
 	if err != nil {
 		return err
+	}
+	if e.sw.Off() {
+		return fmt.Errorf("%w: plugin %q is %s; set plugins.%s.enabled (UCI: option enabled in its config plugin section) and restart", web.ErrConfig, name, configOffReason, name)
 	}
 	e.mu.Lock()
 	e.rec.Enabled, e.rec.DisabledReason, e.rec.ConsecutiveBreaks = true, "", 0
@@ -295,7 +342,7 @@ func (m *Manager) reload(name string) error {
 	}
 	e.src = src
 	e.rec.Version = src.Manifest.Version
-	enabled := e.rec.Enabled
+	enabled := e.enabled()
 	e.mu.Unlock()
 	if enabled {
 		e.startLoop()

@@ -40,7 +40,7 @@ func (m *Manager) registerMetrics(e *entry) {
 	m.metrics.GetOrCreateGauge(fmt.Sprintf(`heimnetz_plugin_enabled{plugin=%q}`, name), func() float64 {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		if e.rec.Enabled {
+		if e.enabled() {
 			return 1
 		}
 		return 0

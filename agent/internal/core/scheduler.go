@@ -20,6 +20,10 @@ func (e *entry) startLoop() {
 	if e.cancel != nil {
 		return
 	}
+	if e.sw.Off() {
+		e.state = stateDisabled
+		return
+	}
 	ctx, cancel := context.WithCancel(e.m.ctx)
 	e.cancel, e.done = cancel, make(chan struct{})
 	e.state = stateIdle
@@ -53,7 +57,9 @@ func (e *entry) stopLoop() {
 func (e *entry) loop(ctx context.Context, done chan struct{}) {
 	defer e.m.wg.Done()
 	defer close(done)
-	interval := e.src.Manifest.Interval
+	e.mu.Lock()
+	interval := e.interval()
+	e.mu.Unlock()
 	clock := e.m.clock
 	next := clock.Now()
 	for {

@@ -68,9 +68,12 @@ func TestStoreFailureReported(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if !strings.Contains(logs.String(), "store snapshot failing") {
-		t.Errorf("the log does not report the failure:\n%s", logs.String())
-	}
+	// The count goes up before the failure hook logs and records it.
+	waitFor(t, func() bool { return strings.Contains(logs.String(), "store snapshot failing") }, "the log to report the failure:\n%s", &logs)
+	waitFor(t, func() bool {
+		evs, _, err := m.Backend(time.Now()).Events(web.EventQuery{Type: store.EventTypeStore})
+		return err == nil && len(evs) > 0
+	}, "a store event")
 	var out bytes.Buffer
 	m.invalidateMetrics()
 	m.writeMetrics(&out)

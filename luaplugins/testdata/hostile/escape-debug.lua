@@ -1,2 +1,2 @@
--- expect: attempt to index|nil
+-- expect: main\.lua:2: attempt to index a non-table object\(nil\) with key 'getregistry'$
 debug.getregistry()

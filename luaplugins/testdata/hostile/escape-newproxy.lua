@@ -1,2 +1,2 @@
--- expect: attempt to call|nil
+-- expect: main\.lua:2: attempt to call a non-function object$
 newproxy(true)

@@ -1,3 +1,3 @@
--- expect: instruction limit exceeded
+-- expect: instruction limit exceeded \(3000000\)
 setmetatable({}, {__gc = function() end})
 while true do end

@@ -1,3 +1,3 @@
--- expect: memory limit exceeded
+-- expect: memory limit exceeded \(8 MiB\)
 local t = {}
 while true do local x = #t; t[#t + 1] = function() return x end end

@@ -1,3 +1,3 @@
--- expect: memory limit exceeded
+-- expect: memory limit exceeded \(8 MiB\)
 local s = "x"
 while true do s = s .. s end

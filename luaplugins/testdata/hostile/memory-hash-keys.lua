@@ -1,4 +1,4 @@
--- expect: memory limit exceeded
+-- expect: memory limit exceeded \(8 MiB\)
 local t = {}
 local i = 0
 while true do i = i + 1; t["k" .. i] = true end

@@ -1,4 +1,4 @@
--- expect: memory limit exceeded
+-- expect: memory limit exceeded \(8 MiB\)
 local t = {}
 local s = string.rep("x", 65536)
 for i = 1, 1000 do t[i] = s end

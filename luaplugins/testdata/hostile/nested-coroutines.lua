@@ -1,4 +1,4 @@
--- expect: instruction limit exceeded
+-- expect: instruction limit exceeded \(3000000\)
 local function spin(d)
   if d == 0 then while true do end end
   local co = coroutine.create(function() spin(d - 1) end)

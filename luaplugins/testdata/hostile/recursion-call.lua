@@ -1,4 +1,4 @@
--- expect: instruction limit exceeded|call depth limit exceeded|stack overflow
+-- expect: instruction limit exceeded \(3000000\)
 local mt = {}
 mt.__call = function(self) return self() end
 local a = setmetatable({}, mt)

@@ -1,3 +1,3 @@
--- expect: stack overflow|call depth limit exceeded|memory limit exceeded
+-- expect: lua callstack overflow$
 local function f(n) return 1 + f(n + 1) end
 f(1)

@@ -1,4 +1,4 @@
--- expect: call depth limit exceeded|stack overflow
+-- expect: call depth limit exceeded \(64\)
 local mt = {}
 mt.__eq = function(a, b) return a == b end
 local a, b = setmetatable({}, mt), setmetatable({}, mt)

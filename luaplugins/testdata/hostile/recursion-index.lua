@@ -1,4 +1,4 @@
--- expect: call depth limit exceeded|stack overflow
+-- expect: call depth limit exceeded \(64\)
 local t = setmetatable({}, {})
 getmetatable(t).__index = function(t, k) return t[k .. "x"] end
 local _ = t.a

@@ -1,4 +1,4 @@
--- expect: call depth limit exceeded|memory limit exceeded|stack overflow
+-- expect: call depth limit exceeded \(64\)
 local function f()
   local co = coroutine.create(f)
   local ok, err = coroutine.resume(co)

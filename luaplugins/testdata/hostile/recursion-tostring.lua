@@ -1,4 +1,4 @@
--- expect: call depth limit exceeded|stack overflow
+-- expect: call depth limit exceeded \(64\)
 local t = setmetatable({}, {})
 getmetatable(t).__tostring = function(self) return tostring(self) end
 print(tostring(t))

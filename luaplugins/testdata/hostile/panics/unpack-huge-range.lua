@@ -1,4 +1,4 @@
--- expect: too many results to unpack
+-- expect: main\.lua:6: too many results to unpack$
 -- rss: 40
 -- time: 3s
 -- unpack over a range that overflowed the Go int count upstream (end at
