@@ -1,7 +1,6 @@
 package luaplugins
 
 import (
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -29,14 +28,15 @@ func (c *roundClock) tick()          { c.now = c.now.Add(time.Second) }
 // agent does (one registry, one family table, clients hashed with a key)
 // and runs each once, so a round measures steady state, not first calls.
 //
-// With dirFS the fixture is opened as board.New opens a router's live
-// "/" (os.DirFS: one open per file); without, as board.New opens any
-// other tree (os.Root: one open per directory of the path).
+// With dirFS the fixture is read as board.New reads a router's live "/"
+// (board.NewDir: one open per file, plain system calls); without, as
+// board.New reads any other tree (os.Root: one open per directory of the
+// path, through os.File).
 func loadRound(tb testing.TB, clock *roundClock, dirFS bool) []*Plugin {
 	tb.Helper()
 	var b *board.Board
 	if dirFS {
-		b = board.NewFS(os.DirFS(roundFixture))
+		b = board.NewDir(roundFixture)
 	} else {
 		var err error
 		if b, err = board.New(roundFixture); err != nil {
@@ -80,10 +80,10 @@ func loadRound(tb testing.TB, clock *roundClock, dirFS bool) []*Plugin {
 // with the scheduler tick, so it is summed over the whole run here).
 // Numbers are quoted in the README ("Cost on a router"), not asserted.
 //
-// open=dirfs reads the fixture as the agent reads a router's "/",
+// open=path reads the fixture as the agent reads a router's "/",
 // open=root as it reads a fixture tree (and read "/" before).
 func BenchmarkCollectRound(b *testing.B) {
-	b.Run("open=dirfs", func(b *testing.B) { benchmarkCollectRound(b, true) })
+	b.Run("open=path", func(b *testing.B) { benchmarkCollectRound(b, true) })
 	b.Run("open=root", func(b *testing.B) { benchmarkCollectRound(b, false) })
 }
 
