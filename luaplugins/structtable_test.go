@@ -114,7 +114,6 @@ func TestStructTableMatchesJSON(t *testing.T) {
 		tie
 		B       string             `json:"b"`
 		Skip    string             `json:"-"`
-		Dash    string             `json:"-,"`
 		Nil     []int              `json:"nil"`
 		NilMap  map[string]int     `json:"nil_map"`
 		Map     map[string]int     `json:"map,omitempty"`
@@ -136,7 +135,7 @@ func TestStructTableMatchesJSON(t *testing.T) {
 		struct {
 			S string  `json:"s"`
 			F float64 `json:"f"`
-		}{S: "bad \xff utf-8", F: -0.0},
+		}{S: "bad \xff utf-8", F: math.Copysign(0, -1)},
 		nil, []string(nil), map[string][]int{"b": {1}, "a": nil},
 	)
 	for i, v := range values {
