@@ -117,4 +117,23 @@ echo
 echo "agent on CPU $AGENT_CPU, vegeta $VEGETA_VERSION on CPU $LOAD_CPU: $RATE req/s open loop, $CONNS connections, $DURATION per run, $ROUNDS rounds"
 awk -v h="$mh" -v m="$mm" 'BEGIN { printf "median p99: /healthz %.3f ms, /metrics %.3f ms, ratio %.2fx (target <= 1.5x)\n", h, m, m / h }'
 echo "one scrape: $lines lines ($series series), $bytes bytes plain, $gzbytes bytes gzip"
+# The agent's own view: heimnetz_server_request_duration_seconds counts
+# the time from reading a request to handing its response to the network,
+# so a tail that is here is the server's and one that is not is the
+# network's or the load generator's.
+curl -fsS "$base/metrics" | awk '
+	/^heimnetz_server_request_duration_seconds_bucket\{route="(metrics|healthz)"/ {
+		match($0, /route="[a-z]+"/); r = substr($0, RSTART + 7, RLENGTH - 8)
+		match($0, /le="[^"]+"/); le = substr($0, RSTART + 4, RLENGTH - 5)
+		n[r] ++; bound[r, n[r]] = le; count[r, n[r]] = $2
+	}
+	END {
+		for (r in n) {
+			total = count[r, n[r]]
+			for (i = 1; i <= n[r]; i++) if (count[r, i] >= 0.99 * total) break
+			printf "server side, /%s: %d requests, 99 %% within %s s (", r, total, bound[r, i]
+			for (i = 1; i <= n[r]; i++) if (bound[r, i] + 0 >= 0.001 && bound[r, i] + 0 <= 0.1 || bound[r, i] == "+Inf") printf " <=%s: %.4f", bound[r, i], count[r, i] / total
+			printf " )\n"
+		}
+	}'
 awk '/^VmHWM/ { printf "agent peak RSS: %d KiB\n", $2 }' "/proc/$agent_pid/status" 2>/dev/null || true
