@@ -35,6 +35,8 @@ type Board struct {
 	nl80211 func(req nl80211Request) ([]byte, error)
 	// stuck holds the mount points whose statfs has not returned.
 	stuck sync.Map
+	// probe is the agent's latest WAN probe round (SetWANProbe).
+	probe wanProbe
 }
 
 // New returns a Board reading the tree below the directory root ("/" in

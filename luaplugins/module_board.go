@@ -37,6 +37,7 @@ type Board interface {
 	Device() (board.Device, error)
 	OpenWrtRelease() (board.OpenWrtRelease, error)
 	WAN() (board.WAN, error)
+	WANProbe() (board.WANProbe, error)
 	WifiInterfaces() ([]board.WifiInterface, error)
 
 	// Client identity data, granted by the "clients" permission.
@@ -186,6 +187,10 @@ func boardModule() Module {
 				func(b Board) (any, error) { return b.OpenWrtRelease() }),
 			fn("wan", "table {interface, gateway, interface6, gateway6, up, operstate, carrier, addresses}", "The uplink: the interfaces and gateways of the IPv4 and IPv6 default routes (lowest metric), whether the link is up, and its addresses with prefix length. No default route gives no interface and up = false.",
 				func(b Board) (any, error) { return b.WAN() }),
+			fn("wan_probe", "table {target, address, up, time, sent, received, loss_ratio, rtt_last_seconds, rtt_avg_seconds, rtt_min_seconds, rtt_max_seconds, sent_total, received_total, reason}",
+				"The agent's own ICMP echo probe of the uplink, which runs only when the owner sets a target in the agent's config (wan_probe): its last round (count requests, their loss and round-trip times in seconds) and its totals since start. "+
+					"Plugins read it; they can neither start a probe nor choose its target. Empty with a reason when no probe is configured or its first round has not ended.",
+				func(b Board) (any, error) { return b.WANProbe() }),
 			fn("wifi_interfaces", "array of tables {name, ifindex, phy, mode, mac, ssid, frequency_mhz, channel, channel_width_mhz, txpower_dbm, noise_dbm}", "Wireless interfaces as nl80211 reports them, with the noise floor of the channel in use from the survey. Empty with a reason where there is no Wi-Fi driver.",
 				func(b Board) (any, error) { return b.WifiInterfaces() }),
 		},

@@ -177,3 +177,29 @@ print(why == nil and v.load1 ~= nil)
 		t.Fatalf("reason = %q", reason)
 	}
 }
+
+// TestBoardWANProbe: board.wan_probe() gives the agent's last probe round
+// as a table, and an empty table with the reason while there is none.
+func TestBoardWANProbe(t *testing.T) {
+	b := board.NewFS(fstest.MapFS{})
+	code := `
+local p, why = board.wan_probe()
+print(p.target, p.up, p.sent, p.received, p.loss_ratio, p.rtt_avg_seconds, p.sent_total, p.address, why)
+`
+	logs, err := loadOnBoard(t, b, code, "board")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "info: nil\tnil\tnil\tnil\tnil\tnil\tnil\tnil\tboard.wan_probe: " + board.ErrNoWANProbe.Error(); len(logs) != 1 || logs[0] != want {
+		t.Errorf("without a probe: %q, want %q", logs, want)
+	}
+	b.SetWANProbe(board.WANProbe{Target: "192.0.2.1", Up: true, LossRatio: 0.25, SentTotal: 8,
+		PingResult: board.PingResult{Address: "192.0.2.1", Sent: 4, Received: 3, RTTAvg: 0.012}})
+	logs, err = loadOnBoard(t, b, code, "board")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "info: 192.0.2.1\ttrue\t4\t3\t0.25\t0.012\t8\t192.0.2.1\tnil"; len(logs) != 1 || logs[0] != want {
+		t.Errorf("after a round: %q, want %q", logs, want)
+	}
+}

@@ -71,12 +71,47 @@ type Config struct {
 	// the MAC and client id (the key is made once and kept in the
 	// database) and no host name; IP addresses are always given.
 	ExposeClientIdentity bool `json:"expose_client_identity"`
+	// WANProbe is the agent's ICMP echo probe of the uplink; off while
+	// its target is empty.
+	WANProbe WANProbe `json:"wan_probe"`
 	// Plugins are the owner's switches per plugin, by plugin name: turn a
 	// plugin off or run it at another interval than its manifest's. A
 	// name no plugin has is kept (the plugin may be installed later) and
 	// logged as a warning at start. UCI: a `config plugin` section per
 	// plugin (see scripts/openwrt/files/heimnetz.config).
 	Plugins map[string]PluginSwitch `json:"plugins"`
+}
+
+// WANProbe configures the agent's ICMP echo probe of the uplink. Only the
+// owner sets it (never a plugin): the agent sends Count echo requests to
+// Target every Interval, each waiting up to Timeout for its reply.
+type WANProbe struct {
+	// Target is an IP address or a host name (resolved once per round);
+	// empty turns the probe off.
+	Target   string   `json:"target"`
+	Interval Duration `json:"interval"`
+	Count    int      `json:"count"`
+	Timeout  Duration `json:"timeout"`
+}
+
+// Validate reports a probe setting the agent cannot run with: a round
+// (Count requests, each waiting up to Timeout) must fit in Interval.
+func (p WANProbe) Validate() error {
+	switch {
+	case p.Target == "":
+		return nil
+	case len(p.Target) > 253:
+		return errors.New("config wan_probe.target: longer than a host name (253)")
+	case p.Count < 1 || p.Count > 100:
+		return fmt.Errorf("config wan_probe.count: %d, want 1 to 100", p.Count)
+	case p.Timeout < Duration(10*time.Millisecond):
+		return errors.New("config wan_probe.timeout: at least 10ms")
+	case p.Interval < Duration(time.Second):
+		return errors.New("config wan_probe.interval: at least 1s")
+	case time.Duration(p.Timeout)*time.Duration(p.Count) >= time.Duration(p.Interval):
+		return fmt.Errorf("config wan_probe: count %d × timeout %v must be less than interval %v", p.Count, time.Duration(p.Timeout), time.Duration(p.Interval))
+	}
+	return nil
 }
 
 // PluginSwitch is what the owner sets for one plugin; the zero value
@@ -122,6 +157,7 @@ func Default() Config {
 		},
 		MemoryLimit: Size(24 << 20),
 		GCPercent:   50,
+		WANProbe:    WANProbe{Interval: Duration(10 * time.Second), Count: 3, Timeout: Duration(time.Second)},
 		Ceilings: Ceilings{
 			Instructions: c.Instructions, Memory: Size(c.Memory), Timeout: Duration(c.Timeout),
 			CPU: limits.FormatPercent(c.CPU),
@@ -203,6 +239,9 @@ func (c Config) Validate() error {
 		return errors.New("config max_connections, max_connections_per_ip: must not be negative")
 	case c.GCPercent < 10 && c.GCPercent != -1:
 		return errors.New("config gc_percent: must be at least 10 (or -1 to turn the collector off)")
+	}
+	if err := c.WANProbe.Validate(); err != nil {
+		return err
 	}
 	if err := c.Settings.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)

@@ -166,6 +166,10 @@ func TestEveryConfigFieldSettableFromUCI(t *testing.T) {
 		"ceilings_cpu":           "25%",
 		"memory_limit":           "20MiB",
 		"gc_percent":             "60",
+		"wan_probe_target":       "192.0.2.1",
+		"wan_probe_interval":     "20s",
+		"wan_probe_count":        "5",
+		"wan_probe_timeout":      "2s",
 	}
 	conf := filepath.Join(dir, "heimnetz.json")
 	cmd := exec.Command(busybox, "sh", "-c", uciStubs+`

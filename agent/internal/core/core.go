@@ -109,11 +109,15 @@ func New(opts Options) (*Manager, error) {
 
 // Start loads every plugin and starts the enabled ones; they run until
 // ctx ends or Stop is called.
-func (m *Manager) Start(ctx context.Context) error { return m.start(ctx) }
+func (m *Manager) Start(ctx context.Context) error {
+	m.startWANProbe(ctx)
+	return m.start(ctx)
+}
 
 // Stop stops every plugin, waits for their runs to end and closes the
 // system log connection. The store stays open.
 func (m *Manager) Stop() {
+	m.stopWANProbe()
 	m.stop()
 	if m.sec.syslog != nil {
 		m.sec.syslog.Close()

@@ -256,6 +256,8 @@ func (m *Manager) install(archive []byte, sig *pack.Signature, opts InstallOptio
 		}
 		return final, m.add(st.src)
 	}
+	e.life.Lock()
+	defer e.life.Unlock()
 	e.stopLoop()
 	e.mu.Lock()
 	reenabled := ""
@@ -354,7 +356,11 @@ func (m *Manager) remove(name string, deleteData bool) error {
 		return err
 	}
 	defer release()
+	e.life.Lock()
+	defer e.life.Unlock()
+	e.mu.Lock()
 	origin := e.src.Origin
+	e.mu.Unlock()
 	dir, _ := filepath.Abs(m.cfg.PluginsDirectory())
 	abs, _ := filepath.Abs(origin)
 	if origin == luaplugins.OriginBundled || filepath.Dir(abs) != dir {

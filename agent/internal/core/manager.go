@@ -46,6 +46,7 @@ type Manager struct {
 	level    *LogLevel
 	clock    Clock
 	identity luaplugins.Identity // what the clients module tells plugins
+	probe    *wanProber          // the owner's WAN probe; nil when off
 
 	metricsCache metricsCache
 
@@ -71,8 +72,14 @@ func (e *entry) kvStore() *store.KV {
 
 // entry is one known plugin, loaded or not.
 type entry struct {
-	m   *Manager
-	src *luaplugins.Source
+	m    *Manager
+	name string // the plugin's name; never changes
+	src  *luaplugins.Source
+
+	// life serialises what stops and starts the plugin's loop (enable,
+	// disable, reload, upgrade, remove, stop), so none of them can start
+	// a loop on a source, kv store or CPU share another is replacing.
+	life sync.Mutex
 
 	mu        sync.Mutex
 	plugin    *luaplugins.Plugin // nil when not loaded
@@ -209,7 +216,7 @@ func (m *Manager) add(src *luaplugins.Source) error {
 	sw := m.cfg.Plugins[name]
 	m.mu.Unlock()
 	e := &entry{
-		m: m, src: src, rec: rec, sw: sw,
+		m: m, name: name, src: src, rec: rec, sw: sw,
 		kv:    m.db.KV(name, store.QuotaFor(lim)),
 		cpu:   limits.NewCPUShare(lim.CPU, lim.CPUWindow, m.clock.Now()),
 		state: stateIdle,
@@ -260,14 +267,16 @@ func (m *Manager) entries() []*entry {
 	for _, e := range m.plugins {
 		out = append(out, e)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].src.Name() < out[j].src.Name() })
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out
 }
 
 // stop stops every plugin and waits for their loops to end.
 func (m *Manager) stop() {
 	for _, e := range m.entries() {
+		e.life.Lock()
 		e.stopLoop()
+		e.life.Unlock()
 	}
 	m.wg.Wait()
 }
@@ -281,6 +290,8 @@ func (m *Manager) enable(name string) error {
 	if e.sw.Off() {
 		return fmt.Errorf("%w: plugin %q is %s; set plugins.%s.enabled (UCI: option enabled in its config plugin section) and restart", web.ErrConfig, name, configOffReason, name)
 	}
+	e.life.Lock()
+	defer e.life.Unlock()
 	e.mu.Lock()
 	e.rec.Enabled, e.rec.DisabledReason, e.rec.ConsecutiveBreaks = true, "", 0
 	e.throttled = ""
@@ -301,6 +312,8 @@ func (m *Manager) disable(name, reason string, sev store.Severity) error {
 	if err != nil {
 		return err
 	}
+	e.life.Lock()
+	defer e.life.Unlock()
 	e.stopLoop()
 	e.mu.Lock()
 	e.rec.Enabled, e.rec.DisabledReason = false, reason
@@ -325,7 +338,11 @@ func (m *Manager) reload(name string) error {
 		return err
 	}
 	defer release()
+	e.life.Lock()
+	defer e.life.Unlock()
+	e.mu.Lock()
 	src := e.src
+	e.mu.Unlock()
 	if src.Origin != luaplugins.OriginBundled {
 		fresh, err := luaplugins.ReadPath(src.Origin, m.registry, m.ceilings)
 		if err != nil {

@@ -28,7 +28,7 @@ func (m *Manager) pluginResult(plugin, result string) *vm.Counter {
 
 // registerMetrics adds the gauges that are read when /metrics is scraped.
 func (m *Manager) registerMetrics(e *entry) {
-	name := e.src.Name()
+	name := e.name
 	m.metrics.GetOrCreateGauge(fmt.Sprintf(`heimnetz_plugin_memory_usage_bytes{plugin=%q}`, name), func() float64 {
 		e.mu.Lock()
 		defer e.mu.Unlock()
@@ -196,6 +196,11 @@ var helpText = map[string]string{
 	"heimnetz_store_flush_errors_total":             "Background commits of buffered plugin records, events and log lines that failed (the writes wait for the next one).",
 	"heimnetz_store_snapshot_errors_total":          "Background snapshots of the live database to flash that failed.",
 	"heimnetz_device_info":                          "The device the agent runs on (always 1).",
+	"heimnetz_wan_probe_up":                         "1 if the last round of the WAN probe (ICMP echo to the configured target) got a reply, else 0.",
+	"heimnetz_wan_probe_loss_ratio":                 "Share of the last WAN probe round's echo requests that got no reply.",
+	"heimnetz_wan_probe_rtt_seconds":                "Round-trip time of the last WAN probe round's replies: last, avg, min and max (NaN without a reply).",
+	"heimnetz_wan_probe_sent_total":                 "ICMP echo requests the WAN probe sent.",
+	"heimnetz_wan_probe_received_total":             "ICMP echo replies the WAN probe received.",
 	"process_cpu_seconds_total":                     "CPU time used by the agent process.",
 	"process_cpu_seconds_system_total":              "CPU time the kernel spent for the agent process.",
 	"process_cpu_seconds_user_total":                "CPU time the agent process spent in user mode.",

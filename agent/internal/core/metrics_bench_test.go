@@ -32,7 +32,7 @@ func newTestManager(tb testing.TB) *Manager {
 		tb.Fatal(err)
 	}
 	for _, src := range m.loadSources() {
-		e := &entry{m: m, src: src, rec: store.PluginRecord{Name: src.Name(), Enabled: true}, kv: db.KV(src.Name(), store.QuotaFor(src.Manifest.Limits)), state: stateIdle}
+		e := &entry{m: m, name: src.Name(), src: src, rec: store.PluginRecord{Name: src.Name(), Enabled: true}, kv: db.KV(src.Name(), store.QuotaFor(src.Manifest.Limits)), state: stateIdle}
 		m.plugins[src.Name()] = e
 		m.registerMetrics(e)
 		p, _, err := luaplugins.Load(src, luaplugins.Env{Registry: m.registry, KV: e.kv, Families: m.families, Board: brd, RequireCollect: true})

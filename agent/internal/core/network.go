@@ -52,7 +52,13 @@ func (c *networkCache) get(bd *board.Board, now time.Time) web.Network {
 // the DHCP leases, the Wi-Fi interfaces and stations, and the per-client
 // conntrack sums, cached for networkTTL.
 func (b *backend) Network() web.Network {
-	return b.net.get(b.m.board, b.m.clock.Now())
+	n := b.net.get(b.m.board, b.m.clock.Now())
+	// The probe's last round is kept by the board and cheap to read: not
+	// cached with the rest, so the page shows each round as it ends.
+	if p, err := b.m.board.WANProbe(); err == nil && p.Target != "" {
+		n.WAN.Probe = &web.WANProbe{Target: p.Target, RTTSeconds: p.RTTAvg, Loss: p.LossRatio}
+	}
+	return n
 }
 
 // networkView reads bd into the Network view at time now. A client is

@@ -152,3 +152,17 @@ func BenchmarkNetworkView(b *testing.B) {
 		networkView(bd, now)
 	}
 }
+
+// TestNetworkShowsProbe: the Network view carries the WAN probe's last
+// round once there is one, and none before.
+func TestNetworkShowsProbe(t *testing.T) {
+	h := newHarness(t, nil)
+	if p := h.b.Network().WAN.Probe; p != nil {
+		t.Fatalf("probe before any round: %+v", p)
+	}
+	h.m.board.SetWANProbe(board.WANProbe{Target: "192.0.2.1", LossRatio: 1.0 / 3, PingResult: board.PingResult{RTTAvg: 0.012}})
+	p := h.b.Network().WAN.Probe
+	if p == nil || p.Target != "192.0.2.1" || p.RTTSeconds != 0.012 || p.Loss != 1.0/3 {
+		t.Errorf("probe %+v, want the last round's target, mean RTT and loss", p)
+	}
+}

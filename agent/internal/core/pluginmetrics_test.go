@@ -38,7 +38,7 @@ func addPlugin(t *testing.T, m *Manager, name, main string) *entry {
 		t.Fatal(err)
 	}
 	lim := src.Manifest.Limits
-	e := &entry{m: m, src: src, rec: store.PluginRecord{Name: name, Enabled: true}, kv: m.db.KV(name, store.QuotaFor(lim)), state: stateIdle,
+	e := &entry{m: m, name: src.Name(), src: src, rec: store.PluginRecord{Name: name, Enabled: true}, kv: m.db.KV(name, store.QuotaFor(lim)), state: stateIdle,
 		cpu: limits.NewCPUShare(lim.CPU, lim.CPUWindow, m.clock.Now())}
 	m.plugins[name] = e
 	m.registerMetrics(e)

@@ -82,8 +82,12 @@ func (e *entry) loop(ctx context.Context, done chan struct{}) {
 // plugin is over its CPU share.
 func (e *entry) runOnce(ctx context.Context) {
 	m := e.m
-	name := e.src.Name()
-	if wait, err := e.cpu.Allow(m.clock.Now()); err != nil {
+	name := e.name
+	// What an upgrade replaces is read under the lock, once per run.
+	e.mu.Lock()
+	src, kv, cpu := e.src, e.kv, e.cpu
+	e.mu.Unlock()
+	if wait, err := cpu.Allow(m.clock.Now()); err != nil {
 		e.mu.Lock()
 		first := e.throttled == ""
 		e.throttled = fmt.Sprintf("%v; runs skipped for %s", err, wait.Round(time.Second))
@@ -103,8 +107,8 @@ func (e *entry) runOnce(ctx context.Context) {
 	var stats *luaplugins.Stats
 	var err error
 	if p == nil {
-		p, stats, err = luaplugins.Load(e.src, luaplugins.Env{
-			Registry: m.registry, Log: luaplugins.LogFunc(m.pluginLog), KV: e.kv,
+		p, stats, err = luaplugins.Load(src, luaplugins.Env{
+			Registry: m.registry, Log: luaplugins.LogFunc(m.pluginLog), KV: kv,
 			Families: m.families, Board: m.board, Reporter: m, RequireCollect: true, Identity: m.identity,
 			Context: ctx,
 		})
@@ -138,12 +142,15 @@ func (e *entry) throttledText() string {
 // record stores the outcome of one run and applies the disable policy.
 func (e *entry) record(stats *luaplugins.Stats, err error) {
 	m := e.m
-	name := e.src.Name()
+	name := e.name
 	now := m.clock.Now()
 	if stats == nil {
 		stats = &luaplugins.Stats{}
 	}
-	e.cpu.Charge(now, stats.CPU)
+	e.mu.Lock()
+	cpu := e.cpu
+	e.mu.Unlock()
+	cpu.Charge(now, stats.CPU)
 
 	var viol *limits.Violation
 	isBreak := errors.As(err, &viol)

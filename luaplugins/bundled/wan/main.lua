@@ -9,7 +9,11 @@
 -- so the names are heimnetz's. Whether the internet answers beyond the
 -- gateway (round-trip time and loss of an ICMP echo) is measured by the
 -- agent itself when the owner configures a probe target in the agent's
--- config, never by a plugin; that probe is not part of this plugin.
+-- config (wan_probe), never by a plugin. The agent exports it as
+-- heimnetz_wan_probe_{up,loss_ratio,rtt_seconds,sent_total,received_total};
+-- plugins may read its last round with board.wan_probe(). This plugin does
+-- not export it again: one name from the agent and from a plugin would be
+-- two families of that name on /metrics.
 
 local last = {} -- family → labels of the info series exported last
 
