@@ -25,6 +25,9 @@ type Board struct {
 	// sources that are not files (statfs, uname, nl80211) ask the kernel;
 	// otherwise they come from fixture files in the tree.
 	live bool
+	// dir, when set, is the directory (ending in "/") whose files
+	// readFile opens by their whole path with plain system calls.
+	dir string
 	// now, statfs and nl80211 are the sources Clock, Filesystems and the
 	// Wi-Fi readers use; tests replace them.
 	now     func() time.Time
@@ -52,11 +55,32 @@ func New(root string) (*Board, error) {
 	b := NewFS(r.FS())
 	b.root = r
 	if abs, err := filepath.Abs(root); err == nil && abs == "/" {
+		// Below "/" there is nothing for os.Root to keep a path from
+		// escaping to, yet it opens every directory of a path on its own
+		// (sys, class, net, eth0, statistics, then the file: 13 system
+		// calls instead of 3 for one sysfs counter), which was a third of
+		// a collection round's CPU time. os.DirFS opens the path whole;
+		// like the Root's FS it refuses "..", so a path built from a
+		// plugin's argument cannot climb out of the directory it names.
+		b.fsys = os.DirFS("/")
+		b.dir = "/"
 		b.live = true
 		b.statfs = FilesystemUsage
 		b.nl80211 = nl80211Dump
 	}
 	return b, nil
+}
+
+// NewDir returns a Board reading the tree below the directory root the
+// way New reads a live "/": each file opened by its whole path, symbolic
+// links followed wherever they lead. Statfs and nl80211 results come from
+// fixture files in the tree, as for NewFS. It is for trusted trees, such
+// as benchmarks of what a router's agent pays per read; use New for
+// anything else.
+func NewDir(root string) *Board {
+	b := NewFS(os.DirFS(root))
+	b.dir = filepath.Clean(root) + "/"
+	return b
 }
 
 // NewFS returns a Board reading from fsys, whose root stands for "/". It is
@@ -81,6 +105,16 @@ func (b *Board) Close() error {
 // readFile returns the contents of name, a slash-separated path relative to
 // the root such as "proc/loadavg", reading at most MaxFileSize bytes.
 func (b *Board) readFile(name string) ([]byte, error) {
+	if b.dir != "" {
+		data, err := readPath(b.dir, name, MaxFileSize)
+		if err != nil {
+			return nil, fileError(name, err)
+		}
+		if len(data) > MaxFileSize {
+			return nil, fmt.Errorf("board: /%s: %w (more than %d bytes)", name, ErrTooLarge, MaxFileSize)
+		}
+		return data, nil
+	}
 	f, err := b.fsys.Open(name)
 	if err != nil {
 		return nil, fileError(name, err)

@@ -2,7 +2,9 @@ package luaplugins
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 
 	lua "github.com/yuin/gopher-lua"
@@ -13,7 +15,7 @@ import (
 // nesting; deeper values are an error, never a stack overflow.
 func toLua(L *lua.LState, v any, depth int) (lua.LValue, error) {
 	if depth < 0 {
-		return lua.LNil, fmt.Errorf("value nested too deeply")
+		return lua.LNil, errNestedTooDeeply
 	}
 	switch v := v.(type) {
 	case nil:
@@ -59,6 +61,15 @@ func toLua(L *lua.LState, v any, depth int) (lua.LValue, error) {
 // structToLua converts a Go struct (or slice of structs) to a Lua table
 // through its JSON form, so Lua sees the same field names as the API.
 func structToLua(L *lua.LState, v any, depth int) (lua.LValue, error) {
+	if lv, err := directToLua(L, reflect.ValueOf(v), depth); !errors.Is(err, errIndirect) {
+		return lv, err
+	}
+	return jsonToLua(L, v, depth)
+}
+
+// jsonToLua is structToLua by way of JSON text: what the direct walk
+// (structtable.go) falls back to, and what it must agree with.
+func jsonToLua(L *lua.LState, v any, depth int) (lua.LValue, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return lua.LNil, err

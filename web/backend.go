@@ -120,7 +120,8 @@ type Backend interface {
 
 	// WriteMetrics writes the agent's and the plugins' metrics in the
 	// Prometheus text format, every family with HELP and TYPE lines. Web
-	// writes its own heimnetz_server_* families before it.
+	// writes its own heimnetz_server_* families before it, or after it
+	// for a backend that is also a MetricsRenderer.
 	WriteMetrics(w io.Writer)
 }
 

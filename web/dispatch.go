@@ -106,6 +106,10 @@ func (s *Server) serveMetrics(ctx *fasthttp.RequestCtx, m *match) {
 	if !allowMethods(s, ctx, m.route, "GET, HEAD") {
 		return
 	}
+	if mr, ok := s.b.(MetricsRenderer); ok {
+		s.serveRenderedMetrics(ctx, mr)
+		return
+	}
 	buf := bytebufferpool.Get()
 	defer bytebufferpool.Put(buf)
 	s.metrics.write(buf)

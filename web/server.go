@@ -41,6 +41,7 @@ type Server struct {
 	settings     atomic.Pointer[Settings]
 	hosts        *hostCheck
 	gate         *connGate
+	metricsGzip  metricsGzip // /metrics' compressed rendering (metricsbody.go)
 	bodies       *bodyBudget
 
 	overviewCache pageCache

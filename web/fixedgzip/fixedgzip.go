@@ -47,7 +47,50 @@ func Append(dst, src []byte) []byte {
 // the fixed Huffman codes) to dst and returns the extended slice.
 func AppendDeflate(dst, src []byte) []byte {
 	w := bitWriter{out: dst}
-	w.write(1|1<<1, 3) // BFINAL = 1, BTYPE = 01 (fixed codes)
+	w.block(src, true)
+	return w.flush()
+}
+
+// Prefix is text compressed once to start many gzip bodies: a scrape's
+// shared rendering, followed by a few lines made for each request. Its
+// DEFLATE block is not the last of its stream and ends on a byte
+// boundary (an empty stored block, as a sync flush writes), so the
+// blocks of whatever follows can be appended to it as they are.
+type Prefix struct {
+	deflate []byte
+	crc     uint32
+	size    uint32 // len(text) mod 2^32, as the gzip trailer counts it
+}
+
+// NewPrefix compresses text into a Prefix. text is not kept.
+func NewPrefix(text []byte) *Prefix {
+	var w bitWriter
+	w.block(text, false)
+	w.write(0, 3) // BFINAL = 0, BTYPE = 00 (stored), then LEN 0, NLEN ffff
+	out := append(w.flush(), 0, 0, 0xff, 0xff)
+	return &Prefix{deflate: out, crc: crc32.ChecksumIEEE(text), size: uint32(len(text))}
+}
+
+// Append appends the gzip encoding of the prefix's text followed by src
+// to dst and returns the extended slice; only src is compressed here.
+// It decompresses to exactly what Append(dst, text+src) does.
+func (p *Prefix) Append(dst, src []byte) []byte {
+	dst = append(dst, 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255)
+	dst = append(dst, p.deflate...)
+	dst = AppendDeflate(dst, src)
+	dst = binary.LittleEndian.AppendUint32(dst, crc32.Update(p.crc, crc32.IEEETable, src))
+	return binary.LittleEndian.AppendUint32(dst, p.size+uint32(len(src)))
+}
+
+// block writes src as one DEFLATE block with the fixed Huffman codes,
+// the stream's last when final. It may end inside a byte: the next block
+// starts at the next bit, so the caller flushes only at the stream's end.
+func (w *bitWriter) block(src []byte, final bool) {
+	if final {
+		w.write(1|1<<1, 3) // BFINAL = 1, BTYPE = 01 (fixed codes)
+	} else {
+		w.write(1<<1, 3) // BFINAL = 0, BTYPE = 01
+	}
 	table := tables.Get().(*[1 << tableBits]int32)
 	clear(table[:])
 	lit := 0 // start of the literals not yet written
@@ -81,7 +124,6 @@ func AppendDeflate(dst, src []byte) []byte {
 		w.literal(c)
 	}
 	w.symbol(256) // end of block
-	return w.flush()
 }
 
 // hash maps four bytes to a table slot.
