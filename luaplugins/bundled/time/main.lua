@@ -1,7 +1,15 @@
 -- time: node_time_seconds and node_time_zone_offset_seconds{time_zone}.
+-- A round without a clock reading (board.time() gives an empty table and
+-- its reason, e.g. when the read budget is spent) exports nothing new and
+-- does not fail: the series keep their last values.
 
 function collect()
   local t = board.time()
+  if t.seconds == nil then
+    return
+  end
   metrics.set("node_time_seconds", t.seconds)
-  metrics.set("node_time_zone_offset_seconds", t.offset_seconds, { time_zone = t.zone })
+  if t.offset_seconds ~= nil and t.zone ~= nil then
+    metrics.set("node_time_zone_offset_seconds", t.offset_seconds, { time_zone = t.zone })
+  end
 end
