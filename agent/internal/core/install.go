@@ -347,20 +347,12 @@ func (m *Manager) claim(name string) (release func(), err error) {
 // its files; its metric series go with its state. Its stored data and
 // record are deleted only when deleteData is set.
 func (m *Manager) remove(name string, deleteData bool) error {
-	e, err := m.get(name)
+	e, src, done, err := m.change(name)
 	if err != nil {
 		return err
 	}
-	release, err := m.claim(name)
-	if err != nil {
-		return err
-	}
-	defer release()
-	e.life.Lock()
-	defer e.life.Unlock()
-	e.mu.Lock()
-	origin := e.src.Origin
-	e.mu.Unlock()
+	defer done()
+	origin := src.Origin
 	dir, _ := filepath.Abs(m.cfg.PluginsDirectory())
 	abs, _ := filepath.Abs(origin)
 	if origin == luaplugins.OriginBundled || filepath.Dir(abs) != dir {

@@ -329,20 +329,11 @@ func (m *Manager) disable(name, reason string, sev store.Severity) error {
 // stored data stays and its old metric series are dropped. If the new
 // version does not validate, the old one keeps running.
 func (m *Manager) reload(name string) error {
-	e, err := m.get(name)
+	e, src, done, err := m.change(name)
 	if err != nil {
 		return err
 	}
-	release, err := m.claim(name)
-	if err != nil {
-		return err
-	}
-	defer release()
-	e.life.Lock()
-	defer e.life.Unlock()
-	e.mu.Lock()
-	src := e.src
-	e.mu.Unlock()
+	defer done()
 	if src.Origin != luaplugins.OriginBundled {
 		fresh, err := luaplugins.ReadPath(src.Origin, m.registry, m.ceilings)
 		if err != nil {
@@ -374,4 +365,27 @@ func (m *Manager) clearData(name string) error {
 		return err
 	}
 	return e.kvStore().Clear()
+}
+
+// change claims the plugin named name (no install or removal of it runs
+// meanwhile) and locks its lifecycle, for a reload or a removal; it
+// returns the plugin, its source at that moment, and done, which undoes
+// both.
+func (m *Manager) change(name string) (e *entry, src *luaplugins.Source, done func(), err error) {
+	e, err = m.get(name)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	release, err := m.claim(name)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	e.life.Lock()
+	e.mu.Lock()
+	src = e.src
+	e.mu.Unlock()
+	return e, src, func() {
+		e.life.Unlock()
+		release()
+	}, nil
 }
