@@ -45,7 +45,9 @@ func TestStoreFailureReported(t *testing.T) {
 	m, db := settingsManager(t, opts, cfg, &logs)
 	defer db.Close()
 	dir := filepath.Dir(opts.SnapshotPath)
-	if err := os.RemoveAll(dir); err != nil {
+	// Moved aside in one step: the store may be writing a snapshot into
+	// it right now, which a RemoveAll would race with.
+	if err := os.Rename(dir, dir+".aside"); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(dir, []byte("not a directory"), 0o600); err != nil {
