@@ -315,12 +315,13 @@ func (m *Manager) disable(name, reason string, sev store.Severity) error {
 	e.life.Lock()
 	defer e.life.Unlock()
 	e.stopLoop()
+	// The event first: whoever sees the plugin disabled finds its event.
+	m.sec.record(EvPluginDisabled, sev, name, reason)
 	e.mu.Lock()
 	e.rec.Enabled, e.rec.DisabledReason = false, reason
 	e.state = stateDisabled
 	rec := e.rec
 	e.mu.Unlock()
-	m.sec.record(EvPluginDisabled, sev, name, reason)
 	m.invalidateMetrics()
 	return m.db.PutPlugin(rec)
 }

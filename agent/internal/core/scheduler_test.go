@@ -174,7 +174,8 @@ func TestBreaksDisable(t *testing.T) {
 			if streak != c.breaks {
 				t.Fatalf("test table: the last run ends a streak of %d, want %d", streak, c.breaks)
 			}
-			waitFor(t, func() bool { return !h.record("breaker").Enabled }, "the plugin to be disabled")
+			// disable records its event just after the flag it sets.
+			waitFor(t, func() bool { return !h.record("breaker").Enabled && len(h.events(EvPluginDisabled, "breaker")) > 0 }, "the plugin to be disabled")
 			d := h.view("breaker")
 			wantReason := fmt.Sprintf("disabled after %d limit breaks in a row; last: ", c.breaks)
 			if d.Enabled || d.State != web.StateDisabled || !strings.HasPrefix(d.DisabledReason, wantReason) || !strings.Contains(d.DisabledReason, "instruction limit exceeded (100000)") {
