@@ -152,7 +152,7 @@ for sh in "${shells[@]}"; do
 	fi
 	expect "$sh defaults: config file contents" \
 		"$(jq -c . "$conf" 2>&1)" \
-		"{\"listen\":\"192.168.1.1:9110\",\"data_dir\":\"$T/flash\",\"live_dir\":\"$T/ram\",\"snapshot_interval\":\"30m\",\"plugins_dir\":\"$T/flash/plugins\",\"no_bundled\":false,\"admin_password_hash\":\"\",\"admin_token\":\"\",\"https\":false,\"hostnames\":[],\"max_connections\":0,\"max_connections_per_ip\":0,\"pages_require_login\":false,\"log_level\":\"info\",\"breaks_before_disable\":3,\"event_retention\":1000,\"trusted_keys\":[],\"expose_client_identity\":false,\"ceilings\":{},\"plugins\":{},\"memory_limit\":\"24MiB\",\"gc_percent\":50}"
+		"{\"listen\":\"192.168.1.1:9110\",\"data_dir\":\"$T/flash\",\"live_dir\":\"$T/ram\",\"snapshot_interval\":\"30m\",\"plugins_dir\":\"$T/flash/plugins\",\"no_bundled\":false,\"admin_password_hash\":\"\",\"admin_token\":\"\",\"https\":false,\"hostnames\":[],\"max_connections\":0,\"max_connections_per_ip\":0,\"pages_require_login\":false,\"log_level\":\"info\",\"breaks_before_disable\":3,\"event_retention\":1000,\"trusted_keys\":[],\"expose_client_identity\":false,\"ceilings\":{},\"plugins\":{},\"memory_limit\":\"24MiB\",\"gc_percent\":50,\"wan_probe\":{\"target\":\"\",\"interval\":\"10s\",\"count\":3,\"timeout\":\"1s\"}}"
 	expect "$sh defaults: config file mode 600" "$(stat -c %a "$conf" 2>&1)" 600
 	expect "$sh defaults: RAM and flash dirs created" \
 		"$(stat -c %a "$T/ram" "$T/flash" 2>&1 | tr '\n' ' ')" "750 750 "
