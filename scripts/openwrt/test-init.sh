@@ -31,36 +31,7 @@ trap 'rm -rf "$tmp"' EXIT
 # The stand-ins for OpenWrt's helpers. Each records what it was asked into
 # $T/trace; settings come from HZ_<option> variables, else the defaults in
 # the script's own validation list, as uci_load_validate would set them.
-cat >"$tmp/stubs.sh" <<'EOF'
-uci_load_validate() {
-	local _type=$2 _section=$3 _cb=$4 _spec _name _rest _default _var _over
-	shift 4
-	for _spec in "$@"; do
-		_name=${_spec%%:*}
-		eval "local $_name"
-		_rest=${_spec#*:}
-		case "$_rest" in
-		*\)) _default= ;;                   # list(string), no default
-		*\):*) _default=${_rest##*\):} ;;   # or("a","b"):default
-		*:*) _default=${_rest#*:} ;;         # type:default
-		*) _default= ;;
-		esac
-		# a section of another type than heimnetz: HZ_<type>_<section>_<option>
-		_var=HZ_$_name
-		[ "$_type" = heimnetz ] || _var=HZ_${_type}_${_section}_$_name
-		eval "_over=\${$_var-__unset__}"
-		if [ "$_over" = __unset__ ]; then
-			eval "$_name=\$_default"
-		else
-			eval "$_name=\$_over"
-		fi
-	done
-	if [ "$_type" = heimnetz ]; then
-		"$_cb" "$_section" "${HZ_VALID:-0}"
-	else
-		"$_cb" "$_section" 0
-	fi
-}
+{ cat "$here/uci-stubs.sh"; cat <<'EOF'
 network_get_ipaddr() { eval "$1=\${HZ_LAN_IP-}"; echo "network_get_ipaddr $2" >>"$T/trace"; }
 user_exists() { [ "${HZ_USER_EXISTS:-1}" = 1 ]; }
 logger() { echo "logger $*" >>"$T/trace"; }
@@ -70,17 +41,11 @@ procd_close_instance() { echo "close_instance" >>"$T/trace"; }
 procd_set_param() { echo "set $*" >>"$T/trace"; }
 procd_append_param() { echo "append $*" >>"$T/trace"; }
 config_load() { :; }
-# config_foreach FUNCTION TYPE ARGS: the sections named in HZ_SECTIONS_<TYPE>
-config_foreach() {
-	local _fn=$1 _secs _s
-	eval "_secs=\${HZ_SECTIONS_$2-}"
-	shift 2
-	for _s in $_secs; do "$_fn" "$_s" "$@"; done
-}
 config_get() { eval "$1=\${HZ_$3-$4}"; }
 procd_add_reload_trigger() { echo "reload_trigger $*" >>"$T/trace"; }
 procd_add_interface_trigger() { echo "interface_trigger $*" >>"$T/trace"; }
 EOF
+} >"$tmp/stubs.sh"
 
 passed=0
 failed=0

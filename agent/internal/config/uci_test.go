@@ -17,37 +17,13 @@ import (
 // UCI.
 const initScript = "../../../scripts/openwrt/files/heimnetz.init"
 
-// uciStubs stand in for OpenWrt's helpers: uci_load_validate sets each
+// uciStubsFile holds the stand-ins for OpenWrt's UCI helpers that
+// scripts/openwrt/test-init.sh uses too: uci_load_validate sets each
 // option from HZ_<option>, else the default in the script's own list.
-const uciStubs = `
-uci_load_validate() {
-	local _type=$2 _section=$3 _cb=$4 _spec _name _rest _default _var _over
-	shift 4
-	for _spec in "$@"; do
-		_name=${_spec%%:*}
-		eval "local $_name"
-		_rest=${_spec#*:}
-		case "$_rest" in
-		*\)) _default= ;;
-		*\):*) _default=${_rest##*\):} ;;
-		*:*) _default=${_rest#*:} ;;
-		*) _default= ;;
-		esac
-		_var=HZ_$_name
-		[ "$_type" = heimnetz ] || _var=HZ_${_type}_${_section}_$_name
-		eval "_over=\${$_var-__unset__}"
-		if [ "$_over" = __unset__ ]; then eval "$_name=\$_default"; else eval "$_name=\$_over"; fi
-	done
-	"$_cb" "$_section" 0
-}
-# config_foreach FUNCTION TYPE ARGS calls FUNCTION SECTION ARGS for each
-# section named in HZ_SECTIONS_<TYPE>.
-config_foreach() {
-	local _fn=$1 _t=$2 _s _secs
-	shift 2
-	eval "_secs=\${HZ_SECTIONS_$_t-}"
-	for _s in $_secs; do "$_fn" "$_s" "$@"; done
-}
+const uciStubsFile = "../../../scripts/openwrt/uci-stubs.sh"
+
+// procdStubs stand in for the rest of OpenWrt's helpers, doing nothing.
+const procdStubs = `
 network_get_ipaddr() { eval "$1=192.168.1.1"; }
 user_exists() { return 0; }
 logger() { :; }
@@ -172,7 +148,11 @@ func TestEveryConfigFieldSettableFromUCI(t *testing.T) {
 		"wan_probe_timeout":      "2s",
 	}
 	conf := filepath.Join(dir, "heimnetz.json")
-	cmd := exec.Command(busybox, "sh", "-c", uciStubs+`
+	uciStubs, err := os.ReadFile(uciStubsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(busybox, "sh", "-c", string(uciStubs)+procdStubs+`
 . "$0"
 PROG=/bin/sh
 CONF_FILE="$CONF"
