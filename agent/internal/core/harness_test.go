@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -228,4 +229,28 @@ func (h *harness) restart() {
 	}
 	h.m, h.b = m, m.Backend(h.clk.Now())
 	h.start()
+}
+
+// disabledBreaker starts a harness whose breaker plugin (version 1.0.0) is
+// disabled after its first run: by its one allowed limit break, or, when
+// byAdmin, by an admin after a clean run. It returns the harness and the
+// reason recorded.
+func disabledBreaker(t *testing.T, byAdmin bool) (*harness, string) {
+	t.Helper()
+	h := newHarness(t, func(cfg *config.Config) { cfg.BreaksBeforeDisable = 1 })
+	h.writePlugin("breaker", fmt.Sprintf(breakerManifest, "1.0.0"), breakerMain)
+	mode := byte('b')
+	if byAdmin {
+		mode = 'o'
+	}
+	h.setModeBeforeStart("breaker", mode)
+	h.start()
+	h.runs("breaker", 1)
+	if byAdmin {
+		if err := h.b.DisablePlugin("breaker"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, func() bool { return !h.record("breaker").Enabled }, "the plugin to be disabled")
+	return h, h.record("breaker").DisabledReason
 }

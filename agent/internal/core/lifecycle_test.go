@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heimnetz/heimnetz/agent/internal/config"
 	"github.com/heimnetz/heimnetz/web"
 )
 
@@ -27,22 +26,7 @@ func TestRestartKeepsDisabled(t *testing.T) {
 		{"disabled by an admin", true, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			h := newHarness(t, func(cfg *config.Config) { cfg.BreaksBeforeDisable = 1 })
-			h.writePlugin("breaker", fmt.Sprintf(breakerManifest, "1.0.0"), breakerMain)
-			mode := byte('b')
-			if c.byAdmin {
-				mode = 'o'
-			}
-			h.setModeBeforeStart("breaker", mode)
-			h.start()
-			h.runs("breaker", 1)
-			if c.byAdmin {
-				if err := h.b.DisablePlugin("breaker"); err != nil {
-					t.Fatal(err)
-				}
-			}
-			waitFor(t, func() bool { return !h.record("breaker").Enabled }, "the plugin to be disabled")
-			reason := h.record("breaker").DisabledReason
+			h, reason := disabledBreaker(t, c.byAdmin)
 
 			h.setMode("breaker", "ok")
 			h.restart()

@@ -228,22 +228,7 @@ func TestNewVersionReenables(t *testing.T) {
 		{"admin-disabled, new version", true, "1.1.0", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			h := newHarness(t, func(cfg *config.Config) { cfg.BreaksBeforeDisable = 1 })
-			h.writePlugin("breaker", fmt.Sprintf(breakerManifest, "1.0.0"), breakerMain)
-			mode := byte('b')
-			if c.byAdmin {
-				mode = 'o'
-			}
-			h.setModeBeforeStart("breaker", mode)
-			h.start()
-			h.runs("breaker", 1)
-			if c.byAdmin {
-				if err := h.b.DisablePlugin("breaker"); err != nil {
-					t.Fatal(err)
-				}
-			}
-			waitFor(t, func() bool { return !h.record("breaker").Enabled }, "the plugin to be disabled")
-			reason := h.record("breaker").DisabledReason
+			h, reason := disabledBreaker(t, c.byAdmin)
 			h.setMode("breaker", "ok")
 			h.writePlugin("breaker", fmt.Sprintf(breakerManifest, c.newVersion), breakerMain)
 			if err := h.reload("breaker"); err != nil {
