@@ -241,8 +241,12 @@ func startAgent(t *testing.T, bin, dir string) *agentProc {
 	return a
 }
 
+// probeRound matches the WAN probe's up gauge once it has had a round
+// (NaN before).
+var probeRound = regexp.MustCompile(`(?m)^heimnetz_wan_probe_up [01]$`)
+
 // waitForFirstRuns waits until every plugin has run once and the WAN
-// probe has sent, and returns that scrape.
+// probe has had a round, and returns that scrape.
 func (a *agentProc) waitForFirstRuns(t *testing.T) string {
 	t.Helper()
 	okRuns := regexp.MustCompile(`(?m)^heimnetz_plugin_executions_total\{plugin="[^"]+",result="ok"\} (\S+)$`)
@@ -259,11 +263,15 @@ func (a *agentProc) waitForFirstRuns(t *testing.T) string {
 				return false
 			}
 		}
-		return len(runs) > 0 && regexp.MustCompile(`(?m)^heimnetz_wan_probe_sent_total [1-9]`).MatchString(body)
+		return len(runs) > 0 && probeRound.MatchString(body)
 	})
 	if !done {
-		t.Fatalf("not every plugin ran, or the WAN probe did not send, within 20 s; last scrape:\n%.3000s\nagent log:\n%s", body, a.logs)
+		t.Fatalf("not every plugin ran, or the WAN probe had no round, within 20 s; last scrape:\n%.3000s\nagent log:\n%s", body, a.logs)
 	}
+	// Without the right to send ICMP (not root, ping_group_range closed)
+	// the probe's rounds fail: its series then say so (up 0, loss 1,
+	// round-trip times NaN), which the WAN panels show as they are.
+	t.Logf("WAN probe of 127.0.0.1: %s", probeRound.FindString(body))
 	return body
 }
 
