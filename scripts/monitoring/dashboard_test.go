@@ -28,6 +28,10 @@ type dashboard struct {
 			Definition string      `json:"definition"`
 		} `json:"list"`
 	} `json:"templating"`
+	Requires []struct {
+		Type string `json:"type"`
+		ID   string `json:"id"`
+	} `json:"__requires"`
 	Panels []panel `json:"panels"`
 }
 
@@ -118,6 +122,13 @@ func TestDashboardShape(t *testing.T) {
 	if !instanceVar {
 		t.Errorf("no instance variable querying heimnetz_build_info from %s", dsInput)
 	}
+	required := map[string]bool{}
+	for _, r := range d.Requires {
+		required[r.Type+"/"+r.ID] = true
+	}
+	if !required["grafana/grafana"] || !required["datasource/prometheus"] {
+		t.Errorf("__requires %+v lacks grafana or the prometheus datasource", d.Requires)
+	}
 	rows := map[string]bool{}
 	ids := map[int]string{}
 	type cell struct{ x, y int }
@@ -145,6 +156,9 @@ func TestDashboardShape(t *testing.T) {
 			if p.Type == "row" {
 				rows[p.Title] = true
 				continue
+			}
+			if !required["panel/"+p.Type] {
+				t.Errorf("panel %q: type %s is not in __requires (Grafana's import lists what a dashboard needs from it)", p.Title, p.Type)
 			}
 			if p.Datasource == nil || p.Datasource.UID != dsInput || p.Datasource.Type != "prometheus" {
 				t.Errorf("panel %q: datasource %+v, want prometheus %s", p.Title, p.Datasource, dsInput)
