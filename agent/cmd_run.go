@@ -27,13 +27,14 @@ import (
 func cmdRun(args []string) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.Usage = func() {
-		usageOf(fs, "heimnetz run [--listen ADDR] [--data DIR] [--plugins DIR] [--config FILE]", "Run the agent: load and schedule plugins, serve the status page, API and /metrics until SIGINT or SIGTERM.")
+		usageOf(fs, "heimnetz run [--listen ADDR] [--data DIR] [--plugins DIR] [--config FILE] [--board DIR]", "Run the agent: load and schedule plugins, serve the status page, API and /metrics until SIGINT or SIGTERM.")
 	}
 	cfg := config.Default()
 	configFile := fs.String("config", "", "JSON configuration `file` (see README); flags override it")
 	listen := fs.String("listen", "", "listen `address` (default "+cfg.Listen+"); 0.0.0.0:PORT or :PORT listens on every IPv4 and IPv6 address, one address such as the LAN's 192.168.1.1:PORT on that address only")
 	data := fs.String("data", "", "data `directory` (default "+cfg.DataDir+")")
 	plugins := fs.String("plugins", "", "plugins `directory`: installed plugins are read from and installed to it (default <data>/plugins)")
+	boardRoot := fs.String("board", "/", "root `directory` the board reads device files from: / on a router, a fixture tree such as board/testdata/openwrt-mt7621 for testing")
 	if err := fs.Parse(args); err != nil {
 		return parseExit(err)
 	}
@@ -63,15 +64,16 @@ func cmdRun(args []string) int {
 	level := new(core.LogLevel)
 	level.SetName(cfg.LogLevel) // Validate checked the name
 	log := core.NewLogger(os.Stderr, level)
-	if err := run(cfg, log, level); err != nil {
+	if err := run(cfg, log, level, *boardRoot); err != nil {
 		log.Error("agent stopped", "err", err)
 		return 1
 	}
 	return 0
 }
 
-// run is the agent: it returns when a signal asks it to stop.
-func run(cfg config.Config, log *slog.Logger, level *core.LogLevel) error {
+// run is the agent, reading device facts below boardRoot: it returns
+// when a signal asks it to stop.
+func run(cfg config.Config, log *slog.Logger, level *core.LogLevel, boardRoot string) error {
 	debug.SetMemoryLimit(int64(cfg.MemoryLimit))
 	debug.SetGCPercent(cfg.GCPercent)
 	metrics.ExposeMetadata(true)
@@ -86,7 +88,7 @@ func run(cfg config.Config, log *slog.Logger, level *core.LogLevel) error {
 		}
 	}()
 
-	brd, err := board.New("/")
+	brd, err := board.New(boardRoot)
 	if err != nil {
 		return fmt.Errorf("board: %w", err)
 	}

@@ -15,6 +15,7 @@ var importLayers = map[string]int{
 	"scripts/cross/sizes":      6,
 	"scripts/footprint/idle":   6,
 	"scripts/homenet":          6,
+	"scripts/monitoring":       6,
 	"scripts/store/flashbench": 6,
 	"agent/internal/core":      5,
 	"agent/internal/promtool":  4,

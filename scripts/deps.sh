@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs, when missing:
-#   promtool (prometheus)      checks the /metrics output
+#   promtool (prometheus)      checks the /metrics output and the alerting rules
+#   prometheus                 scrapes an agent for the dashboard test (scripts/monitoring)
 #   lua5.1                     reference interpreter for the conformance test
 #   qemu-user-static           runs the tests for MIPS and ARM
 #   chromium                   the browser test of the status page
@@ -22,7 +23,7 @@ set -euo pipefail
 
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
-have promtool || need+=(prometheus)
+{ have promtool && have prometheus; } || need+=(prometheus)
 have lua5.1 || need+=(lua5.1)
 have qemu-mips-static || need+=(qemu-user-static)
 have chromium || need+=(chromium)
