@@ -40,9 +40,9 @@ func TestLiveMemory(t *testing.T) {
 			minGrowth: 8 * 4096, maxGrowth: 8*4096 + 2048,
 		},
 		{
-			name:       "builds and drops 2000 tables a run",
-			code:       `function collect() local t = {} for i = 1, 2000 do t[i] = {i, tostring(i)} end end`,
-			minGrowth:  -64, maxGrowth: 64,
+			name:      "builds and drops 2000 tables a run",
+			code:      `function collect() local t = {} for i = 1, 2000 do t[i] = {i, tostring(i)} end end`,
+			minGrowth: -64, maxGrowth: 64,
 			minGarbage: 2000 * 96,
 		},
 		{
