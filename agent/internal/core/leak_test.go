@@ -76,6 +76,9 @@ func TestLeakDetected(t *testing.T) {
 	if math.Abs(r.BytesPerRun-4096)/4096 > 0.1 || r.Runs < leak.DefaultRuns || r.Since.IsZero() {
 		t.Errorf("report %+v, want about 4096 bytes per run over at least %d runs", r, leak.DefaultRuns)
 	}
+	if evs := h.events(EvLeak, "leaky"); len(evs) > 0 {
+		t.Logf("event: %s", evs[0].Message)
+	}
 	if evs := h.events(EvLeak, "leaky"); len(evs) != 1 || evs[0].Severity != "warning" || !strings.Contains(evs[0].Message, "per run") {
 		t.Errorf("leak events %+v, want one warning naming the growth per run", evs)
 	}
