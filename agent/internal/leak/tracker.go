@@ -6,10 +6,13 @@ import (
 )
 
 const (
-	// ringSize bounds the samples kept. When the ring is full every
-	// other sample is dropped and the stride between samples doubles,
-	// so the ring covers the whole life of the plugin's state in bounded
-	// space, finely for recent runs and coarsely for old ones.
+	// ringSize bounds the samples kept. When the ring is full every two
+	// samples are merged into one and the stride between samples
+	// doubles, up to maxStride; from then on the oldest sample is
+	// dropped. So the ring covers the last ringSize×maxStride runs (8 to
+	// 16 times Config.Runs) in bounded space, finely for recent runs and
+	// coarsely for older ones, and a leak that starts late in a long life
+	// is judged on recent samples, not on days-wide ones.
 	ringSize = 32
 	// minSamples is the fewest samples a verdict is drawn from; a recent
 	// window with fewer takes the latest minSamples instead.
@@ -38,8 +41,9 @@ type sample struct {
 // Tracker follows one plugin's live memory. The zero value is not
 // usable; call NewTracker.
 type Tracker struct {
-	cfg    Config
-	stride uint64 // runs between accepted samples; doubles as the ring thins
+	cfg       Config
+	stride    uint64 // runs between accepted samples; doubles as the ring thins
+	maxStride uint64 // the largest power of two not above Runs/2
 
 	ring  []sample // oldest first; at most ringSize
 	fits  fitter
@@ -56,7 +60,11 @@ type Tracker struct {
 func NewTracker(cfg Config) *Tracker {
 	cfg.Runs = min(max(cfg.Runs, MinRuns), MaxRuns)
 	cfg.MinGrowth = max(cfg.MinGrowth, MinMinGrowth)
-	return &Tracker{cfg: cfg, stride: 1, ring: make([]sample, 0, ringSize)}
+	maxStride := uint64(1)
+	for maxStride*2 <= uint64(cfg.Runs/2) {
+		maxStride *= 2
+	}
+	return &Tracker{cfg: cfg, stride: 1, maxStride: maxStride, ring: make([]sample, 0, ringSize)}
 }
 
 // Reset forgets every sample and the verdict: the plugin has a new state.
@@ -88,7 +96,11 @@ func (t *Tracker) Add(run uint64, bytes int64, at time.Time) (started bool) {
 		}
 	}
 	if len(t.ring) == ringSize {
-		t.thin()
+		if t.stride < t.maxStride {
+			t.thin()
+		} else {
+			t.ring = append(t.ring[:0], t.ring[1:]...)
+		}
 	}
 	t.ring = append(t.ring, sample{run: run, last: run, bytes: bytes})
 	return t.judge(at)
@@ -128,9 +140,9 @@ func (t *Tracker) recent() []sample {
 	return t.ring[min(first, max(n-minSamples, 0)):]
 }
 
-// judge fits the recent window and the whole history and updates the
+// judge fits the recent window and the whole ring and updates the
 // verdict: a steady leak shows in the recent window, a slow one only
-// once the whole history has grown by MinGrowth.
+// once it has grown by MinGrowth within the ring's span.
 func (t *Tracker) judge(at time.Time) bool {
 	n := len(t.ring)
 	if n < minSamples || t.ring[n-1].last-t.ring[0].run < uint64(t.cfg.Runs) {
@@ -139,20 +151,19 @@ func (t *Tracker) judge(at time.Time) bool {
 	}
 	recent := t.fits.fit(t.recent())
 	whole := t.fits.fit(t.ring)
+	// The growth reported: the whole ring's fit while it shows steady
+	// growth (more runs, a steadier rate), else the recent window's.
 	t.last, t.valid = recent, true
+	if t.stays(whole) {
+		t.last = whole
+	}
 	if t.leaking {
 		if !t.stays(recent) && !t.stays(whole) {
 			t.leaking, t.since = false, time.Time{}
-		} else if !t.stays(recent) {
-			t.last = whole
 		}
 		return false
 	}
-	switch {
-	case t.starts(recent):
-	case t.starts(whole):
-		t.last = whole
-	default:
+	if !t.starts(recent) && !t.starts(whole) {
 		return false
 	}
 	t.leaking, t.since = true, at

@@ -55,6 +55,13 @@ func TestTracker(t *testing.T) {
 			s: func(r int, _ *rand.Rand) int64 { return base + int64(min(r, 100))*8192 }},
 		{name: "leak after a long flat start", every: 4, runs: 1000, within: 560, end: true, starts: 1, rate: 2048,
 			s: func(r int, _ *rand.Rand) int64 { return base + int64(max(r-500, 0))*2048 }},
+		{name: "leak after 5000 flat runs", every: 4, runs: 6000, within: 5040, end: true, starts: 1, rate: 4096,
+			s: func(r int, _ *rand.Rand) int64 { return base + int64(max(r-5000, 0))*4096 }},
+		{name: "very slow leak", every: 4, runs: 2000, within: 300, end: true, starts: 1, rate: 300,
+			s: func(r int, _ *rand.Rand) int64 { return base + int64(r)*300 }},
+		// Below MinGrowth over the ring's span (256 runs with the
+		// defaults): too slow to tell from a cache filling.
+		{name: "leak too slow to flag", every: 4, runs: 2000, s: func(r int, _ *rand.Rand) int64 { return base + int64(r)*128 }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, 2))
