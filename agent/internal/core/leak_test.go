@@ -136,3 +136,37 @@ func TestLeakNotFlaggedForGarbage(t *testing.T) {
 		t.Error("a leak event for a plugin that does not leak")
 	}
 }
+
+// TestLeakStartsOverAfterBreak: a leaking plugin with a small memory cap
+// is flagged, then breaks its cap; the next run gets a fresh state and
+// the detector starts over (not flagged), and flags the new state again
+// later — a second leak event, one per episode.
+func TestLeakStartsOverAfterBreak(t *testing.T) {
+	h := newHarness(t, nil)
+	h.writePlugin("leaky", leakManifest+"limits:\n  memory: 320KiB\n", leakyMain)
+	h.start()
+	h.runs("leaky", 1)
+	var flagged, broke, again int
+	for run := 2; run <= 150 && again == 0; run++ {
+		h.next("leaky", time.Second)
+		r := h.leakReport("leaky")
+		switch {
+		case flagged == 0 && r.Leaking:
+			flagged = run
+		case flagged > 0 && broke == 0 && h.record("leaky").Errors > 0:
+			broke = run
+			if r.Leaking {
+				t.Fatalf("run %d broke the memory limit, yet the new state is flagged: %+v", run, r)
+			}
+		case broke > 0 && r.Leaking:
+			again = run
+		}
+	}
+	t.Logf("flagged at run %d, broke the cap at %d, flagged again at %d", flagged, broke, again)
+	if flagged == 0 || broke == 0 || again == 0 || again-broke > leakDetectRuns {
+		t.Fatalf("flagged at run %d, broke at %d, flagged again at %d: want all three, the last within %d runs of the break", flagged, broke, again, leakDetectRuns)
+	}
+	if n := len(h.events(EvLeak, "leaky")); n != 2 {
+		t.Errorf("%d leak events, want 2 (one per state)", n)
+	}
+}

@@ -209,6 +209,7 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 		// run starts from a fresh state.
 		e.plugin.Close()
 		e.plugin = nil
+		e.forgetLeak()
 	}
 	e.mu.Unlock()
 
