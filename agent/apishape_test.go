@@ -84,10 +84,18 @@ type apiPluginDetail struct {
 		CPUPercent  []float64 `json:"cpu_percent"`
 		MemoryBytes []float64 `json:"memory_bytes"`
 	} `json:"history"`
+	Memory struct {
+		LiveBytes         uint64    `json:"live_bytes"`
+		PeakBytes         uint64    `json:"peak_bytes"`
+		Leaking           bool      `json:"leaking"`
+		GrowthBytesPerRun float64   `json:"growth_bytes_per_run"`
+		GrowthRuns        int       `json:"growth_runs"`
+		LeakingSince      time.Time `json:"leaking_since"`
+	} `json:"memory"`
 }
 
 // detailKeys are the keys a plugin's detail adds to its summary.
-var detailKeys = []string{"permissions", "limits", "recent_runs", "logs", "metrics", "docs", "source", "extra", "history"}
+var detailKeys = []string{"permissions", "limits", "recent_runs", "logs", "metrics", "docs", "source", "extra", "history", "memory"}
 
 // apiKeyValue is API.md's {"key": …, "value": …}.
 type apiKeyValue struct {

@@ -47,6 +47,10 @@ type Env struct {
 	// positions in either file are reported as they are written. The
 	// agent and `plugin run` leave it nil.
 	TestAPI []Func
+	// LiveEvery is how often, in collect() calls, the plugin's live
+	// memory is recounted (Plugin.LiveMemory); 0 means DefaultLiveEvery,
+	// 1 after every call.
+	LiveEvery int
 	// Context, when set, stops the plugin when it is done: a call in
 	// progress, the top-level chunk Load runs included, ends with
 	// ErrStopped, and so does every later call. Interrupt only ends a
@@ -61,6 +65,9 @@ type Stats struct {
 	Instructions int64
 	Memory       int64 // bytes held after the call
 	PeakMemory   int64 // most bytes held during the call
+	// LiveMemory is what a recount at the end of the call found
+	// reachable (see Plugin.LiveMemory); 0 when the call did not recount.
+	LiveMemory int64
 }
 
 // Plugin is a loaded plugin: one Lua state under its limits. Its methods
@@ -74,6 +81,7 @@ type Plugin struct {
 	stopMu  sync.Mutex // orders a late wall-time timer against the next call
 	callGen uint64     // bumped when a call ends; guarded by stopMu
 	memory  atomic.Int64
+	live    liveMemory
 	L       *lua.LState
 	meter   *lua.Meter
 	collect *lua.LFunction
@@ -92,6 +100,10 @@ func Load(src *Source, env Env) (*Plugin, *Stats, error) {
 		env.Families = NewFamilies()
 	}
 	p := &Plugin{src: src, ctx: env.Context}
+	p.live.every = DefaultLiveEvery
+	if env.LiveEvery > 0 {
+		p.live.every = uint64(env.LiveEvery)
+	}
 	p.metrics = NewPluginMetrics(m.Name, env.Families, m.Limits)
 	p.metrics.bundled = src.Origin == OriginBundled
 	p.host = &Host{
@@ -111,7 +123,7 @@ func Load(src *Source, env Env) (*Plugin, *Stats, error) {
 		p.L.SetGlobal(f.Name, p.L.NewFunction(f.New(p.host)))
 	}
 
-	stats, err := p.call(func(L *lua.LState) error {
+	stats, err := p.call(false, func(L *lua.LState) error {
 		if err := runChunk(L, src.Main, MainFile); err != nil || env.TestAPI == nil || src.Test == nil {
 			return err
 		}
@@ -127,6 +139,8 @@ func Load(src *Source, env Env) (*Plugin, *Stats, error) {
 		p.Close()
 		return nil, stats, fmt.Errorf("plugin %q: %w", m.Name, ErrNoCollect)
 	}
+	stats.LiveMemory = p.recountLive() // the baseline, run 0
+	stats.Memory = stats.LiveMemory
 	return p, stats, nil
 }
 
@@ -161,7 +175,7 @@ func (p *Plugin) Collect() (*Stats, error) {
 	if p.collect == nil {
 		return &Stats{}, fmt.Errorf("plugin %q: %w", p.Name(), ErrNoCollect)
 	}
-	return p.call(func(L *lua.LState) error {
+	return p.call(true, func(L *lua.LState) error {
 		L.Push(p.collect)
 		return L.PCall(0, 0, nil)
 	})
@@ -174,7 +188,7 @@ func (p *Plugin) CallGlobal(name string) (*Stats, error) {
 	if !ok {
 		return &Stats{}, fmt.Errorf("plugin %q: no function %s", p.Name(), name)
 	}
-	return p.call(func(L *lua.LState) error {
+	return p.call(false, func(L *lua.LState) error {
 		L.Push(fn)
 		return L.PCall(0, 0, nil)
 	})
@@ -199,8 +213,9 @@ func (p *Plugin) Close() {
 
 // call runs fn on the plugin's state with every per-call limit armed, and
 // turns whatever ends it into a plugin error. A Go panic inside the call
-// is recovered and reported, never passed on.
-func (p *Plugin) call(fn func(L *lua.LState) error) (stats *Stats, err error) {
+// is recovered and reported, never passed on. collect marks a collect()
+// call, which counts towards the live-memory recounts.
+func (p *Plugin) call(collect bool, fn func(L *lua.LState) error) (stats *Stats, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	stats = &Stats{}
@@ -257,6 +272,11 @@ func (p *Plugin) call(fn func(L *lua.LState) error) (stats *Stats, err error) {
 		p.memory.Store(stats.Memory)
 		stats.PeakMemory = p.meter.Peak()
 		p.L.SetTop(0)
+		if collect {
+			// After the CPU figure: the recount is the agent's cost,
+			// not charged to the plugin's CPU share.
+			p.afterCollect(stats, err)
+		}
 	}()
 	err = fn(p.L)
 	if err != nil {

@@ -241,6 +241,28 @@ type PluginDetail struct {
 	Docs        string     `json:"docs"`             // plain text or markdown, shown as text
 	Source      string     `json:"source,omitempty"` // "bundled" or a directory
 	Extra       []KeyValue `json:"extra,omitempty"`  // anything else worth showing
+	// Memory is the plugin's live and peak memory and the leak
+	// detector's verdict.
+	Memory PluginMemory `json:"memory"`
+}
+
+// PluginMemory is a plugin's memory as its page shows it. Live memory is
+// what the plugin's Lua state still reached at its most recent recount
+// (garbage excluded; the agent recounts after a load and every few runs),
+// the figure PluginSummary.MemoryBytes also gives; peak is the most it
+// held during its recent runs, garbage included, as its memory limit
+// counts it.
+type PluginMemory struct {
+	LiveBytes uint64 `json:"live_bytes"`
+	PeakBytes uint64 `json:"peak_bytes"`
+	// Leaking is true while the leak detector flags the plugin: its live
+	// memory grew steadily over GrowthRuns runs.
+	Leaking bool `json:"leaking"`
+	// GrowthBytesPerRun is the fitted growth of live memory per run over
+	// the last GrowthRuns runs; 0 when flat or not yet known.
+	GrowthBytesPerRun float64   `json:"growth_bytes_per_run"`
+	GrowthRuns        int       `json:"growth_runs"`
+	LeakingSince      time.Time `json:"leaking_since,omitzero"`
 }
 
 // Limit is one limit of a plugin with its current use. Unit is one of

@@ -23,7 +23,7 @@ func (s *Server) pluginPage(ctx *fasthttp.RequestCtx, m *match) {
 	window := "last " + formatWindow(len(v.History.CPUPercent), s.cfg.HistoryInterval.Seconds())
 	c := pluginCharts{
 		CPU:    newSparkline(v.History.CPUPercent, bigW, bigH, n, "CPU, "+window, cpuFullScale, pctText),
-		Memory: newSparkline(v.History.MemoryBytes, bigW, bigH, n, "Memory, "+window, 0, memText),
+		Memory: newSparkline(v.History.MemoryBytes, bigW, bigH, n, "Live memory, "+window, 0, memText),
 	}
 	s.render(ctx, fasthttp.StatusOK, d, func(w htmlWriter, d *pageData) { writePlugin(w, d, &v, &c) })
 }
@@ -97,7 +97,7 @@ func writePluginActions(w htmlWriter, d *pageData, p *PluginView) {
 // case; an Extra entry of the same name is not shown again.
 var statusFields = map[string]bool{
 	"enabled": true, "interval": true, "last run": true, "runs": true, "errors": true,
-	"stored": true, "series": true, "source": true,
+	"stored": true, "series": true, "source": true, "memory": true, "leak": true,
 }
 
 // writePluginStatus writes the status panel: each fact once, a disabled
@@ -135,6 +135,7 @@ func writePluginStatus(w htmlWriter, d *pageData, p *PluginView) {
 	w.raw("</dd>\n<dt>Series</dt><dd>")
 	w.int(int64(p.Series))
 	w.raw("</dd>\n")
+	writePluginMemory(w, d, &p.Memory)
 	if p.Source != "" {
 		w.raw(`<dt>Source</dt><dd><code>`)
 		w.text(p.Source)
@@ -158,6 +159,42 @@ func writePluginStatus(w htmlWriter, d *pageData, p *PluginView) {
 		w.raw(`</p>`)
 	}
 	w.raw("\n</article>\n")
+}
+
+// writePluginMemory writes the status panel's memory and leak rows: the
+// live figure (what a recount found reachable, without garbage) beside
+// the peak of the recent runs, and the leak detector's verdict.
+func writePluginMemory(w htmlWriter, d *pageData, m *PluginMemory) {
+	w.raw(`<dt>Memory</dt><dd>`)
+	w.text(formatBytes(float64(m.LiveBytes)))
+	w.raw(` live · peak `)
+	w.text(formatBytes(float64(m.PeakBytes)))
+	w.raw(` <span class="muted small">(live: what the plugin still holds after a recount, garbage excluded; peak: the most held during its recent runs, as its memory limit counts)</span></dd>
+<dt>Leak</dt><dd>`)
+	switch {
+	case m.Leaking:
+		w.raw(`<span class="err">growing `)
+		w.text(formatBytes(m.GrowthBytesPerRun))
+		w.raw(` per run over `)
+		w.int(int64(m.GrowthRuns))
+		w.raw(` runs</span>`)
+		if !m.LeakingSince.IsZero() {
+			w.raw(`, flagged `)
+			writeAgo(w, d, m.LeakingSince)
+		}
+	case m.GrowthRuns == 0:
+		w.raw(`<span class="muted">not judged yet (too few runs since the plugin was loaded)</span>`)
+	default:
+		w.raw(`none over the last `)
+		w.int(int64(m.GrowthRuns))
+		w.raw(` runs`)
+		if m.GrowthBytesPerRun > 0 {
+			w.raw(` (`)
+			w.text(formatBytes(m.GrowthBytesPerRun))
+			w.raw(` per run, below the threshold)`)
+		}
+	}
+	w.raw("</dd>\n")
 }
 
 func writePluginLimits(w htmlWriter, p *PluginView) {

@@ -195,6 +195,18 @@ for sh in "${shells[@]}"; do
 	run_case "$sh" no-plugins
 	expect "$sh no plugin sections: an empty object" "$(jq -c '.plugins' "$T/var/etc/heimnetz.json" 2>&1)" '{}'
 
+	run_case "$sh" leak HZ_SECTIONS_leak=leak HZ_leak_leak_runs=60 HZ_leak_leak_min_growth_bytes=1MiB
+	expect "$sh leak section: runs and min_growth_bytes" \
+		"$(jq -c '.leak' "$T/var/etc/heimnetz.json" 2>&1)" '{"runs":60,"min_growth_bytes":"1MiB"}'
+	run_case "$sh" leak-defaults HZ_SECTIONS_leak=leak
+	expect "$sh leak section without options: the defaults" \
+		"$(jq -c '.leak' "$T/var/etc/heimnetz.json" 2>&1)" '{"runs":30,"min_growth_bytes":"64KiB"}'
+	run_case "$sh" leak-bad HZ_SECTIONS_leak=leak HZ_leak_leak_min_growth_bytes=lots
+	expect "$sh leak section with a bad size: ignored, agent's defaults" \
+		"$(jq -c '.leak' "$T/var/etc/heimnetz.json" 2>&1)" 'null'
+	expect_trace "$sh leak section with a bad size: logged" \
+		"logger -t heimnetz leak section 'leak' in /etc/config/heimnetz is invalid (min_growth_bytes is a size such as 64KiB); ignored"
+
 	run_case "$sh" invalid HZ_VALID=1
 	expect "$sh invalid UCI: start fails" "$(cat "$T/status")" 1
 

@@ -80,6 +80,8 @@ type Config struct {
 	// logged as a warning at start. UCI: a `config plugin` section per
 	// plugin (see scripts/openwrt/files/heimnetz.config).
 	Plugins map[string]PluginSwitch `json:"plugins"`
+	// Leak holds the thresholds of the per-plugin memory-leak detector.
+	Leak Leak `json:"leak"`
 }
 
 // WANProbe configures the agent's ICMP echo probe of the uplink. Only the
@@ -158,6 +160,7 @@ func Default() Config {
 		MemoryLimit: Size(24 << 20),
 		GCPercent:   50,
 		WANProbe:    WANProbe{Interval: Duration(10 * time.Second), Count: 3, Timeout: Duration(time.Second)},
+		Leak:        defaultLeak(),
 		Ceilings: Ceilings{
 			Instructions: c.Instructions, Memory: Size(c.Memory), Timeout: Duration(c.Timeout),
 			CPU: limits.FormatPercent(c.CPU),
@@ -241,6 +244,9 @@ func (c Config) Validate() error {
 		return errors.New("config gc_percent: must be at least 10 (or -1 to turn the collector off)")
 	}
 	if err := c.WANProbe.Validate(); err != nil {
+		return err
+	}
+	if err := c.Leak.Validate(); err != nil {
 		return err
 	}
 	if err := c.Settings.Validate(); err != nil {

@@ -115,6 +115,24 @@ func TestEveryConfigFieldSettableFromUCI(t *testing.T) {
 		"wifi_stations": {"enabled": "0", "interval": "45s"},
 		"cfg0a1b2c":     {"name": "cpu", "interval": "2m", "enabled": "1"},
 	}
+	// Config sections set from one named UCI section of their own type
+	// (`config leak 'leak'`): the section type, its validate_<type>_section
+	// in the init script, and a value per option, each unlike the default.
+	namedSections := map[string]map[string]string{
+		"leak": {"runs": "45", "min_growth_bytes": "128KiB"},
+	}
+	namedOptions := map[string]map[string]bool{}
+	for typ := range namedSections {
+		_, body, ok := strings.Cut(string(script), "\nvalidate_"+typ+"_section() {")
+		if !ok {
+			t.Errorf("%s has no validate_%s_section", initScript, typ)
+		}
+		body, _, _ = strings.Cut(body, "\n}")
+		namedOptions[typ] = map[string]bool{}
+		for _, m := range regexp.MustCompile(`'([a-z_]+):`).FindAllStringSubmatch(body, -1) {
+			namedOptions[typ][m[1]] = true
+		}
+	}
 	dir := t.TempDir()
 	// A value per UCI option, each unlike the default and the zero value.
 	values := map[string]string{
@@ -168,6 +186,12 @@ validate_heimnetz_section main start_heimnetz
 			cmd.Env = append(cmd.Env, "HZ_plugin_"+sec+"_"+k+"="+v)
 		}
 	}
+	for typ, opts := range namedSections {
+		cmd.Env = append(cmd.Env, "HZ_SECTIONS_"+typ+"="+typ)
+		for k, v := range opts {
+			cmd.Env = append(cmd.Env, "HZ_"+typ+"_"+typ+"_"+k+"="+v)
+		}
+	}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("init script: %v\n%s", err, out)
 	}
@@ -208,11 +232,21 @@ validate_heimnetz_section main start_heimnetz
 			continue
 		}
 		uci := strings.ReplaceAll(path, ".", "_")
-		if !options[uci] {
+		testValue := values[uci]
+		if typ, opt, ok := strings.Cut(path, "."); ok && namedSections[typ] != nil {
+			if !namedOptions[typ][opt] {
+				t.Errorf("config field %s has no option %s in validate_%s_section of %s", path, opt, typ, initScript)
+				continue
+			}
+			if testValue, ok = namedSections[typ][opt]; !ok {
+				t.Errorf("config field %s: give option %s of the test's %s section a value here", path, opt, typ)
+				continue
+			}
+		} else if !options[uci] {
 			t.Errorf("config field %s has no UCI option %s in %s", path, uci, initScript)
 			continue
 		}
-		if _, ok := values[uci]; !ok {
+		if testValue == "" {
 			t.Errorf("config field %s: give UCI option %s a test value here", path, uci)
 			continue
 		}
@@ -227,13 +261,16 @@ validate_heimnetz_section main start_heimnetz
 		}
 		switch g, d := jsonAt(t, got, path), jsonAt(t, Default(), path); g {
 		case d, "null", "[]", `""`, "0", "false", `"0B"`, `"0s"`:
-			t.Errorf("config field %s = %s (default %s): UCI option %s=%q did not reach it", path, g, d, uci, values[uci])
+			t.Errorf("config field %s = %s (default %s): UCI option %s=%q did not reach it", path, g, d, uci, testValue)
 		}
 	}
 	ws, cpu := got.Plugins["wifi-stations"], got.Plugins["cpu"]
 	if len(got.Plugins) != 2 || !ws.Off() || time.Duration(ws.Interval) != 45*time.Second ||
 		cpu.Off() || time.Duration(cpu.Interval) != 2*time.Minute {
 		t.Errorf("plugin sections arrived as %+v:\n%s", got.Plugins, data)
+	}
+	if got.Leak.Runs != 45 || got.Leak.MinGrowthBytes != 128<<10 {
+		t.Errorf("leak section arrived as %+v:\n%s", got.Leak, data)
 	}
 	if got.AdminPasswordHash != values["admin_password_hash"] || strings.Join(got.Hostnames, " ") != values["hostnames"] ||
 		got.Listen != "10.1.2.3:9110" || got.Ceilings.CPU != "25%" {

@@ -93,7 +93,10 @@ func (b *backend) summary(e *entry) web.PluginSummary {
 		s.State = web.StateDisabled
 	}
 	if e.plugin != nil {
-		s.MemoryBytes = uint64(e.plugin.MemoryInUse())
+		// Live, not the charge: the charge climbs with garbage until
+		// the next recount and would look like a leak.
+		live, _ := e.plugin.LiveMemory()
+		s.MemoryBytes = uint64(max(live, 0))
 		s.Series = e.plugin.Metrics().Series()
 	}
 	u := e.kv.Usage()
@@ -138,6 +141,7 @@ func (b *backend) Plugin(name string) (web.PluginDetail, error) {
 		metricBytes, metricBudget = pm.Bytes(), pm.MaxBytes()
 	}
 	cpuLeft := e.cpu.Remaining(b.m.clock.Now())
+	d.Memory = pluginMemory(d.MemoryBytes, uint64(peak), e.leakReport())
 	e.mu.Unlock()
 	lim := m.Limits
 	usage := e.kvStore().Usage()

@@ -64,6 +64,7 @@ var EventTypes = map[string]string{
 	EvPluginRemoved:    "an installed plugin was removed",
 	EvInstallRejected:  "a plugin package was refused: unsigned or untrusted, unsafe archive, or check findings at or above high",
 	EvUnsignedAccepted: "the owner explicitly installed a plugin package that no trusted key signed",
+	EvLeak:             "a plugin's live memory (after a recount, garbage excluded) grows steadily run after run; named with its growth per run (once when it starts, again only after it stopped)",
 	EvSignerChanged:    "a plugin changed signer with the admin's confirmation, or kv data left by another signer was kept (confirmed) or wiped; the old and new key ids are named",
 }
 

@@ -95,6 +95,8 @@ type entry struct {
 	// sw is the owner's switch for this plugin from the config (off, or
 	// another interval); set once when the entry is made.
 	sw config.PluginSwitch
+	// leak is the plugin's leak detector (leak.go).
+	leak leakWatch
 }
 
 // configOffReason is the disabled reason of a plugin the config turned off.

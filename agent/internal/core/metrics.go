@@ -73,6 +73,7 @@ func (m *Manager) registerMetrics(e *entry) {
 		m.pluginResult(name, r)
 	}
 	m.metrics.GetOrCreateCounter(fmt.Sprintf(`heimnetz_plugin_errors_total{plugin=%q,kind="lua"}`, name))
+	m.registerLeakMetrics(e)
 }
 
 // unregisterMetrics removes every series of the agent's set that carries
@@ -185,6 +186,8 @@ var helpText = map[string]string{
 	"heimnetz_plugin_execution_duration_seconds":    "Wall time of plugin runs.",
 	"heimnetz_plugin_cpu_seconds_total":             "CPU time used by plugin runs, measured per thread.",
 	"heimnetz_plugin_memory_usage_bytes":            "Bytes held by the plugin's Lua state, as its memory limit counts them.",
+	"heimnetz_plugin_memory_live_bytes":             "Bytes the plugin's Lua state still reached at its most recent recount (after load and every few runs): its memory without garbage.",
+	"heimnetz_plugin_memory_growth_bytes_per_run":   "Growth of the plugin's live memory per run, fitted over the leak detector's window (0 when flat).",
 	"heimnetz_plugin_errors_total":                  "Failed plugin runs by kind: lua (an error raised by the plugin) or the limit that was broken.",
 	"heimnetz_plugin_limit_breaks_total":            "Plugin runs ended by a limit, by limit.",
 	"heimnetz_plugin_enabled":                       "1 if the plugin is enabled, 0 if disabled.",

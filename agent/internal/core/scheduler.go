@@ -51,6 +51,7 @@ func (e *entry) stopLoop() {
 		e.plugin.Close()
 		e.plugin = nil
 	}
+	e.forgetLeak()
 	e.mu.Unlock()
 }
 
@@ -106,6 +107,7 @@ func (e *entry) runOnce(ctx context.Context) {
 
 	var stats *luaplugins.Stats
 	var err error
+	fresh := p == nil
 	if p == nil {
 		p, stats, err = luaplugins.Load(src, luaplugins.Env{
 			Registry: m.registry, Log: luaplugins.LogFunc(m.pluginLog), KV: kv,
@@ -129,6 +131,9 @@ func (e *entry) runOnce(ctx context.Context) {
 	}
 	if errors.Is(err, luaplugins.ErrStopped) {
 		return
+	}
+	if p != nil {
+		m.watchLeak(e, p, fresh)
 	}
 	e.record(stats, err)
 }
@@ -204,6 +209,7 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 		// run starts from a fresh state.
 		e.plugin.Close()
 		e.plugin = nil
+		e.forgetLeak()
 	}
 	e.mu.Unlock()
 
