@@ -203,3 +203,39 @@ print(p.target, p.up, p.sent, p.received, p.loss_ratio, p.rtt_avg_seconds, p.sen
 		t.Errorf("after a round: %q, want %q", logs, want)
 	}
 }
+
+func TestBoardNetstatFields(t *testing.T) {
+	b := fixtureBoard(t, "openwrt-mt7621")
+	_, err := loadOnBoard(t, b, `
+local s = board.netstat({ Tcp = { "CurrEstab", "NoSuchField" }, TcpExt = { "Listen*" }, NoSuchProto = { "X" } })
+local n, listen = 0, 0
+for proto, fields in pairs(s) do
+  for field in pairs(fields) do
+    n = n + 1
+    if proto == "TcpExt" then
+      if field:sub(1, 6) ~= "Listen" then error("TcpExt." .. field .. " not asked for") end
+      listen = listen + 1
+    elseif proto ~= "Tcp" or field ~= "CurrEstab" then
+      error(proto .. "." .. field .. " not asked for")
+    end
+  end
+end
+if s.Tcp.CurrEstab ~= 14 then error("Tcp.CurrEstab = " .. tostring(s.Tcp.CurrEstab)) end
+if listen ~= 2 or n ~= 3 then error("got " .. n .. " fields, " .. listen .. " Listen*") end
+if s.NoSuchProto ~= nil then error("a protocol the board lacks was returned") end
+`, "board")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{
+		`board.netstat({ Tcp = "CurrEstab" })`,
+		`board.netstat({ Tcp = { 1 } })`,
+		`board.netstat({ [1] = { "x" } })`,
+		`local t = {} for i = 1, 65 do t["P" .. i] = { "x" } end board.netstat(t)`,
+		`local l = {} for i = 1, 65 do l[i] = "x" end board.netstat({ Tcp = l })`,
+	} {
+		if _, err := loadOnBoard(t, b, bad, "board"); err == nil || !strings.Contains(err.Error(), "bad argument #1") {
+			t.Errorf("%s: error %v, want a bad argument", bad, err)
+		}
+	}
+}
