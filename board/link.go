@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 )
@@ -90,33 +91,62 @@ func parseLinks(data []byte, order binary.ByteOrder) ([]link, error) {
 }
 
 // parseLink decodes one RTM_NEWLINK body: struct ifinfomsg, then
-// attributes.
+// attributes, walked in place (a map per link was most of a dump's
+// allocations). A later attribute of a type replaces an earlier one.
 func parseLink(body []byte, order binary.ByteOrder) (link, error) {
 	flags := order.Uint32(body[8:12])
-	a, err := decodeAttrs(body[ifinfomsgLen:], order)
-	if err != nil {
-		return link{}, err
-	}
-	l := link{name: a.str(iflaIfname), up: flags&iffUp != 0, operState: "unknown"}
-	// The kernel reports IF_OPER_DOWN for an interface that is not up, as
-	// sysfs does.
-	if v, ok := a.u8(iflaOperState); ok && int(v) < len(operStates) {
-		l.operState = operStates[v]
-	}
-	if v, ok := a.u32(iflaMTU); ok {
-		l.mtu = uint64(v)
-	}
-	if v, ok := a.u8(iflaCarrier); ok {
-		l.carrier = v != 0
-	}
-	if v, ok := a.u32(iflaCarrierChanges); ok {
-		c := uint64(v)
-		l.carrierChanges = &c
-	}
-	if v := a.m[iflaAddress]; len(v) > 0 {
-		l.mac = formatHardwareAddr(v)
+	l := link{up: flags&iffUp != 0, operState: "unknown"}
+	for data := body[ifinfomsgLen:]; len(data) > 0; {
+		if len(data) < nlattrHeaderLen {
+			return link{}, fmt.Errorf("%w: %d trailing attribute bytes", errNetlink, len(data))
+		}
+		n := int(order.Uint16(data[0:2]))
+		typ := order.Uint16(data[2:4]) & nlaTypeMask
+		if n < nlattrHeaderLen || n > len(data) {
+			return link{}, fmt.Errorf("%w: attribute %d length %d of %d bytes", errNetlink, typ, n, len(data))
+		}
+		v := data[nlattrHeaderLen:n]
+		data = data[min(align4(n), len(data)):]
+		switch typ {
+		case iflaIfname:
+			l.name = nulTerminated(v)
+		case iflaOperState:
+			// The kernel reports IF_OPER_DOWN for an interface that is
+			// not up, as sysfs does.
+			if len(v) >= 1 && int(v[0]) < len(operStates) {
+				l.operState = operStates[v[0]]
+			}
+		case iflaMTU:
+			if len(v) >= 4 {
+				l.mtu = uint64(order.Uint32(v))
+			}
+		case iflaCarrier:
+			if len(v) >= 1 {
+				l.carrier = v[0] != 0
+			}
+		case iflaCarrierChanges:
+			if len(v) >= 4 {
+				c := uint64(order.Uint32(v))
+				l.carrierChanges = &c
+			}
+		case iflaAddress:
+			l.mac = ""
+			if len(v) > 0 {
+				l.mac = formatHardwareAddr(v)
+			}
+		}
 	}
 	return l, nil
+}
+
+// nulTerminated returns a string attribute without its terminating NUL.
+func nulTerminated(v []byte) string {
+	for i, c := range v {
+		if c == 0 {
+			return string(v[:i])
+		}
+	}
+	return string(v)
 }
 
 // formatHardwareAddr prints a hardware address as sysfs does: lower-case
@@ -144,12 +174,9 @@ func (b *Board) linkDump() ([]byte, error) {
 	return b.readFile(fileFixtureLinks)
 }
 
-// netlinkInterfaces is Interfaces from one RTM_GETLINK dump: every
-// attribute but the speed, which is read from /sys/class/net/<if>/speed
-// for the interfaces that are up (the kernel answers it only for them).
-// ok is false when there is no dump to read (not Linux, or a fixture tree
-// without one); Interfaces then reads sysfs alone.
-func (b *Board) netlinkInterfaces() (ifs []Interface, ok bool, err error) {
+// links reads and decodes the board's RTM_GETLINK dump. ok is false when
+// there is none to read (not Linux, or a fixture tree without one).
+func (b *Board) links() (links []link, ok bool, err error) {
 	data, err := b.linkDump()
 	if err != nil {
 		if isNotExist(err) || errors.Is(err, ErrNotSupported) {
@@ -157,9 +184,47 @@ func (b *Board) netlinkInterfaces() (ifs []Interface, ok bool, err error) {
 		}
 		return nil, false, err
 	}
-	links, err := parseLinks(data, b.nlOrder())
+	links, err = parseLinks(data, b.nlOrder())
 	if err != nil {
 		return nil, true, fmt.Errorf("board: rtnetlink links: %w", err)
+	}
+	return links, true, nil
+}
+
+// linkState is the operstate and carrier of the interface called name,
+// as Interface gives them, from the RTM_GETLINK dump where there is one
+// (the other attributes and the speed are not read).
+func (b *Board) linkState(name string) (operState string, carrier *bool, err error) {
+	links, ok, err := b.links()
+	if !ok {
+		ifc, err := b.Interface(name)
+		return ifc.OperState, ifc.Carrier, err
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	for _, l := range links {
+		if l.name != name {
+			continue
+		}
+		if l.up {
+			c := l.carrier
+			carrier = &c
+		}
+		return l.operState, carrier, nil
+	}
+	return "", nil, fmt.Errorf("board: interface %q: %w", name, fs.ErrNotExist)
+}
+
+// netlinkInterfaces is Interfaces from one RTM_GETLINK dump: every
+// attribute but the speed, which is read from /sys/class/net/<if>/speed
+// for the interfaces that are up (the kernel answers it only for them).
+// ok is false when there is no dump to read (not Linux, or a fixture tree
+// without one); Interfaces then reads sysfs alone.
+func (b *Board) netlinkInterfaces() (ifs []Interface, ok bool, err error) {
+	links, ok, err := b.links()
+	if !ok || err != nil {
+		return nil, ok, err
 	}
 	var errs []error
 	for _, l := range links {

@@ -24,6 +24,7 @@ type Board interface {
 	Stat() (board.Stat, error)
 	CPUTimes() ([]board.CPUSeconds, error)
 	InterfaceStats() ([]board.InterfaceStats, error)
+	Interfaces() ([]board.Interface, error)
 	NetStats() (board.NetStats, error)
 	Conntrack() (board.Conntrack, error)
 	FileFD() (board.FileFD, error)
@@ -159,8 +160,7 @@ func boardModule() Module {
 				func(b Board) (any, error) { return b.CPUTimes() }),
 			fn("stat", "table {cpu, cpus, interrupts, context_switches, boot_time, processes, procs_running, procs_blocked}", "The rest of /proc/stat: totals since boot (cpu and cpus in clock ticks), boot time in seconds since the epoch, forks, and runnable and blocked tasks.",
 				func(b Board) (any, error) { return b.Stat() }),
-			fn("interfaces", "array of tables {name, operstate, carrier, speed_mbps, mtu, mac, carrier_changes, counters}", "Every network interface in /sys/class/net by name, with its link state, and counters holding its /proc/net/dev line (the netdev fields). carrier, speed_mbps and carrier_changes are nil when the kernel cannot tell.",
-				func(b Board) (any, error) { return b.InterfaceStats() }),
+			interfacesFunc(),
 			netstatFunc(),
 			fn("conntrack", "table {entries, limit}", "Size of the connection tracking table: nf_conntrack_count and nf_conntrack_max.",
 				func(b Board) (any, error) { return b.Conntrack() }),
@@ -194,6 +194,38 @@ func boardModule() Module {
 				func(b Board) (any, error) { return b.WifiInterfaces() }),
 		},
 	}
+}
+
+// interfacesFunc is board.interfaces: every interface's link state, with
+// or without its /proc/net/dev counters. netclass wants none of them:
+// without, a collection reads one file less and builds one table of
+// sixteen numbers less per interface.
+func interfacesFunc() Func {
+	type options struct{ noCounters bool }
+	return boardFunc("board", "interfaces", "[options]", "array of tables {name, operstate, carrier, speed_mbps, mtu, mac, carrier_changes, counters}",
+		"Every network interface in /sys/class/net by name, with its link state, and counters holding its /proc/net/dev line (the netdev fields). carrier, speed_mbps and carrier_changes are nil when the kernel cannot tell. "+
+			"options, when given, is a table; {counters = false} leaves counters out.",
+		func(h *Host, arg any) (any, error) {
+			if o, ok := arg.(options); ok && o.noCounters {
+				return h.Board.Interfaces()
+			}
+			return h.Board.InterfaceStats()
+		},
+		func(L *lua.LState) any {
+			if L.GetTop() < 1 || L.Get(1) == lua.LNil {
+				return nil
+			}
+			t := L.CheckTable(1)
+			var o options
+			switch v := t.RawGetString("counters").(type) {
+			case lua.LBool:
+				o.noCounters = !bool(v)
+			case *lua.LNilType:
+			default:
+				L.ArgError(1, "counters must be a boolean")
+			}
+			return o
+		})
 }
 
 // Bounds of board.netstat's fields argument.

@@ -239,3 +239,25 @@ if s.NoSuchProto ~= nil then error("a protocol the board lacks was returned") en
 		}
 	}
 }
+
+func TestBoardInterfacesWithoutCounters(t *testing.T) {
+	b := fixtureBoard(t, "openwrt-mt7621")
+	_, err := loadOnBoard(t, b, `
+local with, without = board.interfaces(), board.interfaces({ counters = false })
+if #with ~= #without or #with < 2 then error(#with .. " interfaces with counters, " .. #without .. " without") end
+for i, ifc in ipairs(without) do
+  if ifc.counters ~= nil then error(ifc.name .. " has counters") end
+  if with[i].counters == nil then error(with[i].name .. " has none by default") end
+  for _, k in ipairs({ "name", "operstate", "carrier", "speed_mbps", "mtu", "mac", "carrier_changes" }) do
+    if ifc[k] ~= with[i][k] then error(ifc.name .. "." .. k .. " differs") end
+  end
+end
+if board.interfaces({ counters = true })[1].counters == nil then error("counters = true left them out") end
+`, "board")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadOnBoard(t, b, `board.interfaces({ counters = "no" })`, "board"); err == nil || !strings.Contains(err.Error(), "bad argument #1") {
+		t.Errorf("counters = \"no\": error %v, want a bad argument", err)
+	}
+}

@@ -9,7 +9,7 @@
 local last_changes = {} -- last carrier_changes per device
 
 function collect()
-  for _, ifc in ipairs(board.interfaces()) do
+  for _, ifc in ipairs(board.interfaces({ counters = false })) do
     local labels = { device = ifc.name }
     metrics.set("node_network_up", ifc.operstate == "up" and 1 or 0, labels)
     metrics.set("node_network_mtu_bytes", ifc.mtu, labels)
