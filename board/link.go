@@ -169,7 +169,7 @@ func formatHardwareAddr(addr []byte) string {
 // live Board, heimnetz-fixture/rtnetlink/links.bin for a fixture tree.
 func (b *Board) linkDump() ([]byte, error) {
 	if b.live {
-		return rtnlLinkDump()
+		return b.cached("rtnetlink/links", rtnlLinkDump)
 	}
 	return b.readFile(fileFixtureLinks)
 }

@@ -44,6 +44,10 @@ func loadRound(tb testing.TB, clock *roundClock, dirFS bool) []*Plugin {
 		}
 	}
 	tb.Cleanup(func() { b.Close() })
+	// The board's read cache counts the seconds of the plugins' clock, so
+	// each round reads its shared sources afresh, as a round does in the
+	// agent, rather than once for every round run in the same second.
+	b.SetClock(clock.Now)
 	reg := NewRegistry()
 	srcs, errs := ReadBundled(reg, limits.Ceilings())
 	if len(errs) > 0 {
