@@ -6,9 +6,13 @@ import (
 	"time"
 )
 
-// maxCachedReads bounds how many sources the read cache holds at once;
-// a read past that is not cached.
-const maxCachedReads = 64
+// maxCachedReads and maxCachedBytes bound what the read cache holds at
+// once (it keeps the last second's reads until the next read); a read
+// past either is not cached.
+const (
+	maxCachedReads = 64
+	maxCachedBytes = 256 << 10
+)
 
 // readCache holds, for the current second of the board's clock, what
 // the sources that several readers or several plugins read in one
@@ -22,6 +26,7 @@ type readCache struct {
 	mu      sync.Mutex
 	second  int64
 	entries map[string]cachedRead
+	bytes   int
 }
 
 // cachedRead is one source's bytes (or error) in the current second.
@@ -51,7 +56,7 @@ func (b *Board) cached(key string, read func() ([]byte, error)) ([]byte, error) 
 	c := &b.reads
 	c.mu.Lock()
 	if c.second != sec {
-		c.second, c.entries = sec, nil
+		c.second, c.entries, c.bytes = sec, nil, 0
 	}
 	if e, ok := c.entries[key]; ok {
 		c.mu.Unlock()
@@ -61,11 +66,14 @@ func (b *Board) cached(key string, read func() ([]byte, error)) ([]byte, error) 
 	data, err := read()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.second == sec && len(c.entries) < maxCachedReads {
+	if c.second == sec && len(c.entries) < maxCachedReads && c.bytes+len(data) <= maxCachedBytes {
 		if c.entries == nil {
 			c.entries = make(map[string]cachedRead)
 		}
-		c.entries[key] = cachedRead{data, err}
+		if _, ok := c.entries[key]; !ok {
+			c.bytes += len(data)
+			c.entries[key] = cachedRead{data, err}
+		}
 	}
 	return data, err
 }

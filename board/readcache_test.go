@@ -70,3 +70,17 @@ func TestReadCacheBound(t *testing.T) {
 		t.Fatalf("a key past the bound was served from the cache")
 	}
 }
+
+func TestReadCacheBytes(t *testing.T) {
+	b := mapFS(map[string]string{})
+	b.SetClock(func() time.Time { return time.Unix(100, 0) })
+	calls := 0
+	big := func() ([]byte, error) { calls++; return make([]byte, maxCachedBytes/2+1), nil }
+	b.cached("a", big)
+	b.cached("b", big) // would pass the byte bound: not cached
+	b.cached("a", big)
+	b.cached("b", big)
+	if calls != 3 {
+		t.Fatalf("%d reads, want 3 (a cached, b read twice)", calls)
+	}
+}
