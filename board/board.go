@@ -16,8 +16,10 @@ import (
 const MaxFileSize = 1 << 20
 
 // Board reads device facts from the files below one root directory. A Board
-// is safe for concurrent use; it caches nothing, so every call reads the
-// files afresh (it only remembers which mounts' statfs has not returned).
+// is safe for concurrent use. It caches little: the few sources that
+// several readers read in one collection round are read once per second
+// of its clock (see readCache), the rest afresh on every call (and it
+// remembers which mounts' statfs has not returned).
 type Board struct {
 	fsys fs.FS
 	root *os.Root
@@ -37,6 +39,8 @@ type Board struct {
 	stuck sync.Map
 	// probe is the agent's latest WAN probe round (SetWANProbe).
 	probe wanProbe
+	// reads keeps, for the current second, what several readers read.
+	reads readCache
 }
 
 // New returns a Board reading the tree below the directory root ("/" in
@@ -105,6 +109,14 @@ func (b *Board) Close() error {
 // readFile returns the contents of name, a slash-separated path relative to
 // the root such as "proc/loadavg", reading at most MaxFileSize bytes.
 func (b *Board) readFile(name string) ([]byte, error) {
+	if cacheable(name) {
+		return b.cached(name, func() ([]byte, error) { return b.readFileNow(name) })
+	}
+	return b.readFileNow(name)
+}
+
+// readFileNow is readFile without the read cache.
+func (b *Board) readFileNow(name string) ([]byte, error) {
 	if b.dir != "" {
 		data, err := readPath(b.dir, name, MaxFileSize)
 		if err != nil {

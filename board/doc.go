@@ -38,8 +38,9 @@
 // Uname, Sysinfo and FilesystemUsage ask the running kernel directly (not
 // the root directory) and report ErrNotSupported on systems other than
 // Linux. A Board made with New("/") is live: its Filesystems, Uname, WAN
-// addresses and Wi-Fi readers ask the kernel too (statfs, uname, netlink
-// and nl80211 over generic netlink). Any other Board takes those from
+// addresses, Interfaces and Wi-Fi readers ask the kernel too (statfs,
+// uname, netlink: one RTM_GETLINK dump for every interface's state but
+// its speed, and nl80211 over generic netlink). Any other Board takes those from
 // fixture files below FixtureDir, so they are tested like the rest.
 //
 // Every reader is bounded: files by MaxFileSize (the conntrack table by

@@ -13,6 +13,8 @@ import (
 //	heimnetz-fixture/nl80211/interfaces.bin  NL80211_CMD_GET_INTERFACE dump reply
 //	heimnetz-fixture/nl80211/stations-IF.bin NL80211_CMD_GET_STATION dump reply for IF
 //	heimnetz-fixture/nl80211/survey-IF.bin   NL80211_CMD_GET_SURVEY dump reply for IF
+//	heimnetz-fixture/rtnetlink/links.bin     RTM_GETLINK dump reply (optional: without it
+//	                                         interfaces are read from /sys/class/net alone)
 const FixtureDir = "heimnetz-fixture"
 
 const fileFixtureStatfs = FixtureDir + "/statfs"

@@ -109,3 +109,31 @@ func TestFilesystemsHungMount(t *testing.T) {
 	}
 	close(release)
 }
+
+func TestFilesystemsHungMountDelaysTheNext(t *testing.T) {
+	b := mapFS(map[string]string{fileMounts: "nfs:/x /mnt/nfs nfs rw 0 0\n/dev/sda1 /mnt/usb ext4 rw 0 0\n"})
+	release := make(chan struct{})
+	var usb atomic.Int32
+	b.statfs = func(path string) (FSUsage, error) {
+		if path == "/mnt/nfs" {
+			<-release
+		} else {
+			usb.Add(1)
+		}
+		return FSUsage{Path: path, Total: 1}, nil
+	}
+	// The first call waits behind the hung mount and does not ask the
+	// USB disk; the second skips the hung mount and asks it.
+	got, err := b.Filesystems()
+	if !errors.Is(err, errStatfsStuck) || !errors.Is(err, errStatfsNotAsked) || len(got) != 0 {
+		t.Fatalf("first call: %+v, %v; want both mounts named, the hung one and the one not asked", got, err)
+	}
+	got, err = b.Filesystems()
+	if !errors.Is(err, errStatfsStuck) || errors.Is(err, errStatfsNotAsked) || len(got) != 1 || got[0].MountPoint != "/mnt/usb" {
+		t.Fatalf("second call: %+v, %v; want /mnt/usb and the hung mount named", got, err)
+	}
+	close(release)
+	if n := usb.Load(); n != 1 {
+		t.Fatalf("statfs of /mnt/usb asked %d times, want once (the first call's goroutine gave up)", n)
+	}
+}

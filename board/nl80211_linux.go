@@ -88,52 +88,7 @@ func nlRequest(fd int, family uint16, cmd uint8, flags uint16, attrs []byte) ([]
 	ne.PutUint32(msg[8:12], seq)
 	msg[16] = cmd
 	msg[17] = 1 // version
-	if err := unix.Sendto(fd, msg, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return nil, fmt.Errorf("board: nl80211: send: %w", err)
-	}
-	deadline := time.Now().Add(nlTimeout)
-	var out []byte
-	buf := make([]byte, 32<<10)
-	for time.Now().Before(deadline) {
-		n, _, err := unix.Recvfrom(fd, buf, 0)
-		if err != nil {
-			if errors.Is(err, unix.EINTR) {
-				continue
-			}
-			return nil, fmt.Errorf("board: nl80211: receive: %w", err)
-		}
-		for p := buf[:n]; len(p) >= nlmsgHeaderLen; {
-			l := int(ne.Uint32(p[0:4]))
-			if l < nlmsgHeaderLen || l > len(p) {
-				return nil, fmt.Errorf("board: nl80211: %w: length %d", errNetlink, l)
-			}
-			typ, s := ne.Uint16(p[4:6]), ne.Uint32(p[8:12])
-			m := p[:l]
-			p = p[min(align4(l), len(p)):]
-			if s != seq {
-				continue
-			}
-			if len(out)+len(m) > MaxFileSize {
-				return nil, fmt.Errorf("board: nl80211: %w (reply over %d bytes)", ErrTooLarge, MaxFileSize)
-			}
-			switch typ {
-			case nlmsgError:
-				if len(m) >= nlmsgHeaderLen+4 {
-					if code := int32(ne.Uint32(m[16:20])); code != 0 {
-						if -code == int32(unix.ENOENT) {
-							return nil, errNetlinkENOENT
-						}
-						return nil, fmt.Errorf("board: nl80211: %w", unix.Errno(-code))
-					}
-				}
-				return out, nil // the ACK ends a request that is not a dump
-			case nlmsgDone:
-				return append(out, m...), nil
-			}
-			out = append(out, m...)
-		}
-	}
-	return nil, fmt.Errorf("board: nl80211: no reply within %v", nlTimeout)
+	return nlExchange(fd, msg, seq, "nl80211")
 }
 
 // nlAppendAttr appends one attribute, padded to 4 bytes.

@@ -1,7 +1,9 @@
 package board
 
 import (
+	"bytes"
 	"io/fs"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -28,7 +30,14 @@ func readPath(dir, name string, max int) ([]byte, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	defer unix.Close(fd)
-	buf := make([]byte, 0, 512)
+	sp := scratchPool.Get().(*[]byte)
+	buf := (*sp)[:0]
+	defer func() {
+		if cap(buf) <= maxPooledScratch {
+			*sp = buf[:0]
+		}
+		scratchPool.Put(sp)
+	}()
 	for len(buf) <= max {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
@@ -45,5 +54,19 @@ func readPath(dir, name string, max int) ([]byte, error) {
 		}
 		buf = buf[:len(buf)+n]
 	}
-	return buf, nil
+	// The caller keeps an exact copy; growing a fresh buffer from a
+	// small start per file allocated twice a file's size and more.
+	return bytes.Clone(buf), nil
 }
+
+// Files are read into a pooled scratch buffer of scratchSize bytes,
+// grown for a larger file and kept up to maxPooledScratch.
+const (
+	scratchSize      = 8 << 10
+	maxPooledScratch = 64 << 10
+)
+
+var scratchPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, scratchSize)
+	return &b
+}}

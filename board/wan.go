@@ -60,12 +60,12 @@ func (b *Board) WAN() (WAN, error) {
 			continue
 		}
 		if w.OperState == "" {
-			ifc, err := b.Interface(name)
+			state, carrier, err := b.linkState(name)
 			if err != nil {
 				errs = append(errs, err)
 			} else {
-				w.OperState, w.Carrier = ifc.OperState, ifc.Carrier
-				w.Up = ifc.OperState == "up" || ifc.OperState == "unknown"
+				w.OperState, w.Carrier = state, carrier
+				w.Up = state == "up" || state == "unknown"
 			}
 		}
 		addrs, err := b.addresses(name)

@@ -132,6 +132,15 @@ type WifiStation struct {
 	ExpectedThroughputKbps uint32 `json:"expected_throughput_kbps,omitempty"`
 }
 
+// nl80211Cached is b.nl80211 through the read cache: the wifi and
+// wifi-stations plugins ask for the same dumps in one round.
+func (b *Board) nl80211Cached(req nl80211Request) ([]byte, error) {
+	if !b.live {
+		return b.nl80211(req) // a fixture's files are cached by readFile
+	}
+	return b.cached("nl80211/"+req.fixtureName(), func() ([]byte, error) { return b.nl80211(req) })
+}
+
 // nlOrder is the byte order of the board's nl80211 replies: the host's
 // for a live board, little-endian for fixture captures.
 func (b *Board) nlOrder() binary.ByteOrder {
@@ -153,7 +162,7 @@ func (b *Board) WifiInterfaces() ([]WifiInterface, error) {
 	}
 	var errs []error
 	for i := range ifs {
-		data, err := b.nl80211(nl80211Request{Cmd: nl80211CmdGetSurvey, IfIndex: ifs[i].IfIndex, IfName: ifs[i].Name})
+		data, err := b.nl80211Cached(nl80211Request{Cmd: nl80211CmdGetSurvey, IfIndex: ifs[i].IfIndex, IfName: ifs[i].Name})
 		if err == nil {
 			ifs[i].NoiseDBm, err = parseSurveyNoise(data, b.nlOrder())
 		}
@@ -167,7 +176,7 @@ func (b *Board) WifiInterfaces() ([]WifiInterface, error) {
 // wifiInterfaceList asks nl80211 for the wireless interfaces, without
 // their noise floor.
 func (b *Board) wifiInterfaceList() ([]WifiInterface, error) {
-	data, err := b.nl80211(nl80211Request{Cmd: nl80211CmdGetInterface})
+	data, err := b.nl80211Cached(nl80211Request{Cmd: nl80211CmdGetInterface})
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +200,7 @@ func (b *Board) WifiStations() ([]WifiStation, error) {
 		errs []error
 	)
 	for _, ifc := range ifs {
-		data, err := b.nl80211(nl80211Request{Cmd: nl80211CmdGetStation, IfIndex: ifc.IfIndex, IfName: ifc.Name})
+		data, err := b.nl80211Cached(nl80211Request{Cmd: nl80211CmdGetStation, IfIndex: ifc.IfIndex, IfName: ifc.Name})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("board: nl80211 stations of %s: %w", ifc.Name, err))
 			continue

@@ -203,3 +203,61 @@ print(p.target, p.up, p.sent, p.received, p.loss_ratio, p.rtt_avg_seconds, p.sen
 		t.Errorf("after a round: %q, want %q", logs, want)
 	}
 }
+
+func TestBoardNetstatFields(t *testing.T) {
+	b := fixtureBoard(t, "openwrt-mt7621")
+	_, err := loadOnBoard(t, b, `
+local s = board.netstat({ Tcp = { "CurrEstab", "NoSuchField" }, TcpExt = { "Listen*" }, NoSuchProto = { "X" } })
+local n, listen = 0, 0
+for proto, fields in pairs(s) do
+  for field in pairs(fields) do
+    n = n + 1
+    if proto == "TcpExt" then
+      if field:sub(1, 6) ~= "Listen" then error("TcpExt." .. field .. " not asked for") end
+      listen = listen + 1
+    elseif proto ~= "Tcp" or field ~= "CurrEstab" then
+      error(proto .. "." .. field .. " not asked for")
+    end
+  end
+end
+if s.Tcp.CurrEstab ~= 14 then error("Tcp.CurrEstab = " .. tostring(s.Tcp.CurrEstab)) end
+if listen ~= 2 or n ~= 3 then error("got " .. n .. " fields, " .. listen .. " Listen*") end
+if s.NoSuchProto ~= nil then error("a protocol the board lacks was returned") end
+`, "board")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{
+		`board.netstat({ Tcp = "CurrEstab" })`,
+		`board.netstat({ Tcp = { 1 } })`,
+		`board.netstat({ [1] = { "x" } })`,
+		`local t = {} for i = 1, 65 do t["P" .. i] = { "x" } end board.netstat(t)`,
+		`local l = {} for i = 1, 65 do l[i] = "x" end board.netstat({ Tcp = l })`,
+	} {
+		if _, err := loadOnBoard(t, b, bad, "board"); err == nil || !strings.Contains(err.Error(), "bad argument #1") {
+			t.Errorf("%s: error %v, want a bad argument", bad, err)
+		}
+	}
+}
+
+func TestBoardInterfacesWithoutCounters(t *testing.T) {
+	b := fixtureBoard(t, "openwrt-mt7621")
+	_, err := loadOnBoard(t, b, `
+local with, without = board.interfaces(), board.interfaces({ counters = false })
+if #with ~= #without or #with < 2 then error(#with .. " interfaces with counters, " .. #without .. " without") end
+for i, ifc in ipairs(without) do
+  if ifc.counters ~= nil then error(ifc.name .. " has counters") end
+  if with[i].counters == nil then error(with[i].name .. " has none by default") end
+  for _, k in ipairs({ "name", "operstate", "carrier", "speed_mbps", "mtu", "mac", "carrier_changes" }) do
+    if ifc[k] ~= with[i][k] then error(ifc.name .. "." .. k .. " differs") end
+  end
+end
+if board.interfaces({ counters = true })[1].counters == nil then error("counters = true left them out") end
+`, "board")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadOnBoard(t, b, `board.interfaces({ counters = "no" })`, "board"); err == nil || !strings.Contains(err.Error(), "bad argument #1") {
+		t.Errorf("counters = \"no\": error %v, want a bad argument", err)
+	}
+}

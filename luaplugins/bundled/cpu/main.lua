@@ -11,25 +11,39 @@ local modes = { "user", "nice", "system", "idle", "iowait", "irq", "softirq", "s
 local guest_modes = { user = "guest", nice = "guest_nice" }
 
 local last = {} -- last[cpu][mode] = seconds
+-- label_cache[cpu][mode] = { cpu = cpu, mode = mode }, made once: the
+-- host copies labels, so one table serves every run.
+local label_cache = {}
+
+local function add(c, prev, labels, name, field, mode)
+  local now = c[field]
+  local before = prev[field]
+  local delta = now
+  if before ~= nil and now >= before then
+    delta = now - before
+  end
+  local l = labels[mode]
+  if l == nil then
+    l = { cpu = c.cpu, mode = mode }
+    labels[mode] = l
+  end
+  metrics.add(name, delta, l)
+  prev[field] = now
+end
 
 function collect()
   for _, c in ipairs(board.cpu()) do
     local prev = last[c.cpu] or {}
-    local function add(name, field, mode)
-      local now = c[field]
-      local before = prev[field]
-      local delta = now
-      if before ~= nil and now >= before then
-        delta = now - before
-      end
-      metrics.add(name, delta, { cpu = c.cpu, mode = mode })
-      prev[field] = now
+    local labels = label_cache[c.cpu]
+    if labels == nil then
+      labels = {}
+      label_cache[c.cpu] = labels
     end
     for _, mode in ipairs(modes) do
-      add("node_cpu_seconds_total", mode, mode)
+      add(c, prev, labels, "node_cpu_seconds_total", mode, mode)
     end
     for mode, field in pairs(guest_modes) do
-      add("node_cpu_guest_seconds_total", field, mode)
+      add(c, prev, labels, "node_cpu_guest_seconds_total", field, mode)
     end
     last[c.cpu] = prev
   end

@@ -13,9 +13,18 @@ local gauges = {
   { "files_free", "node_filesystem_files_free" },
 }
 
+-- label_cache[mountpoint] = its labels, made again only when the device
+-- or type mounted there changes: the host copies labels, so one table
+-- serves every run.
+local label_cache = {}
+
 function collect()
   for _, fs in ipairs(board.filesystems()) do
-    local labels = { device = fs.device, fstype = fs.fstype, mountpoint = fs.mountpoint }
+    local labels = label_cache[fs.mountpoint]
+    if labels == nil or labels.device ~= fs.device or labels.fstype ~= fs.fstype then
+      labels = { device = fs.device, fstype = fs.fstype, mountpoint = fs.mountpoint }
+      label_cache[fs.mountpoint] = labels
+    end
     for _, g in ipairs(gauges) do
       metrics.set(g[2], fs[g[1]], labels)
     end

@@ -31,11 +31,26 @@ local names = {
 
 local last = {} -- ip → true, clients with series
 local warned = false
+-- label_cache[ip] = { src = { src = ip }, ip = { ip = ip } } for the
+-- clients with series, made once: the host copies labels, so one table
+-- serves every run.
+local label_cache = {}
+
+local function labels_of(ip)
+  local l = label_cache[ip]
+  if l == nil then
+    l = { src = { src = ip }, ip = { ip = ip } }
+    label_cache[ip] = l
+  end
+  return l
+end
 
 local function drop(ip)
+  local l = labels_of(ip)
   for _, n in ipairs(names) do
-    metrics.delete(n[1], { [n[2]] = ip })
+    metrics.delete(n[1], l[n[2]])
   end
+  label_cache[ip] = nil
 end
 
 function collect()
@@ -59,8 +74,9 @@ function collect()
   local seen = {}
   for i = 1, math.min(#list, max_clients) do
     local c = list[i]
+    local l = labels_of(c.ip)
     for _, n in ipairs(names) do
-      metrics.set(n[1], n[3](c), { [n[2]] = c.ip })
+      metrics.set(n[1], n[3](c), l[n[2]])
     end
     seen[c.ip] = true
   end

@@ -7,10 +7,17 @@
 -- unknown speed.
 
 local last_changes = {} -- last carrier_changes per device
+-- label_cache[device] = { device = device }, made once: the host copies
+-- labels, so one table serves every run.
+local label_cache = {}
 
 function collect()
-  for _, ifc in ipairs(board.interfaces()) do
-    local labels = { device = ifc.name }
+  for _, ifc in ipairs(board.interfaces({ counters = false })) do
+    local labels = label_cache[ifc.name]
+    if labels == nil then
+      labels = { device = ifc.name }
+      label_cache[ifc.name] = labels
+    end
     metrics.set("node_network_up", ifc.operstate == "up" and 1 or 0, labels)
     metrics.set("node_network_mtu_bytes", ifc.mtu, labels)
     if ifc.carrier ~= nil then

@@ -27,12 +27,19 @@ local counters = {
 }
 
 local last = {} -- last[device][field] = value
+-- label_cache[device] = { device = device }, made once: the host copies
+-- labels, so one table serves every run.
+local label_cache = {}
 
 function collect()
   for _, dev in ipairs(board.netdev()) do
     if dev.name ~= "lo" then
       local prev = last[dev.name] or {}
-      local labels = { device = dev.name }
+      local labels = label_cache[dev.name]
+      if labels == nil then
+        labels = { device = dev.name }
+        label_cache[dev.name] = labels
+      end
       for _, c in ipairs(counters) do
         local field, name = c[1], c[2]
         local now = dev[field]

@@ -18,7 +18,7 @@
 local last = {} -- family → labels of the info series exported last
 
 local function link_up(name)
-  for _, ifc in ipairs(board.interfaces()) do
+  for _, ifc in ipairs(board.interfaces({ counters = false })) do
     if ifc.name == name then
       return ifc.operstate == "up" or ifc.operstate == "unknown"
     end

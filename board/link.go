@@ -1,0 +1,249 @@
+package board
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+)
+
+// fileFixtureLinks is an RTM_GETLINK dump reply in a fixture tree; a live
+// Board asks the kernel instead. A tree without it is read from
+// /sys/class/net alone.
+const fileFixtureLinks = FixtureDir + "/rtnetlink/links.bin"
+
+// rtnetlink message and attribute types (linux/rtnetlink.h,
+// linux/if_link.h).
+const (
+	rtmNewLink         = 16 // RTM_NEWLINK, the type of a link dump's messages
+	ifinfomsgLen       = 16 // struct ifinfomsg
+	iflaAddress        = 1
+	iflaIfname         = 3
+	iflaMTU            = 4
+	iflaOperState      = 16
+	iflaCarrier        = 33
+	iflaCarrierChanges = 35
+	iffUp              = 0x1 // IFF_UP in ifinfomsg.ifi_flags
+)
+
+// operStates are the names sysfs gives the RFC 2863 states (IF_OPER_*),
+// indexed by IFLA_OPERSTATE.
+var operStates = [...]string{"unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up"}
+
+// link is one interface of an RTM_GETLINK dump: what /sys/class/net/<if>/
+// would say, but for the speed, which netlink does not carry.
+type link struct {
+	name           string
+	up             bool // IFF_UP: the kernel answers carrier and speed only then
+	operState      string
+	mtu            uint64
+	mac            string
+	carrier        bool
+	carrierChanges *uint64
+}
+
+// parseLinks decodes an RTM_GETLINK dump reply (every datagram's bytes,
+// concatenated), at most maxNetlinkMessages links. order is the byte order
+// of the machine that produced it.
+func parseLinks(data []byte, order binary.ByteOrder) ([]link, error) {
+	var out []link
+	for len(data) > 0 {
+		if len(data) < nlmsgHeaderLen {
+			return nil, fmt.Errorf("%w: %d trailing bytes", errNetlink, len(data))
+		}
+		n := int(order.Uint32(data[0:4]))
+		typ := order.Uint16(data[4:6])
+		if n < nlmsgHeaderLen || n > len(data) {
+			return nil, fmt.Errorf("%w: length %d of %d bytes", errNetlink, n, len(data))
+		}
+		body := data[nlmsgHeaderLen:n]
+		data = data[min(align4(n), len(data)):]
+		switch typ {
+		case nlmsgDone:
+			return out, nil
+		case nlmsgError:
+			if len(body) < 4 {
+				return nil, fmt.Errorf("%w: short error message", errNetlink)
+			}
+			if code := int32(order.Uint32(body[0:4])); code != 0 {
+				return nil, fmt.Errorf("netlink: error %d", -code)
+			}
+			continue
+		case rtmNewLink:
+		default:
+			continue
+		}
+		if len(out) == maxNetlinkMessages {
+			return nil, fmt.Errorf("%w: more than %d links", errNetlink, maxNetlinkMessages)
+		}
+		if len(body) < ifinfomsgLen {
+			return nil, fmt.Errorf("%w: short ifinfomsg", errNetlink)
+		}
+		l, err := parseLink(body, order)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// parseLink decodes one RTM_NEWLINK body: struct ifinfomsg, then
+// attributes, walked in place (a map per link was most of a dump's
+// allocations). A later attribute of a type replaces an earlier one.
+func parseLink(body []byte, order binary.ByteOrder) (link, error) {
+	flags := order.Uint32(body[8:12])
+	l := link{up: flags&iffUp != 0, operState: "unknown"}
+	for data := body[ifinfomsgLen:]; len(data) > 0; {
+		if len(data) < nlattrHeaderLen {
+			return link{}, fmt.Errorf("%w: %d trailing attribute bytes", errNetlink, len(data))
+		}
+		n := int(order.Uint16(data[0:2]))
+		typ := order.Uint16(data[2:4]) & nlaTypeMask
+		if n < nlattrHeaderLen || n > len(data) {
+			return link{}, fmt.Errorf("%w: attribute %d length %d of %d bytes", errNetlink, typ, n, len(data))
+		}
+		v := data[nlattrHeaderLen:n]
+		data = data[min(align4(n), len(data)):]
+		switch typ {
+		case iflaIfname:
+			l.name = nulTerminated(v)
+		case iflaOperState:
+			// The kernel reports IF_OPER_DOWN for an interface that is
+			// not up, as sysfs does.
+			if len(v) >= 1 && int(v[0]) < len(operStates) {
+				l.operState = operStates[v[0]]
+			}
+		case iflaMTU:
+			if len(v) >= 4 {
+				l.mtu = uint64(order.Uint32(v))
+			}
+		case iflaCarrier:
+			if len(v) >= 1 {
+				l.carrier = v[0] != 0
+			}
+		case iflaCarrierChanges:
+			if len(v) >= 4 {
+				c := uint64(order.Uint32(v))
+				l.carrierChanges = &c
+			}
+		case iflaAddress:
+			l.mac = ""
+			if len(v) > 0 {
+				l.mac = formatHardwareAddr(v)
+			}
+		}
+	}
+	return l, nil
+}
+
+// nulTerminated returns a string attribute without its terminating NUL.
+func nulTerminated(v []byte) string {
+	for i, c := range v {
+		if c == 0 {
+			return string(v[:i])
+		}
+	}
+	return string(v)
+}
+
+// formatHardwareAddr prints a hardware address as sysfs does: lower-case
+// hex pairs joined by ':'.
+func formatHardwareAddr(addr []byte) string {
+	const hexDigits = "0123456789abcdef"
+	var sb strings.Builder
+	sb.Grow(3 * len(addr))
+	for i, c := range addr {
+		if i > 0 {
+			sb.WriteByte(':')
+		}
+		sb.WriteByte(hexDigits[c>>4])
+		sb.WriteByte(hexDigits[c&0xf])
+	}
+	return sb.String()
+}
+
+// linkDump returns the board's RTM_GETLINK dump reply: the kernel's for a
+// live Board, heimnetz-fixture/rtnetlink/links.bin for a fixture tree.
+func (b *Board) linkDump() ([]byte, error) {
+	if b.live {
+		return b.cached("rtnetlink/links", rtnlLinkDump)
+	}
+	return b.readFile(fileFixtureLinks)
+}
+
+// links reads and decodes the board's RTM_GETLINK dump. ok is false when
+// there is none to read (not Linux, or a fixture tree without one).
+func (b *Board) links() (links []link, ok bool, err error) {
+	data, err := b.linkDump()
+	if err != nil {
+		if isNotExist(err) || errors.Is(err, ErrNotSupported) {
+			return nil, false, nil
+		}
+		return nil, false, err
+	}
+	links, err = parseLinks(data, b.nlOrder())
+	if err != nil {
+		return nil, true, fmt.Errorf("board: rtnetlink links: %w", err)
+	}
+	return links, true, nil
+}
+
+// linkState is the operstate and carrier of the interface called name,
+// as Interface gives them, from the RTM_GETLINK dump where there is one
+// (the other attributes and the speed are not read).
+func (b *Board) linkState(name string) (operState string, carrier *bool, err error) {
+	links, ok, err := b.links()
+	if !ok {
+		ifc, err := b.Interface(name)
+		return ifc.OperState, ifc.Carrier, err
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	for _, l := range links {
+		if l.name != name {
+			continue
+		}
+		if l.up {
+			c := l.carrier
+			carrier = &c
+		}
+		return l.operState, carrier, nil
+	}
+	return "", nil, fmt.Errorf("board: interface %q: %w", name, fs.ErrNotExist)
+}
+
+// netlinkInterfaces is Interfaces from one RTM_GETLINK dump: every
+// attribute but the speed, which is read from /sys/class/net/<if>/speed
+// for the interfaces that are up (the kernel answers it only for them).
+// ok is false when there is no dump to read (not Linux, or a fixture tree
+// without one); Interfaces then reads sysfs alone.
+func (b *Board) netlinkInterfaces() (ifs []Interface, ok bool, err error) {
+	links, ok, err := b.links()
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	var errs []error
+	for _, l := range links {
+		if !ValidInterfaceName(l.name) {
+			continue
+		}
+		ifc := Interface{Name: l.name, OperState: l.operState, MTU: l.mtu, MAC: l.mac, CarrierChanges: l.carrierChanges}
+		if l.up {
+			carrier := l.carrier
+			ifc.Carrier = &carrier
+			speed, err := b.readSpeed(dirNet + "/" + l.name + "/speed")
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			ifc.SpeedMbps = speed
+		}
+		ifs = append(ifs, ifc)
+	}
+	slices.SortFunc(ifs, func(a, b Interface) int { return strings.Compare(a.Name, b.Name) })
+	return ifs, true, errors.Join(errs...)
+}
