@@ -28,6 +28,8 @@ const (
 	EvCSRF            = "csrf_rejected"
 	EvBadToken        = "bad_token"
 	EvBadRequest      = "bad_request"
+	EvUnauthorized    = "unauthorized"       // web: an admin route asked without credentials
+	EvConnRefused     = "connection_refused" // web: one client opened too many connections
 	EvAdminAction     = "admin_action"
 	EvAgentStart      = "agent_start"
 	EvAgentStop       = "agent_stop"
@@ -55,8 +57,10 @@ var EventTypes = map[string]string{
 	EvLogin:           "an admin logged in",
 	EvCSRF:            "a state-changing request without a valid CSRF token was refused",
 	EvBadToken:        "an API request with an invalid admin token",
-	EvBadRequest:      "a malformed or oversized request was refused",
-	EvAdminAction:     "an admin changed something (enable, disable, reload, clear, settings, install)",
+	EvBadRequest:      "a malformed or oversized request was refused (floods are counted into one summary per client and minute)",
+	EvUnauthorized:    "an API or admin request without credentials was refused (floods are counted into summaries)",
+	EvConnRefused:     "a client's connection was refused at the per-client connection limit (429; counted into summaries)",
+	EvAdminAction:     "an admin did something (enable, disable, reload, clear, remove, install, settings, acknowledge, log out); one event per action, naming the session or token and the address",
 	EvAgentStart:      "the agent started",
 	EvAgentStop:       "the agent stopped cleanly",
 
