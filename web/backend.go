@@ -140,9 +140,8 @@ const (
 	EventTypeConnRefused      = "connection_refused"
 )
 
-// Severities of events and alerts, in rising order. The agent's store
-// names the same four (store.Severity); web reports only info, warning and
-// critical itself.
+// Severities of events and alerts, in rising order: the names of
+// store.Severity (a test holds them equal to store.SeverityNames).
 const (
 	SeverityInfo     = "info"
 	SeverityWarning  = "warning"
@@ -313,7 +312,8 @@ type EventStats struct {
 	Total           int `json:"total"`
 	Unacked         int `json:"unacked"`
 	UnackedCritical int `json:"unacked_critical"`
-	UnackedWarning  int `json:"unacked_warning"`
+	UnackedWarning  int `json:"unacked_warning"` // warning only, not high
+	UnackedHigh     int `json:"unacked_high"`
 }
 
 // Settings are the owner's settings that the page and API can change;

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/heimnetz/heimnetz/store"
 )
 
 // noiseTally sums what events of typ stand for: a summary ("412 more ...")
@@ -168,5 +171,28 @@ func TestAdminActionsAreNeverDropped(t *testing.T) {
 	}
 	if n1+n2 > 4 {
 		t.Errorf("%d events for 10,000 failed logins, want at most 4 (first and summary per type)", n1+n2)
+	}
+}
+
+// TestSeveritiesAreTheStores: web's severity names, its filters and its
+// ranking are the store's one list.
+func TestSeveritiesAreTheStores(t *testing.T) {
+	want := store.SeverityNames()
+	got := []string{SeverityInfo, SeverityWarning, SeverityHigh, SeverityCritical}
+	if !slices.Equal(got, want) || !slices.Equal(eventSeverities, want) {
+		t.Fatalf("web severities %v, filter %v, store %v", got, eventSeverities, want)
+	}
+	for i, s := range want {
+		var args fasthttp.Args
+		args.Set("severity", s)
+		if q, err := parseEventQuery(&args); err != nil || q.Severity != s {
+			t.Errorf("filter severity=%s: %+v %v", s, q, err)
+		}
+		if severityRank(s) != i {
+			t.Errorf("rank of %s = %d, want %d", s, severityRank(s), i)
+		}
+	}
+	if !alarming(EventStats{UnackedHigh: 1}) {
+		t.Errorf("an unacknowledged high event does not alarm the page")
 	}
 }

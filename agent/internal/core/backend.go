@@ -196,10 +196,12 @@ func (b *backend) Events(q web.EventQuery) ([]web.Event, web.EventStats, error) 
 		st.Total++
 		if !e.Acked {
 			st.Unacked++
-			switch {
-			case e.Severity >= store.Critical:
+			switch e.Severity {
+			case store.Critical:
 				st.UnackedCritical++
-			case e.Severity >= store.Warning:
+			case store.High:
+				st.UnackedHigh++
+			case store.Warning:
 				st.UnackedWarning++
 			}
 		}
@@ -299,11 +301,11 @@ func (b *backend) SecurityEvent(typ, severity, msg string) {
 
 func (b *backend) WriteMetrics(w io.Writer) { b.m.writeMetrics(w) }
 
+// parseSeverity reads web's severity name; a name the store does not know
+// (a web bug) is recorded as a warning rather than lost.
 func parseSeverity(s string) store.Severity {
-	for _, sev := range []store.Severity{store.Info, store.Warning, store.High, store.Critical} {
-		if sev.String() == s {
-			return sev
-		}
+	if sev, err := store.ParseSeverity(s); err == nil {
+		return sev
 	}
 	return store.Warning
 }

@@ -96,11 +96,7 @@ func (s *securityLog) record(typ string, sev store.Severity, plugin, msg string)
 		attrs = append(attrs, "plugin", plugin)
 	}
 	if !s.toSyslog(typ, sev, plugin, msg) {
-		level := slog.LevelInfo
-		if sev >= store.High {
-			level = slog.LevelWarn
-		}
-		s.log.Log(context.Background(), level, msg, attrs...)
+		s.log.Log(context.Background(), severityLevel(sev), msg, attrs...)
 	}
 	if s.db == nil {
 		return

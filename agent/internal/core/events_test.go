@@ -10,6 +10,7 @@ import (
 
 	"github.com/heimnetz/heimnetz/limits/oneline"
 	"github.com/heimnetz/heimnetz/store"
+	"github.com/heimnetz/heimnetz/web"
 )
 
 // TestSecurityEventTextIsBoundedAndClean records events whose plugin name
@@ -50,5 +51,47 @@ func TestSecurityEventTextIsBoundedAndClean(t *testing.T) {
 	}
 	if at, r := oneline.Find(strings.ReplaceAll(logBuf.String(), "\n", "")); at >= 0 {
 		t.Errorf("agent log holds %U", r)
+	}
+}
+
+// TestOneSeverityModel records one event of each severity: each has the
+// log level that matches it, is found by the API's severity filter alone,
+// is counted under its own name and in the unacknowledged stats.
+func TestOneSeverityModel(t *testing.T) {
+	h := newHarness(t, nil)
+	h.start()
+	var logBuf bytes.Buffer
+	h.m.sec.log = slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	wantLevel := map[string]string{"info": "INFO", "warning": "WARN", "high": "ERROR", "critical": "ERROR"}
+	for _, name := range store.SeverityNames() {
+		sev, err := store.ParseSeverity(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.m.sec.record(EvOutputLimit, sev, "", "severity probe "+name)
+	}
+	b := h.b
+	_, st, err := b.Events(web.EventQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.UnackedWarning < 1 || st.UnackedHigh != 1 || st.UnackedCritical != 1 {
+		t.Errorf("stats %+v: want high and critical counted on their own", st)
+	}
+	for _, name := range store.SeverityNames() {
+		evs, _, err := b.Events(web.EventQuery{Severity: name, Type: EvOutputLimit})
+		if err != nil || len(evs) != 1 || evs[0].Message != "severity probe "+name {
+			t.Errorf("filter severity=%s: %+v, %v", name, evs, err)
+		}
+		h.wantMetric(`heimnetz_security_events_total{type="output_limit",severity="` + name + `"} 1`)
+		line := ""
+		for l := range strings.Lines(logBuf.String()) {
+			if strings.Contains(l, "severity probe "+name) {
+				line = l
+			}
+		}
+		if !strings.Contains(line, "level="+wantLevel[name]+" ") {
+			t.Errorf("log line for %s: %q, want level=%s", name, line, wantLevel[name])
+		}
 	}
 }
