@@ -310,15 +310,10 @@ func parseSeverity(s string) store.Severity {
 	return store.Warning
 }
 
-// Health reports the store's state for /healthz: unhealthy while its
-// background commits or snapshots fail. The reason names no path; the log
-// and the store's event have the error itself.
-func (b *backend) Health() error {
-	switch flush, snapshot := b.m.db.Failing(); {
-	case flush:
-		return errors.New("store cannot write: commits to the live database are failing (see the agent's log and security events)")
-	case snapshot:
-		return errors.New("store cannot write: snapshots to flash are failing (see the agent's log and security events)")
-	}
-	return nil
-}
+// Health reports for /healthz: unhealthy while the store cannot write, a
+// plugin loop has stalled or memory is past memory_limit (health.go). The
+// reasons name no path; the log and the store's event have the error.
+func (b *backend) Health() error { return b.m.health() }
+
+// HealthReasons is Health as one reason per failing check.
+func (b *backend) HealthReasons() []string { return b.m.healthReasons() }

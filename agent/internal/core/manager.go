@@ -47,6 +47,7 @@ type Manager struct {
 	clock    Clock
 	identity luaplugins.Identity // what the clients module tells plugins
 	probe    *wanProber          // the owner's WAN probe; nil when off
+	memUsed  func() int64        // Go memory as memory_limit counts it (health.go)
 
 	metricsCache metricsCache
 
@@ -92,6 +93,9 @@ type entry struct {
 	cpuTotal  time.Duration
 	cancel    context.CancelFunc
 	done      chan struct{}
+	// due is when the loop's next run is due, or the running one was:
+	// what /healthz's stall check measures from (health.go).
+	due time.Time
 	// sw is the owner's switch for this plugin from the config (off, or
 	// another interval); set once when the entry is made.
 	sw config.PluginSwitch

@@ -26,6 +26,7 @@ func (e *entry) startLoop() {
 	}
 	ctx, cancel := context.WithCancel(e.m.ctx)
 	e.cancel, e.done = cancel, make(chan struct{})
+	e.due = e.m.clock.Now() // not a stale due of a loop stopped long ago
 	e.state = stateIdle
 	e.m.wg.Add(1)
 	go e.loop(ctx, e.done)
@@ -62,6 +63,7 @@ func (e *entry) loop(ctx context.Context, done chan struct{}) {
 	e.mu.Unlock()
 	clock := e.m.clock
 	next := clock.Now()
+	e.setDue(next)
 	for {
 		select {
 		case <-ctx.Done():
@@ -75,7 +77,15 @@ func (e *entry) loop(ctx context.Context, done chan struct{}) {
 		if now := clock.Now(); next.Before(now) {
 			next = now
 		}
+		e.setDue(next)
 	}
+}
+
+// setDue records when the loop's next run is due.
+func (e *entry) setDue(t time.Time) {
+	e.mu.Lock()
+	e.due = t
+	e.mu.Unlock()
 }
 
 // runOnce loads the plugin if needed and runs collect() once, unless the

@@ -1,0 +1,96 @@
+package core
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heimnetz/heimnetz/agent/internal/config"
+)
+
+// wantHealth fails unless the backend's health reasons are exactly as
+// many as want and each holds its part of want.
+func wantHealth(t *testing.T, h *harness, step string, want ...string) {
+	t.Helper()
+	got := h.m.healthReasons()
+	ok := len(got) == len(want)
+	for i := 0; ok && i < len(want); i++ {
+		ok = strings.Contains(got[i], want[i])
+	}
+	if !ok {
+		t.Errorf("%s: health reasons %q, want %q", step, got, want)
+	}
+	if err := h.m.health(); (err == nil) != (len(want) == 0) {
+		t.Errorf("%s: Health() = %v", step, err)
+	}
+}
+
+// TestHealthSchedulerStall: /healthz reports a plugin loop that makes no
+// progress for three intervals plus twice its time limit, and only then:
+// not with every plugin disabled, not while a run uses its time limit.
+func TestHealthSchedulerStall(t *testing.T) {
+	t.Run("no plugin enabled", func(t *testing.T) {
+		h := newHarness(t, nil)
+		h.writePlugin("ticker", tickerManifest, tickerMain)
+		h.start()
+		h.runs("ticker", 1)
+		h.clk.Blocked(t, 1)
+		if err := h.b.DisablePlugin("ticker"); err != nil {
+			t.Fatal(err)
+		}
+		h.clk.Advance(24 * time.Hour)
+		wantHealth(t, h, "a day after the only plugin was disabled")
+	})
+	t.Run("loop stops waking", func(t *testing.T) {
+		h := newHarness(t, nil)
+		h.writePlugin("ticker", tickerManifest, tickerMain)
+		h.start()
+		h.runs("ticker", 1)
+		for range 10 {
+			h.next("ticker", 10*time.Second)
+			wantHealth(t, h, "running on time")
+		}
+		// The loop's wake-up is lost: it waits for ever, as a stuck loop.
+		h.clk.Blocked(t, 1)
+		h.clk.Forget(h.clk.Waiting())
+		bound := 3*10*time.Second + 2*2*time.Second // default time limit 2 s
+		h.clk.Advance(10*time.Second + bound)       // the next run was due 10 s on
+		wantHealth(t, h, "at the bound")
+		h.clk.Advance(time.Second)
+		wantHealth(t, h, "past the bound", `scheduler stalled: plugin "ticker" 35s overdue (bound 34s)`)
+	})
+	t.Run("run within its time limit", func(t *testing.T) {
+		h := newHarness(t, func(c *config.Config) {
+			c.Ceilings.Instructions = 1 << 50
+			c.Ceilings.Timeout = config.Duration(time.Hour)
+		})
+		h.writePlugin("spin", "version: 1.0.0\ninterval: 10s\nlimits:\n  instructions: 1000000000000000\n  timeout: 1h\n",
+			`function collect() local n = 0 while true do n = n + 1 end end`)
+		h.start()
+		waitFor(t, func() bool {
+			e, _ := h.m.get("spin")
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			return e.state == stateRunning && e.plugin != nil
+		}, "the plugin to be running")
+		h.clk.Advance(time.Hour)
+		wantHealth(t, h, "an hour into a run allowed an hour")
+		h.clk.Advance(time.Hour + 31*time.Second)
+		wantHealth(t, h, "past twice its limit and three intervals", `scheduler stalled: plugin "spin"`)
+	})
+}
+
+// TestHealthMemoryPastLimit: Go memory past memory_limit is a reason of
+// its own, named with both figures; back under it, health returns.
+func TestHealthMemoryPastLimit(t *testing.T) {
+	h := newHarness(t, func(c *config.Config) { c.MemoryLimit = 24 << 20 })
+	h.start()
+	used := int64(30 << 20)
+	h.m.memUsed = func() int64 { return used }
+	wantHealth(t, h, "30 MiB of 24", "memory past its limit: 30.0 MiB used, memory_limit 24.0 MiB")
+	used = 24 << 20
+	wantHealth(t, h, "at the limit")
+	if got := goMemoryUsed(); got <= 0 || got > 1<<40 {
+		t.Errorf("goMemoryUsed() = %d", got)
+	}
+}
