@@ -12,6 +12,7 @@ import (
 // many as want and each holds its part of want.
 func wantHealth(t *testing.T, h *harness, step string, want ...string) {
 	t.Helper()
+
 	got := h.m.healthReasons()
 	ok := len(got) == len(want)
 	for i := 0; ok && i < len(want); i++ {
@@ -25,12 +26,20 @@ func wantHealth(t *testing.T, h *harness, step string, want ...string) {
 	}
 }
 
+// stallHarness is a harness whose memory check sees nothing: the test
+// process runs without the agent's memory limit and may be past it.
+func stallHarness(t *testing.T, edit func(*config.Config)) *harness {
+	h := newHarness(t, edit)
+	h.m.memUsed = func() int64 { return 0 }
+	return h
+}
+
 // TestHealthSchedulerStall: /healthz reports a plugin loop that makes no
 // progress for three intervals plus twice its time limit, and only then:
 // not with every plugin disabled, not while a run uses its time limit.
 func TestHealthSchedulerStall(t *testing.T) {
 	t.Run("no plugin enabled", func(t *testing.T) {
-		h := newHarness(t, nil)
+		h := stallHarness(t, nil)
 		h.writePlugin("ticker", tickerManifest, tickerMain)
 		h.start()
 		h.runs("ticker", 1)
@@ -42,7 +51,7 @@ func TestHealthSchedulerStall(t *testing.T) {
 		wantHealth(t, h, "a day after the only plugin was disabled")
 	})
 	t.Run("loop stops waking", func(t *testing.T) {
-		h := newHarness(t, nil)
+		h := stallHarness(t, nil)
 		h.writePlugin("ticker", tickerManifest, tickerMain)
 		h.start()
 		h.runs("ticker", 1)
@@ -60,7 +69,7 @@ func TestHealthSchedulerStall(t *testing.T) {
 		wantHealth(t, h, "past the bound", `scheduler stalled: plugin "ticker" 35s overdue (bound 34s)`)
 	})
 	t.Run("run within its time limit", func(t *testing.T) {
-		h := newHarness(t, func(c *config.Config) {
+		h := stallHarness(t, func(c *config.Config) {
 			c.Ceilings.Instructions = 1 << 50
 			c.Ceilings.Timeout = config.Duration(time.Hour)
 		})
