@@ -104,6 +104,13 @@ func New(opts Options) (*Manager, error) {
 			m.sec.syslog = sl
 		}
 	}
+	// What the store did while it opened (store_recovered after a damaged
+	// file, a snapshot restored, a migration) is in its event ring
+	// already; now that the security log is up it is counted and logged
+	// at its severity's level like every other event.
+	for _, n := range opts.DB.Notices() {
+		m.sec.announce(n.Type, n.Severity, "", "store: "+n.Message)
+	}
 	return m, nil
 }
 

@@ -21,7 +21,8 @@ const (
 	EvPluginError     = "plugin_error"      // a plugin failed to load
 	EvManifestInvalid = "manifest_rejected" // a plugin's manifest did not validate
 	EvCPUThrottled    = "cpu_throttled"     // a plugin used its CPU share and a run was skipped
-	EvStoreRecovered  = "store_recovered"   // a bad database file was moved aside
+	EvStoreRecovered  = store.EventTypeStoreRecovered // a bad database file was moved aside or repaired
+	EvStore           = store.EventTypeStore          // what else the store did on open, or a store failure
 	EvLoginFailed     = "login_failed"      // web: a wrong password or token
 	EvLoginRateLimit  = "login_rate_limited"
 	EvLogin           = "login"
@@ -51,7 +52,8 @@ var EventTypes = map[string]string{
 	EvPluginError:     "a plugin failed to load",
 	EvManifestInvalid: "a plugin's manifest did not validate; the plugin was not loaded",
 	EvCPUThrottled:    "a plugin used up its CPU share; its runs are skipped until the share refills",
-	EvStoreRecovered:  "a damaged database file was moved aside and the store recovered",
+	EvStoreRecovered:  "the store recovered at start: a damaged database file was repaired, or moved aside (then the snapshot restored, or an empty database started)",
+	EvStore:           "the store restored its snapshot at start, migrated its schema or removed old copies; or its commits or snapshots are failing",
 	EvLoginFailed:     "a login with a wrong password or token",
 	EvLoginRateLimit:  "login attempts from one client were rate limited",
 	EvLogin:           "an admin logged in",
@@ -67,7 +69,7 @@ var EventTypes = map[string]string{
 	EvPluginInstalled:  "a plugin package was installed or upgraded (its content hash and signing key are named)",
 	EvPluginRemoved:    "an installed plugin was removed",
 	EvInstallRejected:  "a plugin package was refused: unsigned or untrusted, unsafe archive, or check findings at or above high",
-	EvUnsignedAccepted: "the owner explicitly installed a plugin package that no trusted key signed",
+	EvUnsignedAccepted: "the owner explicitly installed a plugin package that no trusted key signed: unsigned, or signed by an untrusted key (named)",
 	EvSignerChanged:    "a plugin changed signer with the admin's confirmation, or kv data left by another signer was kept (confirmed) or wiped; the old and new key ids are named",
 }
 
@@ -83,6 +85,22 @@ type securityLog struct {
 }
 
 func (s *securityLog) record(typ string, sev store.Severity, plugin, msg string) {
+	typ, plugin, msg = s.announce(typ, sev, plugin, msg)
+	if s.db == nil {
+		return
+	}
+	ev := store.Event{Type: typ, Severity: sev, Plugin: plugin, Message: msg}
+	if _, err := s.db.AppendEvent(ev); err != nil {
+		s.log.Error("security event not stored", "err", err)
+	}
+}
+
+// announce counts and logs an event without storing it: for the notices
+// the store put into its event ring itself while it opened, before the
+// security log existed. It returns the type, plugin and message as
+// recorded (an unknown type becomes bad_request; text bounded and
+// redacted).
+func (s *securityLog) announce(typ string, sev store.Severity, plugin, msg string) (string, string, string) {
 	if _, ok := EventTypes[typ]; !ok {
 		typ = EvBadRequest
 	}
@@ -98,13 +116,7 @@ func (s *securityLog) record(typ string, sev store.Severity, plugin, msg string)
 	if !s.toSyslog(typ, sev, plugin, msg) {
 		s.log.Log(context.Background(), severityLevel(sev), msg, attrs...)
 	}
-	if s.db == nil {
-		return
-	}
-	ev := store.Event{Type: typ, Severity: sev, Plugin: plugin, Message: msg}
-	if _, err := s.db.AppendEvent(ev); err != nil {
-		s.log.Error("security event not stored", "err", err)
-	}
+	return typ, plugin, msg
 }
 
 // toSyslog writes the event to syslog when the agent runs on OpenWrt; it

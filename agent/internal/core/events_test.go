@@ -3,11 +3,15 @@ package core
 import (
 	"bytes"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/VictoriaMetrics/metrics"
 
+	"github.com/heimnetz/heimnetz/agent/internal/config"
 	"github.com/heimnetz/heimnetz/limits/oneline"
 	"github.com/heimnetz/heimnetz/store"
 	"github.com/heimnetz/heimnetz/web"
@@ -94,4 +98,24 @@ func TestOneSeverityModel(t *testing.T) {
 			t.Errorf("log line for %s: %q, want level=%s", name, line, wantLevel[name])
 		}
 	}
+}
+
+// TestStoreRecoveredIsAnEvent: a damaged database file found at start is
+// moved aside by the store; once the security log is up the recovery is a
+// store_recovered event, counted and logged at its severity like others.
+func TestStoreRecoveredIsAnEvent(t *testing.T) {
+	h := newHarness(t, func(c *config.Config) {
+		live := c.StoreOptions().LivePath
+		if err := os.MkdirAll(filepath.Dir(live), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(live, bytes.Repeat([]byte("not a database "), 1000), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	})
+	evs := h.events(EvStoreRecovered, "")
+	if len(evs) == 0 || evs[0].Severity != "high" || !strings.Contains(evs[0].Message, "moved aside") {
+		t.Fatalf("store_recovered events %+v, want the bad file moved aside", evs)
+	}
+	h.wantMetric(`heimnetz_security_events_total{type="store_recovered",severity="high"} ` + strconv.Itoa(len(evs)))
 }

@@ -44,6 +44,9 @@ type Installed struct {
 	// Signer is the signing key's id; empty for an unsigned package the
 	// owner accepted.
 	Signer string
+	// Signature describes the package's signature in words: "signed by
+	// key <id>", "signed by untrusted key <id>" or "unsigned".
+	Signature string
 }
 
 // InstallOffline installs in.Archive; every refusal is recorded as a
@@ -126,5 +129,5 @@ func InstallOffline(in OfflineInstall) (Installed, error) {
 	if err := db.Close(); err != nil {
 		return Installed{}, fmt.Errorf("store %s: %w", cfg.DataDir, err)
 	}
-	return Installed{Name: name, Version: version, Path: final, Hash: st.pkg.Hash(), Signer: signer}, nil
+	return Installed{Name: name, Version: version, Path: final, Hash: st.pkg.Hash(), Signer: signer, Signature: prov.String()}, nil
 }
