@@ -14,16 +14,16 @@ import (
 // Event types: the fixed, documented set every security event uses.
 // README.md lists them with their meaning; the API and the page show them.
 const (
-	EvLimitBreak      = "limit_break"       // a call broke a limit and was ended
-	EvOutputLimit     = "output_limit"      // a log, series or kv cap was hit; output was dropped or refused
-	EvPluginDisabled  = "plugin_disabled"   // a plugin was disabled after repeated breaks or by an admin
-	EvPluginEnabled   = "plugin_enabled"    // an admin enabled a plugin
-	EvPluginError     = "plugin_error"      // a plugin failed to load
-	EvManifestInvalid = "manifest_rejected" // a plugin's manifest did not validate
-	EvCPUThrottled    = "cpu_throttled"     // a plugin used its CPU share and a run was skipped
+	EvLimitBreak      = "limit_break"                 // a call broke a limit and was ended
+	EvOutputLimit     = "output_limit"                // a log, series or kv cap was hit; output was dropped or refused
+	EvPluginDisabled  = "plugin_disabled"             // a plugin was disabled after repeated breaks or by an admin
+	EvPluginEnabled   = "plugin_enabled"              // an admin enabled a plugin
+	EvPluginError     = "plugin_error"                // a plugin failed to load
+	EvManifestInvalid = "manifest_rejected"           // a plugin's manifest did not validate
+	EvCPUThrottled    = "cpu_throttled"               // a plugin used its CPU share and a run was skipped
 	EvStoreRecovered  = store.EventTypeStoreRecovered // a bad database file was moved aside or repaired
 	EvStore           = store.EventTypeStore          // what else the store did on open, or a store failure
-	EvLoginFailed     = "login_failed"      // web: a wrong password or token
+	EvLoginFailed     = "login_failed"                // web: a wrong password or token
 	EvLoginRateLimit  = "login_rate_limited"
 	EvLogin           = "login"
 	EvCSRF            = "csrf_rejected"
