@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/VictoriaMetrics/metrics"
 
@@ -118,4 +119,38 @@ func TestStoreRecoveredIsAnEvent(t *testing.T) {
 		t.Fatalf("store_recovered events %+v, want the bad file moved aside", evs)
 	}
 	h.wantMetric(`heimnetz_security_events_total{type="store_recovered",severity="high"} ` + strconv.Itoa(len(evs)))
+}
+
+// TestStartupLoadFailuresAreEvents: each plugin that fails to load at
+// start is one event naming it and the reason (a compile error, an error
+// or a limit break in its top-level chunk, a manifest that does not
+// validate), however often its later runs fail.
+func TestStartupLoadFailuresAreEvents(t *testing.T) {
+	h := newHarness(t, nil)
+	const manifest = "version: 1.0.0\ninterval: 10s\nlimits:\n  instructions: 100000\n"
+	h.writePlugin("syntax", manifest, "function collect( end")
+	h.writePlugin("raises", manifest, "error('no uplink configured')\nfunction collect() end")
+	h.writePlugin("spins", manifest, "while true do end\nfunction collect() end")
+	h.writePlugin("badmanifest", "version: one\ninterval: 10s\n", "function collect() end")
+	h.start()
+	for i := uint64(1); i <= 3; i++ {
+		h.clk.Blocked(t, 3)
+		for _, name := range []string{"syntax", "raises", "spins"} {
+			waitFor(t, func() bool { return h.record(name).Runs >= i }, "%s run %d", name, i)
+		}
+		h.clk.Advance(10 * time.Second)
+	}
+	for name, want := range map[string]string{
+		"syntax": "version 1.0.0 failed to load: ",
+		"raises": "no uplink configured",
+		"spins":  "instruction limit",
+	} {
+		evs := h.events(EvPluginError, name)
+		if len(evs) != 1 || !strings.Contains(evs[0].Message, want) {
+			t.Errorf("plugin_error events of %s: %+v, want one with %q", name, evs, want)
+		}
+	}
+	if evs := h.events(EvManifestInvalid, ""); len(evs) != 1 || !strings.Contains(evs[0].Message, "badmanifest") {
+		t.Errorf("manifest_rejected events %+v, want one naming badmanifest", evs)
+	}
 }

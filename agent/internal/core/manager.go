@@ -96,6 +96,9 @@ type entry struct {
 	// due is when the loop's next run is due, or the running one was:
 	// what /healthz's stall check measures from (health.go).
 	due time.Time
+	// loadFailed is the source whose loads fail, so only its first
+	// failure is a plugin_error event.
+	loadFailed *luaplugins.Source
 	// sw is the owner's switch for this plugin from the config (off, or
 	// another interval); set once when the entry is made.
 	sw config.PluginSwitch

@@ -122,11 +122,7 @@ func (e *entry) runOnce(ctx context.Context) {
 			Families: m.families, Board: m.board, Reporter: m, RequireCollect: true, Identity: m.identity,
 			Context: ctx,
 		})
-		if err == nil {
-			e.mu.Lock()
-			e.plugin = p
-			e.mu.Unlock()
-		}
+		e.loaded(src, p, err)
 	}
 	if err == nil { // a stopped loop's ctx ends it with ErrStopped
 		var s *luaplugins.Stats
@@ -141,6 +137,28 @@ func (e *entry) runOnce(ctx context.Context) {
 		return
 	}
 	e.record(stats, err)
+}
+
+// loaded keeps a plugin that loaded and records a plugin_error event when
+// one fails to load (a compile error, an error or limit break in its
+// top-level chunk): at start, or after a reload or upgrade. Only the first
+// failure of src is an event; each run's error is in the plugin's record,
+// log and metrics, and a limit break has its own event too.
+func (e *entry) loaded(src *luaplugins.Source, p *luaplugins.Plugin, err error) {
+	if errors.Is(err, luaplugins.ErrStopped) {
+		return
+	}
+	e.mu.Lock()
+	first := err != nil && e.loadFailed != src
+	if err == nil {
+		e.plugin, e.loadFailed = p, nil
+	} else {
+		e.loadFailed = src
+	}
+	e.mu.Unlock()
+	if first {
+		e.m.sec.record(EvPluginError, store.Warning, e.name, fmt.Sprintf("version %s failed to load: %v", src.Manifest.Version, err))
+	}
 }
 
 func (e *entry) throttledText() string {
