@@ -19,6 +19,9 @@ const (
 	csrfHeader    = "X-CSRF-Token"
 	csrfField     = "csrf"
 	maxAuthHeader = 256
+
+	// errAuthRequired is the 401 answer to a request without credentials.
+	errAuthRequired = "authentication required"
 )
 
 type authKind uint8
@@ -67,7 +70,7 @@ func (s *Server) requireRead(ctx *fasthttp.RequestCtx, r route) (auth, bool) {
 		return a, false
 	}
 	if !a.admin() && s.settings.Load().PagesRequireLogin {
-		s.unauthorized(ctx, r, "authentication required")
+		s.unauthorized(ctx, r, errAuthRequired)
 		return a, false
 	}
 	return a, true
@@ -86,7 +89,7 @@ func (s *Server) requireAdmin(ctx *fasthttp.RequestCtx, r route) (auth, bool) {
 	case authToken:
 		return a, true
 	case authNone:
-		s.unauthorized(ctx, r, "authentication required")
+		s.unauthorized(ctx, r, errAuthRequired)
 		return a, false
 	}
 	got := ctx.Request.Header.Peek(csrfHeader)
@@ -108,9 +111,10 @@ func (s *Server) requireAdmin(ctx *fasthttp.RequestCtx, r route) (auth, bool) {
 
 // unauthorized answers 401 for the API and sends a browser to the login page.
 func (s *Server) unauthorized(ctx *fasthttp.RequestCtx, r route, msg string) {
-	if r.isAPI() || !(ctx.IsGet() || ctx.IsHead()) {
+	if msg == errAuthRequired && (r.isAPI() || !(ctx.IsGet() || ctx.IsHead())) {
 		// A browser sent to the login page is not news; an API client or
-		// a form post without credentials is counted.
+		// a form post without credentials is counted (a bad token was
+		// counted as bad_token already).
 		s.noisy(ctx, EventTypeUnauthorized, SeverityWarning, msg+": "+string(ctx.Method())+" "+r.String()+" from "+clientIP(ctx))
 	}
 	if r.isAPI() {

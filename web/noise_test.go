@@ -196,3 +196,29 @@ func TestSeveritiesAreTheStores(t *testing.T) {
 		t.Errorf("an unacknowledged high event does not alarm the page")
 	}
 }
+
+// TestRefusedRequestsAreCounted: requests the server refuses (a foreign
+// Host as DNS rebinding sends, a malformed query, a bad token, an admin
+// route without credentials) are each counted into bad_request and the
+// like, a few events for a thousand requests.
+func TestRefusedRequestsAreCounted(t *testing.T) {
+	e := newTestEnv(t)
+	addr := &net.TCPAddr{IP: net.IPv4(10, 0, 0, 9), Port: 40000}
+	const n = 1000
+	for range n {
+		handlerRequest(e.srv, "GET", "/api/v1/plugins", "", addr, "Host: rebind.example")
+		handlerRequest(e.srv, "GET", "/api/v1/plugins?x=1", "", addr)
+		handlerRequest(e.srv, "GET", "/api/v1/plugins", "", addr, "Authorization: Bearer hnt_wrong")
+		handlerRequest(e.srv, "POST", "/api/v1/plugins/net/reload", "", addr)
+	}
+	e.srv.noise.flush(true)
+	e.b.mu.Lock()
+	evs := append([]Event(nil), e.b.events...)
+	e.b.mu.Unlock()
+	for typ, want := range map[string]uint64{EventTypeBadRequest: 2 * n, EventTypeBadToken: n, EventTypeUnauthorized: n} {
+		got, events := noiseTally(evs, typ)
+		if got != want || events > 4 {
+			t.Errorf("%s: %d events counting %d, want at most 4 counting %d", typ, events, got, want)
+		}
+	}
+}
