@@ -12,7 +12,7 @@ const noiseWindow = time.Minute
 
 // noiseMaxSources bounds the (event type, client) pairs counted at once;
 // clients past it are counted together as "other clients".
-const noiseMaxSources = 128
+const noiseMaxSources = 32
 
 // otherSources is the source that clients past noiseMaxSources share.
 const otherSources = "other clients"
