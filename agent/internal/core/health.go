@@ -20,6 +20,12 @@ const (
 	stallTimeouts = 2
 )
 
+// memoryGrace is how long Go memory must be seen past memory_limit, at
+// every health check in between, before it is a failure: the limit is
+// soft, and a burst (a thousand connections opening at once) passes it
+// for a moment while the runtime collects.
+const memoryGrace = 30 * time.Second
+
 // healthReasons returns why the agent is unhealthy, one short reason per
 // failing check without paths (the /healthz answer is open to the LAN),
 // or nil while it is healthy: the store cannot write, a plugin loop has
@@ -35,7 +41,7 @@ func (m *Manager) healthReasons() []string {
 	if s := m.stalled(m.clock.Now()); s != "" {
 		out = append(out, s)
 	}
-	if s := m.memoryOver(); s != "" {
+	if s := m.memoryOver(m.clock.Now()); s != "" {
 		out = append(out, s)
 	}
 	return out
@@ -77,22 +83,27 @@ func (m *Manager) stalled(now time.Time) string {
 	return "scheduler stalled: " + strings.Join(late, ", ")
 }
 
-// memoryOver describes Go memory past the configured memory_limit, or
-// returns "". It counts what the runtime's own limit counts (memory
-// mapped by the runtime less heap returned to the OS); the limit is
-// soft, so the runtime goes past it only when live data does.
-func (m *Manager) memoryOver() string {
-	m.mu.Lock()
-	limit := int64(m.cfg.MemoryLimit)
-	m.mu.Unlock()
-	if limit <= 0 {
-		return ""
-	}
+// memoryOver describes Go memory past the configured memory_limit since
+// memoryGrace or longer, or returns "". It counts what the runtime's own
+// limit counts (memory mapped by the runtime less heap returned to the
+// OS); the limit is soft, so the runtime stays past it only when live
+// data does.
+func (m *Manager) memoryOver(now time.Time) string {
 	used := m.memUsed()
-	if used <= limit {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	limit := int64(m.cfg.MemoryLimit)
+	if limit <= 0 || used <= limit {
+		m.memOverSince = time.Time{}
 		return ""
 	}
-	return fmt.Sprintf("memory past its limit: %.1f MiB used, memory_limit %.1f MiB", float64(used)/(1<<20), float64(limit)/(1<<20))
+	if m.memOverSince.IsZero() {
+		m.memOverSince = now
+	}
+	if over := now.Sub(m.memOverSince); over < memoryGrace {
+		return ""
+	}
+	return fmt.Sprintf("memory past its limit: %.1f MiB used, memory_limit %.1f MiB, for %s", float64(used)/(1<<20), float64(limit)/(1<<20), now.Sub(m.memOverSince).Round(time.Second))
 }
 
 // goMemoryUsed is the memory debug.SetMemoryLimit limits.

@@ -89,14 +89,25 @@ func TestHealthSchedulerStall(t *testing.T) {
 	})
 }
 
-// TestHealthMemoryPastLimit: Go memory past memory_limit is a reason of
-// its own, named with both figures; back under it, health returns.
+// TestHealthMemoryPastLimit: Go memory past memory_limit at every check
+// for 30 s is a reason of its own, named with both figures; a moment past
+// the soft limit is not; back under it, health returns.
 func TestHealthMemoryPastLimit(t *testing.T) {
 	h := newHarness(t, func(c *config.Config) { c.MemoryLimit = 24 << 20 })
 	h.start()
 	used := int64(30 << 20)
 	h.m.memUsed = func() int64 { return used }
-	wantHealth(t, h, "30 MiB of 24", "memory past its limit: 30.0 MiB used, memory_limit 24.0 MiB")
+	wantHealth(t, h, "first seen past the limit")
+	h.clk.Advance(29 * time.Second)
+	wantHealth(t, h, "29 s past the limit")
+	used = 20 << 20
+	wantHealth(t, h, "back under the limit")
+	used = 30 << 20
+	wantHealth(t, h, "past the limit again")
+	h.clk.Advance(29 * time.Second)
+	wantHealth(t, h, "29 s past it again")
+	h.clk.Advance(time.Second)
+	wantHealth(t, h, "30 s past it", "memory past its limit: 30.0 MiB used, memory_limit 24.0 MiB, for 30s")
 	used = 24 << 20
 	wantHealth(t, h, "at the limit")
 	if got := goMemoryUsed(); got <= 0 || got > 1<<40 {

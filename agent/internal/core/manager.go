@@ -59,6 +59,9 @@ type Manager struct {
 	mu      sync.Mutex
 	plugins map[string]*entry
 	busy    map[string]bool // names being installed or removed (claim)
+	// memOverSince is when health checks began to see memory past
+	// memory_limit; zero while under it (health.go).
+	memOverSince time.Time
 	wg      sync.WaitGroup
 	ctx     context.Context
 }
