@@ -62,8 +62,8 @@ type Manager struct {
 	// memOverSince is when health checks began to see memory past
 	// memory_limit; zero while under it (health.go).
 	memOverSince time.Time
-	wg      sync.WaitGroup
-	ctx     context.Context
+	wg           sync.WaitGroup
+	ctx          context.Context
 }
 
 // kvStore returns the plugin's kv store, which an upgrade replaces under
