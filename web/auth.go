@@ -179,13 +179,13 @@ func (s *Server) login(ctx *fasthttp.RequestCtx, password string) (session, logi
 	}
 	id, sess := s.sessions.create()
 	s.setSessionCookie(ctx, id, s.cfg.SessionMax)
-	s.auditAs(ctx, EventTypeLogin, auth{kind: authSession, sessID: id, sess: sess}, SeverityInfo, "admin logged in")
+	s.auditAs(ctx, EventTypeLogin, auth{kind: authSession, sessID: id, sess: sess}, SeverityInfo, "logged in")
 	return sess, loginOK, 0
 }
 
 // logout ends the request's session, if any, and clears the cookie.
 func (s *Server) logout(ctx *fasthttp.RequestCtx, a auth) {
-	s.audit(ctx, a, SeverityInfo, "admin logged out")
+	s.audit(ctx, a, SeverityInfo, "logged out")
 	if a.kind == authSession {
 		s.sessions.delete(a.sessID)
 	}

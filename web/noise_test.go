@@ -222,3 +222,37 @@ func TestRefusedRequestsAreCounted(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditNamesTheSession: a session's login, actions and logout are
+// events naming the same short session tag, never the cookie value.
+func TestAuditNamesTheSession(t *testing.T) {
+	e := newTestEnv(t)
+	sess := e.login()
+	r := e.do("POST", "/api/v1/plugins/net/disable", "", "Cookie: "+sess.cookie, "X-CSRF-Token: "+sess.csrf, "Origin: "+e.url)
+	if r.code != 200 {
+		t.Fatalf("disable = %d %s", r.code, r.body)
+	}
+	if r := e.do("POST", "/api/v1/logout", "", "Cookie: "+sess.cookie, "X-CSRF-Token: "+sess.csrf, "Origin: "+e.url); r.code != 200 {
+		t.Fatalf("logout = %d %s", r.code, r.body)
+	}
+	logins, actions := e.b.eventsOfType(EventTypeLogin), e.b.eventsOfType(EventTypeAdminAction)
+	if len(logins) != 1 || len(actions) != 2 {
+		t.Fatalf("login events %+v, admin actions %+v", logins, actions)
+	}
+	_, tag, ok := strings.Cut(logins[0].Message, "by admin session ")
+	tag, _, _ = strings.Cut(tag, " ")
+	if !ok || len(tag) != 8 {
+		t.Fatalf("login event %q names no session tag", logins[0].Message)
+	}
+	cookie := strings.TrimPrefix(sess.cookie, sessionCookie+"=")
+	for i, want := range []string{"plugin net: disable by admin session " + tag + " from 127.0.0.1", "logged out by admin session " + tag + " from 127.0.0.1"} {
+		if actions[i].Message != want {
+			t.Errorf("admin action %d = %q, want %q", i, actions[i].Message, want)
+		}
+	}
+	for _, ev := range append(logins, actions...) {
+		if strings.Contains(ev.Message, cookie) || strings.Contains(ev.Message, sess.csrf) {
+			t.Errorf("event %q holds the session's secret", ev.Message)
+		}
+	}
+}
