@@ -49,7 +49,7 @@ var EventTypes = map[string]string{
 	EvOutputLimit:     "a plugin hit an output cap (log lines, metric series, kv quota); the excess was dropped or refused",
 	EvPluginDisabled:  "a plugin was disabled, after repeated limit breaks or by an admin",
 	EvPluginEnabled:   "an admin enabled a plugin",
-	EvPluginError:     "a plugin failed to load",
+	EvPluginError:     "a plugin failed to load (at start, or after a reload or upgrade): compile error, error or limit break in its top-level chunk; once per version",
 	EvManifestInvalid: "a plugin's manifest did not validate; the plugin was not loaded",
 	EvCPUThrottled:    "a plugin used up its CPU share; its runs are skipped until the share refills",
 	EvStoreRecovered:  "the store recovered at start: a damaged database file was repaired, or moved aside (then the snapshot restored, or an empty database started)",
