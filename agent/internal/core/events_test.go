@@ -154,3 +154,28 @@ func TestStartupLoadFailuresAreEvents(t *testing.T) {
 		t.Errorf("manifest_rejected events %+v, want one naming badmanifest", evs)
 	}
 }
+
+// TestEveryWebEventIsStored: the core keeps every event web reports (web
+// has already counted floods into summaries): 600 admin actions are 600
+// stored events, within the default retention.
+func TestEveryWebEventIsStored(t *testing.T) {
+	h := newHarness(t, nil)
+	h.start()
+	for i := range 600 {
+		h.b.SecurityEvent(web.EventTypeAdminAction, web.SeverityInfo, "plugin net: reload by admin token from 10.0.0."+strconv.Itoa(i%250))
+	}
+	evs, err := h.db.Events(0, 0) // all: the API pages by 500
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range evs {
+		if e.Type == EvAdminAction {
+			n++
+		}
+	}
+	if n != 600 {
+		t.Errorf("%d admin_action events stored for 600 reported", n)
+	}
+	h.wantMetric(`heimnetz_security_events_total{type="admin_action",severity="info"} 600`)
+}
