@@ -179,3 +179,24 @@ func TestEveryWebEventIsStored(t *testing.T) {
 	}
 	h.wantMetric(`heimnetz_security_events_total{type="admin_action",severity="info"} 600`)
 }
+
+// TestEventTypesKnownAndDocumented: every type web reports is one the
+// security log knows (an unknown one would be stored as bad_request), and
+// README's table names every type.
+func TestEventTypesKnownAndDocumented(t *testing.T) {
+	for _, typ := range []string{web.EventTypeLoginFailed, web.EventTypeLoginRateLimited, web.EventTypeLogin, web.EventTypeCSRF,
+		web.EventTypeBadToken, web.EventTypeAdminAction, web.EventTypeBadRequest, web.EventTypeUnauthorized, web.EventTypeConnRefused} {
+		if _, ok := EventTypes[typ]; !ok {
+			t.Errorf("web reports %q, which the security log does not know", typ)
+		}
+	}
+	readme, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for typ := range EventTypes {
+		if !strings.Contains(string(readme), "`"+typ+"`") {
+			t.Errorf("README.md does not name event type %q", typ)
+		}
+	}
+}
