@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"log/slog"
 	"net"
 	"slices"
 	"strconv"
@@ -253,6 +254,45 @@ func TestAuditNamesTheSession(t *testing.T) {
 	for _, ev := range append(logins, actions...) {
 		if strings.Contains(ev.Message, cookie) || strings.Contains(ev.Message, sess.csrf) {
 			t.Errorf("event %q holds the session's secret", ev.Message)
+		}
+	}
+}
+
+// TestCredentialChangeIsAudited: a start with another admin password or
+// token in the configuration than the last start used records the change
+// as an admin action; the first start and an unchanged one do not.
+func TestCredentialChangeIsAudited(t *testing.T) {
+	dir := t.TempDir()
+	hashA, err := hashPasswordIter("password-a", minIterations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hashB, err := hashPasswordIter("password-b", minIterations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := HashToken(NewToken())
+	for i, c := range []struct {
+		pw, tok string
+		want    []string
+	}{
+		{hashA, token, nil},
+		{hashA, token, nil},
+		{hashB, token, []string{"admin password changed in the configuration since the last start"}},
+		{hashB, HashToken(NewToken()), []string{"admin token changed in the configuration since the last start"}},
+		{hashB, "", []string{"admin token changed in the configuration since the last start"}}, // generated
+	} {
+		b := newMemBackend(time.Now)
+		cfg := Config{AdminPasswordHash: c.pw, AdminTokenHash: c.tok, DataDir: dir, Logger: slog.New(slog.DiscardHandler)}
+		if _, err := newServer(cfg, b, minIterations, time.Now); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range b.eventsOfType(EventTypeAdminAction) {
+			got = append(got, e.Message)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("start %d: admin actions %q, want %q", i+1, got, c.want)
 		}
 	}
 }

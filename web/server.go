@@ -108,6 +108,9 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 	s.gate.onRefuse = func(client string) {
 		s.noise.add(EventTypeConnRefused, SeverityWarning, client, "connection from "+client+" refused: too many open from it")
 	}
+	for _, what := range gen.changed {
+		b.SecurityEvent(EventTypeAdminAction, SeverityWarning, what+" changed in the configuration since the last start")
+	}
 	st := b.Settings()
 	s.settings.Store(&st)
 	if cfg.TLS {
