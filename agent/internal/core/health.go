@@ -76,6 +76,21 @@ func (m *Manager) stalled(now time.Time) string {
 			late = append(late, fmt.Sprintf("plugin %q %s overdue (bound %s)", e.name, now.Sub(due).Round(time.Second), bound))
 		}
 	}
+	m.mu.Lock()
+	probe := m.probe
+	m.mu.Unlock()
+	if probe != nil {
+		if start := probe.roundStart.Load(); start != nil {
+			// A round (count pings, each up to the timeout) fits in the
+			// interval (config.WANProbe.Validate); resolving the target
+			// may take a while more.
+			interval := time.Duration(probe.cfg.Interval)
+			bound := stallRuns*interval + time.Duration(probe.cfg.Count)*time.Duration(probe.cfg.Timeout)
+			if over := now.Sub(start.Add(interval)); over > bound {
+				late = append(late, fmt.Sprintf("WAN probe %s overdue (bound %s)", over.Round(time.Second), bound))
+			}
+		}
+	}
 	if len(late) == 0 {
 		return ""
 	}

@@ -1,11 +1,14 @@
 package core
 
 import (
+	"context"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/heimnetz/heimnetz/agent/internal/config"
+	"github.com/heimnetz/heimnetz/board"
 )
 
 // wantHealth fails unless the backend's health reasons are exactly as
@@ -113,4 +116,30 @@ func TestHealthMemoryPastLimit(t *testing.T) {
 	if got := goMemoryUsed(); got <= 0 || got > 1<<40 {
 		t.Errorf("goMemoryUsed() = %d", got)
 	}
+}
+
+// TestHealthWANProbeStall: the WAN probe's loop is checked like a
+// plugin's: a round stuck past three intervals and its pings' time is
+// a stall, a round within that is not.
+func TestHealthWANProbeStall(t *testing.T) {
+	h := stallHarness(t, nil)
+	p := &wanProber{cfg: config.WANProbe{Target: "uplink.test", Interval: config.Duration(10 * time.Second), Count: 3, Timeout: config.Duration(time.Second)}, m: h.m}
+	p.register(h.m.metrics)
+	release := make(chan struct{})
+	p.resolve = func(context.Context, string) (netip.Addr, error) { return netip.MustParseAddr("192.0.2.1"), nil }
+	p.ping = func(ctx context.Context, _ netip.Addr, count int, _ time.Duration) (board.PingResult, error) {
+		<-release // stuck, as a ping that never returns
+		return board.PingResult{Sent: count}, nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	h.m.probe = p
+	p.done.Add(1)
+	go func() { defer p.done.Done(); p.loop(ctx) }()
+	defer func() { close(release); cancel(); p.done.Wait() }()
+	waitFor(t, func() bool { return p.roundStart.Load() != nil }, "the first round to start")
+	h.clk.Advance(10*time.Second + 33*time.Second) // due + 3 intervals + 3 pings of 1 s
+	wantHealth(t, h, "a round at its bound")
+	h.clk.Advance(time.Second)
+	wantHealth(t, h, "a round past its bound", "scheduler stalled: WAN probe 34s overdue (bound 33s)")
 }
