@@ -102,10 +102,6 @@ func run(cfg config.Config, log *slog.Logger, level *core.LogLevel, boardRoot st
 	if err != nil {
 		return err
 	}
-	for _, n := range db.Notices() {
-		// The store has put its notices into the event ring itself.
-		log.Warn("store: "+n.Message, "severity", n.Severity.String())
-	}
 
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer cancel()

@@ -393,7 +393,7 @@ func cmdPluginInstall(args []string) int {
 		return fail(1, err)
 	}
 	if done.Signer == "" {
-		fmt.Fprintf(os.Stderr, "heimnetz plugin install: WARNING: %s is not signed by a trusted key; installed because --allow-unsigned was given\n", done.Name)
+		fmt.Fprintf(os.Stderr, "heimnetz plugin install: WARNING: %s is not signed by a trusted key (%s); installed because --allow-unsigned was given\n", done.Name, done.Signature)
 	}
 	fmt.Printf("installed %s %s into %s (content hash sha256:%s)\n", done.Name, done.Version, done.Path, done.Hash)
 	return 0

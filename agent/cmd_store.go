@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/heimnetz/heimnetz/agent/internal/config"
+	"github.com/heimnetz/heimnetz/agent/internal/core"
 	"github.com/heimnetz/heimnetz/store"
 )
 
@@ -117,11 +118,27 @@ func exportStore(opts store.Options, file string) (err error) {
 	return err
 }
 
-func importStore(opts store.Options, file string) error {
+// importStore installs file as the database and records the import in it
+// as an admin action, so the restored database tells where it came from.
+func importStore(opts store.Options, file string) (err error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	return store.RestoreBackup(f, opts)
+	if err := store.RestoreBackup(f, opts); err != nil {
+		return err
+	}
+	db, err := store.Open(opts)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := db.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	_, err = db.AppendEvent(store.Event{Type: core.EvAdminAction, Severity: store.Warning,
+		Message: "database replaced by `heimnetz store import` on the command line from " + file})
+	return err
 }

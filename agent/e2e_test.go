@@ -279,6 +279,9 @@ func TestAgentEndToEnd(t *testing.T) {
 	}
 	c := startAgent(t, restored)
 	c.waitForMetrics(t, `(?m)^example_plugin_runs\{plugin="example-counter"\} [3-9]`)
+	if _, body := c.get(t, "/api/v1/events?type=admin_action"); !strings.Contains(body, "database replaced by `heimnetz store import`") {
+		t.Errorf("the import is not an admin_action event of the restored database:\n%s", body)
+	}
 	c.stop(t)
 	if out, err := exec.Command(binary, "store", "import", filepath.Join("..", "README.md"), "--data", restored).CombinedOutput(); err == nil || !strings.Contains(string(out), "rejected") {
 		t.Errorf("importing a text file: %v\n%s", err, out)

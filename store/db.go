@@ -178,8 +178,8 @@ func (db *DB) openBolt() (err error) {
 		}
 		if found != 0 && found != SchemaVersion {
 			db.notices = append(db.notices, Notice{
-				Severity: Info,
-				Message:  fmt.Sprintf("migrated database %s from schema v%d to v%d", db.opts.LivePath, found, SchemaVersion),
+				Type: EventTypeStore, Severity: Info,
+				Message: fmt.Sprintf("migrated database %s from schema v%d to v%d", db.opts.LivePath, found, SchemaVersion),
 			})
 		}
 		return db.loadState()

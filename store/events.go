@@ -45,6 +45,13 @@ func (s Severity) String() string {
 	return severityNames[s]
 }
 
+// SeverityNames returns the name of every severity, lowest first: the one
+// list the store, the API and page filters, the counters and the log
+// levels are built from.
+func SeverityNames() []string {
+	return append([]string(nil), severityNames[:]...)
+}
+
 // ParseSeverity parses the names String returns.
 func ParseSeverity(name string) (Severity, error) {
 	for i, n := range severityNames {

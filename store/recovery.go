@@ -15,28 +15,41 @@ import (
 
 // Notice is something Open did that the owner should know about: a bad
 // file moved aside, a restore from the snapshot, a migration. Open also
-// records each notice as an event of type "store".
+// records each notice as an event of its Type.
 type Notice struct {
 	Time     time.Time
+	Type     string // EventTypeStoreRecovered or EventTypeStore
 	Severity Severity
 	Message  string
 }
 
-// EventTypeStore is the event type of the notices Open records.
-const EventTypeStore = "store"
+// Event types of the notices Open records.
+const (
+	// EventTypeStoreRecovered: Open recovered from a damaged or missing
+	// file (moved it aside, repaired it, restored the snapshot, or had to
+	// start empty).
+	EventTypeStoreRecovered = "store_recovered"
+	// EventTypeStore: anything else the store did or failed to do.
+	EventTypeStore = "store"
+)
 
 // Notices returns what Open had to do beyond opening the file.
 func (db *DB) Notices() []Notice { return append([]Notice(nil), db.notices...) }
 
 // notice records a notice for Notices and the event ring.
 func (db *DB) notice(sev Severity, msg string) {
-	db.notices = append(db.notices, Notice{Time: db.opts.Now(), Severity: sev, Message: msg})
+	db.notices = append(db.notices, Notice{Time: db.opts.Now(), Type: EventTypeStore, Severity: sev, Message: msg})
+}
+
+// recovered records a notice of a recovery.
+func (db *DB) recovered(sev Severity, msg string) {
+	db.notices = append(db.notices, Notice{Time: db.opts.Now(), Type: EventTypeStoreRecovered, Severity: sev, Message: msg})
 }
 
 // recordNotices appends Open's notices to the event ring.
 func (db *DB) recordNotices() {
 	for _, n := range db.notices {
-		_, _ = db.AppendEvent(Event{Time: n.Time, Type: EventTypeStore, Severity: n.Severity, Message: n.Message})
+		_, _ = db.AppendEvent(Event{Time: n.Time, Type: n.Type, Severity: n.Severity, Message: n.Message})
 	}
 }
 
@@ -80,7 +93,7 @@ func (db *DB) prepareLive() error {
 			return err
 		}
 		db.moveAside(snap, err)
-		db.notice(High, fmt.Sprintf("no usable snapshot: starting with an empty database at %s", live))
+		db.recovered(High, fmt.Sprintf("no usable snapshot: starting with an empty database at %s", live))
 		return nil
 	}
 	if err := db.restoreSnapshot(); err != nil {
@@ -124,7 +137,7 @@ func (db *DB) repair(path string, why error) error {
 	if err := os.Rename(fixed, path); err != nil {
 		return fmt.Errorf("%w; repair failed: %v", why, err)
 	}
-	db.notice(Warning, fmt.Sprintf("repaired %s: rewrote it through its good meta page, nothing lost", path))
+	db.recovered(Warning, fmt.Sprintf("repaired %s: rewrote it through its good meta page, nothing lost", path))
 	return nil
 }
 
@@ -141,10 +154,10 @@ func (db *DB) moveAside(path string, why error) {
 	bad := fmt.Sprintf("%s.bad-%s", path, db.opts.Now().UTC().Format("20060102T150405.000000000Z"))
 	if err := os.Rename(path, bad); err != nil {
 		rmErr := os.Remove(path)
-		db.notice(High, fmt.Sprintf("bad database file %s (%v); could not move it aside (%v), removed it (%v)", path, why, err, rmErr))
+		db.recovered(High, fmt.Sprintf("bad database file %s (%v); could not move it aside (%v), removed it (%v)", path, why, err, rmErr))
 		return
 	}
-	db.notice(High, fmt.Sprintf("bad database file %s moved aside to %s: %v", path, bad, why))
+	db.recovered(High, fmt.Sprintf("bad database file %s moved aside to %s: %v", path, bad, why))
 }
 
 // pruneBadFiles removes the oldest moved-aside copies of path until at

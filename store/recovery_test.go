@@ -125,7 +125,7 @@ func TestOpenBadLiveFile(t *testing.T) {
 					t.Fatalf("notices do not mention the restore: %s", notes)
 				}
 				evs, _ := db.Events(0, 0)
-				if len(evs) == 0 || evs[len(evs)-1].Type != EventTypeStore {
+				if len(evs) == 0 || evs[len(evs)-1].Type != EventTypeStoreRecovered {
 					t.Fatalf("notices not recorded as events: %+v", evs)
 				}
 			})

@@ -27,6 +27,7 @@ type redactRule struct {
 	re    *regexp.Regexp
 	group int
 	veto  func(value string) bool
+	keep  func(s string, lo, hi int) bool // vetoes a match by its context
 	hint  string
 	words bool
 	run   func(c byte) bool
@@ -47,8 +48,9 @@ var redactRules = []redactRule{
 	// "token abc123..." and similar: only when the value looks like a
 	// credential, so "password changed" stays readable.
 	{re: regexp.MustCompile(`(?i)\b(?:token|password|passwd|passphrase|secret|psk|api[_-]?key)\s+([^\s"',;]+)`), group: 1, veto: notCredential, words: true},
-	// Long hex runs (hashes, raw keys, PSKs as 64 hex digits).
-	{re: regexp.MustCompile(`\b[0-9A-Fa-f]{32,}\b`), group: 0, run: isHex},
+	// Long hex runs (raw keys, PSKs as 64 hex digits), except a SHA-256
+	// that its text labels as one (a package's content hash).
+	{re: regexp.MustCompile(`\b[0-9A-Fa-f]{32,}\b`), group: 0, run: isHex, keep: labelledHash},
 	// Long base64 or base64url runs with mixed case and digits.
 	{re: regexp.MustCompile(`[A-Za-z0-9+/_-]{32,}={0,2}`), group: 0, veto: notMixed, run: isBase64},
 }
@@ -130,7 +132,7 @@ func (r redactRule) apply(s string) string {
 			lo, hi = lo+1, hi-1
 			value = s[lo:hi]
 		}
-		if value == "" || isMarker(value) || (r.veto != nil && r.veto(value)) {
+		if value == "" || isMarker(value) || (r.veto != nil && r.veto(value)) || (r.keep != nil && r.keep(s, lo, hi)) {
 			continue
 		}
 		b.WriteString(s[last:lo])
@@ -142,6 +144,33 @@ func (r redactRule) apply(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// hashLabels are what a SHA-256 in hex is introduced by where the agent
+// names one: its install events ("content hash <hex>"), sha256sum-style
+// "sha256:<hex>" and "sha256=<hex>".
+var hashLabels = []string{"content hash", "sha256", "sha-256"}
+
+// labelledHash reports whether s[lo:hi] is 64 hex digits (a SHA-256) right
+// after one of hashLabels and a space, colon or equals sign. A secret is
+// not labelled so, and a hash is public: users compare it with the one
+// the package's author published, so it must be shown in full.
+func labelledHash(s string, lo, hi int) bool {
+	if hi-lo != 64 || lo < 2 {
+		return false
+	}
+	switch s[lo-1] {
+	case ' ', ':', '=':
+	default:
+		return false
+	}
+	before := strings.ToLower(s[max(0, lo-1-len("content hash")) : lo-1])
+	for _, l := range hashLabels {
+		if strings.HasSuffix(before, l) {
+			return true
+		}
+	}
+	return false
 }
 
 // quoted reports whether v is wrapped in a pair of quotes.

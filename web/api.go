@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"mime/multipart"
+	"strconv"
 	"strings"
 	"time"
 
@@ -115,14 +116,15 @@ func (s *Server) apiPluginAction(ctx *fasthttp.RequestCtx, m *match) {
 	if !allowMethods(s, ctx, m.route, "POST") || !s.noArgs(ctx, m.route) {
 		return
 	}
-	if _, ok := s.requireAdmin(ctx, m.route); !ok {
+	a, ok := s.requireAdmin(ctx, m.route)
+	if !ok {
 		return
 	}
 	if err := s.pluginAction(m.name, m.action); err != nil {
 		s.backendFail(ctx, m.route, err)
 		return
 	}
-	s.report(EventTypeAdminAction, SeverityInfo, "plugin "+m.name+": "+m.action+" by admin from "+clientIP(ctx))
+	s.audit(ctx, a, SeverityInfo, "plugin "+m.name+": "+m.action)
 	writeJSON(ctx, fasthttp.StatusOK, okResponse{OK: true})
 }
 
@@ -183,7 +185,8 @@ func (s *Server) apiInstall(ctx *fasthttp.RequestCtx, m *match) {
 		s.inputFail(ctx, m.route, inputErr("allow_signer_change must be true or false"))
 		return
 	}
-	if _, ok := s.requireAdmin(ctx, m.route); !ok {
+	a, ok := s.requireAdmin(ctx, m.route)
+	if !ok {
 		return
 	}
 	archive, _, err := s.readUpload(ctx)
@@ -197,7 +200,7 @@ func (s *Server) apiInstall(ctx *fasthttp.RequestCtx, m *match) {
 		s.backendFail(ctx, m.route, err)
 		return
 	}
-	s.report(EventTypeAdminAction, SeverityWarning, "plugin "+name+" installed by admin from "+clientIP(ctx))
+	s.audit(ctx, a, SeverityWarning, "plugin "+name+" installed")
 	writeJSON(ctx, fasthttp.StatusCreated, struct {
 		Name string `json:"name"`
 	}{name})
@@ -233,7 +236,8 @@ func (s *Server) apiEventsAck(ctx *fasthttp.RequestCtx, m *match) {
 	if !allowMethods(s, ctx, m.route, "POST") || !s.noArgs(ctx, m.route) {
 		return
 	}
-	if _, ok := s.requireAdmin(ctx, m.route); !ok {
+	a, ok := s.requireAdmin(ctx, m.route)
+	if !ok {
 		return
 	}
 	var req ackRequest
@@ -250,6 +254,7 @@ func (s *Server) apiEventsAck(ctx *fasthttp.RequestCtx, m *match) {
 		s.backendFail(ctx, m.route, err)
 		return
 	}
+	s.audit(ctx, a, SeverityInfo, "acknowledged "+strconv.Itoa(len(req.Seqs))+" events")
 	writeJSON(ctx, fasthttp.StatusOK, okResponse{OK: true})
 }
 
@@ -264,7 +269,8 @@ func (s *Server) apiSettings(ctx *fasthttp.RequestCtx, m *match) {
 		writeJSON(ctx, fasthttp.StatusOK, s.b.Settings())
 		return
 	}
-	if _, ok := s.requireAdmin(ctx, m.route); !ok {
+	a, ok := s.requireAdmin(ctx, m.route)
+	if !ok {
 		return
 	}
 	req := settingsRequest{Settings: s.b.Settings()}
@@ -277,7 +283,7 @@ func (s *Server) apiSettings(ctx *fasthttp.RequestCtx, m *match) {
 		s.inputFail(ctx, m.route, err)
 		return
 	}
-	if err := s.applySettings(ctx, next); err != nil {
+	if err := s.applySettings(ctx, a, next); err != nil {
 		s.backendFail(ctx, m.route, err)
 		return
 	}
@@ -322,7 +328,7 @@ func (r settingsRequest) settings(body []byte) (Settings, error) {
 
 // applySettings validates and stores new settings and refreshes the copy
 // web keeps for its own decisions.
-func (s *Server) applySettings(ctx *fasthttp.RequestCtx, next Settings) error {
+func (s *Server) applySettings(ctx *fasthttp.RequestCtx, a auth, next Settings) error {
 	if err := validateSettings(next); err != nil {
 		return err
 	}
@@ -332,7 +338,7 @@ func (s *Server) applySettings(ctx *fasthttp.RequestCtx, next Settings) error {
 	}
 	st := s.b.Settings()
 	s.settings.Store(&st)
-	s.report(EventTypeAdminAction, SeverityInfo, "settings changed by admin from "+clientIP(ctx))
+	s.audit(ctx, a, SeverityInfo, "settings changed")
 	return nil
 }
 
@@ -357,7 +363,7 @@ func (s *Server) apiLogin(ctx *fasthttp.RequestCtx, m *match) {
 		return
 	}
 	if !sameOrigin(ctx) {
-		s.report(EventTypeCSRF, SeverityWarning, "rejected cross-site login from "+clientIP(ctx))
+		s.noisy(ctx, EventTypeCSRF, SeverityWarning, "rejected cross-site login from "+clientIP(ctx))
 		writeJSONError(ctx, fasthttp.StatusForbidden, "cross-site request rejected")
 		return
 	}
@@ -417,6 +423,7 @@ func (s *Server) inputFail(ctx *fasthttp.RequestCtx, r route, err error) {
 	if after, ok := cutInputPrefix(msg); ok {
 		msg = after
 	}
+	s.noisy(ctx, EventTypeBadRequest, SeverityInfo, "refused "+string(ctx.Method())+" "+r.String()+" from "+clientIP(ctx)+": "+msg)
 	s.fail(ctx, r, fasthttp.StatusBadRequest, msg)
 }
 

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +19,9 @@ const (
 	csrfHeader    = "X-CSRF-Token"
 	csrfField     = "csrf"
 	maxAuthHeader = 256
+
+	// errAuthRequired is the 401 answer to a request without credentials.
+	errAuthRequired = "authentication required"
 )
 
 type authKind uint8
@@ -43,7 +48,7 @@ func (s *Server) authenticate(ctx *fasthttp.RequestCtx) (a auth, ok bool) {
 	if h := ctx.Request.Header.Peek("Authorization"); len(h) > 0 {
 		tok, found := bytes.CutPrefix(h, []byte("Bearer "))
 		if !found || len(h) > maxAuthHeader || !s.creds.checkToken(string(bytes.TrimSpace(tok))) {
-			s.report(EventTypeBadToken, SeverityWarning, "rejected API token from "+clientIP(ctx))
+			s.noisy(ctx, EventTypeBadToken, SeverityWarning, "rejected API token from "+clientIP(ctx))
 			return auth{}, false
 		}
 		return auth{kind: authToken}, true
@@ -65,7 +70,7 @@ func (s *Server) requireRead(ctx *fasthttp.RequestCtx, r route) (auth, bool) {
 		return a, false
 	}
 	if !a.admin() && s.settings.Load().PagesRequireLogin {
-		s.unauthorized(ctx, r, "authentication required")
+		s.unauthorized(ctx, r, errAuthRequired)
 		return a, false
 	}
 	return a, true
@@ -84,7 +89,7 @@ func (s *Server) requireAdmin(ctx *fasthttp.RequestCtx, r route) (auth, bool) {
 	case authToken:
 		return a, true
 	case authNone:
-		s.unauthorized(ctx, r, "authentication required")
+		s.unauthorized(ctx, r, errAuthRequired)
 		return a, false
 	}
 	got := ctx.Request.Header.Peek(csrfHeader)
@@ -97,7 +102,7 @@ func (s *Server) requireAdmin(ctx *fasthttp.RequestCtx, r route) (auth, bool) {
 		}
 	}
 	if !sameOrigin(ctx) || subtle.ConstantTimeCompare(got, []byte(a.sess.csrf)) != 1 {
-		s.report(EventTypeCSRF, SeverityWarning, "rejected cross-site or tokenless request to "+r.String()+" from "+clientIP(ctx))
+		s.noisy(ctx, EventTypeCSRF, SeverityWarning, "rejected cross-site or tokenless request to "+r.String()+" from "+clientIP(ctx))
 		s.fail(ctx, r, fasthttp.StatusForbidden, "CSRF check failed")
 		return a, false
 	}
@@ -106,6 +111,12 @@ func (s *Server) requireAdmin(ctx *fasthttp.RequestCtx, r route) (auth, bool) {
 
 // unauthorized answers 401 for the API and sends a browser to the login page.
 func (s *Server) unauthorized(ctx *fasthttp.RequestCtx, r route, msg string) {
+	if msg == errAuthRequired && (r.isAPI() || !(ctx.IsGet() || ctx.IsHead())) {
+		// A browser sent to the login page is not news; an API client or
+		// a form post without credentials is counted (a bad token was
+		// counted as bad_token already).
+		s.noisy(ctx, EventTypeUnauthorized, SeverityWarning, msg+": "+string(ctx.Method())+" "+r.String()+" from "+clientIP(ctx))
+	}
 	if r.isAPI() {
 		ctx.Response.Header.Set("WWW-Authenticate", `Bearer realm="heimnetz"`)
 		writeJSONError(ctx, fasthttp.StatusUnauthorized, msg)
@@ -156,24 +167,25 @@ func (s *Server) login(ctx *fasthttp.RequestCtx, password string) (session, logi
 	okIP, wait := s.logins.allow(ip)
 	okAll, waitAll := s.loginsGlobal.allow("")
 	if !okIP || !okAll {
-		s.report(EventTypeLoginRateLimited, SeverityWarning, "login attempts from "+ip+" rate-limited")
+		s.noisy(ctx, EventTypeLoginRateLimited, SeverityWarning, "login attempts from "+ip+" rate-limited")
 		return session{}, loginLimited, max(wait, waitAll)
 	}
 	s.loginSlots <- struct{}{}
 	good := s.creds.checkPassword(password)
 	<-s.loginSlots
 	if !good {
-		s.report(EventTypeLoginFailed, SeverityWarning, "failed admin login from "+ip)
+		s.noisy(ctx, EventTypeLoginFailed, SeverityWarning, "failed admin login from "+ip)
 		return session{}, loginBad, 0
 	}
 	id, sess := s.sessions.create()
 	s.setSessionCookie(ctx, id, s.cfg.SessionMax)
-	s.report(EventTypeLogin, SeverityInfo, "admin logged in from "+ip)
+	s.auditAs(ctx, EventTypeLogin, auth{kind: authSession, sessID: id, sess: sess}, SeverityInfo, "logged in")
 	return sess, loginOK, 0
 }
 
 // logout ends the request's session, if any, and clears the cookie.
 func (s *Server) logout(ctx *fasthttp.RequestCtx, a auth) {
+	s.audit(ctx, a, SeverityInfo, "logged out")
 	if a.kind == authSession {
 		s.sessions.delete(a.sessID)
 	}
@@ -197,12 +209,35 @@ func (s *Server) setSessionCookie(ctx *fasthttp.RequestCtx, value string, maxAge
 	ctx.Response.Header.SetCookie(c)
 }
 
-// report passes a security event to the backend, at most a bounded number
-// per event type and minute.
-func (s *Server) report(typ, severity, msg string) {
-	if ok, _ := s.reports.allow(typ); ok {
-		s.b.SecurityEvent(typ, severity, oneline.Clean(msg, maxMessage))
+// audit records an admin action: every one is its own event, never rate
+// limited, naming what was done, by whom (the admin token or a session,
+// by a short tag of its ID that is not the cookie) and from where.
+func (s *Server) audit(ctx *fasthttp.RequestCtx, a auth, severity, what string) {
+	s.auditAs(ctx, EventTypeAdminAction, a, severity, what)
+}
+
+// auditAs is audit with another event type (a login).
+func (s *Server) auditAs(ctx *fasthttp.RequestCtx, typ string, a auth, severity, what string) {
+	s.b.SecurityEvent(typ, severity, oneline.Clean(what+" by "+a.who()+" from "+clientIP(ctx), maxMessage))
+}
+
+// noisy records an event that any client can cause as often as it likes
+// (failed logins, bad tokens, refused requests): the noise log reports the
+// first per client and window and counts the rest into a summary.
+func (s *Server) noisy(ctx *fasthttp.RequestCtx, typ, severity, msg string) {
+	s.noise.add(typ, severity, clientIP(ctx), oneline.Clean(msg, maxMessage))
+}
+
+// who names the admin behind a request for the audit trail.
+func (a auth) who() string {
+	switch a.kind {
+	case authToken:
+		return "admin token"
+	case authSession:
+		sum := sha256.Sum256([]byte(a.sessID))
+		return "admin session " + hex.EncodeToString(sum[:4])
 	}
+	return "anonymous"
 }
 
 // clientIP is the peer address; heimnetz is served directly, not behind a

@@ -114,8 +114,10 @@ type Backend interface {
 	// SecurityEvent records a security-relevant event that web observed
 	// (failed or rate-limited logins, CSRF failures, bad tokens). typ is one
 	// of the EventType... constants, severity one of the Severity...
-	// constants; msg never contains a secret. Web rate-limits its own
-	// reports, so a flood of bad requests cannot flood the event store.
+	// constants; msg never contains a secret. Every admin action is
+	// reported on its own; what any client can cause (failed logins, bad
+	// tokens, malformed requests) is counted into summaries per client and
+	// minute, so a flood of bad requests cannot flood the event store.
 	SecurityEvent(typ, severity, msg string)
 
 	// WriteMetrics writes the agent's and the plugins' metrics in the
@@ -133,11 +135,13 @@ const (
 	EventTypeCSRF             = "csrf_rejected"
 	EventTypeBadToken         = "bad_token"
 	EventTypeAdminAction      = "admin_action"
+	EventTypeBadRequest       = "bad_request"
+	EventTypeUnauthorized     = "unauthorized"
+	EventTypeConnRefused      = "connection_refused"
 )
 
-// Severities of events and alerts, in rising order. The agent's store
-// names the same four (store.Severity); web reports only info, warning and
-// critical itself.
+// Severities of events and alerts, in rising order: the names of
+// store.Severity (a test holds them equal to store.SeverityNames).
 const (
 	SeverityInfo     = "info"
 	SeverityWarning  = "warning"
@@ -330,7 +334,8 @@ type EventStats struct {
 	Total           int `json:"total"`
 	Unacked         int `json:"unacked"`
 	UnackedCritical int `json:"unacked_critical"`
-	UnackedWarning  int `json:"unacked_warning"`
+	UnackedWarning  int `json:"unacked_warning"` // warning only, not high
+	UnackedHigh     int `json:"unacked_high"`
 }
 
 // Settings are the owner's settings that the page and API can change;

@@ -188,6 +188,7 @@ func (s *Server) readBody(ctx *fasthttp.RequestCtx, m *match) (release func(), o
 // bodyRefused answers a request whose body was not (fully) read and closes
 // its connection after the answer.
 func (s *Server) bodyRefused(ctx *fasthttp.RequestCtx, r route, code int, msg string) {
+	s.noisy(ctx, EventTypeBadRequest, SeverityInfo, "refused request to "+r.String()+" from "+clientIP(ctx)+": "+msg)
 	s.fail(ctx, r, code, msg)
 	ctx.SetConnectionClose()
 }

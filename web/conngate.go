@@ -36,6 +36,11 @@ type connGate struct {
 	// Connections shed, by reason: refused at the per-address limit,
 	// refused with the server full, displaced by a newcomer.
 	refusedPerIP, refusedFull, displaced atomic.Uint64
+
+	// onRefuse, when set, hears of each connection refused at the
+	// per-address limit, with the address (the server counts them into
+	// its noise log). Set before the gate is used.
+	onRefuse func(client string)
 }
 
 func newConnGate(max, perIP int) *connGate {
@@ -129,6 +134,9 @@ func (g *connGate) admit(c net.Conn, now time.Time) net.Conn {
 	if refusal != "" {
 		if refusal == refuseOneIP {
 			g.refusedPerIP.Add(1)
+			if g.onRefuse != nil {
+				g.onRefuse(key.String())
+			}
 		} else {
 			g.refusedFull.Add(1)
 		}

@@ -144,12 +144,24 @@ func (c *credentials) checkToken(tok string) bool {
 type storedCredentials struct {
 	PasswordHash string `json:"password_hash,omitempty"`
 	TokenHash    string `json:"token_hash,omitempty"`
+	// PasswordInUse and TokenInUse tag the hashes the last start used
+	// (configured or generated), so that a start can tell the owner
+	// changed one: an admin action, recorded as such.
+	PasswordInUse string `json:"password_in_use,omitempty"`
+	TokenInUse    string `json:"token_in_use,omitempty"`
 }
 
 // generated holds the plaintext of secrets generated on this start, to be
-// logged exactly once.
+// logged exactly once, and which secrets changed since the last start.
 type generated struct {
 	password, token string
+	changed         []string // "admin password", "admin token"
+}
+
+// hashTag names a credential hash without revealing it.
+func hashTag(h string) string {
+	sum := sha256.Sum256([]byte("heimnetz credential tag\n" + h))
+	return hex.EncodeToString(sum[:8])
 }
 
 // loadCredentials resolves the admin credentials: configured hashes win;
@@ -201,6 +213,17 @@ func loadCredentials(cfg Config, iterations int) (*credentials, generated, error
 	}
 	if c.token, err = parseTokenHash(tokHash); err != nil {
 		return nil, gen, fmt.Errorf("admin token hash: %w", err)
+	}
+	for _, in := range []struct {
+		name, hash string
+		seen       *string
+	}{{"admin password", pwHash, &stored.PasswordInUse}, {"admin token", tokHash, &stored.TokenInUse}} {
+		if tag := hashTag(in.hash); *in.seen != tag {
+			if *in.seen != "" {
+				gen.changed = append(gen.changed, in.name)
+			}
+			*in.seen, changed = tag, true
+		}
 	}
 	if changed && path != "" {
 		if err := writeFileAtomic(path, stored); err != nil {

@@ -85,20 +85,6 @@ func (s *Server) route(ctx *fasthttp.RequestCtx) {
 	}
 }
 
-func (s *Server) healthz(ctx *fasthttp.RequestCtx, m *match) {
-	if !allowMethods(s, ctx, m.route, "GET, HEAD") {
-		return
-	}
-	if hc, ok := s.b.(HealthChecker); ok {
-		if err := hc.Health(); err != nil {
-			writeJSONError(ctx, fasthttp.StatusServiceUnavailable, err.Error())
-			return
-		}
-	}
-	ctx.SetContentType("text/plain; charset=utf-8")
-	ctx.SetBodyString("ok")
-}
-
 // metricsContentType is the Prometheus text exposition format 0.0.4.
 const metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"strconv"
 
 	"github.com/valyala/fasthttp"
 )
@@ -18,7 +19,8 @@ func (s *Server) postForm(ctx *fasthttp.RequestCtx, m *match) (auth, bool) {
 }
 
 func (s *Server) pluginForm(ctx *fasthttp.RequestCtx, m *match) {
-	if _, ok := s.postForm(ctx, m); !ok {
+	a, ok := s.postForm(ctx, m)
+	if !ok {
 		return
 	}
 	if err := checkArgs(ctx.PostArgs(), csrfField, "next"); err != nil {
@@ -29,7 +31,7 @@ func (s *Server) pluginForm(ctx *fasthttp.RequestCtx, m *match) {
 		s.backendFail(ctx, m.route, err)
 		return
 	}
-	s.report(EventTypeAdminAction, SeverityInfo, "plugin "+m.name+": "+m.action+" by admin from "+clientIP(ctx))
+	s.audit(ctx, a, SeverityInfo, "plugin "+m.name+": "+m.action)
 	next := "/plugins/" + m.name
 	if n := string(ctx.PostArgs().Peek("next")); n == "/" {
 		next = "/"
@@ -38,7 +40,8 @@ func (s *Server) pluginForm(ctx *fasthttp.RequestCtx, m *match) {
 }
 
 func (s *Server) installForm(ctx *fasthttp.RequestCtx, m *match) {
-	if _, ok := s.postForm(ctx, m); !ok {
+	a, ok := s.postForm(ctx, m)
+	if !ok {
 		return
 	}
 	archive, form, err := s.readUpload(ctx)
@@ -57,7 +60,7 @@ func (s *Server) installForm(ctx *fasthttp.RequestCtx, m *match) {
 		s.backendFail(ctx, m.route, err)
 		return
 	}
-	s.report(EventTypeAdminAction, SeverityWarning, "plugin "+name+" installed by admin from "+clientIP(ctx))
+	s.audit(ctx, a, SeverityWarning, "plugin "+name+" installed")
 	if !validPluginName(name) {
 		redirect(ctx, "/?done=install")
 		return
@@ -66,7 +69,8 @@ func (s *Server) installForm(ctx *fasthttp.RequestCtx, m *match) {
 }
 
 func (s *Server) eventsAckForm(ctx *fasthttp.RequestCtx, m *match) {
-	if _, ok := s.postForm(ctx, m); !ok {
+	a, ok := s.postForm(ctx, m)
+	if !ok {
 		return
 	}
 	seqs, err := parseAckForm(ctx.PostArgs())
@@ -79,11 +83,13 @@ func (s *Server) eventsAckForm(ctx *fasthttp.RequestCtx, m *match) {
 		s.backendFail(ctx, m.route, err)
 		return
 	}
+	s.audit(ctx, a, SeverityInfo, "acknowledged "+strconv.Itoa(len(seqs))+" events")
 	redirect(ctx, "/events?done=ack")
 }
 
 func (s *Server) settingsForm(ctx *fasthttp.RequestCtx, m *match) {
-	if _, ok := s.postForm(ctx, m); !ok {
+	a, ok := s.postForm(ctx, m)
+	if !ok {
 		return
 	}
 	next, err := parseSettingsForm(ctx.PostArgs(), s.b.Settings())
@@ -91,7 +97,7 @@ func (s *Server) settingsForm(ctx *fasthttp.RequestCtx, m *match) {
 		s.inputFail(ctx, m.route, err)
 		return
 	}
-	if err := s.applySettings(ctx, next); err != nil {
+	if err := s.applySettings(ctx, a, next); err != nil {
 		s.backendFail(ctx, m.route, err)
 		return
 	}
@@ -103,7 +109,7 @@ func (s *Server) loginForm(ctx *fasthttp.RequestCtx, m *match) {
 		return
 	}
 	if !sameOrigin(ctx) {
-		s.report(EventTypeCSRF, SeverityWarning, "rejected cross-site login from "+clientIP(ctx))
+		s.noisy(ctx, EventTypeCSRF, SeverityWarning, "rejected cross-site login from "+clientIP(ctx))
 		s.fail(ctx, m.route, fasthttp.StatusForbidden, "cross-site request rejected")
 		return
 	}

@@ -17,19 +17,35 @@ type sickBackend struct {
 
 func (b *sickBackend) Health() error { return b.err }
 
+// reasonsBackend names each failing check.
+type reasonsBackend struct {
+	*sickBackend
+	reasons []string
+}
+
+func (b *reasonsBackend) HealthReasons() []string { return b.reasons }
+
 func TestHealthzReportsBackendHealth(t *testing.T) {
 	tests := []struct {
-		name string
-		err  error
-		code int
-		body string
+		name    string
+		err     error
+		reasons []string // nil: the backend has no HealthReasons
+		code    int
+		body    string
 	}{
-		{"healthy", nil, 200, "ok"},
-		{"store failing", errors.New("store cannot write: snapshots to flash are failing"), 503,
-			`{"error":"store cannot write: snapshots to flash are failing"}`},
+		{"healthy", nil, nil, 200, "ok"},
+		{"healthy with reasons", nil, []string{}, 200, "ok"},
+		{"store failing", errors.New("store cannot write: snapshots to flash are failing"), nil, 503,
+			`{"status":"unhealthy","error":"store cannot write: snapshots to flash are failing","reasons":["store cannot write: snapshots to flash are failing"]}`},
+		{"two checks failing", nil, []string{`scheduler stalled: plugin "net" 1m0s overdue (bound 34s)`, "memory past its limit: 30.0 MiB used, memory_limit 24.0 MiB"}, 503,
+			`{"status":"unhealthy","error":"scheduler stalled: plugin \"net\" 1m0s overdue (bound 34s); memory past its limit: 30.0 MiB used, memory_limit 24.0 MiB",` +
+				`"reasons":["scheduler stalled: plugin \"net\" 1m0s overdue (bound 34s)","memory past its limit: 30.0 MiB used, memory_limit 24.0 MiB"]}`},
 	}
 	for _, tc := range tests {
-		b := &sickBackend{memBackend: newMemBackend(time.Now), err: tc.err}
+		var b Backend = &sickBackend{memBackend: newMemBackend(time.Now), err: tc.err}
+		if tc.reasons != nil {
+			b = &reasonsBackend{sickBackend: b.(*sickBackend), reasons: tc.reasons}
+		}
 		srv, err := newServer(Config{AdminTokenHash: HashToken(NewToken()), Logger: slog.New(slog.DiscardHandler)}, b, minIterations, time.Now)
 		if err != nil {
 			t.Fatal(err)

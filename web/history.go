@@ -277,6 +277,7 @@ func (s *Server) startSampler() {
 				return
 			case <-t.C:
 				s.sampleNow()
+				s.noise.flush(false)
 			}
 		}
 	}()

@@ -3,6 +3,7 @@ package web
 import (
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -148,5 +149,8 @@ func (s *Server) checkHost(ctx *fasthttp.RequestCtx, r route) bool {
 	}
 	writeJSONError(ctx, fasthttp.StatusMisdirectedRequest, "misdirected request: the Host header does not name this agent (add the name to the hostnames setting)")
 	ctx.SetConnectionClose()
+	// A foreign Host is what DNS rebinding sends: counted like every
+	// refused request.
+	s.noisy(ctx, EventTypeBadRequest, SeverityWarning, "refused request for host "+strconv.Quote(string(ctx.Request.Header.Host()))+" to "+r.String()+" from "+clientIP(ctx))
 	return false
 }

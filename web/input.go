@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/valyala/fasthttp"
 
@@ -27,9 +28,14 @@ const (
 	maxArgLen         = 64
 )
 
-var (
-	severities = map[string]bool{SeverityInfo: true, SeverityWarning: true, SeverityHigh: true, SeverityCritical: true}
-)
+// severities are the names the events filter accepts: the store's list.
+var severities = func() map[string]bool {
+	m := make(map[string]bool, len(eventSeverities))
+	for _, s := range eventSeverities {
+		m[s] = true
+	}
+	return m
+}()
 
 // checkArgs rejects query (or form) arguments not in allowed, repeated
 // ones, and over-long values.
@@ -81,7 +87,7 @@ func parseEventQuery(args *fasthttp.Args) (EventQuery, error) {
 	}
 	if v := args.Peek("severity"); len(v) > 0 {
 		if !severities[string(v)] {
-			return q, inputErr("severity must be info, warning or critical")
+			return q, inputErr("severity must be one of %s", strings.Join(eventSeverities, ", "))
 		}
 		q.Severity = string(v)
 	}

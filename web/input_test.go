@@ -186,7 +186,7 @@ func TestFirstStartCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if gen2 != (generated{}) {
+	if gen2.password != "" || gen2.token != "" || len(gen2.changed) != 0 {
 		t.Fatalf("second start generated %+v", gen2)
 	}
 	if !c2.checkPassword(gen1.password) || !c2.checkToken(gen1.token) {

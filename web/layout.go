@@ -166,7 +166,7 @@ func writeEventCount(w htmlWriter, n int, alarm bool, suffix markup) {
 // alarming reports whether unacknowledged events include a warning or
 // worse.
 func alarming(st EventStats) bool {
-	return st.UnackedWarning+st.UnackedCritical > 0
+	return st.UnackedWarning+st.UnackedHigh+st.UnackedCritical > 0
 }
 
 // writeCurrent marks the current navigation entry.

@@ -4,6 +4,8 @@ import (
 	"strconv"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/heimnetz/heimnetz/store"
 )
 
 // eventsView is the body of the events page.
@@ -14,8 +16,9 @@ type eventsView struct {
 	Older  string // link to the next older page; empty on the last page
 }
 
-// eventSeverities are the severity filter's choices, in order.
-var eventSeverities = []string{SeverityInfo, SeverityWarning, SeverityHigh, SeverityCritical}
+// eventSeverities are the severity filter's choices, lowest first: the
+// store's one list, which the API filter and the counters use too.
+var eventSeverities = store.SeverityNames()
 
 func (s *Server) eventsPage(ctx *fasthttp.RequestCtx, m *match) {
 	a, ok := s.readPage(ctx, m, "limit", "before", "severity", "type", "plugin", "unacked")

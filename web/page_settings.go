@@ -29,7 +29,7 @@ func (s *Server) settingsPage(ctx *fasthttp.RequestCtx, m *match) {
 	}
 	a, ok := s.authenticate(ctx)
 	if !ok || !a.admin() {
-		s.unauthorized(ctx, m.route, "authentication required")
+		s.unauthorized(ctx, m.route, errAuthRequired)
 		return
 	}
 	d := s.newPageData(a, "Settings", "settings")

@@ -37,7 +37,7 @@ type Server struct {
 	logins       *rateLimiter // per client address
 	loginsGlobal *rateLimiter // all clients together: bounds PBKDF2 work
 	loginSlots   chan struct{}
-	reports      *rateLimiter // per event type: bounds SecurityEvent calls
+	noise        *noiseLog // counts what anyone can cause into summaries
 	settings     atomic.Pointer[Settings]
 	hosts        *hostCheck
 	gate         *connGate
@@ -96,7 +96,6 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 		logins:       newRateLimiter(cfg.LoginBurst, cfg.LoginRefill, 4096, now),
 		loginsGlobal: newRateLimiter(4*cfg.LoginBurst, cfg.LoginRefill/4, 1, now),
 		loginSlots:   make(chan struct{}, 2),
-		reports:      newRateLimiter(20, 3*time.Second, 64, now),
 		hosts:        newHostCheck(cfg.Addr, cfg.Hostnames, now),
 		gate:         newConnGate(cfg.Concurrency, cfg.MaxConnsPerIP),
 		bodies:       newBodyBudget(cfg.MaxBodyMemory),
@@ -104,6 +103,13 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 		history:      newHistory(cfg.HistoryPoints, cfg.HistoryInterval),
 		clients:      newClientHistory(min(cfg.HistoryPoints, clientPoints), cfg.HistoryInterval),
 		stop:         make(chan struct{}),
+	}
+	s.noise = newNoiseLog(noiseWindow, now, b.SecurityEvent)
+	s.gate.onRefuse = func(client string) {
+		s.noise.add(EventTypeConnRefused, SeverityWarning, client, "connection from "+client+" refused: too many open from it")
+	}
+	for _, what := range gen.changed {
+		b.SecurityEvent(EventTypeAdminAction, SeverityWarning, what+" changed in the configuration since the last start")
 	}
 	st := b.Settings()
 	s.settings.Store(&st)
@@ -194,6 +200,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		ln.Close() // in case Shutdown raced with Serve registering it
 	}
 	s.wg.Wait()
+	s.noise.flush(true) // the counts of the last window are not lost
 	return err
 }
 
@@ -273,6 +280,7 @@ func (s *Server) serveError(ctx *fasthttp.RequestCtx, err error) {
 	}
 	writeJSONError(ctx, code, msg)
 	s.metrics.observe(routeNotFound, code, 0)
+	s.noisy(ctx, EventTypeBadRequest, SeverityInfo, msg+" from "+clientIP(ctx))
 }
 
 func isTimeout(err error) bool {

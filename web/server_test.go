@@ -73,7 +73,7 @@ func TestRoutesStatusAndType(t *testing.T) {
 		{"GET", "/api/v1/plugins/missing", 404, "application/json", `{"error":"plugin \"missing\": not found"}`},
 		{"GET", "/api/v1/plugins/%3Cscript%3E", 400, "application/json", "invalid plugin name"},
 		{"GET", "/api/v1/plugins/system/frobnicate", 404, "application/json", `"error":"not found"`},
-		{"GET", "/api/v1/events", 200, "application/json", `"events":[]`},
+		{"GET", "/api/v1/events", 200, "application/json", `"events":[`},
 		{"GET", "/api/v1/settings", 200, "application/json", `"log_level":"info"`},
 		{"GET", "/api/v1/history", 200, "application/json", `"interval_seconds":15`},
 		{"GET", "/api/v1/plugins/system/enable", 405, "application/json", "method not allowed"},

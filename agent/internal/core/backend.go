@@ -200,10 +200,12 @@ func (b *backend) Events(q web.EventQuery) ([]web.Event, web.EventStats, error) 
 		st.Total++
 		if !e.Acked {
 			st.Unacked++
-			switch {
-			case e.Severity >= store.Critical:
+			switch e.Severity {
+			case store.Critical:
 				st.UnackedCritical++
-			case e.Severity >= store.Warning:
+			case store.High:
+				st.UnackedHigh++
+			case store.Warning:
 				st.UnackedWarning++
 			}
 		}
@@ -303,24 +305,19 @@ func (b *backend) SecurityEvent(typ, severity, msg string) {
 
 func (b *backend) WriteMetrics(w io.Writer) { b.m.writeMetrics(w) }
 
+// parseSeverity reads web's severity name; a name the store does not know
+// (a web bug) is recorded as a warning rather than lost.
 func parseSeverity(s string) store.Severity {
-	for _, sev := range []store.Severity{store.Info, store.Warning, store.High, store.Critical} {
-		if sev.String() == s {
-			return sev
-		}
+	if sev, err := store.ParseSeverity(s); err == nil {
+		return sev
 	}
 	return store.Warning
 }
 
-// Health reports the store's state for /healthz: unhealthy while its
-// background commits or snapshots fail. The reason names no path; the log
-// and the store's event have the error itself.
-func (b *backend) Health() error {
-	switch flush, snapshot := b.m.db.Failing(); {
-	case flush:
-		return errors.New("store cannot write: commits to the live database are failing (see the agent's log and security events)")
-	case snapshot:
-		return errors.New("store cannot write: snapshots to flash are failing (see the agent's log and security events)")
-	}
-	return nil
-}
+// Health reports for /healthz: unhealthy while the store cannot write, a
+// plugin loop has stalled or memory is past memory_limit (health.go). The
+// reasons name no path; the log and the store's event have the error.
+func (b *backend) Health() error { return b.m.health() }
+
+// HealthReasons is Health as one reason per failing check.
+func (b *backend) HealthReasons() []string { return b.m.healthReasons() }

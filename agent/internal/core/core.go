@@ -81,16 +81,9 @@ func New(opts Options) (*Manager, error) {
 		cfg: opts.Config, ceilings: ceilings, db: opts.DB, board: opts.Board,
 		registry: luaplugins.NewRegistry(), families: luaplugins.NewFamilies(),
 		metrics: opts.Metrics, log: opts.Log, level: opts.Level, clock: opts.Clock,
-		plugins: map[string]*entry{},
+		plugins: map[string]*entry{}, memUsed: goMemoryUsed,
 	}
 	m.loadSettings()
-	opts.DB.OnFailure(func(op string, err error) {
-		if err != nil {
-			opts.Log.Error("store "+op+" failing; the store also records it as an event and counts it in heimnetz_store_"+op+"_errors_total", "err", err)
-			return
-		}
-		opts.Log.Info("store " + op + " works again")
-	})
 	key, err := opts.DB.ClientIdentityKey()
 	if err != nil {
 		return nil, err
@@ -103,6 +96,26 @@ func New(opts Options) (*Manager, error) {
 		} else {
 			m.sec.syslog = sl
 		}
+	}
+	opts.DB.OnFailure(func(op string, err error) {
+		switch {
+		case err == nil:
+			opts.Log.Info("store " + op + " works again")
+		case op == "flush" || op == "snapshot":
+			// The store put the failure into its event ring itself (it
+			// cannot call back into its writes from here); it is counted
+			// and logged at high's level like every event.
+			m.sec.announce(EvStore, store.High, "", "store "+op+" failing (also counted in heimnetz_store_"+op+"_errors_total): "+err.Error())
+		default:
+			opts.Log.Error("store "+op+" failing", "err", err)
+		}
+	})
+	// What the store did while it opened (store_recovered after a damaged
+	// file, a snapshot restored, a migration) is in its event ring
+	// already; now that the security log is up it is counted and logged
+	// at its severity's level like every other event.
+	for _, n := range opts.DB.Notices() {
+		m.sec.announce(n.Type, n.Severity, "", "store: "+n.Message)
 	}
 	return m, nil
 }

@@ -14,20 +14,23 @@ import (
 // Event types: the fixed, documented set every security event uses.
 // README.md lists them with their meaning; the API and the page show them.
 const (
-	EvLimitBreak      = "limit_break"       // a call broke a limit and was ended
-	EvOutputLimit     = "output_limit"      // a log, series or kv cap was hit; output was dropped or refused
-	EvPluginDisabled  = "plugin_disabled"   // a plugin was disabled after repeated breaks or by an admin
-	EvPluginEnabled   = "plugin_enabled"    // an admin enabled a plugin
-	EvPluginError     = "plugin_error"      // a plugin failed to load
-	EvManifestInvalid = "manifest_rejected" // a plugin's manifest did not validate
-	EvCPUThrottled    = "cpu_throttled"     // a plugin used its CPU share and a run was skipped
-	EvStoreRecovered  = "store_recovered"   // a bad database file was moved aside
-	EvLoginFailed     = "login_failed"      // web: a wrong password or token
+	EvLimitBreak      = "limit_break"                 // a call broke a limit and was ended
+	EvOutputLimit     = "output_limit"                // a log, series or kv cap was hit; output was dropped or refused
+	EvPluginDisabled  = "plugin_disabled"             // a plugin was disabled after repeated breaks or by an admin
+	EvPluginEnabled   = "plugin_enabled"              // an admin enabled a plugin
+	EvPluginError     = "plugin_error"                // a plugin failed to load
+	EvManifestInvalid = "manifest_rejected"           // a plugin's manifest did not validate
+	EvCPUThrottled    = "cpu_throttled"               // a plugin used its CPU share and a run was skipped
+	EvStoreRecovered  = store.EventTypeStoreRecovered // a bad database file was moved aside or repaired
+	EvStore           = store.EventTypeStore          // what else the store did on open, or a store failure
+	EvLoginFailed     = "login_failed"                // web: a wrong password or token
 	EvLoginRateLimit  = "login_rate_limited"
 	EvLogin           = "login"
 	EvCSRF            = "csrf_rejected"
 	EvBadToken        = "bad_token"
 	EvBadRequest      = "bad_request"
+	EvUnauthorized    = "unauthorized"       // web: an admin route asked without credentials
+	EvConnRefused     = "connection_refused" // web: one client opened too many connections
 	EvAdminAction     = "admin_action"
 	EvAgentStart      = "agent_start"
 	EvAgentStop       = "agent_stop"
@@ -46,24 +49,27 @@ var EventTypes = map[string]string{
 	EvOutputLimit:     "a plugin hit an output cap (log lines, metric series, kv quota); the excess was dropped or refused",
 	EvPluginDisabled:  "a plugin was disabled, after repeated limit breaks or by an admin",
 	EvPluginEnabled:   "an admin enabled a plugin",
-	EvPluginError:     "a plugin failed to load",
+	EvPluginError:     "a plugin failed to load (at start, or after a reload or upgrade): compile error, error or limit break in its top-level chunk; once per version",
 	EvManifestInvalid: "a plugin's manifest did not validate; the plugin was not loaded",
 	EvCPUThrottled:    "a plugin used up its CPU share; its runs are skipped until the share refills",
-	EvStoreRecovered:  "a damaged database file was moved aside and the store recovered",
+	EvStoreRecovered:  "the store recovered at start: a damaged database file was repaired, or moved aside (then the snapshot restored, or an empty database started)",
+	EvStore:           "the store restored its snapshot at start, migrated its schema or removed old copies; or its commits or snapshots are failing",
 	EvLoginFailed:     "a login with a wrong password or token",
 	EvLoginRateLimit:  "login attempts from one client were rate limited",
 	EvLogin:           "an admin logged in",
 	EvCSRF:            "a state-changing request without a valid CSRF token was refused",
 	EvBadToken:        "an API request with an invalid admin token",
-	EvBadRequest:      "a malformed or oversized request was refused",
-	EvAdminAction:     "an admin changed something (enable, disable, reload, clear, settings, install)",
+	EvBadRequest:      "a malformed or oversized request was refused (floods are counted into one summary per client and minute)",
+	EvUnauthorized:    "an API or admin request without credentials was refused (floods are counted into summaries)",
+	EvConnRefused:     "a client's connection was refused at the per-client connection limit (429; counted into summaries)",
+	EvAdminAction:     "an admin did something (enable, disable, reload, clear, remove, install, settings, acknowledge, log out); one event per action, naming the session or token and the address",
 	EvAgentStart:      "the agent started",
 	EvAgentStop:       "the agent stopped cleanly",
 
 	EvPluginInstalled:  "a plugin package was installed or upgraded (its content hash and signing key are named)",
 	EvPluginRemoved:    "an installed plugin was removed",
 	EvInstallRejected:  "a plugin package was refused: unsigned or untrusted, unsafe archive, or check findings at or above high",
-	EvUnsignedAccepted: "the owner explicitly installed a plugin package that no trusted key signed",
+	EvUnsignedAccepted: "the owner explicitly installed a plugin package that no trusted key signed: unsigned, or signed by an untrusted key (named)",
 	EvLeak:             "a plugin's live memory (after a recount, garbage excluded) grows steadily run after run; named with its growth per run (once when it starts, again only after it stopped)",
 	EvSignerChanged:    "a plugin changed signer with the admin's confirmation, or kv data left by another signer was kept (confirmed) or wiped; the old and new key ids are named",
 }
@@ -80,6 +86,22 @@ type securityLog struct {
 }
 
 func (s *securityLog) record(typ string, sev store.Severity, plugin, msg string) {
+	typ, plugin, msg = s.announce(typ, sev, plugin, msg)
+	if s.db == nil {
+		return
+	}
+	ev := store.Event{Type: typ, Severity: sev, Plugin: plugin, Message: msg}
+	if _, err := s.db.AppendEvent(ev); err != nil {
+		s.log.Error("security event not stored", "err", err)
+	}
+}
+
+// announce counts and logs an event without storing it: for the notices
+// the store put into its event ring itself while it opened, before the
+// security log existed. It returns the type, plugin and message as
+// recorded (an unknown type becomes bad_request; text bounded and
+// redacted).
+func (s *securityLog) announce(typ string, sev store.Severity, plugin, msg string) (string, string, string) {
 	if _, ok := EventTypes[typ]; !ok {
 		typ = EvBadRequest
 	}
@@ -93,19 +115,9 @@ func (s *securityLog) record(typ string, sev store.Severity, plugin, msg string)
 		attrs = append(attrs, "plugin", plugin)
 	}
 	if !s.toSyslog(typ, sev, plugin, msg) {
-		level := slog.LevelInfo
-		if sev >= store.High {
-			level = slog.LevelWarn
-		}
-		s.log.Log(context.Background(), level, msg, attrs...)
+		s.log.Log(context.Background(), severityLevel(sev), msg, attrs...)
 	}
-	if s.db == nil {
-		return
-	}
-	ev := store.Event{Type: typ, Severity: sev, Plugin: plugin, Message: msg}
-	if _, err := s.db.AppendEvent(ev); err != nil {
-		s.log.Error("security event not stored", "err", err)
-	}
+	return typ, plugin, msg
 }
 
 // toSyslog writes the event to syslog when the agent runs on OpenWrt; it

@@ -3,13 +3,19 @@ package core
 import (
 	"bytes"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/VictoriaMetrics/metrics"
 
+	"github.com/heimnetz/heimnetz/agent/internal/config"
 	"github.com/heimnetz/heimnetz/limits/oneline"
 	"github.com/heimnetz/heimnetz/store"
+	"github.com/heimnetz/heimnetz/web"
 )
 
 // TestSecurityEventTextIsBoundedAndClean records events whose plugin name
@@ -50,5 +56,147 @@ func TestSecurityEventTextIsBoundedAndClean(t *testing.T) {
 	}
 	if at, r := oneline.Find(strings.ReplaceAll(logBuf.String(), "\n", "")); at >= 0 {
 		t.Errorf("agent log holds %U", r)
+	}
+}
+
+// TestOneSeverityModel records one event of each severity: each has the
+// log level that matches it, is found by the API's severity filter alone,
+// is counted under its own name and in the unacknowledged stats.
+func TestOneSeverityModel(t *testing.T) {
+	h := newHarness(t, nil)
+	h.start()
+	var logBuf bytes.Buffer
+	h.m.sec.log = slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	wantLevel := map[string]string{"info": "INFO", "warning": "WARN", "high": "ERROR", "critical": "ERROR"}
+	for _, name := range store.SeverityNames() {
+		sev, err := store.ParseSeverity(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.m.sec.record(EvOutputLimit, sev, "", "severity probe "+name)
+	}
+	b := h.b
+	_, st, err := b.Events(web.EventQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.UnackedWarning < 1 || st.UnackedHigh != 1 || st.UnackedCritical != 1 {
+		t.Errorf("stats %+v: want high and critical counted on their own", st)
+	}
+	for _, name := range store.SeverityNames() {
+		evs, _, err := b.Events(web.EventQuery{Severity: name, Type: EvOutputLimit})
+		if err != nil || len(evs) != 1 || evs[0].Message != "severity probe "+name {
+			t.Errorf("filter severity=%s: %+v, %v", name, evs, err)
+		}
+		h.wantMetric(`heimnetz_security_events_total{type="output_limit",severity="` + name + `"} 1`)
+		line := ""
+		for l := range strings.Lines(logBuf.String()) {
+			if strings.Contains(l, "severity probe "+name) {
+				line = l
+			}
+		}
+		if !strings.Contains(line, "level="+wantLevel[name]+" ") {
+			t.Errorf("log line for %s: %q, want level=%s", name, line, wantLevel[name])
+		}
+	}
+}
+
+// TestStoreRecoveredIsAnEvent: a damaged database file found at start is
+// moved aside by the store; once the security log is up the recovery is a
+// store_recovered event, counted and logged at its severity like others.
+func TestStoreRecoveredIsAnEvent(t *testing.T) {
+	h := newHarness(t, func(c *config.Config) {
+		live := c.StoreOptions().LivePath
+		if err := os.MkdirAll(filepath.Dir(live), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(live, bytes.Repeat([]byte("not a database "), 1000), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	})
+	evs := h.events(EvStoreRecovered, "")
+	if len(evs) == 0 || evs[0].Severity != "high" || !strings.Contains(evs[0].Message, "moved aside") {
+		t.Fatalf("store_recovered events %+v, want the bad file moved aside", evs)
+	}
+	h.wantMetric(`heimnetz_security_events_total{type="store_recovered",severity="high"} ` + strconv.Itoa(len(evs)))
+}
+
+// TestStartupLoadFailuresAreEvents: each plugin that fails to load at
+// start is one event naming it and the reason (a compile error, an error
+// or a limit break in its top-level chunk, a manifest that does not
+// validate), however often its later runs fail.
+func TestStartupLoadFailuresAreEvents(t *testing.T) {
+	h := newHarness(t, nil)
+	const manifest = "version: 1.0.0\ninterval: 10s\nlimits:\n  instructions: 100000\n"
+	h.writePlugin("syntax", manifest, "function collect( end")
+	h.writePlugin("raises", manifest, "error('no uplink configured')\nfunction collect() end")
+	h.writePlugin("spins", manifest, "while true do end\nfunction collect() end")
+	h.writePlugin("badmanifest", "version: one\ninterval: 10s\n", "function collect() end")
+	h.start()
+	for i := uint64(1); i <= 3; i++ {
+		h.clk.Blocked(t, 3)
+		for _, name := range []string{"syntax", "raises", "spins"} {
+			waitFor(t, func() bool { return h.record(name).Runs >= i }, "%s run %d", name, i)
+		}
+		h.clk.Advance(10 * time.Second)
+	}
+	for name, want := range map[string]string{
+		"syntax": "version 1.0.0 failed to load: ",
+		"raises": "no uplink configured",
+		"spins":  "instruction limit",
+	} {
+		evs := h.events(EvPluginError, name)
+		if len(evs) != 1 || !strings.Contains(evs[0].Message, want) {
+			t.Errorf("plugin_error events of %s: %+v, want one with %q", name, evs, want)
+		}
+	}
+	if evs := h.events(EvManifestInvalid, ""); len(evs) != 1 || !strings.Contains(evs[0].Message, "badmanifest") {
+		t.Errorf("manifest_rejected events %+v, want one naming badmanifest", evs)
+	}
+}
+
+// TestEveryWebEventIsStored: the core keeps every event web reports (web
+// has already counted floods into summaries): 600 admin actions are 600
+// stored events, within the default retention.
+func TestEveryWebEventIsStored(t *testing.T) {
+	h := newHarness(t, nil)
+	h.start()
+	for i := range 600 {
+		h.b.SecurityEvent(web.EventTypeAdminAction, web.SeverityInfo, "plugin net: reload by admin token from 10.0.0."+strconv.Itoa(i%250))
+	}
+	evs, err := h.db.Events(0, 0) // all: the API pages by 500
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range evs {
+		if e.Type == EvAdminAction {
+			n++
+		}
+	}
+	if n != 600 {
+		t.Errorf("%d admin_action events stored for 600 reported", n)
+	}
+	h.wantMetric(`heimnetz_security_events_total{type="admin_action",severity="info"} 600`)
+}
+
+// TestEventTypesKnownAndDocumented: every type web reports is one the
+// security log knows (an unknown one would be stored as bad_request), and
+// README's table names every type.
+func TestEventTypesKnownAndDocumented(t *testing.T) {
+	for _, typ := range []string{web.EventTypeLoginFailed, web.EventTypeLoginRateLimited, web.EventTypeLogin, web.EventTypeCSRF,
+		web.EventTypeBadToken, web.EventTypeAdminAction, web.EventTypeBadRequest, web.EventTypeUnauthorized, web.EventTypeConnRefused} {
+		if _, ok := EventTypes[typ]; !ok {
+			t.Errorf("web reports %q, which the security log does not know", typ)
+		}
+	}
+	readme, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for typ := range EventTypes {
+		if !strings.Contains(string(readme), "`"+typ+"`") {
+			t.Errorf("README.md does not name event type %q", typ)
+		}
 	}
 }

@@ -56,25 +56,36 @@ type staged struct {
 // openPackage opens an archive and verifies its signature; sig is a
 // detached signature or nil for the embedded one. It is quick (bounded
 // by the archive caps) and writes nothing, so it runs before any claim.
-func openPackage(archive []byte, sig *pack.Signature, trusted []ed25519.PublicKey, allowUnsigned bool) (*pack.Package, string, error) {
+func openPackage(archive []byte, sig *pack.Signature, trusted []ed25519.PublicKey, allowUnsigned bool) (*pack.Package, provenance, error) {
+	var prov provenance
 	p, err := pack.Open(archive)
 	if err != nil {
-		return nil, "", fmt.Errorf("%w: %v", errRejected, err)
+		return nil, prov, fmt.Errorf("%w: %v", errRejected, err)
 	}
-	signer, err := p.Verify(sig, trusted)
+	if sig == nil {
+		sig = p.Signature
+	}
+	prov.signer, err = p.Verify(sig, trusted)
+	if errors.Is(err, pack.ErrUntrusted) {
+		prov.untrusted = sig.KeyID
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, pack.ErrBadSignature), errors.Is(err, pack.ErrOldFormat), errors.Is(err, pack.ErrUnsafe):
-		return nil, "", fmt.Errorf("%w: %s: %v", errRejected, p.Name, err)
+		return nil, prov, fmt.Errorf("%w: %s: %v", errRejected, p.Name, err)
 	case allowUnsigned && (errors.Is(err, pack.ErrUnsigned) || errors.Is(err, pack.ErrUntrusted)):
-		signer = ""
+		prov.signer = ""
 	default:
-		return nil, "", fmt.Errorf("%w: %s: %v (trust its key in trusted_keys, or accept it explicitly as unsigned)", errRejected, p.Name, err)
+		why := err.Error()
+		if prov.untrusted != "" {
+			why = pack.ErrUntrusted.Error() // without the key id said already
+		}
+		return nil, prov, fmt.Errorf("%w: %s is %s: %s (trust its key in trusted_keys, or accept it explicitly with allow_unsigned)", errRejected, p.Name, prov, why)
 	}
 	if err := checkNotBundled(p.Name); err != nil {
-		return nil, "", err
+		return nil, prov, err
 	}
-	return p, signer, nil
+	return p, prov, nil
 }
 
 // stage unpacks and checks an opened package. Nothing outside a new
@@ -173,7 +184,7 @@ func (m *Manager) install(archive []byte, sig *pack.Signature, opts InstallOptio
 		m.sec.record(EvInstallRejected, store.Warning, plugin, fmt.Sprintf("install via %s: %v", via, err))
 		return "", err
 	}
-	pkg, signer, err := openPackage(archive, sig, keys, opts.AllowUnsigned)
+	pkg, prov, err := openPackage(archive, sig, keys, opts.AllowUnsigned)
 	if err != nil {
 		return reject("", err)
 	}
@@ -187,12 +198,12 @@ func (m *Manager) install(archive []byte, sig *pack.Signature, opts InstallOptio
 	if err != nil {
 		return "", err
 	}
-	plan, err := planSuccession(name, prev, signer, opts.AllowSignerChange)
+	plan, err := planSuccession(name, prev, prov, opts.AllowSignerChange)
 	if err != nil {
 		return reject(name, err)
 	}
 	dir := m.cfg.PluginsDirectory()
-	st, err := stage(pkg, signer, dir, m.registry, m.ceilings)
+	st, err := stage(pkg, prov.signer, dir, m.registry, m.ceilings)
 	if err != nil {
 		return reject(name, err)
 	}
@@ -229,14 +240,7 @@ func (m *Manager) install(archive []byte, sig *pack.Signature, opts InstallOptio
 	if plan.event != "" {
 		m.sec.record(EvSignerChanged, store.High, name, plan.event+" (via "+via+")")
 	}
-	if st.signer == "" {
-		m.sec.record(EvUnsignedAccepted, store.High, name, fmt.Sprintf("unsigned package %s (content hash %s) accepted by the owner via %s", st.src.Manifest.Version, st.pkg.Hash(), via))
-	}
-	detail := fmt.Sprintf("version %s installed via %s from a package with content hash %s", st.src.Manifest.Version, via, st.pkg.Hash())
-	if st.signer != "" {
-		detail += ", signed by key " + st.signer
-	}
-	m.sec.record(EvPluginInstalled, store.Info, name, detail)
+	recordInstalled(m.sec, name, st.src.Manifest.Version, st.pkg.Hash(), prov, via)
 
 	e, err := m.get(name)
 	if err != nil {

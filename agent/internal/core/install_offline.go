@@ -44,6 +44,9 @@ type Installed struct {
 	// Signer is the signing key's id; empty for an unsigned package the
 	// owner accepted.
 	Signer string
+	// Signature describes the package's signature in words: "signed by
+	// key <id>", "signed by untrusted key <id>" or "unsigned".
+	Signature string
 }
 
 // InstallOffline installs in.Archive; every refusal is recorded as a
@@ -73,7 +76,7 @@ func InstallOffline(in OfflineInstall) (Installed, error) {
 		sec.record(EvInstallRejected, store.Warning, plugin, "install via "+via+": "+err.Error())
 		return Installed{}, err
 	}
-	p, signer, err := openPackage(in.Archive, in.Signature, keys, in.Options.AllowUnsigned)
+	p, prov, err := openPackage(in.Archive, in.Signature, keys, in.Options.AllowUnsigned)
 	if err != nil {
 		return reject("", err)
 	}
@@ -92,7 +95,8 @@ func InstallOffline(in OfflineInstall) (Installed, error) {
 	} else {
 		prev.dataKeys = db.KV(name, store.DefaultQuota()).Usage().Keys
 	}
-	plan, err := planSuccession(name, prev, signer, in.Options.AllowSignerChange)
+	signer := prov.signer
+	plan, err := planSuccession(name, prev, prov, in.Options.AllowSignerChange)
 	if err != nil {
 		return reject(name, err)
 	}
@@ -121,16 +125,9 @@ func InstallOffline(in OfflineInstall) (Installed, error) {
 		sec.record(EvSignerChanged, store.High, name, plan.event+" (via "+via+")")
 	}
 	version := st.src.Manifest.Version
-	if signer == "" {
-		sec.record(EvUnsignedAccepted, store.High, name, "unsigned package "+version+" (content hash "+st.pkg.Hash()+") accepted by the owner via "+via)
-	}
-	detail := "version " + version + " installed via " + via + ", content hash " + st.pkg.Hash()
-	if signer != "" {
-		detail += ", signed by key " + signer
-	}
-	sec.record(EvPluginInstalled, store.Info, name, detail)
+	recordInstalled(sec, name, version, st.pkg.Hash(), prov, via)
 	if err := db.Close(); err != nil {
 		return Installed{}, fmt.Errorf("store %s: %w", cfg.DataDir, err)
 	}
-	return Installed{Name: name, Version: version, Path: final, Hash: st.pkg.Hash(), Signer: signer}, nil
+	return Installed{Name: name, Version: version, Path: final, Hash: st.pkg.Hash(), Signer: signer, Signature: prov.String()}, nil
 }

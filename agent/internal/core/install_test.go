@@ -385,3 +385,35 @@ func TestUpgradeReenables(t *testing.T) {
 		})
 	}
 }
+
+// TestInstallUntrustedSigner: a package signed by a key the agent does not
+// trust is refused, and accepted only explicitly, as "signed by untrusted
+// key <id>" in the refusal and every event, never as unsigned; the full
+// content hash is in the events (the redactor keeps it).
+func TestInstallUntrustedSigner(t *testing.T) {
+	h, _, _ := installHarness(t)
+	stranger := newSigner(t, "stranger")
+	archive := pkg(t, "gamma", "1.0.0", fmt.Sprintf(counterMain, "g"), &stranger)
+	p, err := pack.Open(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := p.Hash()
+	_, err = h.install(archive, web.InstallOptions{})
+	if !errors.Is(err, web.ErrInvalid) || !strings.Contains(err.Error(), "gamma is signed by untrusted key "+stranger.id) {
+		t.Fatalf("install = %v, want a refusal naming the untrusted key", err)
+	}
+	if _, err := h.install(archive, web.InstallOptions{AllowUnsigned: true}); err != nil {
+		t.Fatal(err)
+	}
+	for typ, want := range map[string]string{
+		EvInstallRejected:  "gamma is signed by untrusted key " + stranger.id,
+		EvUnsignedAccepted: "package 1.0.0 signed by untrusted key " + stranger.id + " (content hash " + hash + ") accepted by the owner",
+		EvPluginInstalled:  "content hash " + hash + ", signed by untrusted key " + stranger.id,
+	} {
+		evs := h.events(typ, "")
+		if len(evs) != 1 || !strings.Contains(evs[0].Message, want) || strings.Contains(evs[0].Message, "unsigned package") {
+			t.Errorf("%s events %+v, want one with %q", typ, evs, want)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package core
 import (
 	"io"
 	"log/slog"
+
+	"github.com/heimnetz/heimnetz/store"
 )
 
 // LogLevel is the agent's log level, changeable at run time from the
@@ -18,6 +20,19 @@ func (l *LogLevel) SetName(name string) bool {
 	}
 	l.Set(lv)
 	return true
+}
+
+// severityLevel is the log level of an event's line in the agent's log:
+// info is INFO, warning WARN, high and critical ERROR, as syslog's
+// priorities (syslog_linux.go) rank them info, warning, err and crit.
+func severityLevel(sev store.Severity) slog.Level {
+	switch {
+	case sev >= store.High:
+		return slog.LevelError
+	case sev == store.Warning:
+		return slog.LevelWarn
+	}
+	return slog.LevelInfo
 }
 
 // NewLogger returns the agent's logger at level: logfmt-style text on w

@@ -47,6 +47,7 @@ type Manager struct {
 	clock    Clock
 	identity luaplugins.Identity // what the clients module tells plugins
 	probe    *wanProber          // the owner's WAN probe; nil when off
+	memUsed  func() int64        // Go memory as memory_limit counts it (health.go)
 
 	metricsCache metricsCache
 
@@ -58,8 +59,11 @@ type Manager struct {
 	mu      sync.Mutex
 	plugins map[string]*entry
 	busy    map[string]bool // names being installed or removed (claim)
-	wg      sync.WaitGroup
-	ctx     context.Context
+	// memOverSince is when health checks began to see memory past
+	// memory_limit; zero while under it (health.go).
+	memOverSince time.Time
+	wg           sync.WaitGroup
+	ctx          context.Context
 }
 
 // kvStore returns the plugin's kv store, which an upgrade replaces under
@@ -92,6 +96,12 @@ type entry struct {
 	cpuTotal  time.Duration
 	cancel    context.CancelFunc
 	done      chan struct{}
+	// due is when the loop's next run is due, or the running one was:
+	// what /healthz's stall check measures from (health.go).
+	due time.Time
+	// loadFailed is the source whose loads fail, so only its first
+	// failure is a plugin_error event.
+	loadFailed *luaplugins.Source
 	// sw is the owner's switch for this plugin from the config (off, or
 	// another interval); set once when the entry is made.
 	sw config.PluginSwitch

@@ -26,6 +26,7 @@ func (e *entry) startLoop() {
 	}
 	ctx, cancel := context.WithCancel(e.m.ctx)
 	e.cancel, e.done = cancel, make(chan struct{})
+	e.due = e.m.clock.Now() // not a stale due of a loop stopped long ago
 	e.state = stateIdle
 	e.m.wg.Add(1)
 	go e.loop(ctx, e.done)
@@ -63,6 +64,7 @@ func (e *entry) loop(ctx context.Context, done chan struct{}) {
 	e.mu.Unlock()
 	clock := e.m.clock
 	next := clock.Now()
+	e.setDue(next)
 	for {
 		select {
 		case <-ctx.Done():
@@ -76,7 +78,15 @@ func (e *entry) loop(ctx context.Context, done chan struct{}) {
 		if now := clock.Now(); next.Before(now) {
 			next = now
 		}
+		e.setDue(next)
 	}
+}
+
+// setDue records when the loop's next run is due.
+func (e *entry) setDue(t time.Time) {
+	e.mu.Lock()
+	e.due = t
+	e.mu.Unlock()
 }
 
 // runOnce loads the plugin if needed and runs collect() once, unless the
@@ -114,11 +124,7 @@ func (e *entry) runOnce(ctx context.Context) {
 			Families: m.families, Board: m.board, Reporter: m, RequireCollect: true, Identity: m.identity,
 			Context: ctx,
 		})
-		if err == nil {
-			e.mu.Lock()
-			e.plugin = p
-			e.mu.Unlock()
-		}
+		e.loaded(src, p, err)
 	}
 	if err == nil { // a stopped loop's ctx ends it with ErrStopped
 		var s *luaplugins.Stats
@@ -136,6 +142,28 @@ func (e *entry) runOnce(ctx context.Context) {
 		m.watchLeak(e, p, fresh)
 	}
 	e.record(stats, err)
+}
+
+// loaded keeps a plugin that loaded and records a plugin_error event when
+// one fails to load (a compile error, an error or limit break in its
+// top-level chunk): at start, or after a reload or upgrade. Only the first
+// failure of src is an event; each run's error is in the plugin's record,
+// log and metrics, and a limit break has its own event too.
+func (e *entry) loaded(src *luaplugins.Source, p *luaplugins.Plugin, err error) {
+	if errors.Is(err, luaplugins.ErrStopped) {
+		return
+	}
+	e.mu.Lock()
+	first := err != nil && e.loadFailed != src
+	if err == nil {
+		e.plugin, e.loadFailed = p, nil
+	} else {
+		e.loadFailed = src
+	}
+	e.mu.Unlock()
+	if first {
+		e.m.sec.record(EvPluginError, store.Warning, e.name, fmt.Sprintf("version %s failed to load: %v", src.Manifest.Version, err))
+	}
 }
 
 func (e *entry) throttledText() string {

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/heimnetz/heimnetz/luaplugins"
+	"github.com/heimnetz/heimnetz/store"
 )
 
 // errSignerChanged marks an upgrade whose package is not signed by the
@@ -37,22 +38,65 @@ type succession struct {
 // same key signed both: data of another or an unknown signer, or of an
 // unsigned plugin, is wiped, unless the admin confirmed a change of
 // signer, which keeps it.
-func planSuccession(name string, prev predecessor, next string, confirmed bool) (succession, error) {
+func planSuccession(name string, prev predecessor, nextProv provenance, confirmed bool) (succession, error) {
+	next := nextProv.signer
 	switch {
 	case prev.installed && prev.signer == next:
 		return succession{}, nil
 	case prev.installed && !confirmed:
 		return succession{}, fmt.Errorf("%w: %s is installed %s and this package is %s; an upgrade must keep its signer unless the admin confirms the change (allow_signer_change=true in the API, --allow-signer-change on the command line)",
-			errSignerChanged, name, signedBy(prev.signer), signedBy(next))
+			errSignerChanged, name, signedBy(prev.signer), nextProv)
 	case prev.installed:
-		return succession{event: fmt.Sprintf("signer of %s changed from %s to %s, confirmed by the admin; its kv data is kept", name, keyName(prev.signer), keyName(next))}, nil
+		return succession{event: fmt.Sprintf("signer of %s changed from %s to %s, confirmed by the admin; its kv data is kept", name, keyName(prev.signer), nextProv.keyName())}, nil
 	case prev.dataKeys == 0 || (next != "" && prev.signer == next):
 		return succession{}, nil
 	case confirmed:
-		return succession{event: fmt.Sprintf("new %s (%s) takes over %d kv keys left by a removed plugin of the same name (%s), confirmed by the admin", name, keyName(next), prev.dataKeys, keyName(prev.signer))}, nil
+		return succession{event: fmt.Sprintf("new %s (%s) takes over %d kv keys left by a removed plugin of the same name (%s), confirmed by the admin", name, nextProv.keyName(), prev.dataKeys, keyName(prev.signer))}, nil
 	default:
-		return succession{wipeData: true, event: fmt.Sprintf("%d kv keys left by a removed %s (%s) wiped before installing a package %s", prev.dataKeys, name, keyName(prev.signer), signedBy(next))}, nil
+		return succession{wipeData: true, event: fmt.Sprintf("%d kv keys left by a removed %s (%s) wiped before installing a package %s", prev.dataKeys, name, keyName(prev.signer), nextProv)}, nil
 	}
+}
+
+// provenance is who signed a package, as the agent verified it.
+type provenance struct {
+	signer    string // the trusted key that signed it; "" when none did
+	untrusted string // the key id of a valid-looking signature no trusted key matches
+}
+
+// String describes the package's signature in a sentence: signed by a
+// trusted key, signed by an untrusted key (named: it is not "unsigned"),
+// or unsigned.
+func (p provenance) String() string {
+	switch {
+	case p.signer != "":
+		return "signed by key " + p.signer
+	case p.untrusted != "":
+		return "signed by untrusted key " + p.untrusted
+	}
+	return "unsigned"
+}
+
+// keyName names the package's signer in an event.
+func (p provenance) keyName() string {
+	if p.signer == "" && p.untrusted != "" {
+		return "untrusted key " + p.untrusted
+	}
+	return keyName(p.signer)
+}
+
+// recordInstalled records an installed package's events, the same for
+// an install through the running agent and on the command line: its
+// acceptance by the owner when no trusted key signed it, and the install
+// with its full content hash and signature.
+func recordInstalled(sec *securityLog, name, version, hash string, prov provenance, via string) {
+	if prov.signer == "" {
+		what := "unsigned package " + version
+		if prov.untrusted != "" {
+			what = "package " + version + " " + prov.String()
+		}
+		sec.record(EvUnsignedAccepted, store.High, name, fmt.Sprintf("%s (content hash %s) accepted by the owner via %s", what, hash, via))
+	}
+	sec.record(EvPluginInstalled, store.Info, name, fmt.Sprintf("version %s installed via %s from a package with content hash %s, %s", version, via, hash, prov))
 }
 
 // signedBy describes a signer in a sentence.

@@ -35,7 +35,7 @@ func TestPlanSuccession(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := planSuccession("p", c.prev, c.next, c.confirmed)
+			got, err := planSuccession("p", c.prev, provenance{signer: c.next}, c.confirmed)
 			if c.wantErr {
 				if !errors.Is(err, errSignerChanged) || !strings.Contains(err.Error(), "allow_signer_change") {
 					t.Fatalf("err = %v, want errSignerChanged naming the flag", err)
@@ -60,5 +60,39 @@ func TestCheckNotBundled(t *testing.T) {
 	}
 	if err := checkNotBundled("systemd"); err != nil {
 		t.Errorf("systemd: %v", err)
+	}
+}
+
+// TestUntrustedSignerIsNamed: a package signed by a key the agent does
+// not trust is described as signed by that key, never as unsigned, in
+// refusals and events alike.
+func TestUntrustedSignerIsNamed(t *testing.T) {
+	const a, u = "aaaaaaaaaaaaaaaa", "0123456789abcdef"
+	next := provenance{untrusted: u}
+	if got := next.String(); got != "signed by untrusted key "+u {
+		t.Errorf("String() = %q", got)
+	}
+	if got := (provenance{}).String(); got != "unsigned" {
+		t.Errorf("unsigned String() = %q", got)
+	}
+	_, err := planSuccession("p", predecessor{installed: true, signer: a}, next, false)
+	if err == nil || !strings.Contains(err.Error(), "this package is signed by untrusted key "+u) {
+		t.Errorf("refusal = %v, want the untrusted key named", err)
+	}
+	for _, c := range []struct {
+		prev predecessor
+		want string
+	}{
+		{predecessor{installed: true, signer: a}, "to untrusted key " + u},
+		{predecessor{signer: a, dataKeys: 2}, "new p (untrusted key " + u + ") takes over"},
+	} {
+		got, err := planSuccession("p", c.prev, next, true)
+		if err != nil || !strings.Contains(got.event, c.want) || strings.Contains(got.event, "unsigned") {
+			t.Errorf("confirmed over %+v: %q, %v; want %q", c.prev, got.event, err, c.want)
+		}
+	}
+	got, _ := planSuccession("p", predecessor{dataKeys: 1}, next, false)
+	if !strings.Contains(got.event, "wiped before installing a package signed by untrusted key "+u) {
+		t.Errorf("wipe event %q", got.event)
 	}
 }

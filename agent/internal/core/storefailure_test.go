@@ -83,6 +83,13 @@ func TestStoreFailureReported(t *testing.T) {
 		!strings.Contains(out.String(), "heimnetz_store_flush_errors_total 0") {
 		t.Errorf("/metrics does not count the failure:\n%s", out.String())
 	}
+	// Counted and logged like every security event, at high's level.
+	if !strings.Contains(out.String(), `heimnetz_security_events_total{type="store",severity="high"} 1`) {
+		t.Errorf("/metrics does not count the store event as a security event")
+	}
+	if !regexp.MustCompile(`level=ERROR msg="store snapshot failing[^\n]*type=store severity=high`).MatchString(logs.String()) {
+		t.Errorf("the failure is not logged at ERROR as a high event:\n%s", logs.String())
+	}
 	evs, _, err := m.Backend(time.Now()).Events(web.EventQuery{Type: store.EventTypeStore})
 	if err != nil || len(evs) != 1 || evs[0].Severity != "high" || !strings.Contains(evs[0].Message, "snapshot") {
 		t.Errorf("events %+v (%v), want one high store event naming the snapshot", evs, err)

@@ -32,6 +32,9 @@ type wanProber struct {
 
 	cancel context.CancelFunc
 	done   sync.WaitGroup
+	// roundStart is when the latest round started: what /healthz's stall
+	// check measures from (health.go).
+	roundStart atomic.Pointer[time.Time]
 }
 
 // startWANProbe starts the probe when the config names a target; it runs
@@ -101,6 +104,7 @@ func (p *wanProber) register(s *vm.Set) {
 func (p *wanProber) loop(ctx context.Context) {
 	for {
 		start := p.m.clock.Now()
+		p.roundStart.Store(&start)
 		p.round(ctx)
 		select {
 		case <-ctx.Done():
