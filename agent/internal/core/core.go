@@ -81,7 +81,7 @@ func New(opts Options) (*Manager, error) {
 		cfg: opts.Config, ceilings: ceilings, db: opts.DB, board: opts.Board,
 		registry: luaplugins.NewRegistry(), families: luaplugins.NewFamilies(),
 		metrics: opts.Metrics, log: opts.Log, level: opts.Level, clock: opts.Clock,
-		plugins: map[string]*entry{},
+		plugins: map[string]*entry{}, runSlots: newRunSlots(),
 	}
 	m.loadSettings()
 	opts.DB.OnFailure(func(op string, err error) {

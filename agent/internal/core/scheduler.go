@@ -104,6 +104,7 @@ func (e *entry) runOnce(ctx context.Context) {
 	e.state = stateRunning
 	e.mu.Unlock()
 
+	defer m.runSlots.take(ctx)()
 	var stats *luaplugins.Stats
 	var err error
 	if p == nil {
