@@ -19,7 +19,10 @@
 # (runtime/metrics /memory/classes, as the agent exports them) and the two
 # figures the 10 MB target is read against: mapped (what the runtime has
 # taken from the kernel's address space, /memory/classes/total) and held
-# (mapped less what it has released back, which a router loses to it).
+# (mapped less what it has released back, which a router loses to it),
+# with the CPU the agent used meanwhile (as the host counts it: under qemu
+# the emulator's work is in it, so compare runs of one arch) and the
+# garbage collections it made.
 #
 # PROFILE=1 builds the agent with the heimnetz_memprofile tag
 # (agent/memprofile.go) and, at the end of the run, has it write every
@@ -257,6 +260,9 @@ for arch in $ARCHS; do
 		# the encoder's memory is in what is measured.
 		if body=$(curl -fsS -m 5 --compressed "http://127.0.0.1:$port/metrics"); then
 			scrapes=$((scrapes + 1))
+			# The CPU the agent spent and its garbage collections so far,
+			# for what a memory setting costs (the last scrape's are kept).
+			printf '%s\n' "$body" | awk '$1 ~ /^(process_cpu_seconds_total|go_gc_cycles_total)$/ { printf "%s %s ", $1, $2 }' >"$work/counters-$arch"
 			printf '%s\n' "$body" |
 				awk '$1 ~ /^(go_|process_|heimnetz_)[a-z0-9_]*bytes$/ && NF == 2 { print $1, $2; v[$1] = $2 }
 					END {
@@ -269,6 +275,9 @@ for arch in $ARCHS; do
 		fi
 		sleep "$(awk -v t="$tick" -v now="$(date +%s.%N)" 'BEGIN { d = 1 - (now - t); print (d > 0 ? d : 0) }')"
 	done
+	# CPU as the host counts it (under qemu the guest's own figure is 0;
+	# there it includes the emulator's work, so compare runs, not arches).
+	cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.1f", ($12 + $13) / hz }' "/proc/$pid/stat")
 	if [ "${PROFILE:-}" = 1 ]; then
 		kill -USR1 "$pid"
 		for _ in $(seq 1 300); do
@@ -281,6 +290,7 @@ for arch in $ARCHS; do
 	rc=$STOP_RC
 
 	report+=("--- $arch: $DURATION s, $scrapes scrapes ($failures failed), exit status after SIGTERM $rc${runner[*]:+, under ${runner[*]} (emulator $(mib $((emulator_kib * 1024))) subtracted in VmRSS-net)}")
+	report+=("--- $arch: CPU $cpu_s s in all (host's count); at the last scrape: $(cat "$work/counters-$arch" 2>/dev/null)")
 	while read -r name med max n; do
 		report+=("$(printf '%-8s %-44s %12s %12s %6d' "$arch" "$name" "$(mib "$med")" "$(mib "$max")" "$n")")
 	done < <(summarise "$samples")
