@@ -98,13 +98,13 @@ func (e *entry) runOnce(ctx context.Context) {
 		}
 		return
 	}
+	release := m.runSlots.take(ctx) // held for the Lua calls only
 	e.mu.Lock()
 	e.throttled = ""
 	p := e.plugin
 	e.state = stateRunning
 	e.mu.Unlock()
 
-	defer m.runSlots.take(ctx)()
 	var stats *luaplugins.Stats
 	var err error
 	if p == nil {
@@ -128,6 +128,7 @@ func (e *entry) runOnce(ctx context.Context) {
 		}
 		stats = s
 	}
+	release()
 	if errors.Is(err, luaplugins.ErrStopped) {
 		return
 	}
