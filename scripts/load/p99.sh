@@ -26,9 +26,9 @@
 # on the client's side does not reach); the p99 ratio /metrics : /healthz
 # of each side; and how busy the machine was with other work: the share
 # of the agent's and the load generator's cores used by anything but the
-# agent and vegeta (from /proc/stat less their own CPU time; the kernel's
-# loopback work for them counts as "other" too, so a quiet machine shows
-# a few per cent), the steal time and the load average. At the end: the
+# agent and vegeta (from /proc/stat less their own CPU time; softirq,
+# mostly this test's loopback traffic, is left out), the steal time and
+# the load average. At the end: the
 # median of every column, the median ratios over all rounds and over the
 # quiet rounds (others below QUIET_PCT on both cores, no steal), and the
 # size of one scrape. Nothing is asserted: read the quiet rounds, or
@@ -112,8 +112,10 @@ gzbytes=$(wc -c <"$tmp/metrics.gz")
 series=$(grep -vc '^#' "$tmp/metrics.txt" || true)
 
 # cpu_line CPU prints "busy total steal" jiffies of one CPU ("" for all).
+# Busy leaves out softirq, mostly this test's own loopback traffic, which
+# the kernel charges to no process.
 cpu_line() {
-	awk -v c="cpu$1" '$1 == c { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 + $9, $9 }' /proc/stat
+	awk -v c="cpu$1" '$1 == c { busy = $2 + $3 + $4 + $7 + $9; print busy, busy + $5 + $6 + $8, $9 }' /proc/stat
 }
 
 # proc_jiffies PID prints the utime+stime of a process.
@@ -135,7 +137,8 @@ histogram() {
 # server_quantile BEFORE AFTER ROUTE Q prints the Q quantile in ms of the
 # requests of ROUTE between two histogram snapshots, interpolated
 # linearly within its bucket as Prometheus' histogram_quantile does ("-"
-# without requests; "> 2500" past the last finite bound).
+# without requests; "<0.1" within the first bucket, ">2500" past the last
+# finite bound, and then no ratio is printed).
 server_quantile() {
 	awk -v route="$3" -v q="$4" '
 		FNR == NR { if ($1 == route) before[$2] = $3; next }
@@ -145,6 +148,7 @@ server_quantile() {
 			rank = q * c[n]
 			for (i = 1; i <= n; i++) if (c[i] >= rank) break
 			if (le[i] == "+Inf") { printf ">%g\n", le[n - 1] * 1000; exit }
+			if (i == 1) { printf "<%g\n", le[1] * 1000; exit } # no lower bound to interpolate from
 			lo = (i == 1) ? 0 : le[i - 1]; below = (i == 1) ? 0 : c[i - 1]
 			inb = c[i] - below
 			v = (inb > 0) ? lo + (le[i] - lo) * (rank - below) / inb : le[i]
@@ -167,7 +171,7 @@ client_stats() {
 }
 
 # ratio M H prints M/H, or "-" when either is not a number.
-ratio() { awk -v m="$1" -v h="$2" 'BEGIN { if (m + 0 > 0 && h + 0 > 0 && m !~ />/ && h !~ />/) printf "%.2f", m / h; else printf "-" }'; }
+ratio() { awk -v m="$1" -v h="$2" 'BEGIN { if (m + 0 > 0 && h + 0 > 0 && m !~ /[<>]/ && h !~ /[<>]/) printf "%.2f", m / h; else printf "-" }'; }
 
 TIMEFORMAT='%U %S' # vegeta's own CPU time, from bash's time
 hz=$(getconf CLK_TCK)
@@ -220,10 +224,13 @@ done
 # Medians of every column, over all rounds and over the quiet ones.
 summary() {
 	awk -v quiet="$QUIET_PCT" -v only="$1" '
-		function median(col, sel,    n, i, j, t, v) {
-			n = 0
-			for (i = 1; i <= rows; i++) if ((!sel || q[i]) && cell[i, col] ~ /^[0-9.]+$/) v[++n] = cell[i, col] + 0
-			if (n == 0) return "-"
+		function median(col, sel,    n, i, j, t, v, other) {
+			n = 0; other = "-"
+			for (i = 1; i <= rows; i++) if (!sel || q[i]) {
+				if (cell[i, col] ~ /^[0-9.]+$/) v[++n] = cell[i, col] + 0
+				else other = cell[i, col] # "<0.1": all in the first bucket
+			}
+			if (n == 0) return other
 			for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
 			return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 		}
