@@ -15,11 +15,31 @@
 # summed from /proc/PID/smaps (guest-Rss, and guest-RssAnon without the
 # binary's file pages), the closer estimate of a router's RSS.
 #
+# At the end of a run it prints the Go runtime's memory by class
+# (runtime/metrics /memory/classes, as the agent exports them) and the two
+# figures the 10 MB target is read against: mapped (what the runtime has
+# taken from the kernel's address space, /memory/classes/total) and held
+# (mapped less what it has released back, which a router loses to it),
+# with the CPU the agent used meanwhile (as the host counts it: under qemu
+# the emulator's work is in it, so compare runs of one arch) and the
+# garbage collections it made.
+#
+# PROFILE=1 builds the agent with the heimnetz_memprofile tag
+# (agent/memprofile.go) and, at the end of the run, has it write every
+# /memory/classes figure, a heap profile and its goroutines' stacks to
+# KEEP (or the temporary directory) under profile-ARCH/; the profiler's own
+# buckets are then in the figures (/memory/classes/profiling/buckets).
+#
 #   scripts/footprint/run.sh                  # 600 s per architecture
 #   DURATION=60 ARCHS=mipsle scripts/footprint/run.sh
+#   DURATION=30 ARCHS=mipsle PROFILE=1 KEEP=/tmp/fp scripts/footprint/run.sh
+#   go tool pprof -top /tmp/fp/heimnetz-mipsle /tmp/fp/profile-mipsle/heap.pprof
 #
 # Environment: GO (go), PKG (./agent), SRCDIR (the checkout), DURATION (600),
-# ARCHS ("amd64 mipsle"), KEEP (a directory to keep the samples in).
+# ARCHS ("amd64 mipsle"), KEEP (a directory to keep the samples in),
+# PROFILE (1: profile as above), CONFIG (a config file for the agent),
+# AGENT_GODEBUG (the agent's GODEBUG; memprofilerate=0 by default, as the
+# OpenWrt init script runs it).
 # It only ever signals the processes it started.
 set -euo pipefail
 
@@ -72,15 +92,15 @@ free_port() {
 	return 1
 }
 
-# build GOARCH OUT DIR PKG builds a release binary (static, stripped) of PKG
-# as seen from DIR.
+# build GOARCH OUT DIR PKG [TAGS] builds a release binary (static,
+# stripped) of PKG as seen from DIR, with the build tags TAGS if given.
 build() {
-	local goarch=$1 out=$2 dir=$3 pkg=$4 gomips=""
+	local goarch=$1 out=$2 dir=$3 pkg=$4 tags=${5:-} gomips=""
 	[ "$goarch" = mipsle ] && gomips=softfloat
 	(
 		cd "$dir"
 		env CGO_ENABLED=0 GOOS=linux GOARCH="$goarch" ${gomips:+GOMIPS=$gomips} \
-			"$GO" build -trimpath $(heimnetz_gcflags) -ldflags "$(heimnetz_ldflags "$VERSION" "$COMMIT")" -o "$out" "$pkg"
+			"$GO" build -trimpath ${tags:+-tags "$tags"} $(heimnetz_gcflags) -ldflags "$(heimnetz_ldflags "$VERSION" "$COMMIT")" -o "$out" "$pkg"
 	)
 }
 
@@ -170,7 +190,9 @@ for arch in $ARCHS; do
 		;;
 	esac
 	echo "=== $arch: build" >&2
-	build "$arch" "$work/heimnetz-$arch" "${SRCDIR:-$root}" "$PKG"
+	tags=""
+	[ "${PROFILE:-}" = 1 ] && tags=heimnetz_memprofile
+	build "$arch" "$work/heimnetz-$arch" "${SRCDIR:-$root}" "$PKG" "$tags"
 	build "$arch" "$work/idle-$arch" "$root" ./scripts/footprint/idle
 
 	emulator_kib=0
@@ -190,8 +212,11 @@ for arch in $ARCHS; do
 	samples="$work/samples-$arch"
 	: >"$samples"
 	echo "=== $arch: run on 127.0.0.1:$port for $DURATION s" >&2
-	"${runner[@]}" "$work/heimnetz-$arch" run --listen "127.0.0.1:$port" --data "$data" \
-		>"$work/agent-$arch.log" 2>&1 &
+	profile="$work/profile-$arch"
+	mkdir -p "$profile"
+	# GODEBUG as the OpenWrt init script sets it (heimnetz.init).
+	GODEBUG=${AGENT_GODEBUG-memprofilerate=0} HEIMNETZ_MEMPROFILE_DIR=$profile "${runner[@]}" "$work/heimnetz-$arch" run --listen "127.0.0.1:$port" --data "$data" \
+		${CONFIG:+--config "$CONFIG"} >"$work/agent-$arch.log" 2>&1 &
 	pid=$!
 	pids+=("$pid")
 
@@ -235,20 +260,49 @@ for arch in $ARCHS; do
 		# the encoder's memory is in what is measured.
 		if body=$(curl -fsS -m 5 --compressed "http://127.0.0.1:$port/metrics"); then
 			scrapes=$((scrapes + 1))
+			# The CPU the agent spent and its garbage collections so far,
+			# for what a memory setting costs (the last scrape's are kept).
+			printf '%s\n' "$body" | awk '$1 ~ /^(process_cpu_seconds_total|go_gc_cycles_total)$/ { printf "%s %s ", $1, $2 }' >"$work/counters-$arch"
 			printf '%s\n' "$body" |
-				awk '$1 ~ /^(go_|process_|heimnetz_)[a-z0-9_]*bytes$/ && NF == 2 { print $1, $2 }' >>"$samples"
+				awk '$1 ~ /^(go_|process_|heimnetz_)[a-z0-9_]*bytes$/ && NF == 2 { print $1, $2; v[$1] = $2 }
+					END {
+						# held: mapped less released, the memory the router loses to the runtime
+						t = "heimnetz_go_memory_total_bytes"; r = "heimnetz_go_memory_released_bytes"
+						if ((t in v) && (r in v)) print "go-held(total-released)", v[t] - v[r]
+					}' >>"$samples"
 		else
 			failures=$((failures + 1))
 		fi
 		sleep "$(awk -v t="$tick" -v now="$(date +%s.%N)" 'BEGIN { d = 1 - (now - t); print (d > 0 ? d : 0) }')"
 	done
+	# CPU as the host counts it (under qemu the guest's own figure is 0;
+	# there it includes the emulator's work, so compare runs, not arches).
+	cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.1f", ($12 + $13) / hz }' "/proc/$pid/stat")
+	if [ "${PROFILE:-}" = 1 ]; then
+		kill -USR1 "$pid"
+		for _ in $(seq 1 300); do
+			[ -s "$profile/goroutines.txt" ] && break
+			sleep 0.1
+		done
+		[ -s "$profile/goroutines.txt" ] || echo "warning: $arch agent wrote no profile within 30 s" >&2
+	fi
 	stop "$pid"
 	rc=$STOP_RC
 
 	report+=("--- $arch: $DURATION s, $scrapes scrapes ($failures failed), exit status after SIGTERM $rc${runner[*]:+, under ${runner[*]} (emulator $(mib $((emulator_kib * 1024))) subtracted in VmRSS-net)}")
+	report+=("--- $arch: CPU $cpu_s s in all (host's count); at the last scrape: $(cat "$work/counters-$arch" 2>/dev/null)")
 	while read -r name med max n; do
 		report+=("$(printf '%-8s %-44s %12s %12s %6d' "$arch" "$name" "$(mib "$med")" "$(mib "$max")" "$n")")
 	done < <(summarise "$samples")
+	if [ -s "$profile/classes.txt" ]; then
+		report+=("--- $arch: runtime/metrics at the end of the run (profile in $profile; with the profiler's buckets)")
+		while read -r name value; do
+			case "$name" in
+			*:bytes) report+=("$(printf '%-8s %-44s %12s' "$arch" "${name%:bytes}" "$(mib "$value")")") ;;
+			*) report+=("$(printf '%-8s %-44s %12s' "$arch" "$name" "$value")") ;;
+			esac
+		done <"$profile/classes.txt"
+	fi
 done
 
 echo

@@ -81,7 +81,7 @@ func New(opts Options) (*Manager, error) {
 		cfg: opts.Config, ceilings: ceilings, db: opts.DB, board: opts.Board,
 		registry: luaplugins.NewRegistry(), families: luaplugins.NewFamilies(),
 		metrics: opts.Metrics, log: opts.Log, level: opts.Level, clock: opts.Clock,
-		plugins: map[string]*entry{}, memUsed: goMemoryUsed,
+		plugins: map[string]*entry{}, memUsed: goMemoryUsed, runSlots: newRunSlots(),
 	}
 	m.loadSettings()
 	key, err := opts.DB.ClientIdentityKey()

@@ -46,6 +46,7 @@ type Manager struct {
 	level    *LogLevel
 	clock    Clock
 	identity luaplugins.Identity // what the clients module tells plugins
+	runSlots *runSlots           // bounds the plugin calls that run at once
 	probe    *wanProber          // the owner's WAN probe; nil when off
 	memUsed  func() int64        // Go memory as memory_limit counts it (health.go)
 

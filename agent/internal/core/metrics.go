@@ -245,9 +245,8 @@ const metricsTTL = time.Second
 
 // metricsCache holds the last rendering of the agent's metrics.
 type metricsCache struct {
-	mu       sync.Mutex // one rendering at a time; guards page and agent
+	mu       sync.Mutex // one rendering at a time; guards agent
 	rendered atomic.Pointer[renderedMetrics]
-	page     bytes.Buffer // the rendering being written
 	agent    bytes.Buffer // the agent's own series before their HELP texts
 }
 
@@ -291,13 +290,18 @@ func (m *Manager) metricsText() []byte {
 	}
 	r = m.metricsCache.rendered.Load()
 	if r == nil || time.Since(r.at) >= metricsTTL {
-		// Render into buffers kept between scrapes and keep an exact copy:
-		// a scrape's garbage is then one copy of the exposition, not the
-		// buffers' growth.
+		// Render into a buffer sized from the last rendering, which then
+		// is the rendering: a scrape's garbage is the previous one, not a
+		// buffer's growth, and no second buffer is kept beside it (on
+		// mipsle that was 128 KiB held for good).
 		c := &m.metricsCache
-		c.page.Reset()
-		m.renderMetrics(&c.page, &c.agent)
-		r = &renderedMetrics{at: time.Now(), text: bytes.Clone(c.page.Bytes())}
+		size := 4 << 10
+		if r != nil {
+			size = len(r.text) + len(r.text)/8
+		}
+		page := bytes.NewBuffer(make([]byte, 0, size))
+		m.renderMetrics(page, &c.agent)
+		r = &renderedMetrics{at: time.Now(), text: page.Bytes()}
 		c.rendered.Store(r)
 	}
 	m.metricsCache.mu.Unlock()

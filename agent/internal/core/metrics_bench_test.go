@@ -12,6 +12,7 @@ import (
 	"github.com/heimnetz/heimnetz/board"
 	"github.com/heimnetz/heimnetz/luaplugins"
 	"github.com/heimnetz/heimnetz/store"
+	"github.com/heimnetz/heimnetz/web/fixedgzip"
 )
 
 // newTestManager returns a manager over a temp store and a fixture board,
@@ -69,8 +70,21 @@ func BenchmarkRenderMetrics(b *testing.B) {
 		page.Reset()
 		m.renderMetrics(&page, &scratch)
 	}
-	b.ReportMetric(float64(bytes.Count(page.Bytes(), []byte{'\n'})), "lines")
+	// The scrape size of the agent's part (web adds its own few dozen
+	// lines): lines, series (lines that are not comments), bytes plain
+	// and as web sends them gzipped.
+	lines := bytes.Count(page.Bytes(), []byte{'\n'})
+	b.ReportMetric(float64(lines), "lines")
+	b.ReportMetric(float64(lines-bytes.Count(page.Bytes(), []byte("\n#"))-boolInt(bytes.HasPrefix(page.Bytes(), []byte("#")))), "series")
 	b.ReportMetric(float64(page.Len()), "bytes")
+	b.ReportMetric(float64(len(fixedgzip.Append(nil, page.Bytes()))), "gzip-bytes")
+}
+
+func boolInt(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 func TestWriteMetricsSharesOneRendering(t *testing.T) {

@@ -109,6 +109,7 @@ func (e *entry) runOnce(ctx context.Context) {
 		}
 		return
 	}
+	release := m.runSlots.take(ctx) // held for the Lua calls only
 	e.mu.Lock()
 	e.throttled = ""
 	p := e.plugin
@@ -135,6 +136,7 @@ func (e *entry) runOnce(ctx context.Context) {
 		}
 		stats = s
 	}
+	release()
 	if errors.Is(err, luaplugins.ErrStopped) {
 		return
 	}
