@@ -35,6 +35,7 @@ var importLayers = map[string]int{
 	"web/fixedgzip":            0,
 	"luaplugins/corpus":        0,
 	"settings":                 0,
+	"agent/internal/alerts":    0,
 }
 
 // TestImportLayers: imports run one way, as ARCHITECTURE.md draws them;
