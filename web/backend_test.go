@@ -29,6 +29,7 @@ type memBackend struct {
 	settings Settings
 	overview Overview
 	network  *Network // nil: sampleNetwork
+	alerts   []AlertStatus
 	calls    []string
 	// installErr, when set, is what InstallPlugin returns (a
 	// configuration problem of the agent, say).
@@ -102,6 +103,12 @@ func (b *memBackend) Overview() Overview {
 		}
 	}
 	return ov
+}
+
+func (b *memBackend) Alerts() []AlertStatus {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.alerts)
 }
 
 func (b *memBackend) Plugins() []PluginSummary {

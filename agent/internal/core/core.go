@@ -84,7 +84,9 @@ func New(opts Options) (*Manager, error) {
 		plugins: map[string]*entry{},
 	}
 	m.loadSettings()
+	m.alerts = newAlertsRunner(m)
 	opts.DB.OnFailure(func(op string, err error) {
+		m.alerts.storeResult(op, err)
 		if err != nil {
 			opts.Log.Error("store "+op+" failing; the store also records it as an event and counts it in heimnetz_store_"+op+"_errors_total", "err", err)
 			return
@@ -117,6 +119,7 @@ func (m *Manager) Start(ctx context.Context) error {
 // Stop stops every plugin, waits for their runs to end and closes the
 // system log connection. The store stays open.
 func (m *Manager) Stop() {
+	m.stopAlerts()
 	m.stopWANProbe()
 	m.stop()
 	if m.sec.syslog != nil {

@@ -31,6 +31,7 @@ const (
 	EvAdminAction     = "admin_action"
 	EvAgentStart      = "agent_start"
 	EvAgentStop       = "agent_stop"
+	EvAlert           = "alert" // a built-in alert fired, changed severity or resolved
 
 	// Plugin packages (heimnetz plugin install, POST /api/v1/plugins/install).
 	EvPluginInstalled  = "plugin_installed"         // a package was installed or upgraded
@@ -59,6 +60,7 @@ var EventTypes = map[string]string{
 	EvAdminAction:     "an admin changed something (enable, disable, reload, clear, settings, install)",
 	EvAgentStart:      "the agent started",
 	EvAgentStop:       "the agent stopped cleanly",
+	EvAlert:           "a built-in alert (see the Alerts page) started firing, changed severity or resolved; the message names the alert, its plugin if any, and the value",
 
 	EvPluginInstalled:  "a plugin package was installed or upgraded (its content hash and signing key are named)",
 	EvPluginRemoved:    "an installed plugin was removed",

@@ -47,6 +47,7 @@ type Manager struct {
 	clock    Clock
 	identity luaplugins.Identity // what the clients module tells plugins
 	probe    *wanProber          // the owner's WAN probe; nil when off
+	alerts   *alertsRunner       // the built-in alerts (alerts.go)
 
 	metricsCache metricsCache
 
@@ -95,6 +96,9 @@ type entry struct {
 	// sw is the owner's switch for this plugin from the config (off, or
 	// another interval); set once when the entry is made.
 	sw config.PluginSwitch
+	// breaks counts the plugin's limit breaks since the agent started,
+	// for the PluginLimitBreaks alert.
+	breaks uint64
 }
 
 // configOffReason is the disabled reason of a plugin the config turned off.
@@ -303,6 +307,7 @@ func (m *Manager) enable(name string) error {
 	m.sec.record(EvPluginEnabled, store.Info, name, "enabled by an admin")
 	m.invalidateMetrics()
 	e.startLoop()
+	m.pokeAlerts()
 	return nil
 }
 
@@ -323,6 +328,7 @@ func (m *Manager) disable(name, reason string, sev store.Severity) error {
 	rec := e.rec
 	e.mu.Unlock()
 	m.invalidateMetrics()
+	defer m.pokeAlerts()
 	return m.db.PutPlugin(rec)
 }
 
