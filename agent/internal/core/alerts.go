@@ -89,17 +89,20 @@ func (m *Manager) StartAlerts(ctx context.Context) {
 	go func() {
 		defer a.done.Done()
 		m.evaluateAlerts()
-		// One timer across kicks: a kick evaluates and the schedule stays.
+		// One timer across kicks: a kick evaluates and the schedule
+		// stays. The timer is armed after the evaluation, so a test that
+		// sees the loop wait on its clock again knows the evaluation ended.
 		next := m.clock.After(a.interval)
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-next:
+				m.evaluateAlerts()
 				next = m.clock.After(a.interval)
 			case <-a.kick:
+				m.evaluateAlerts()
 			}
-			m.evaluateAlerts()
 		}
 	}()
 }
