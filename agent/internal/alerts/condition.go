@@ -178,6 +178,9 @@ func (e *Evaluator) wanConditions(w *WAN) []observation {
 	case probed && loss >= 100:
 		down.known, down.active, down.value = true, true, loss
 		down.summary = fmt.Sprintf("no reply from %s to the WAN probe", w.Target)
+		if w.ProbeReason != "" {
+			down.summary += " (" + w.ProbeReason + ")"
+		}
 	case w.RouteKnown || probed:
 		down.known = true
 	}

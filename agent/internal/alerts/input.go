@@ -110,6 +110,9 @@ type WAN struct {
 	Target        string `json:"target"`
 	SentTotal     uint64 `json:"sent_total"`
 	ReceivedTotal uint64 `json:"received_total"`
+	// ProbeReason says why the probe's last round sent nothing or got no
+	// reply (no permission for ICMP, a name that does not resolve).
+	ProbeReason string `json:"probe_reason"`
 }
 
 // Clock is what the host says about its clock.

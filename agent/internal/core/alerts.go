@@ -253,7 +253,7 @@ func wanInput(b *board.Board) *alerts.WAN {
 		w.LinkUp = up.Up || up.OperState == ""
 	}
 	if p, err := b.WANProbe(); err == nil {
-		w.Probing, w.Target, w.SentTotal, w.ReceivedTotal = true, p.Target, p.SentTotal, p.ReceivedTotal
+		w.Probing, w.Target, w.SentTotal, w.ReceivedTotal, w.ProbeReason = true, p.Target, p.SentTotal, p.ReceivedTotal, p.Reason
 	}
 	return w
 }
