@@ -120,9 +120,10 @@ type Clock struct {
 	// Unsynchronised is the kernel's STA_UNSYNC status bit (adjtimex):
 	// no time service disciplines the clock.
 	Unsynchronised bool `json:"unsynchronised"`
-	// Now and Build are the clock's time and the build's source time; a
-	// clock before the build is certainly wrong (OpenWrt starts from its
-	// image's date until NTP answers). A zero Build is unknown.
+	// Now and Build are the clock's time and the build's time (its
+	// source's, or the binary's); a clock before the build is certainly
+	// wrong (a board without a real-time clock starts from an old date
+	// until NTP answers). A zero Build is unknown.
 	Now   time.Time `json:"now"`
 	Build time.Time `json:"build"`
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -265,20 +266,28 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// buildTime is the build's source time (the commit's, vcs.time), zero
-// when the build does not carry it.
+// buildTime is the build's source time (the commit's, vcs.time), else
+// the running binary's modification time (the ipk sets it to the commit's
+// time, a local build to when it was built); zero when neither is known.
 var buildTime = sync.OnceValue(func() time.Time {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return time.Time{}
-	}
-	for _, s := range info.Settings {
-		if s.Key == "vcs.time" {
-			t, _ := time.Parse(time.RFC3339, s.Value)
-			return t
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.time" {
+				if t, err := time.Parse(time.RFC3339, s.Value); err == nil {
+					return t
+				}
+			}
 		}
 	}
-	return time.Time{}
+	exe, err := os.Executable()
+	if err != nil {
+		return time.Time{}
+	}
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return time.Time{}
+	}
+	return fi.ModTime()
 })
 
 // writeAlertMetrics writes heimnetz_alerts_firing and, while any fires,
