@@ -15,6 +15,11 @@ type instance struct {
 	// fired is true once the alert has fired, so a pending alert whose
 	// condition ends goes back to Resolved, not Inactive.
 	fired bool
+	// clearSince is when the condition of a firing alert stopped
+	// holding; zero while it holds. An alert with a hold resolves once
+	// its condition has been clear for the hold too, so a condition that
+	// comes and goes does not fire and resolve over and over.
+	clearSince time.Time
 }
 
 // observation is what one condition says in one evaluation.
@@ -103,8 +108,8 @@ func (e *Evaluator) Evaluate(in Input) []Transition {
 		if k.plugin == "" || seen[k] {
 			continue
 		}
-		// The plugin or its report is gone: what fired resolves; then the
-		// instance is dropped.
+		// The plugin or its report is gone: what fired resolves (at once:
+		// there is nothing left to wait for); then the instance is dropped.
 		if inst.st.State == Firing {
 			if t, ok := e.apply(observation{key: k, known: true, severity: inst.st.Severity, summary: inst.st.Summary, value: inst.st.Value}, now); ok {
 				out = append(out, t)
@@ -135,7 +140,13 @@ func (e *Evaluator) apply(o observation, now time.Time) (Transition, bool) {
 	if !o.active {
 		switch st.State {
 		case Firing:
-			st.State, st.Since = Resolved, now
+			if inst.clearSince.IsZero() {
+				inst.clearSince = now
+			}
+			if now.Sub(inst.clearSince) < o.hold {
+				return Transition{}, false
+			}
+			st.State, st.Since, inst.clearSince = Resolved, now, time.Time{}
 			return Transition{Status: *st, From: string(Firing)}, true
 		case Pending:
 			st.State, st.Since = Inactive, now
@@ -153,6 +164,7 @@ func (e *Evaluator) apply(o observation, now time.Time) (Transition, bool) {
 		return Transition{}, false
 	}
 	st.Summary, st.Value = o.summary, o.value
+	inst.clearSince = time.Time{}
 	switch st.State {
 	case Inactive, Resolved:
 		st.State, st.Since, st.Severity = Pending, now, o.severity

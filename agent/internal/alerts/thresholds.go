@@ -14,7 +14,8 @@ type Thresholds struct {
 	// (besides right after a plugin's state changes).
 	EvaluateInterval time.Duration
 	// Hold is how long a condition that may blip (agent memory, flash,
-	// WAN) must hold before its alert fires.
+	// WAN) must hold before its alert fires, and be clear before it
+	// resolves.
 	Hold time.Duration
 	// ClockHold is the hold of ClockNotSynchronised: NTP needs a while
 	// after boot.

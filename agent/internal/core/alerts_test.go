@@ -106,8 +106,8 @@ func TestAlertAdminDisableIsNone(t *testing.T) {
 
 // TestAlertHoldOnClock: conditions with a hold (agent memory, the clock)
 // are pending until the hold has passed on the manager's clock, then fire
-// once; the memory alert's rise to critical is one event, its end one
-// more.
+// once; the memory alert's rise to critical is one event, and once it has
+// been clear for the hold too, its end one more.
 func TestAlertHoldOnClock(t *testing.T) {
 	h := newHarness(t, func(cfg *config.Config) {
 		cfg.Alerts.Hold = config.Duration(30 * time.Second)
@@ -155,14 +155,17 @@ func TestAlertHoldOnClock(t *testing.T) {
 	if ov := h.b.Overview().Alerts; len(ov) < 2 || ov[0].Name != alerts.AgentMemoryHigh || ov[0].Severity != web.SeverityCritical || ov[0].Source != "agent" {
 		t.Errorf("overview banners %+v, want the critical memory alert first", ov)
 	}
+	// Clear for the hold (30 s) before it resolves.
 	mem <- alerts.Memory{Bytes: 10 << 20, Limit: 100 << 20}
+	step("AgentMemoryHigh firing (warning)", "AgentMemoryHigh now critical (was warning)", "ClockNotSynchronised firing (warning)")
+	step("AgentMemoryHigh firing (warning)", "AgentMemoryHigh now critical (was warning)", "ClockNotSynchronised firing (warning)")
 	step("AgentMemoryHigh firing (warning)", "AgentMemoryHigh now critical (was warning)", "ClockNotSynchronised firing (warning)", "AgentMemoryHigh resolved (was critical)")
 	step("AgentMemoryHigh firing (warning)", "AgentMemoryHigh now critical (was warning)", "ClockNotSynchronised firing (warning)", "AgentMemoryHigh resolved (was critical)")
 }
 
 // TestAlertWANFromProbe: WANDown when no echo request since the last
-// evaluation got a reply, WANLossy when many were lost; the fixture
-// board's uplink has its default route and link.
+// evaluation got a reply, WANLossy when many were lost (no hold here);
+// the fixture board's uplink has its default route and link.
 func TestAlertWANFromProbe(t *testing.T) {
 	h := newHarness(t, func(cfg *config.Config) { cfg.Alerts.Hold = 0 })
 	h.start()
