@@ -26,10 +26,13 @@ type alertsRunner struct {
 	kick     chan struct{} // a plugin's state changed: evaluate now
 
 	// mu serialises evaluations (input, evaluation, events) so that
-	// events come in the order of the transitions; it guards eval and
-	// statuses.
-	mu       sync.Mutex
-	eval     *alerts.Evaluator
+	// events come in the order of the transitions; it guards eval,
+	// running and cancel.
+	mu   sync.Mutex
+	eval *alerts.Evaluator
+	// statusMu guards statuses, the last evaluation's result, apart from
+	// mu: a page view never waits for an evaluation reading the board.
+	statusMu sync.Mutex
 	statuses []alerts.Status
 
 	// storeMu guards what the store's failure reports said last.
@@ -38,7 +41,7 @@ type alertsRunner struct {
 	snapshotFailing bool
 	storeErr        string
 
-	running bool // guarded by mu
+	running bool
 	cancel  context.CancelFunc
 	done    sync.WaitGroup
 
@@ -154,7 +157,10 @@ func (m *Manager) evaluateAlerts() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	trans := a.eval.Evaluate(m.alertInput(m.clock.Now()))
-	a.statuses = a.eval.Statuses()
+	sts := a.eval.Statuses()
+	a.statusMu.Lock()
+	a.statuses = sts
+	a.statusMu.Unlock()
 	for _, t := range trans {
 		sev, msg := alertEvent(t)
 		m.sec.record(EvAlert, sev, t.Plugin, msg)
@@ -313,8 +319,8 @@ func (m *Manager) writeAlertMetrics(w io.Writer) {
 // inactive ones.
 func (m *Manager) Alerts() []alerts.Status {
 	a := m.alerts
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	a.statusMu.Lock()
+	defer a.statusMu.Unlock()
 	return append([]alerts.Status(nil), a.statuses...)
 }
 
