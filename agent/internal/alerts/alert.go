@@ -16,12 +16,6 @@ const (
 	ClockNotSynchronised = "ClockNotSynchronised"
 )
 
-// Names lists every alert name, agent-wide ones and per-plugin ones.
-var Names = []string{
-	PluginDisabled, PluginLimitBreaks, PluginMemoryLeak, AgentMemoryHigh,
-	StoreWriteFailing, FlashNearlyFull, WANDown, WANLossy, ClockNotSynchronised,
-}
-
 // Severities an alert fires with.
 const (
 	Warning  = "warning"

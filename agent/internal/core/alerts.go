@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -255,7 +256,7 @@ func wanInput(b *board.Board) *alerts.WAN {
 	}
 	w := &alerts.WAN{RouteKnown: true, LinkUp: true}
 	if up, _ := b.WAN(); up.Interface != "" || up.Interface6 != "" {
-		w.DefaultRoute, w.Interface = true, cmpOr(up.Interface, up.Interface6)
+		w.DefaultRoute, w.Interface = true, cmp.Or(up.Interface, up.Interface6)
 		// An interface whose state could not be read is not taken as down.
 		w.LinkUp = up.Up || up.OperState == ""
 	}
@@ -263,13 +264,6 @@ func wanInput(b *board.Board) *alerts.WAN {
 		w.Probing, w.Target, w.SentTotal, w.ReceivedTotal, w.ProbeReason = true, p.Target, p.SentTotal, p.ReceivedTotal, p.Reason
 	}
 	return w
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // buildTime is the build's source time (the commit's, vcs.time), else
