@@ -2,9 +2,11 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -281,4 +283,42 @@ func TestAlertInputFromBoard(t *testing.T) {
 	if w == nil || !w.RouteKnown || !w.DefaultRoute || !w.LinkUp || w.Interface == "" || w.Probing {
 		t.Errorf("WAN %+v, want a default route over an interface that is up, no probe", w)
 	}
+}
+
+// TestAlertPluginLimitBreaks: with disabling off, a plugin that breaks
+// its limits breaks_count times fires PluginLimitBreaks, labelled with the
+// plugin; a leak report flagged by the detector fires PluginMemoryLeak.
+func TestAlertPluginLimitBreaks(t *testing.T) {
+	h := newHarness(t, func(cfg *config.Config) {
+		cfg.BreaksBeforeDisable = 0
+		cfg.Alerts.BreaksCount = 2
+	})
+	h.writePlugin("breaker", fmt.Sprintf(breakerManifest, "1.0.0"), breakerMain)
+	h.setModeBeforeStart("breaker", 'b')
+	var leaking atomic.Bool
+	h.m.alerts.leaks = func() []alerts.Leak {
+		return []alerts.Leak{{Plugin: "breaker", Leaking: leaking.Load(), BytesPerRun: 4096, Runs: 40, LiveBytes: 300 << 10}}
+	}
+	h.start()
+	h.runs("breaker", 1)
+	h.m.evaluateAlerts()
+	if f := h.m.FiringAlerts(); len(f) != 0 {
+		t.Fatalf("firing after one break: %+v", f)
+	}
+	h.next("breaker", 10*time.Second)
+	h.m.evaluateAlerts()
+	a, _ := h.alert(alerts.PluginLimitBreaks, "breaker")
+	if a.State != web.AlertFiring || a.Value != 2 || !strings.Contains(a.Summary, "broke its limits 2 times in the last 1h0m0s") {
+		t.Errorf("PluginLimitBreaks %+v, want firing after 2 breaks", a)
+	}
+	h.wantMetric(`heimnetz_alert{alertname="PluginLimitBreaks",severity="warning",plugin="breaker"} 1`)
+	leaking.Store(true)
+	h.m.evaluateAlerts()
+	h.wantMetric(`heimnetz_alert{alertname="PluginMemoryLeak",severity="warning",plugin="breaker"} 1`)
+	h.wantMetric(`heimnetz_alerts_firing 2`)
+	evs := h.events(EvAlert, "breaker")
+	if len(evs) != 2 || !strings.HasPrefix(evs[1].Message, "PluginMemoryLeak firing (warning): plugin breaker: live memory grows by 4.0 KiB per run over 40 runs (now 300.0 KiB)") {
+		t.Errorf("alert events %+v", evs)
+	}
+	promtool.Check(t, h.metrics())
 }
