@@ -110,14 +110,14 @@ func New(opts Options) (*Manager, error) {
 }
 
 // Start loads every plugin and starts the enabled ones; they run until
-// ctx ends or Stop is called.
+// ctx ends or Stop is called. The built-in alerts start with StartAlerts.
 func (m *Manager) Start(ctx context.Context) error {
 	m.startWANProbe(ctx)
 	return m.start(ctx)
 }
 
-// Stop stops every plugin, waits for their runs to end and closes the
-// system log connection. The store stays open.
+// Stop stops the alerts and every plugin, waits for their runs to end and
+// closes the system log connection. The store stays open.
 func (m *Manager) Stop() {
 	m.stopAlerts()
 	m.stopWANProbe()
