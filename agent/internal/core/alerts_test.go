@@ -16,6 +16,7 @@ import (
 	"github.com/heimnetz/heimnetz/board"
 	"github.com/heimnetz/heimnetz/store"
 	"github.com/heimnetz/heimnetz/web"
+	"github.com/heimnetz/heimnetz/web/webtest"
 )
 
 // startAlerts starts the manager's alert loop until the test ends.
@@ -64,6 +65,7 @@ func TestAlertPluginDisabled(t *testing.T) {
 	h.wantMetric(`heimnetz_alert{alertname="PluginDisabled",severity="warning",plugin="breaker"} 1`)
 	h.wantMetric(`heimnetz_alerts_firing 1`)
 	promtool.Check(t, h.metrics())
+	webtest.RunAlerts(t, h.b)
 	if ov := h.b.Overview().Alerts; len(ov) != 1 || ov[0].Name != alerts.PluginDisabled || ov[0].Source != "breaker" || ov[0].Since.IsZero() {
 		t.Errorf("overview banners %+v, want the PluginDisabled alert of breaker", ov)
 	}
