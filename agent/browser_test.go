@@ -135,6 +135,7 @@ func TestBrowser(t *testing.T) {
 		{"plugin", "/plugins/" + name, "table.runs"},
 		{"plugin-disabled", "/plugins/spin", "table.runs"},
 		{"events", "/events", "table.events"},
+		{"alerts", "/alerts", "table.alerts-table"},
 		{"settings", "/settings", `input[name="package"]`},
 		{"docs", "/docs", ".ref h2"},
 	}
@@ -197,6 +198,11 @@ func TestBrowser(t *testing.T) {
 	}
 	if n := strings.Count(state, "limit breaks in a row"); n != 1 {
 		t.Errorf("the overview's alerts and cards show spin's disabled reason %d times, want once:\n%s", n, state)
+	}
+	// The Alerts page has spin's PluginDisabled among the firing alerts.
+	br.run("alerts page", chromedp.Navigate(ag.url+"/alerts"), chromedp.WaitVisible(chromedp.CSS("table.alerts-table")))
+	if firing := br.text(`section.alerts`); !strings.Contains(firing, "PluginDisabled") || !strings.Contains(firing, "plugin spin was disabled by the agent") {
+		t.Errorf("the Alerts page's firing alerts lack spin's PluginDisabled:\n%s", firing)
 	}
 	br.checkConsole()
 }

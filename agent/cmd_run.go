@@ -121,6 +121,7 @@ func run(cfg config.Config, log *slog.Logger, level *core.LogLevel, boardRoot st
 		return err
 	}
 	m.Event(core.EvAgentStart, store.Info, buildinfo.String()+" started")
+	m.StartAlerts(ctx)
 	log.Info("heimnetz started", "version", buildinfo.Version, "listen", ln.Addr().String(), "data", cfg.DataDir, "plugins", m.PluginCount())
 
 	serveErr := make(chan error, 1)

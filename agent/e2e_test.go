@@ -310,6 +310,16 @@ func TestAgentDisablesHostilePlugin(t *testing.T) {
 	if !strings.Contains(body, "disabled after 3 limit breaks in a row") || !strings.Contains(body, "time limit exceeded (200ms)") {
 		t.Errorf("spin's state does not show why it was disabled:\n%s", body)
 	}
+	// The disable fires the built-in PluginDisabled alert (right after it,
+	// not at the next evaluation): the series, the API and one event.
+	a.waitForMetrics(t, `(?m)^heimnetz_alert\{alertname="PluginDisabled",severity="warning",plugin="spin"\} 1$`)
+	_, body = a.get(t, "/api/v1/alerts")
+	if !strings.Contains(body, `{"name":"PluginDisabled","severity":"warning","state":"firing"`) || !strings.Contains(body, `"labels":{"plugin":"spin"}`) {
+		t.Errorf("/api/v1/alerts does not list spin's PluginDisabled as firing:\n%s", body)
+	}
+	if _, body = a.get(t, "/api/v1/events?type=alert"); strings.Count(body, "PluginDisabled firing (warning): plugin spin") != 1 {
+		t.Errorf("want one alert event for spin's disable:\n%s", body)
+	}
 	a.stop(t)
 }
 

@@ -37,6 +37,7 @@ var importLayers = map[string]int{
 	"luaplugins/corpus":        0,
 	"settings":                 0,
 	"agent/internal/leak":      0,
+	"agent/internal/alerts":    0,
 }
 
 // TestImportLayers: imports run one way, as ARCHITECTURE.md draws them;

@@ -143,7 +143,7 @@ func safeNext(p string) string {
 	}
 	m := matchPath(p)
 	switch m.route {
-	case routeOverview, routeEventsPage, routeSettingsPage, routePluginPage:
+	case routeOverview, routeEventsPage, routeSettingsPage, routePluginPage, routeAlertsPage:
 		if m.bad == "" {
 			return p
 		}

@@ -120,6 +120,11 @@ type Backend interface {
 	// minute, so a flood of bad requests cannot flood the event store.
 	SecurityEvent(typ, severity, msg string)
 
+	// Alerts returns the agent's built-in alerts as last evaluated: every
+	// agent-wide alert, and a plugin's once it was pending; firing ones
+	// first, critical before warning. It is cheap (no evaluation).
+	Alerts() []AlertStatus
+
 	// WriteMetrics writes the agent's and the plugins' metrics in the
 	// Prometheus text format, every family with HELP and TYPE lines. Web
 	// writes its own heimnetz_server_* families before it, or after it
@@ -211,6 +216,38 @@ type Alert struct {
 	Source   string    `json:"source"` // plugin name or "agent"
 	Message  string    `json:"message"`
 	Since    time.Time `json:"since,omitzero"`
+	// Name is the built-in alert's name (AlertStatus.Name) when the
+	// banner is a firing alert; empty for the other banners.
+	Name string `json:"name,omitempty"`
+}
+
+// Alert states of AlertStatus.State.
+const (
+	AlertFiring   = "firing"
+	AlertPending  = "pending"
+	AlertResolved = "resolved"
+	AlertInactive = "inactive"
+)
+
+// AlertStatus is one of the agent's built-in alerts (GET /api/v1/alerts,
+// the Alerts page): PluginDisabled, PluginLimitBreaks, PluginMemoryLeak,
+// AgentMemoryHigh, StoreWriteFailing, FlashNearlyFull, WANDown, WANLossy
+// or ClockNotSynchronised.
+type AlertStatus struct {
+	Name     string `json:"name"`
+	Severity string `json:"severity"` // SeverityWarning or SeverityCritical
+	State    string `json:"state"`    // one of the Alert... states
+	// Since is when the alert entered its state (firing: when its
+	// condition began to hold).
+	Since time.Time `json:"since"`
+	// Summary says in one line what is wrong; empty while inactive.
+	Summary string `json:"summary"`
+	// Labels are the alert's labels besides alertname and severity:
+	// plugin for an alert about one plugin.
+	Labels map[string]string `json:"labels,omitempty"`
+	// Value is the measured value behind it (percent, count, bytes per
+	// run); 0 where there is none.
+	Value float64 `json:"value"`
 }
 
 // PluginSummary is one plugin at a glance. Durations are in seconds.

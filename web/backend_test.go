@@ -29,7 +29,11 @@ type memBackend struct {
 	settings Settings
 	overview Overview
 	network  *Network // nil: sampleNetwork
-	calls    []string
+	alerts   []AlertStatus
+	// overviewAlerts lead the overview's banners, as the agent's firing
+	// alerts do.
+	overviewAlerts []Alert
+	calls          []string
 	// installErr, when set, is what InstallPlugin returns (a
 	// configuration problem of the agent, say).
 	installErr error
@@ -95,13 +99,19 @@ func (b *memBackend) Overview() Overview {
 	defer b.mu.Unlock()
 	ov := b.overview
 	ov.Interfaces = slices.Clone(ov.Interfaces)
-	ov.Alerts = nil
+	ov.Alerts = slices.Clone(b.overviewAlerts)
 	for _, p := range b.plugins {
 		if p.State == StateFailed {
 			ov.Alerts = append(ov.Alerts, Alert{Severity: SeverityCritical, Source: p.Name, Message: p.LastError, Since: p.LastRun})
 		}
 	}
 	return ov
+}
+
+func (b *memBackend) Alerts() []AlertStatus {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.alerts)
 }
 
 func (b *memBackend) Plugins() []PluginSummary {
@@ -382,4 +392,6 @@ func (b *memBackend) makeHostile(name, payload string) {
 	b.overview.Device.Model = payload
 	b.overview.Interfaces = append(b.overview.Interfaces, Interface{Name: payload})
 	b.addEvent(payload, SeverityCritical, name, payload)
+	b.alerts = append(b.alerts, AlertStatus{Name: payload, Severity: payload, State: AlertFiring, Since: b.now(),
+		Summary: payload, Labels: map[string]string{"plugin": payload}})
 }

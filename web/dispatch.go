@@ -80,6 +80,10 @@ func (s *Server) route(ctx *fasthttp.RequestCtx) {
 		s.networkPage(ctx, m)
 	case routeAPINetwork:
 		s.apiNetwork(ctx, m)
+	case routeAlertsPage:
+		s.alertsPage(ctx, m)
+	case routeAPIAlerts:
+		s.apiAlerts(ctx, m)
 	default:
 		s.fail(ctx, routeNotFound, fasthttp.StatusNotFound, "not found")
 	}

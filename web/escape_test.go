@@ -161,6 +161,11 @@ func TestHostileStringsEscapedOnEachPage(t *testing.T) {
 			`<td class="msg">` + esc + `</td>`,
 			`<a href="/plugins/` + pathEsc + `">` + esc + `</a>`,
 		}},
+		{"/alerts", false, []string{
+			`<div class="alert sev-` + esc + `"><b>` + esc + `</b> ` + esc + ` <span`, // firing banner
+			`<td><code>` + esc + `</code></td><td><span class="badge sev-` + esc + `">` + esc + `</span></td>`,
+			`<td><a href="/plugins/` + pathEsc + `">` + esc + `</a></td><td class="msg">` + esc + `</td>`,
+		}},
 		{"/settings", true, []string{`<span class="host">` + esc + `</span>`}},
 		{"/login", false, nil},
 	}
@@ -227,7 +232,7 @@ func TestLineBreakersCleanedOnEveryPageAndAPI(t *testing.T) {
 	e.srv.sampleNow()
 	s, _ := e.formLogin("/")
 	for _, p := range []string{"/", "/plugins/net", "/events", "/settings", "/api/v1/overview",
-		"/api/v1/plugins", "/api/v1/plugins/net", "/api/v1/events", "/api/v1/history"} {
+		"/api/v1/plugins", "/api/v1/plugins/net", "/api/v1/events", "/api/v1/history", "/alerts", "/api/v1/alerts"} {
 		r := e.get(p, "Cookie: "+s.cookie)
 		if r.code != 200 {
 			t.Errorf("%s = %d", p, r.code)

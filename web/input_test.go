@@ -94,6 +94,8 @@ func TestRouterTable(t *testing.T) {
 		{"/api/v1/plugins/net/explode", routeNotFound, "", "", false},
 		{"/api/v1/plugins/", routeAPIPlugin, "", "", true},
 		{"/static/style.css", routeStatic, "", "", false},
+		{"/alerts", routeAlertsPage, "", "", false},
+		{"/api/v1/alerts", routeAPIAlerts, "", "", false},
 		{"/api/v2/plugins", routeNotFound, "", "", false},
 	}
 	for _, c := range cases {

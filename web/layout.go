@@ -18,6 +18,7 @@ type pageData struct {
 	CSRF    string
 	Unacked int  // unacknowledged events
 	Alarm   bool // some of them are warnings or worse: the count shows red
+	Firing  int  // built-in alerts firing now
 	Refresh int  // seconds between automatic reloads; 0 none
 	Flash   string
 }
@@ -113,7 +114,14 @@ func writeLayout(w htmlWriter, d *pageData, body bodyWriter) {
 	writeCurrent(w, d.Nav == "overview")
 	w.raw(">Overview</a>\n<a href=\"/network\"")
 	writeCurrent(w, d.Nav == "network")
-	w.raw(">Network</a>\n<a href=\"/events\"")
+	w.raw(">Network</a>\n<a href=\"/alerts\"")
+	writeCurrent(w, d.Nav == "alerts")
+	w.raw(`>Alerts`)
+	if d.Firing != 0 {
+		w.raw(` `)
+		writeEventCount(w, d.Firing, true, "")
+	}
+	w.raw("</a>\n<a href=\"/events\"")
 	writeCurrent(w, d.Nav == "events")
 	w.raw(`>Events`)
 	if d.Unacked != 0 {

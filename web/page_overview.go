@@ -113,6 +113,11 @@ func writeOverview(w htmlWriter, d *pageData, v *OverviewView, c *overviewCharts
 			w.raw(`"><b>`)
 			w.text(al.Source)
 			w.raw(`</b> `)
+			if al.Name != "" {
+				w.raw(`<a href="/alerts"><code>`)
+				w.text(al.Name)
+				w.raw(`</code></a> `)
+			}
 			w.text(al.Message)
 			if !al.Since.IsZero() {
 				w.raw(` <span class="muted small">since `)

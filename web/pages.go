@@ -28,4 +28,5 @@ func (s *Server) fillHeader(d *pageData) {
 	if _, st, err := s.b.Events(EventQuery{Limit: 1}); err == nil {
 		d.Unacked, d.Alarm = st.Unacked, alarming(st)
 	}
+	d.Firing = firingCount(s.b.Alerts())
 }

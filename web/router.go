@@ -20,6 +20,7 @@ const (
 	routeLoginPage
 	routeLogoutForm
 	routeNetworkPage
+	routeAlertsPage
 	routeDocs
 	routeStatic
 	routeMetrics
@@ -36,6 +37,7 @@ const (
 	routeAPILogin
 	routeAPILogout
 	routeAPINetwork
+	routeAPIAlerts
 	numRoutes
 )
 
@@ -67,6 +69,8 @@ var routeNames = [numRoutes]string{
 	routeAPILogout:       "api_logout",
 	routeDocs:            "docs",
 	routeAPINetwork:      "api_network",
+	routeAlertsPage:      "alerts_page",
+	routeAPIAlerts:       "api_alerts",
 }
 
 func (r route) String() string {
@@ -142,6 +146,10 @@ func matchPath(path string) match {
 		return match{route: routeNetworkPage}
 	case "/api/v1/network":
 		return match{route: routeAPINetwork}
+	case "/alerts":
+		return match{route: routeAlertsPage}
+	case "/api/v1/alerts":
+		return match{route: routeAPIAlerts}
 	case "/plugins/install":
 		return match{route: routeInstallForm}
 	case "/api/v1/overview":

@@ -18,3 +18,9 @@ func TestSettingsCases(t *testing.T) {
 func TestAdminCases(t *testing.T) {
 	webtest.RunAdmin(t, web.NewFakeBackend(), "net")
 }
+
+// TestAlertCases runs the alerts API checks against web's fake backend
+// with sample alerts; agent/internal/core runs them against the real one.
+func TestAlertCases(t *testing.T) {
+	webtest.RunAlerts(t, web.NewFakeBackendWithAlerts())
+}

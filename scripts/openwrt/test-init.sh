@@ -117,7 +117,7 @@ for sh in "${shells[@]}"; do
 	fi
 	expect "$sh defaults: config file contents" \
 		"$(jq -c . "$conf" 2>&1)" \
-		"{\"listen\":\"192.168.1.1:9110\",\"data_dir\":\"$T/flash\",\"live_dir\":\"$T/ram\",\"snapshot_interval\":\"30m\",\"plugins_dir\":\"$T/flash/plugins\",\"no_bundled\":false,\"admin_password_hash\":\"\",\"admin_token\":\"\",\"https\":false,\"hostnames\":[],\"max_connections\":0,\"max_connections_per_ip\":0,\"pages_require_login\":false,\"log_level\":\"info\",\"breaks_before_disable\":3,\"event_retention\":1000,\"trusted_keys\":[],\"expose_client_identity\":false,\"ceilings\":{},\"plugins\":{},\"memory_limit\":\"24MiB\",\"gc_percent\":50,\"wan_probe\":{\"target\":\"\",\"interval\":\"10s\",\"count\":3,\"timeout\":\"1s\"}}"
+		"{\"listen\":\"192.168.1.1:9110\",\"data_dir\":\"$T/flash\",\"live_dir\":\"$T/ram\",\"snapshot_interval\":\"30m\",\"plugins_dir\":\"$T/flash/plugins\",\"no_bundled\":false,\"admin_password_hash\":\"\",\"admin_token\":\"\",\"https\":false,\"hostnames\":[],\"max_connections\":0,\"max_connections_per_ip\":0,\"pages_require_login\":false,\"log_level\":\"info\",\"breaks_before_disable\":3,\"event_retention\":1000,\"trusted_keys\":[],\"expose_client_identity\":false,\"ceilings\":{},\"plugins\":{},\"memory_limit\":\"24MiB\",\"gc_percent\":50,\"wan_probe\":{\"target\":\"\",\"interval\":\"10s\",\"count\":3,\"timeout\":\"1s\"},\"alerts\":{}}"
 	expect "$sh defaults: config file mode 600" "$(stat -c %a "$conf" 2>&1)" 600
 	expect "$sh defaults: RAM and flash dirs created" \
 		"$(stat -c %a "$T/ram" "$T/flash" 2>&1 | tr '\n' ' ')" "750 750 "
@@ -207,6 +207,19 @@ for sh in "${shells[@]}"; do
 		"$(jq -c '.leak' "$T/var/etc/heimnetz.json" 2>&1)" 'null'
 	expect_trace "$sh leak section with a bad size: logged" \
 		"logger -t heimnetz leak section 'leak' in /etc/config/heimnetz is invalid (min_growth_bytes is a size such as 64KiB); ignored"
+	run_case "$sh" alerts HZ_SECTIONS_alerts=alerts HZ_alerts_alerts_hold=2m HZ_alerts_alerts_flash_used_percent=85.5 \
+		HZ_alerts_alerts_breaks_count=5
+	expect "$sh alerts section: only the options set" \
+		"$(jq -c '.alerts' "$T/var/etc/heimnetz.json" 2>&1)" '{"hold":"2m","flash_used_percent":85.5,"breaks_count":5}'
+	for c in "hold=soon" "wan_loss_percent=20%"; do
+		run_case "$sh" "bad-alerts-$c" HZ_SECTIONS_alerts=alerts "HZ_alerts_alerts_$c"
+		expect "$sh bad alerts $c: start fails" "$(cat "$T/status")" 1
+		if grep -q "alerts ${c%%=*} '${c#*=}'" "$T/out"; then
+			pass "$sh bad alerts $c: error names it"
+		else
+			fail "$sh bad alerts $c: error names it" "$(cat "$T/out")"
+		fi
+	done
 
 	run_case "$sh" invalid HZ_VALID=1
 	expect "$sh invalid UCI: start fails" "$(cat "$T/status")" 1

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/heimnetz/heimnetz/agent/internal/alerts"
 	"github.com/heimnetz/heimnetz/limits"
 	"github.com/heimnetz/heimnetz/luaplugins"
 	"github.com/heimnetz/heimnetz/settings"
@@ -82,6 +83,53 @@ type Config struct {
 	Plugins map[string]PluginSwitch `json:"plugins"`
 	// Leak holds the thresholds of the per-plugin memory-leak detector.
 	Leak Leak `json:"leak"`
+	// Alerts are the thresholds of the built-in alerts (UCI: the
+	// `config alerts 'alerts'` section).
+	Alerts Alerts `json:"alerts"`
+}
+
+// Alerts are the owner's thresholds of the built-in alert conditions
+// (package alerts); Default holds alerts.DefaultThresholds.
+type Alerts struct {
+	// EvaluateInterval is how often the conditions are evaluated.
+	EvaluateInterval Duration `json:"evaluate_interval"`
+	// Hold is how long agent memory, flash and WAN conditions must hold
+	// before their alert fires; ClockHold the same for the clock.
+	Hold      Duration `json:"hold"`
+	ClockHold Duration `json:"clock_hold"`
+	// FlashUsedPercent of the overlay (else root) filesystem in use fires
+	// FlashNearlyFull.
+	FlashUsedPercent float64 `json:"flash_used_percent"`
+	// MemoryWarningPercent and MemoryCriticalPercent of memory_limit fire
+	// AgentMemoryHigh as a warning and as critical.
+	MemoryWarningPercent  float64 `json:"memory_warning_percent"`
+	MemoryCriticalPercent float64 `json:"memory_critical_percent"`
+	// WANLossPercent of the WAN probe's echo requests lost fires WANLossy.
+	WANLossPercent float64 `json:"wan_loss_percent"`
+	// BreaksCount limit breaks of one plugin within BreaksWindow fire
+	// PluginLimitBreaks.
+	BreaksWindow Duration `json:"breaks_window"`
+	BreaksCount  int      `json:"breaks_count"`
+}
+
+// alertsFrom is the config section holding th.
+func alertsFrom(th alerts.Thresholds) Alerts {
+	return Alerts{
+		EvaluateInterval: Duration(th.EvaluateInterval), Hold: Duration(th.Hold), ClockHold: Duration(th.ClockHold),
+		FlashUsedPercent: th.FlashUsedPercent, MemoryWarningPercent: th.MemoryWarningPercent,
+		MemoryCriticalPercent: th.MemoryCriticalPercent, WANLossPercent: th.WANLossPercent,
+		BreaksWindow: Duration(th.BreaksWindow), BreaksCount: th.BreaksCount,
+	}
+}
+
+// Thresholds returns the section as the evaluator's thresholds.
+func (a Alerts) Thresholds() alerts.Thresholds {
+	return alerts.Thresholds{
+		EvaluateInterval: time.Duration(a.EvaluateInterval), Hold: time.Duration(a.Hold), ClockHold: time.Duration(a.ClockHold),
+		FlashUsedPercent: a.FlashUsedPercent, MemoryWarningPercent: a.MemoryWarningPercent,
+		MemoryCriticalPercent: a.MemoryCriticalPercent, WANLossPercent: a.WANLossPercent,
+		BreaksWindow: time.Duration(a.BreaksWindow), BreaksCount: a.BreaksCount,
+	}
 }
 
 // WANProbe configures the agent's ICMP echo probe of the uplink. Only the
@@ -161,6 +209,7 @@ func Default() Config {
 		GCPercent:   50,
 		WANProbe:    WANProbe{Interval: Duration(10 * time.Second), Count: 3, Timeout: Duration(time.Second)},
 		Leak:        defaultLeak(),
+		Alerts:      alertsFrom(alerts.DefaultThresholds()),
 		Ceilings: Ceilings{
 			Instructions: c.Instructions, Memory: Size(c.Memory), Timeout: Duration(c.Timeout),
 			CPU: limits.FormatPercent(c.CPU),
@@ -247,6 +296,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Leak.Validate(); err != nil {
+		return err
+	}
+	if err := c.Alerts.Thresholds().Validate(); err != nil {
 		return err
 	}
 	if err := c.Settings.Validate(); err != nil {

@@ -109,6 +109,25 @@ func TestEveryConfigFieldSettableFromUCI(t *testing.T) {
 	for _, m := range regexp.MustCompile(`'([a-z_]+):`).FindAllStringSubmatch(body, -1) {
 		pluginOptions[m[1]] = true
 	}
+	// Options of the `config alerts 'alerts'` section: alerts.X is option
+	// X there.
+	alertsOptions := map[string]bool{}
+	_, body, _ = strings.Cut(string(script), "\nvalidate_alerts_section() {")
+	body, _, _ = strings.Cut(body, "\n}")
+	for _, m := range regexp.MustCompile(`'([a-z_]+):`).FindAllStringSubmatch(body, -1) {
+		alertsOptions[m[1]] = true
+	}
+	alertsValues := map[string]string{
+		"evaluate_interval":       "30s",
+		"hold":                    "2m",
+		"clock_hold":              "20m",
+		"flash_used_percent":      "85.5",
+		"memory_warning_percent":  "70",
+		"memory_critical_percent": "90",
+		"wan_loss_percent":        "10",
+		"breaks_window":           "2h",
+		"breaks_count":            "5",
+	}
 	// Two plugin sections: one named for its plugin (_ for -), one
 	// anonymous with option name; plugins.*.X is option X of both.
 	sections := map[string]map[string]string{
@@ -180,7 +199,10 @@ validate_heimnetz_section main start_heimnetz
 	for k, v := range values {
 		cmd.Env = append(cmd.Env, "HZ_"+k+"="+v)
 	}
-	cmd.Env = append(cmd.Env, "HZ_SECTIONS_plugin=wifi_stations cfg0a1b2c")
+	cmd.Env = append(cmd.Env, "HZ_SECTIONS_plugin=wifi_stations cfg0a1b2c", "HZ_SECTIONS_alerts=alerts")
+	for k, v := range alertsValues {
+		cmd.Env = append(cmd.Env, "HZ_alerts_alerts_"+k+"="+v)
+	}
 	for sec, opts := range sections {
 		for k, v := range opts {
 			cmd.Env = append(cmd.Env, "HZ_plugin_"+sec+"_"+k+"="+v)
@@ -228,6 +250,21 @@ validate_heimnetz_section main start_heimnetz
 			}
 			if g := jsonAt(t, got, "plugins.wifi-stations."+opt); g == "null" {
 				t.Errorf("config field %s: option %s of plugin section wifi_stations did not reach it:\n%s", path, opt, data)
+			}
+			continue
+		}
+		if opt, ok := strings.CutPrefix(path, "alerts."); ok {
+			if !alertsOptions[opt] {
+				t.Errorf("config field %s has no option %s in validate_alerts_section of %s", path, opt, initScript)
+				continue
+			}
+			if _, ok := alertsValues[opt]; !ok {
+				t.Errorf("config field %s: give option %s of the test's alerts section a value here", path, opt)
+				continue
+			}
+			switch g, d := jsonAt(t, got, path), jsonAt(t, Default(), path); g {
+			case d, "null", "0", `"0s"`:
+				t.Errorf("config field %s = %s (default %s): option %s=%q of the alerts section did not reach it:\n%s", path, g, d, opt, alertsValues[opt], data)
 			}
 			continue
 		}

@@ -58,13 +58,14 @@ func (b *backend) Overview() web.Overview {
 			o.Interfaces = append(o.Interfaces, web.Interface{Name: n.Name, RxBytes: n.RxBytes, TxBytes: n.TxBytes, RxErrors: n.RxErrs, TxErrors: n.TxErrs})
 		}
 	}
+	o.Alerts = b.firingBanners()
 	for _, e := range b.m.entries() {
 		e.mu.Lock()
 		switch {
-		case e.sw.Off():
+		case e.sw.Off(), !e.rec.Enabled && !strings.HasPrefix(e.rec.DisabledReason, autoDisabledPrefix):
 			// The owner's own choice: nothing to be alerted about.
 		case !e.rec.Enabled && e.rec.DisabledReason != "":
-			o.Alerts = append(o.Alerts, web.Alert{Severity: web.SeverityCritical, Source: e.src.Name(), Message: e.rec.DisabledReason})
+			o.Alerts = append(o.Alerts, b.disabledBanner(e.src.Name(), e.rec.DisabledReason))
 		case e.throttled != "":
 			o.Alerts = append(o.Alerts, web.Alert{Severity: web.SeverityWarning, Source: e.src.Name(), Message: e.throttled})
 		case e.rec.LastError != "":

@@ -84,6 +84,7 @@ func New(opts Options) (*Manager, error) {
 		plugins: map[string]*entry{}, memUsed: goMemoryUsed, runSlots: newRunSlots(),
 	}
 	m.loadSettings()
+	m.alerts = newAlertsRunner(m)
 	key, err := opts.DB.ClientIdentityKey()
 	if err != nil {
 		return nil, err
@@ -98,6 +99,7 @@ func New(opts Options) (*Manager, error) {
 		}
 	}
 	opts.DB.OnFailure(func(op string, err error) {
+		m.alerts.storeResult(op, err)
 		switch {
 		case err == nil:
 			opts.Log.Info("store " + op + " works again")
@@ -121,15 +123,16 @@ func New(opts Options) (*Manager, error) {
 }
 
 // Start loads every plugin and starts the enabled ones; they run until
-// ctx ends or Stop is called.
+// ctx ends or Stop is called. The built-in alerts start with StartAlerts.
 func (m *Manager) Start(ctx context.Context) error {
 	m.startWANProbe(ctx)
 	return m.start(ctx)
 }
 
-// Stop stops every plugin, waits for their runs to end and closes the
-// system log connection. The store stays open.
+// Stop stops the alerts and every plugin, waits for their runs to end and
+// closes the system log connection. The store stays open.
 func (m *Manager) Stop() {
+	m.stopAlerts()
 	m.stopWANProbe()
 	m.stop()
 	if m.sec.syslog != nil {

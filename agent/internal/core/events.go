@@ -34,6 +34,7 @@ const (
 	EvAdminAction     = "admin_action"
 	EvAgentStart      = "agent_start"
 	EvAgentStop       = "agent_stop"
+	EvAlert           = "alert" // a built-in alert fired, changed severity or resolved
 
 	// Plugin packages (heimnetz plugin install, POST /api/v1/plugins/install).
 	EvPluginInstalled  = "plugin_installed"         // a package was installed or upgraded
@@ -65,6 +66,7 @@ var EventTypes = map[string]string{
 	EvAdminAction:     "an admin did something (enable, disable, reload, clear, remove, install, settings, acknowledge, log out); one event per action, naming the session or token and the address",
 	EvAgentStart:      "the agent started",
 	EvAgentStop:       "the agent stopped cleanly",
+	EvAlert:           "a built-in alert (see the Alerts page) started firing, changed severity or resolved; the message names the alert, its plugin if any, and the value",
 
 	EvPluginInstalled:  "a plugin package was installed or upgraded (its content hash and signing key are named)",
 	EvPluginRemoved:    "an installed plugin was removed",

@@ -3,7 +3,6 @@ package core
 import (
 	"errors"
 	"fmt"
-	"runtime/metrics"
 	"slices"
 	"strings"
 	"time"
@@ -123,13 +122,6 @@ func (m *Manager) memoryOver(now time.Time) string {
 
 // goMemoryUsed is the memory debug.SetMemoryLimit limits.
 func goMemoryUsed() int64 {
-	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
-	metrics.Read(s)
-	var v [2]uint64
-	for i := range s {
-		if s[i].Value.Kind() == metrics.KindUint64 {
-			v[i] = s[i].Value.Uint64()
-		}
-	}
-	return int64(v[0] - min(v[0], v[1]))
+	g := readGoMemory()
+	return int64(g.Total - min(g.Total, g.Released))
 }

@@ -49,6 +49,7 @@ type Manager struct {
 	runSlots *runSlots           // bounds the plugin calls that run at once
 	probe    *wanProber          // the owner's WAN probe; nil when off
 	memUsed  func() int64        // Go memory as memory_limit counts it (health.go)
+	alerts   *alertsRunner       // the built-in alerts (alerts.go)
 
 	metricsCache metricsCache
 
@@ -108,6 +109,9 @@ type entry struct {
 	sw config.PluginSwitch
 	// leak is the plugin's leak detector (leak.go).
 	leak leakWatch
+	// breaks counts the plugin's limit breaks since the agent started,
+	// for the PluginLimitBreaks alert.
+	breaks uint64
 }
 
 // configOffReason is the disabled reason of a plugin the config turned off.
@@ -316,6 +320,7 @@ func (m *Manager) enable(name string) error {
 	m.sec.record(EvPluginEnabled, store.Info, name, "enabled by an admin")
 	m.invalidateMetrics()
 	e.startLoop()
+	m.pokeAlerts()
 	return nil
 }
 
@@ -336,6 +341,7 @@ func (m *Manager) disable(name, reason string, sev store.Severity) error {
 	rec := e.rec
 	e.mu.Unlock()
 	m.invalidateMetrics()
+	defer m.pokeAlerts()
 	return m.db.PutPlugin(rec)
 }
 

@@ -320,6 +320,7 @@ func (m *Manager) renderMetrics(w io.Writer, scratch *bytes.Buffer) {
 	flushes, snapshots := m.db.FailureCounts()
 	vm.WriteCounterUint64(scratch, "heimnetz_store_flush_errors_total", flushes)
 	vm.WriteCounterUint64(scratch, "heimnetz_store_snapshot_errors_total", snapshots)
+	m.writeAlertMetrics(scratch)
 	writeProcessMetrics(scratch)
 	fillHelp(w, scratch.Bytes())
 	var sets []*luaplugins.PluginMetrics

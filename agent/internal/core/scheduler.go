@@ -225,6 +225,7 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 	}
 	if isBreak {
 		e.rec.ConsecutiveBreaks++
+		e.breaks++
 	} else {
 		e.rec.ConsecutiveBreaks = 0
 	}
