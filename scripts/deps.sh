@@ -52,8 +52,9 @@ if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 # The tests start their own prometheus-node-exporter (and prometheus) on
 # free loopback ports; the packages' services must not start and take
-# :9100/:9090 (victoria-metrics: :8428) on this machine. policy-rc.d refuses service starts during
-# the install (only when no policy is in place already).
+# :9100/:9090/:8428 (victoria-metrics) on this machine. policy-rc.d
+# refuses service starts during the install (only when no policy is in
+# place already).
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then
 	printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
