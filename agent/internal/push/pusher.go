@@ -92,6 +92,7 @@ type Pusher struct {
 	queueBytes                           atomic.Int64
 	lastSuccess                          atomic.Int64 // Unix ms; 0: never
 	failing                              bool         // the last attempt failed (logged once per outage)
+	rejecting                            int          // status of the last refusal in a row (logged once per streak)
 }
 
 // New returns a Pusher; it does nothing until Run.
@@ -269,6 +270,7 @@ func (p *Pusher) sendChunk(deadline time.Time) bool {
 		p.samples.Add(samples)
 		p.lastSuccess.Store(p.clock.Now().UnixMilli())
 		p.backoff.reset()
+		p.rejecting = 0
 		if p.failing {
 			p.failing = false
 			p.log.Info("push: delivering again", "url", p.opts.URL)
@@ -277,7 +279,12 @@ func (p *Pusher) sendChunk(deadline time.Time) bool {
 		p.queue.drop(n)
 		p.failures.Inc()
 		p.dropped.Add(samples)
-		p.log.Warn("push: endpoint refused a batch; dropped", "url", p.opts.URL, "status", status, "samples", samples, "answer", detail)
+		level := slog.LevelWarn
+		if p.rejecting == status {
+			level = slog.LevelDebug // the same refusal again: said already
+		}
+		p.rejecting = status
+		p.log.Log(context.Background(), level, "push: endpoint refused a batch; dropped", "url", p.opts.URL, "status", status, "samples", samples, "answer", detail)
 	default:
 		p.failures.Inc()
 		if !p.failing {
