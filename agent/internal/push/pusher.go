@@ -28,6 +28,11 @@ const (
 	MaxRequestBytes = 256 << 10
 	// maxFlush bounds the last attempt to deliver at shutdown.
 	maxFlush = 5 * time.Second
+	// ShutdownWait is how long a caller should wait for Run to return
+	// after cancelling it: a request under way when the context ends
+	// still runs to its own deadline (fasthttp's client takes no context),
+	// then the last attempt takes at most 5 s.
+	ShutdownWait = 6 * time.Second
 	// maxResponseBytes bounds what is read of an answer.
 	maxResponseBytes = 64 << 10
 )
