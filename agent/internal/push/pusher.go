@@ -33,6 +33,8 @@ const (
 	// still runs to its own deadline (fasthttp's client takes no context),
 	// then the last attempt takes at most 5 s.
 	ShutdownWait = 6 * time.Second
+	// maxIdle bounds how long an idle connection to the endpoint is kept.
+	maxIdle = 15 * time.Second
 	// maxResponseBytes bounds what is read of an answer.
 	maxResponseBytes = 64 << 10
 )
@@ -139,16 +141,17 @@ func New(opts Options) (*Pusher, error) {
 		clock: opts.Clock,
 		log:   opts.Log,
 		client: &fasthttp.Client{
-			Name:                          "heimnetz/" + buildinfo.Version,
-			Dial:                          opts.Dial,
-			ReadTimeout:                   opts.Timeout,
-			WriteTimeout:                  opts.Timeout,
-			MaxConnsPerHost:               1,
-			MaxIdleConnDuration:           opts.Interval + opts.Timeout,
-			MaxResponseBodySize:           maxResponseBytes,
-			DisablePathNormalizing:        true,
-			DisableHeaderNamesNormalizing: false,
-			NoDefaultUserAgentHeader:      false,
+			Name:            "heimnetz/" + buildinfo.Version,
+			Dial:            opts.Dial,
+			ReadTimeout:     opts.Timeout,
+			WriteTimeout:    opts.Timeout,
+			MaxConnsPerHost: 1,
+			// Keep the connection between batches only when they come
+			// often: an idle TCP connection through NAT or a VPN may be
+			// dropped silently, and a POST on it is not retried.
+			MaxIdleConnDuration:    min(opts.Interval+opts.Timeout, maxIdle),
+			MaxResponseBodySize:    maxResponseBytes,
+			DisablePathNormalizing: true,
 		},
 		backoff: backoff{Min: MinBackoff, Max: MaxBackoff, Jitter: opts.Jitter},
 		queue:   queue{limit: opts.QueueBytes},
