@@ -261,15 +261,17 @@ func TestPushToVictoriaMetrics(t *testing.T) {
 	}
 	// What VictoriaMetrics accepted last becomes searchable within a
 	// second or two (it buffers new rows). The window leaves out a second
-	// at either end; one sample a second is expected inside it.
+	// at either end; one sample a second is taken inside it, and 60 % of
+	// them must arrive (a loaded CI machine may delay some collections;
+	// without the queue none would).
 	window := up.Sub(down) - 2*time.Second
 	n := 0
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
-		if n = inside("big"); float64(n) >= window.Seconds()*0.8 {
+		if n = inside("big"); float64(n) >= window.Seconds()*0.6 {
 			break
 		}
 	}
-	if float64(n) < window.Seconds()*0.8 {
+	if float64(n) < window.Seconds()*0.6 {
 		t.Errorf("big queue: %d samples of heimnetz_build_info stamped inside the %v outage (window %v), want about one a second", n, outage, window.Round(100*time.Millisecond))
 	} else {
 		t.Logf("big queue: %d samples of heimnetz_build_info stamped inside the %v outage (window %v) arrived", n, outage, window.Round(100*time.Millisecond))
