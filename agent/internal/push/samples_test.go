@@ -53,6 +53,7 @@ func TestAppendSamplesNoExtraLabels(t *testing.T) {
 }
 
 // TestAppendSamplesAgentExposition runs a capture of the agent's /metrics
+// (heimnetz run on this machine with the bundled plugins, 851 samples)
 // through: every sample line comes out, with the labels once.
 func TestAppendSamplesAgentExposition(t *testing.T) {
 	text := readTestdata(t, "metrics.txt")
