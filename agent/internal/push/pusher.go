@@ -81,6 +81,8 @@ type Options struct {
 	// Jitter returns numbers in [0, 1) for the back-off; nil is
 	// math/rand/v2.
 	Jitter func() float64
+
+	tls tlsOptions // the https build's roots (tests trust their own)
 }
 
 // Pusher takes the agent's metrics every interval and delivers them to
@@ -156,6 +158,7 @@ func New(opts Options) (*Pusher, error) {
 		backoff: backoff{Min: MinBackoff, Max: MaxBackoff, Jitter: opts.Jitter},
 		queue:   queue{limit: opts.QueueBytes},
 	}
+	opts.tls.apply(p.client)
 	s := opts.Metrics
 	p.samples = s.GetOrCreateCounter("heimnetz_push_samples_total")
 	p.failures = s.GetOrCreateCounter("heimnetz_push_failures_total")
