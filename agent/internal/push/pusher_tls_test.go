@@ -22,7 +22,7 @@ func TestPushHTTPS(t *testing.T) {
 	}
 	r := &receiver{status: fasthttp.StatusNoContent, ln: fasthttputil.NewInmemoryListener()}
 	srv := &fasthttp.Server{Handler: r.handle, Logger: quiet{}} // the refused handshakes are expected
-	go srv.ServeTLSEmbed(r.ln, certPEM, keyPEM) //nolint:errcheck // ends when the listener closes
+	go srv.ServeTLSEmbed(r.ln, certPEM, keyPEM)                 //nolint:errcheck // ends when the listener closes
 	t.Cleanup(func() { r.ln.Close() })
 	roots := x509.NewCertPool()
 	if !roots.AppendCertsFromPEM(certPEM) {
