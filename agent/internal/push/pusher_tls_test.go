@@ -21,8 +21,9 @@ func TestPushHTTPS(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &receiver{status: fasthttp.StatusNoContent, ln: fasthttputil.NewInmemoryListener()}
-	srv := &fasthttp.Server{Handler: r.handle, Logger: quiet{}} // the refused handshakes are expected
-	go srv.ServeTLSEmbed(r.ln, certPEM, keyPEM)                 //nolint:errcheck // ends when the listener closes
+	// quiet: the refused handshakes are expected.
+	srv := &fasthttp.Server{Handler: r.handle, Logger: quiet{}}
+	go srv.ServeTLSEmbed(r.ln, certPEM, keyPEM) //nolint:errcheck // ends when the listener closes
 	t.Cleanup(func() { r.ln.Close() })
 	roots := x509.NewCertPool()
 	if !roots.AppendCertsFromPEM(certPEM) {
