@@ -190,14 +190,15 @@ func TestPushToVictoriaMetrics(t *testing.T) {
 		r.a.patience = 10 * time.Second
 		t.Logf("%v: agent %s answers", time.Since(start).Round(100*time.Millisecond), r.instance)
 	}
-	// Series arrive with the labels, each once. VictoriaMetrics caches
-	// what a query found for a while (an empty answer too), so it is
-	// asked only once both agents say they delivered.
+	// Series arrive with the labels, each once. VictoriaMetrics finds a
+	// new series up to ~10 s after it took it (it adds new series to its
+	// index of the current hour every 10 s) and caches an empty answer,
+	// so it is asked only once both agents say they delivered.
 	for _, r := range runs {
 		r.a.waitForMetrics(t, `(?m)^heimnetz_push_samples_total [1-9]`)
 	}
 	seen := map[string]bool{}
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !(seen["big"] && seen["tiny"]); time.Sleep(250 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && !(seen["big"] && seen["tiny"]); time.Sleep(250 * time.Millisecond) {
 		for _, s := range vm.export(`{site="e2e",__name__=~"heimnetz_build_info|heimnetz_plugin_executions_total"}`) {
 			seen[s.Metric["instance"]] = true
 			if s.Metric["__name__"] == "heimnetz_plugin_executions_total" && (s.Metric["plugin"] == "" || s.Metric["result"] == "") {
