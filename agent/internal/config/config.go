@@ -86,6 +86,10 @@ type Config struct {
 	// Alerts are the thresholds of the built-in alerts (UCI: the
 	// `config alerts 'alerts'` section).
 	Alerts Alerts `json:"alerts"`
+	// Push sends the agent's metrics to a remote Prometheus-compatible
+	// endpoint (VictoriaMetrics); off while its URL is empty. UCI: the
+	// `config push 'push'` section.
+	Push Push `json:"push"`
 }
 
 // Alerts are the owner's thresholds of the built-in alert conditions
@@ -210,6 +214,7 @@ func Default() Config {
 		WANProbe:    WANProbe{Interval: Duration(10 * time.Second), Count: 3, Timeout: Duration(time.Second)},
 		Leak:        defaultLeak(),
 		Alerts:      alertsFrom(alerts.DefaultThresholds()),
+		Push:        DefaultPush(),
 		Ceilings: Ceilings{
 			Instructions: c.Instructions, Memory: Size(c.Memory), Timeout: Duration(c.Timeout),
 			CPU: limits.FormatPercent(c.CPU),
@@ -299,6 +304,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Alerts.Thresholds().Validate(); err != nil {
+		return err
+	}
+	if err := c.Push.Validate(); err != nil {
 		return err
 	}
 	if err := c.Settings.Validate(); err != nil {
