@@ -37,6 +37,7 @@ type Server struct {
 	logins       *rateLimiter // per client address
 	loginsGlobal *rateLimiter // all clients together: bounds PBKDF2 work
 	loginSlots   chan struct{}
+	handlers     handlerSlots // requests inside a handler (handlerslots.go)
 	reports      *rateLimiter // per event type: bounds SecurityEvent calls
 	settings     atomic.Pointer[Settings]
 	hosts        *hostCheck
@@ -96,6 +97,7 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 		logins:       newRateLimiter(cfg.LoginBurst, cfg.LoginRefill, 4096, now),
 		loginsGlobal: newRateLimiter(4*cfg.LoginBurst, cfg.LoginRefill/4, 1, now),
 		loginSlots:   make(chan struct{}, 2),
+		handlers:     newHandlerSlots(),
 		reports:      newRateLimiter(20, 3*time.Second, 64, now),
 		hosts:        newHostCheck(cfg.Addr, cfg.Hostnames, now),
 		gate:         newConnGate(cfg.Concurrency, cfg.MaxConnsPerIP),
