@@ -36,6 +36,7 @@ type agentRow struct {
 	scrapeSeconds  float64 // Prometheus' last scrape of it; -1 unknown
 	pushed, failed float64 // heimnetz_push_samples_total, _failures_total
 	dropped        float64 // heimnetz_push_dropped_samples_total
+	exited         string  // why the agent ended before the report, with its log's tail
 }
 
 // report is what the fleet measured.
@@ -70,6 +71,11 @@ func collect(o options, agents []*agent, vm, prom *store) (*report, error) {
 		row := agentRow{name: a.name, addr: a.addr, vm: int(inVM[a.name]), prom: int(inProm[a.name]), scrapeSeconds: -1}
 		if s, ok := scrape[a.name]; ok {
 			row.scrapeSeconds = s
+		}
+		if a.proc.exited() {
+			row.exited = fmt.Sprintf("%v\n%s", a.proc.err, a.proc.logTail())
+			r.rows = append(r.rows, row)
+			continue
 		}
 		body, err := httpGet("http://" + a.addr + "/metrics")
 		if err != nil {
@@ -108,7 +114,7 @@ func arrived(got, own int) bool {
 // only when the agents push).
 func (r *report) ok() bool {
 	for _, row := range r.rows {
-		if !arrived(row.prom, row.own) || r.opts.push && !arrived(row.vm, row.own) {
+		if row.exited != "" || !arrived(row.prom, row.own) || r.opts.push && !arrived(row.vm, row.own) {
 			return false
 		}
 	}
@@ -139,6 +145,10 @@ func (r *report) print(w io.Writer) {
 		if row.scrapeSeconds >= 0 {
 			scrapeMS = fmt.Sprintf("%.1f", row.scrapeSeconds*1000)
 			scrapes = append(scrapes, row.scrapeSeconds)
+		}
+		if row.exited != "" {
+			fmt.Fprintf(w, "%-9s %-16s EXITED before the report: %s\n", row.name, row.addr, row.exited)
+			continue
 		}
 		fmt.Fprintf(w, "%-9s %-16s %7d %8d %-8s %8d %-8s %9d %9s", row.name, row.addr, row.own, row.vm, vmMark, row.prom, mark(row.prom, row.own), row.rssKiB, scrapeMS)
 		if r.pushMetrics {
