@@ -93,9 +93,10 @@ func run(cfg config.Config, log *slog.Logger, level *core.LogLevel) error {
 	defer brd.Close()
 	dev, _ := brd.Device()
 
+	set := metrics.NewSet()
 	m, err := core.New(core.Options{
 		Config: cfg, DB: db, Board: brd, Log: log, Level: level,
-		Metrics: metrics.NewSet(), Syslog: dev.OS == board.OSOpenWrt,
+		Metrics: set, Syslog: dev.OS == board.OSOpenWrt,
 	})
 	if err != nil {
 		return err
@@ -125,6 +126,13 @@ func run(cfg config.Config, log *slog.Logger, level *core.LogLevel) error {
 	m.Event(core.EvAgentStart, store.Info, buildinfo.String()+" started")
 	log.Info("heimnetz started", "version", buildinfo.Version, "listen", ln.Addr().String(), "data", cfg.DataDir, "plugins", m.PluginCount())
 
+	stopPush, err := startPush(cfg.Push, m, set, log)
+	if err != nil {
+		ln.Close()
+		m.Stop()
+		return err
+	}
+
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
@@ -133,6 +141,7 @@ func run(cfg config.Config, log *slog.Logger, level *core.LogLevel) error {
 		log.Info("stopping", "reason", "signal")
 	case err := <-serveErr:
 		if err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, web.ErrServerClosed) {
+			stopPush()
 			m.Stop()
 			return fmt.Errorf("web: %w", err)
 		}
@@ -142,6 +151,7 @@ func run(cfg config.Config, log *slog.Logger, level *core.LogLevel) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		log.Warn("web shutdown", "err", err)
 	}
+	stopPush()
 	m.Stop()
 	m.Event(core.EvAgentStop, store.Info, "clean shutdown")
 	log.Info("heimnetz stopped")

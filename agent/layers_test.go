@@ -30,6 +30,7 @@ var importLayers = map[string]int{
 	"luaplugins":               2,
 	"store":                    2,
 	"board":                    1,
+	"agent/internal/push":      1,
 	"limits":                   1,
 	"limits/oneline":           0,
 	"agent/buildinfo":          0,

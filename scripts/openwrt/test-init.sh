@@ -117,7 +117,7 @@ for sh in "${shells[@]}"; do
 	fi
 	expect "$sh defaults: config file contents" \
 		"$(jq -c . "$conf" 2>&1)" \
-		"{\"listen\":\"192.168.1.1:9110\",\"data_dir\":\"$T/flash\",\"live_dir\":\"$T/ram\",\"snapshot_interval\":\"30m\",\"plugins_dir\":\"$T/flash/plugins\",\"no_bundled\":false,\"admin_password_hash\":\"\",\"admin_token\":\"\",\"https\":false,\"hostnames\":[],\"max_connections\":0,\"max_connections_per_ip\":0,\"pages_require_login\":false,\"log_level\":\"info\",\"breaks_before_disable\":3,\"event_retention\":1000,\"trusted_keys\":[],\"expose_client_identity\":false,\"ceilings\":{},\"plugins\":{},\"memory_limit\":\"24MiB\",\"gc_percent\":50,\"wan_probe\":{\"target\":\"\",\"interval\":\"10s\",\"count\":3,\"timeout\":\"1s\"}}"
+		"{\"listen\":\"192.168.1.1:9110\",\"data_dir\":\"$T/flash\",\"live_dir\":\"$T/ram\",\"snapshot_interval\":\"30m\",\"plugins_dir\":\"$T/flash/plugins\",\"no_bundled\":false,\"admin_password_hash\":\"\",\"admin_token\":\"\",\"https\":false,\"hostnames\":[],\"max_connections\":0,\"max_connections_per_ip\":0,\"pages_require_login\":false,\"log_level\":\"info\",\"breaks_before_disable\":3,\"event_retention\":1000,\"trusted_keys\":[],\"expose_client_identity\":false,\"ceilings\":{},\"plugins\":{},\"memory_limit\":\"24MiB\",\"gc_percent\":50,\"wan_probe\":{\"target\":\"\",\"interval\":\"10s\",\"count\":3,\"timeout\":\"1s\"},\"push\":{\"url\":\"\",\"interval\":\"30s\",\"labels\":{},\"username\":\"\",\"password_file\":\"\",\"bearer_token_file\":\"\",\"queue_bytes\":\"4MiB\",\"timeout\":\"10s\"}}"
 	expect "$sh defaults: config file mode 600" "$(stat -c %a "$conf" 2>&1)" 600
 	expect "$sh defaults: RAM and flash dirs created" \
 		"$(stat -c %a "$T/ram" "$T/flash" 2>&1 | tr '\n' ' ')" "750 750 "
@@ -194,6 +194,12 @@ for sh in "${shells[@]}"; do
 		"$(jq -c '.plugins' "$T/var/etc/heimnetz.json" 2>&1)" '{"wifi-stations":{"enabled":false},"dhcp-leases":{"interval":"1m"},"cpu":{}}'
 	run_case "$sh" no-plugins
 	expect "$sh no plugin sections: an empty object" "$(jq -c '.plugins' "$T/var/etc/heimnetz.json" 2>&1)" '{}'
+
+	run_case "$sh" push HZ_SECTIONS_push=push HZ_push_push_url=http://10.8.0.1:8428/api/v1/import/prometheus \
+		HZ_push_push_labels='site=home instance=r"1 bare' HZ_push_push_bearer_token_file=/etc/heimnetz/push.token HZ_push_push_interval=1m
+	expect "$sh push section: labels as an object, bearer token file, defaults kept" \
+		"$(jq -c '.push' "$T/var/etc/heimnetz.json" 2>&1)" \
+		'{"url":"http://10.8.0.1:8428/api/v1/import/prometheus","interval":"1m","labels":{"site":"home","instance":"r\"1","bare":""},"username":"","password_file":"","bearer_token_file":"/etc/heimnetz/push.token","queue_bytes":"4MiB","timeout":"10s"}'
 
 	run_case "$sh" invalid HZ_VALID=1
 	expect "$sh invalid UCI: start fails" "$(cat "$T/status")" 1

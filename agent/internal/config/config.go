@@ -80,6 +80,10 @@ type Config struct {
 	// logged as a warning at start. UCI: a `config plugin` section per
 	// plugin (see scripts/openwrt/files/heimnetz.config).
 	Plugins map[string]PluginSwitch `json:"plugins"`
+	// Push sends the agent's metrics to a remote Prometheus-compatible
+	// endpoint (VictoriaMetrics); off while its URL is empty. UCI: the
+	// `config push 'push'` section.
+	Push Push `json:"push"`
 }
 
 // WANProbe configures the agent's ICMP echo probe of the uplink. Only the
@@ -158,6 +162,7 @@ func Default() Config {
 		MemoryLimit: Size(24 << 20),
 		GCPercent:   50,
 		WANProbe:    WANProbe{Interval: Duration(10 * time.Second), Count: 3, Timeout: Duration(time.Second)},
+		Push:        DefaultPush(),
 		Ceilings: Ceilings{
 			Instructions: c.Instructions, Memory: Size(c.Memory), Timeout: Duration(c.Timeout),
 			CPU: limits.FormatPercent(c.CPU),
@@ -241,6 +246,9 @@ func (c Config) Validate() error {
 		return errors.New("config gc_percent: must be at least 10 (or -1 to turn the collector off)")
 	}
 	if err := c.WANProbe.Validate(); err != nil {
+		return err
+	}
+	if err := c.Push.Validate(); err != nil {
 		return err
 	}
 	if err := c.Settings.Validate(); err != nil {

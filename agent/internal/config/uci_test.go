@@ -109,6 +109,20 @@ func TestEveryConfigFieldSettableFromUCI(t *testing.T) {
 	for _, m := range regexp.MustCompile(`'([a-z_]+):`).FindAllStringSubmatch(body, -1) {
 		pluginOptions[m[1]] = true
 	}
+	// Options of the `config push` section: those validate_push_section
+	// names, each given a value unlike its default in the section
+	// HZ_SECTIONS_push names.
+	pushOptions := sectionOptions(string(script), "validate_push_section")
+	pushValues := map[string]string{
+		"url":               "http://192.0.2.10:8428/api/v1/import/prometheus",
+		"interval":          "15s",
+		"labels":            "site=home instance=router-1",
+		"username":          "router-1",
+		"password_file":     "/etc/heimnetz/push.pass",
+		"bearer_token_file": "",
+		"queue_bytes":       "1MiB",
+		"timeout":           "3s",
+	}
 	// Two plugin sections: one named for its plugin (_ for -), one
 	// anonymous with option name; plugins.*.X is option X of both.
 	sections := map[string]map[string]string{
@@ -162,7 +176,10 @@ validate_heimnetz_section main start_heimnetz
 	for k, v := range values {
 		cmd.Env = append(cmd.Env, "HZ_"+k+"="+v)
 	}
-	cmd.Env = append(cmd.Env, "HZ_SECTIONS_plugin=wifi_stations cfg0a1b2c")
+	cmd.Env = append(cmd.Env, "HZ_SECTIONS_plugin=wifi_stations cfg0a1b2c", "HZ_SECTIONS_push=push")
+	for k, v := range pushValues {
+		cmd.Env = append(cmd.Env, "HZ_push_push_"+k+"="+v)
+	}
 	for sec, opts := range sections {
 		for k, v := range opts {
 			cmd.Env = append(cmd.Env, "HZ_plugin_"+sec+"_"+k+"="+v)
@@ -207,6 +224,16 @@ validate_heimnetz_section main start_heimnetz
 			}
 			continue
 		}
+		if opt, ok := strings.CutPrefix(path, "push."); ok {
+			if !pushOptions[opt] {
+				t.Errorf("config field %s has no option %s in validate_push_section of %s", path, opt, initScript)
+				continue
+			}
+			if _, ok := pushValues[opt]; !ok {
+				t.Errorf("config field %s: give option %s of the test's push section a value here", path, opt)
+			}
+			continue // checked below, as a whole
+		}
 		uci := strings.ReplaceAll(path, ".", "_")
 		if !options[uci] {
 			t.Errorf("config field %s has no UCI option %s in %s", path, uci, initScript)
@@ -235,8 +262,29 @@ validate_heimnetz_section main start_heimnetz
 		cpu.Off() || time.Duration(cpu.Interval) != 2*time.Minute {
 		t.Errorf("plugin sections arrived as %+v:\n%s", got.Plugins, data)
 	}
+	wantPush := Push{URL: pushValues["url"], Interval: Duration(15 * time.Second),
+		Labels:   map[string]string{"site": "home", "instance": "router-1"},
+		Username: "router-1", PasswordFile: "/etc/heimnetz/push.pass",
+		QueueBytes: Size(1 << 20), Timeout: Duration(3 * time.Second)}
+	if !reflect.DeepEqual(got.Push, wantPush) {
+		t.Errorf("the push section arrived as %+v, want %+v:\n%s", got.Push, wantPush, data)
+	}
+	// bearer_token_file, the one push field left empty above (it excludes
+	// username), is checked by scripts/openwrt/test-init.sh.
 	if got.AdminPasswordHash != values["admin_password_hash"] || strings.Join(got.Hostnames, " ") != values["hostnames"] ||
 		got.Listen != "10.1.2.3:9110" || got.Ceilings.CPU != "25%" {
 		t.Errorf("values changed on the way: %+v", got)
 	}
+}
+
+// sectionOptions returns the options the shell function fn of the init
+// script script passes to uci_load_validate.
+func sectionOptions(script, fn string) map[string]bool {
+	_, body, _ := strings.Cut(script, "\n"+fn+"() {")
+	body, _, _ = strings.Cut(body, "\n}")
+	out := map[string]bool{}
+	for _, m := range regexp.MustCompile(`'([a-z_]+):`).FindAllStringSubmatch(body, -1) {
+		out[m[1]] = true
+	}
+	return out
 }

@@ -230,6 +230,12 @@ var helpText = map[string]string{
 	"process_pressure_memory_waiting_seconds_total": "Time some of the agent's cgroup tasks waited for memory (PSI some).",
 	"process_pressure_memory_stalled_seconds_total": "Time all of the agent's cgroup tasks waited for memory (PSI full).",
 	"go_goroutines":                                 "Goroutines that currently exist.",
+	"heimnetz_push_samples_total":                   "Samples the pusher delivered to the push endpoint.",
+	"heimnetz_push_failures_total":                  "Push requests that failed (connection error, time-out or an error status).",
+	"heimnetz_push_queue_bytes":                     "Compressed bytes of batches waiting for delivery (at most push.queue_bytes).",
+	"heimnetz_push_dropped_samples_total":           "Samples never delivered: dropped oldest-first from the full push queue or refused by the endpoint with a 4xx.",
+	"heimnetz_push_last_success_timestamp_seconds":  "When the pusher last delivered a batch, seconds since the Unix epoch (0: never).",
+	"heimnetz_push_unreadable_lines_total":          "Lines of the agent's exposition the pusher could not read and left out (expected 0).",
 	"go_gc_cycles_total":                            "Completed garbage collection cycles.",
 }
 
@@ -263,6 +269,11 @@ var _ web.MetricsRenderer = (*backend)(nil)
 // MetricsText implements web.MetricsRenderer: web compresses each
 // rendering once and serves it to every scrape while it is current.
 func (b *backend) MetricsText() []byte { return b.m.metricsText() }
+
+// MetricsText returns the agent's current /metrics rendering (without
+// web's own families), what the pusher sends; the caller must not modify
+// it.
+func (m *Manager) MetricsText() []byte { return m.metricsText() }
 
 // metricsText returns the current rendering, rendering afresh when it is
 // older than metricsTTL or was invalidated. While it is current, every

@@ -1,0 +1,8 @@
+//go:build !https
+
+package push
+
+// TLSBuilt reports whether this build can push to https URLs. The router
+// build leaves TLS out for its size (crypto/tls and x509 cost about
+// 0.8 MB on MIPS); build with -tags https to have it.
+const TLSBuilt = false
