@@ -30,9 +30,9 @@ type processes struct {
 	list []*process
 }
 
-// start runs bin with args, its output going to logPath. The child gets
-// SIGTERM if this program dies first (Linux's parent-death signal), so
-// a killed fleet leaves no agents behind.
+// start runs bin with args, its output going to logPath. On Linux the
+// child gets SIGTERM if this program dies first (childAttr), so a killed
+// fleet leaves no agents behind.
 func (ps *processes) start(name, logPath, bin string, args ...string) (*process, error) {
 	out, err := os.Create(logPath)
 	if err != nil {
@@ -40,7 +40,7 @@ func (ps *processes) start(name, logPath, bin string, args ...string) (*process,
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	cmd.SysProcAttr = childAttr()
 	if err := cmd.Start(); err != nil {
 		out.Close()
 		return nil, fmt.Errorf("%s: starting %s: %w", name, bin, err)
