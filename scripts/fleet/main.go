@@ -132,16 +132,18 @@ func run(ctx context.Context, o options) (ok bool, err error) {
 	fmt.Printf("fleet: %d agents up in %v (bundled plugins, %d each, every %v; push %v), victoria-metrics %s, prometheus %s\n",
 		o.n, time.Since(started).Round(time.Millisecond), len(plugins), o.interval, o.push, vm.base, prom.base)
 
-	// The ingest rates are taken over the run after two intervals of
-	// warm-up (first pushes, Prometheus reading its target file).
-	if !sleep(ctx, 2*o.interval) {
+	// The ingest rates are taken over the run after a warm-up of two
+	// intervals (first pushes, Prometheus reading its target file), or
+	// half the run when that is shorter.
+	warmUp := min(2*o.interval, o.duration/2)
+	if !sleep(ctx, warmUp) {
 		return false, ctx.Err()
 	}
 	before, err := ingestSample(vm, prom)
 	if err != nil {
 		return false, err
 	}
-	if !sleep(ctx, o.duration-2*o.interval) {
+	if !sleep(ctx, o.duration-warmUp) {
 		return false, ctx.Err()
 	}
 	after, err := ingestSample(vm, prom)
