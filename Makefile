@@ -39,9 +39,9 @@ deps:
 lint: tools
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^third_party/')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) vet -tags https ./web/
+	$(GO) vet -tags https ./web/ ./agent/internal/push/
 	$(STATICCHECK) ./...
-	$(STATICCHECK) -tags https ./web/
+	$(STATICCHECK) -tags https ./web/ ./agent/internal/push/
 	@# The _other.go files (a build for a developer's Mac) are compiled by
 	@# nothing else; this keeps them and the tests in step with the Linux code.
 	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
@@ -53,7 +53,7 @@ tools:
 
 test-go:
 	$(GO) test -timeout 15m ./...
-	$(GO) test -timeout 5m -tags https ./web/
+	$(GO) test -timeout 5m -tags https ./web/ ./agent/internal/push/
 
 ## test-race: the packages with concurrency of their own, under the race detector (needs cgo: gcc and libc6-dev, which scripts/deps.sh installs)
 # RACE_PKGS, and why each is in:
@@ -64,6 +64,7 @@ test-go:
 #                        per-plugin and shared metric-family mutexes
 #   board                a read on a goroutine bounded by a deadline, the netlink sequence atomic
 #   agent/internal/core  manager, scheduler, installer, security log, web backend
+#   agent/internal/push  the pusher's loop beside the gauges /metrics reads, a fasthttp client
 # RACE_OUT: packages with goroutines or sync of their own that are left out:
 #   agent (package main)  its tests drive a separately built binary, whose goroutines
 #                         the detector in the test process cannot see; the core they
@@ -87,7 +88,7 @@ test-go:
 # the metrics memory attacks took 65 s instead of 3 s); test-go runs them
 # without -race. TestTimeLimit and TestJSONDecodeHoldsTheTimeLimit still run
 # the timer against a running state under the detector.
-RACE_PKGS ?= ./store/ ./web/ ./limits/ ./luaplugins/ ./board/ ./agent/internal/core/
+RACE_PKGS ?= ./store/ ./web/ ./limits/ ./luaplugins/ ./board/ ./agent/internal/core/ ./agent/internal/push/
 RACE_OUT  ?= ./agent/ ./luaplugins/check/ ./web/fixedgzip/ ./web/webtest/ ./scripts/store/flashbench/ ./scripts/footprint/idle/ ./scripts/fleet/
 RACE_SKIP ?= ^(TestHostileCorpus|TestHostileClasses|TestMetricMemoryBound)$$
 test-race:

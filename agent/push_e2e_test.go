@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/heimnetz/heimnetz/agent/internal/promtool"
 )
 
 // victoriaMetricsBinary is Debian's victoria-metrics package (v1.79).
@@ -232,8 +234,9 @@ func TestPushToVictoriaMetrics(t *testing.T) {
 
 	// The big queue drains at the next retry: after a 10 s outage the
 	// back-off wait is at most 16 s (1, 2, 4, 8, 16 s, each less up to
-	// half by jitter), after a minute at most 64 s.
-	for deadline := time.Now().Add(outage + 10*time.Second); ; time.Sleep(250 * time.Millisecond) {
+	// half by jitter), after a minute at most 64 s: the wait is bounded
+	// by twice the outage.
+	for deadline := time.Now().Add(2*outage + 10*time.Second); ; time.Sleep(250 * time.Millisecond) {
 		_, body := runs[0].a.get(t, "/metrics")
 		if last := metricOf(body, "heimnetz_push_last_success_timestamp_seconds"); last >= float64(up.Unix()) && metricOf(body, "heimnetz_push_queue_bytes") == 0 {
 			break
@@ -256,13 +259,25 @@ func TestPushToVictoriaMetrics(t *testing.T) {
 		}
 		return n
 	}
-	gap := outage - 2*time.Second
-	if n := inside("big"); float64(n) < gap.Seconds()*0.7 {
-		t.Errorf("big queue: %d samples of heimnetz_build_info stamped inside the %v outage, want about %.0f (one a second)", n, outage, gap.Seconds())
+	// What VictoriaMetrics accepted last becomes searchable within a
+	// second or two (it buffers new rows). The window leaves out a second
+	// at either end; one sample a second is taken inside it, and 60 % of
+	// them must arrive (a loaded CI machine may delay some collections;
+	// without the queue none would).
+	window := up.Sub(down) - 2*time.Second
+	n := 0
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		if n = inside("big"); float64(n) >= window.Seconds()*0.6 {
+			break
+		}
+	}
+	if float64(n) < window.Seconds()*0.6 {
+		t.Errorf("big queue: %d samples of heimnetz_build_info stamped inside the %v outage (window %v), want about one a second", n, outage, window.Round(100*time.Millisecond))
 	} else {
-		t.Logf("big queue: %d samples stamped inside the %v outage arrived (one a second would be %.0f)", n, outage, gap.Seconds())
+		t.Logf("big queue: %d samples of heimnetz_build_info stamped inside the %v outage (window %v) arrived", n, outage, window.Round(100*time.Millisecond))
 	}
 	_, bigMetrics := runs[0].a.get(t, "/metrics")
+	promtool.Check(t, bigMetrics) // the heimnetz_push_* families pass too
 	if d := metricOf(bigMetrics, "heimnetz_push_dropped_samples_total"); d != 0 {
 		t.Errorf("big queue dropped %v samples, want 0", d)
 	}

@@ -46,6 +46,12 @@ func startPush(cfg config.Push, m *core.Manager, set *metrics.Set, log *slog.Log
 	log.Info("pushing metrics", "url", cfg.URL, "interval", time.Duration(cfg.Interval).String(), "auth", auth.String(), "queue_bytes", int64(cfg.QueueBytes))
 	return func() {
 		cancel()
-		<-done
+		select {
+		case <-done:
+		case <-time.After(push.ShutdownWait):
+			// A request under way runs to its own timeout; the agent
+			// stops without waiting longer for it.
+			log.Warn("push: stopped waiting for the last delivery", "after", push.ShutdownWait.String())
+		}
 	}, nil
 }

@@ -17,6 +17,8 @@
 #                              install starts and enables no DNS/DHCP server
 #                              on the host; the test runs its own instance.
 #   gcc, libc6-dev             cgo for the race detector (make test-race)
+#   victoria-metrics           the push test (agent/push_e2e_test.go) pushes to
+#                              its own instance on a free loopback port
 # Nothing is skipped silently: a missing tool that cannot be installed fails.
 set -euo pipefail
 
@@ -39,6 +41,7 @@ have shellcheck || need+=(shellcheck)
 have gcc || need+=(gcc)
 [ -f /usr/include/stdlib.h ] || need+=(libc6-dev)
 [ -x /usr/bin/prometheus-node-exporter ] || need+=(prometheus-node-exporter)
+[ -x /usr/bin/victoria-metrics ] || need+=(victoria-metrics)
 
 if [ ${#need[@]} -eq 0 ]; then
 	exit 0
@@ -49,8 +52,9 @@ if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 # The tests start their own prometheus-node-exporter (and prometheus) on
 # free loopback ports; the packages' services must not start and take
-# :9100/:9090 on this machine. policy-rc.d refuses service starts during
-# the install (only when no policy is in place already).
+# :9100/:9090/:8428 (victoria-metrics) on this machine. policy-rc.d
+# refuses service starts during the install (only when no policy is in
+# place already).
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then
 	printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null

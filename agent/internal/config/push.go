@@ -50,9 +50,9 @@ const (
 )
 
 // DefaultPush is push off, with the defaults that apply once a URL is set:
-// every 30s, a 4 MiB queue (about two hours of a 30s interval for a
-// typical router's ~60 KB exposition, which gzips to ~12 KB), 10s per
-// request.
+// every 30s, a 4 MiB queue (a batch of the agent's ~850 series with the
+// bundled plugins is about 8 KB compressed: some 500 batches, 4 hours at
+// 30s), 10s per request.
 func DefaultPush() Push {
 	return Push{
 		Interval:   Duration(30 * time.Second),

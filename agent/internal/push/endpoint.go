@@ -22,6 +22,12 @@ func CheckURL(raw string) error {
 	if len(raw) > 2048 {
 		return errors.New("longer than 2048 bytes")
 	}
+	if !strings.Contains(raw, "://") {
+		if strings.HasPrefix(raw, "http:") || strings.HasPrefix(raw, "https:") {
+			return errors.New("no // after the scheme; write http://HOST:PORT/PATH")
+		}
+		return errors.New("no scheme; write http://HOST:PORT/PATH")
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return fmt.Errorf("not a URL: %w", err)
@@ -32,14 +38,10 @@ func CheckURL(raw string) error {
 		if !TLSBuilt {
 			return ErrNoTLS
 		}
-	case "":
-		return errors.New("no scheme; write http://HOST:PORT/PATH")
 	default:
 		return fmt.Errorf("scheme %q: want http or https", u.Scheme)
 	}
 	switch {
-	case u.Opaque != "":
-		return errors.New("no // after the scheme; write http://HOST:PORT/PATH")
 	case u.Hostname() == "":
 		return errors.New("no host")
 	case u.User != nil:

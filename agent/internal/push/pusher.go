@@ -28,6 +28,13 @@ const (
 	MaxRequestBytes = 256 << 10
 	// maxFlush bounds the last attempt to deliver at shutdown.
 	maxFlush = 5 * time.Second
+	// ShutdownWait is how long a caller should wait for Run to return
+	// after cancelling it: a request under way when the context ends
+	// still runs to its own deadline (fasthttp's client takes no context),
+	// then the last attempt takes at most 5 s.
+	ShutdownWait = 6 * time.Second
+	// maxIdle bounds how long an idle connection to the endpoint is kept.
+	maxIdle = 15 * time.Second
 	// maxResponseBytes bounds what is read of an answer.
 	maxResponseBytes = 64 << 10
 )
@@ -74,6 +81,8 @@ type Options struct {
 	// Jitter returns numbers in [0, 1) for the back-off; nil is
 	// math/rand/v2.
 	Jitter func() float64
+
+	tls tlsOptions // the https build's roots (tests trust their own)
 }
 
 // Pusher takes the agent's metrics every interval and delivers them to
@@ -92,6 +101,7 @@ type Pusher struct {
 	queueBytes                           atomic.Int64
 	lastSuccess                          atomic.Int64 // Unix ms; 0: never
 	failing                              bool         // the last attempt failed (logged once per outage)
+	rejecting                            int          // status of the last refusal in a row (logged once per streak)
 }
 
 // New returns a Pusher; it does nothing until Run.
@@ -133,20 +143,22 @@ func New(opts Options) (*Pusher, error) {
 		clock: opts.Clock,
 		log:   opts.Log,
 		client: &fasthttp.Client{
-			Name:                          "heimnetz/" + buildinfo.Version,
-			Dial:                          opts.Dial,
-			ReadTimeout:                   opts.Timeout,
-			WriteTimeout:                  opts.Timeout,
-			MaxConnsPerHost:               1,
-			MaxIdleConnDuration:           opts.Interval + opts.Timeout,
-			MaxResponseBodySize:           maxResponseBytes,
-			DisablePathNormalizing:        true,
-			DisableHeaderNamesNormalizing: false,
-			NoDefaultUserAgentHeader:      false,
+			Name:            "heimnetz/" + buildinfo.Version,
+			Dial:            opts.Dial,
+			ReadTimeout:     opts.Timeout,
+			WriteTimeout:    opts.Timeout,
+			MaxConnsPerHost: 1,
+			// Keep the connection between batches only when they come
+			// often: an idle TCP connection through NAT or a VPN may be
+			// dropped silently, and a POST on it is not retried.
+			MaxIdleConnDuration:    min(opts.Interval+opts.Timeout, maxIdle),
+			MaxResponseBodySize:    maxResponseBytes,
+			DisablePathNormalizing: true,
 		},
 		backoff: backoff{Min: MinBackoff, Max: MaxBackoff, Jitter: opts.Jitter},
 		queue:   queue{limit: opts.QueueBytes},
 	}
+	opts.tls.apply(p.client)
 	s := opts.Metrics
 	p.samples = s.GetOrCreateCounter("heimnetz_push_samples_total")
 	p.failures = s.GetOrCreateCounter("heimnetz_push_failures_total")
@@ -269,6 +281,7 @@ func (p *Pusher) sendChunk(deadline time.Time) bool {
 		p.samples.Add(samples)
 		p.lastSuccess.Store(p.clock.Now().UnixMilli())
 		p.backoff.reset()
+		p.rejecting = 0
 		if p.failing {
 			p.failing = false
 			p.log.Info("push: delivering again", "url", p.opts.URL)
@@ -277,7 +290,12 @@ func (p *Pusher) sendChunk(deadline time.Time) bool {
 		p.queue.drop(n)
 		p.failures.Inc()
 		p.dropped.Add(samples)
-		p.log.Warn("push: endpoint refused a batch; dropped", "url", p.opts.URL, "status", status, "samples", samples, "answer", detail)
+		level := slog.LevelWarn
+		if p.rejecting == status {
+			level = slog.LevelDebug // the same refusal again: said already
+		}
+		p.rejecting = status
+		p.log.Log(context.Background(), level, "push: endpoint refused a batch; dropped", "url", p.opts.URL, "status", status, "samples", samples, "answer", detail)
 	default:
 		p.failures.Inc()
 		if !p.failing {

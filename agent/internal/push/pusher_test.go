@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -255,6 +256,24 @@ func TestBearerAuth(t *testing.T) {
 	}
 }
 
+// lockedBuffer is a log the pusher writes while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 // run starts p and returns a function that stops it and waits.
 func run(p *Pusher) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -314,16 +333,26 @@ func TestRejected4xx(t *testing.T) {
 	r := newReceiver(t)
 	r.setStatus(fasthttp.StatusBadRequest)
 	clk := newFakeClock()
-	p, set := newTestPusher(t, r, clk, nil)
+	logs := &lockedBuffer{}
+	p, set := newTestPusher(t, r, clk, func(o *Options) {
+		o.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	})
 	stop := run(p)
 	if d := clk.next(t); d != 30*time.Second {
 		t.Fatalf("after a 400 the pusher waits %v, want the interval (no retry)", d)
 	}
-	if v := metricValue(set, "heimnetz_push_dropped_samples_total"); v != "1" {
-		t.Errorf("dropped %s, want 1", v)
+	clk.Advance(30 * time.Second) // a second 400: dropped, not logged again
+	if d := clk.next(t); d != 30*time.Second {
+		t.Fatalf("after a 400 the pusher waits %v, want the interval (no retry)", d)
 	}
-	if v := metricValue(set, "heimnetz_push_failures_total"); v != "1" {
-		t.Errorf("failures %s, want 1", v)
+	if v := metricValue(set, "heimnetz_push_dropped_samples_total"); v != "2" {
+		t.Errorf("dropped %s, want 2", v)
+	}
+	if v := metricValue(set, "heimnetz_push_failures_total"); v != "2" {
+		t.Errorf("failures %s, want 2", v)
+	}
+	if n := strings.Count(logs.String(), "refused a batch"); n != 1 || !strings.Contains(logs.String(), "status=400") || !strings.Contains(logs.String(), "cannot parse line") {
+		t.Errorf("want one warning with the status and the answer, got %d:\n%s", n, logs)
 	}
 	r.setStatus(fasthttp.StatusTooManyRequests)
 	clk.Advance(30 * time.Second)
@@ -331,8 +360,8 @@ func TestRejected4xx(t *testing.T) {
 		t.Fatalf("after a 429 the pusher waits %v, want the first back-off (1s)", d)
 	}
 	stop()
-	if v := metricValue(set, "heimnetz_push_dropped_samples_total"); v != "1" {
-		t.Errorf("dropped %s after a 429, want still 1", v)
+	if v := metricValue(set, "heimnetz_push_dropped_samples_total"); v != "2" {
+		t.Errorf("dropped %s after a 429, want still 2", v)
 	}
 }
 

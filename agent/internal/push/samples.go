@@ -189,26 +189,40 @@ func appendSample(dst, line []byte, extra []Label, ms int64) ([]byte, error) {
 		sep = true
 	}
 	dst = append(dst, '}')
-	// The value and an optional timestamp of its own.
-	fields := bytes.Fields(rest)
-	if len(fields) < 1 || len(fields) > 2 || len(rest) == 0 || (rest[0] != ' ' && rest[0] != '\t') {
+	// The value and an optional timestamp of its own, after a blank.
+	if len(rest) == 0 || (rest[0] != ' ' && rest[0] != '\t') {
 		return dst, errBadLine
 	}
-	if _, err := strconv.ParseFloat(string(fields[0]), 64); err != nil {
+	value, rest := nextField(rest)
+	ts, rest := nextField(rest)
+	if len(value) == 0 || len(bytes.TrimLeft(rest, " \t")) > 0 {
+		return dst, errBadLine
+	}
+	if _, err := strconv.ParseFloat(string(value), 64); err != nil {
 		return dst, errBadLine
 	}
 	dst = append(dst, ' ')
-	dst = append(dst, fields[0]...)
+	dst = append(dst, value...)
 	dst = append(dst, ' ')
-	if len(fields) == 2 {
-		if _, err := strconv.ParseInt(string(fields[1]), 10, 64); err != nil {
+	if len(ts) > 0 {
+		if _, err := strconv.ParseInt(string(ts), 10, 64); err != nil {
 			return dst, errBadLine
 		}
-		dst = append(dst, fields[1]...)
+		dst = append(dst, ts...)
 	} else {
 		dst = strconv.AppendInt(dst, ms, 10)
 	}
 	return append(dst, '\n'), nil
+}
+
+// nextField returns the first field of b after blanks and what follows it.
+func nextField(b []byte) (field, rest []byte) {
+	b = bytes.TrimLeft(b, " \t")
+	i := 0
+	for i < len(b) && b[i] != ' ' && b[i] != '\t' {
+		i++
+	}
+	return b[:i], b[i:]
 }
 
 // replaced reports whether an extra label has the name name.

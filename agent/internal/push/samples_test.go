@@ -53,6 +53,7 @@ func TestAppendSamplesNoExtraLabels(t *testing.T) {
 }
 
 // TestAppendSamplesAgentExposition runs a capture of the agent's /metrics
+// (heimnetz run on this machine with the bundled plugins, 851 samples)
 // through: every sample line comes out, with the labels once.
 func TestAppendSamplesAgentExposition(t *testing.T) {
 	text := readTestdata(t, "metrics.txt")
@@ -94,7 +95,9 @@ func TestCheckLabel(t *testing.T) {
 func FuzzAppendSamples(f *testing.F) {
 	f.Add([]byte("up 1\n"), "site", "home")
 	f.Add([]byte(`x{site="a",b="c\"}"} 1 2`+"\n# c\n"), "site", "x\"y")
-	f.Add(readTestdata(f, "metrics.txt"), "instance", "r1")
+	// The start of a real exposition only: a whole one (61 KB) makes the
+	// fuzzer spend its time minimizing.
+	f.Add(readTestdata(f, "metrics.txt")[:2048], "instance", "r1")
 	f.Fuzz(func(t *testing.T, in []byte, name, value string) {
 		var extra []Label
 		if CheckLabel(name, value) == nil {
