@@ -59,8 +59,9 @@ func bundledPlugins(repo string) ([]string, error) {
 }
 
 // startAgent writes agent i's config (every plugin at interval, and a
-// push to pushURL unless it is empty) and starts it on a free port.
-func startAgent(ps *processes, bin, root string, i int, plugins []string, interval time.Duration, pushURL string) (*agent, error) {
+// push to pushURL unless it is empty) and starts it on port, a free one
+// from freePorts.
+func startAgent(ps *processes, bin, root string, i, port int, plugins []string, interval time.Duration, pushURL string) (*agent, error) {
 	a := &agent{name: fmt.Sprintf("agent-%02d", i), dir: filepath.Join(root, fmt.Sprintf("agent-%02d", i))}
 	if err := os.MkdirAll(a.dir, 0o755); err != nil {
 		return nil, err
@@ -78,10 +79,6 @@ func startAgent(ps *processes, bin, root string, i int, plugins []string, interv
 	}
 	cfgPath := filepath.Join(a.dir, "config.json")
 	if err := os.WriteFile(cfgPath, data, 0o600); err != nil {
-		return nil, err
-	}
-	port, err := freePort()
-	if err != nil {
 		return nil, err
 	}
 	a.addr = fmt.Sprintf("127.0.0.1:%d", port)

@@ -103,11 +103,15 @@ func run(ctx context.Context, o options) (ok bool, err error) {
 			fmt.Fprintf(os.Stderr, "fleet: %d processes did not stop cleanly: %v\n", len(unclean), unclean)
 		}
 	}()
-	vm, err := startVictoriaMetrics(ps, tmp)
+	ports, err := freePorts(o.n + 2)
 	if err != nil {
 		return false, err
 	}
-	prom, err := startPrometheus(ps, tmp, o.interval)
+	vm, err := startVictoriaMetrics(ps, tmp, ports[o.n])
+	if err != nil {
+		return false, err
+	}
+	prom, err := startPrometheus(ps, tmp, o.interval, ports[o.n+1])
 	if err != nil {
 		return false, err
 	}
@@ -119,7 +123,7 @@ func run(ctx context.Context, o options) (ok bool, err error) {
 	started := time.Now()
 	agents := make([]*agent, o.n)
 	for i := range agents {
-		if agents[i], err = startAgent(ps, o.bin, tmp, i+1, plugins, o.interval, pushURL); err != nil {
+		if agents[i], err = startAgent(ps, o.bin, tmp, i+1, ports[i], plugins, o.interval, pushURL); err != nil {
 			return false, err
 		}
 	}

@@ -126,14 +126,23 @@ func isTerm(err error) bool {
 	return ok && ws.Signaled() && ws.Signal() == syscall.SIGTERM
 }
 
-// freePort returns a loopback port free at the time of the call.
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
+// freePorts returns n distinct loopback ports, free at the time of the
+// call: all n are held open together before any is let go, so no two
+// of this program's servers get the same one (an agent binds its port
+// only seconds after it starts, and a port handed out again meanwhile
+// made two agents share one, the second answering the first's
+// readiness check).
+func freePorts(n int) ([]int, error) {
+	ports := make([]int, 0, n)
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		defer ln.Close()
+		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
+	return ports, nil
 }
 
 // waitReady polls url until it answers 200, p ends, or patience passes.

@@ -22,13 +22,9 @@ type store struct {
 }
 
 // startVictoriaMetrics runs a single-node VictoriaMetrics on a free
-// loopback port with its data under dir. latencyOffset 1s lets queries
+// loopback port (from freePorts) with its data under dir. latencyOffset 1s lets queries
 // see samples seconds old (its default hides the last 30 s).
-func startVictoriaMetrics(ps *processes, dir string) (*store, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
+func startVictoriaMetrics(ps *processes, dir string, port int) (*store, error) {
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	p, err := ps.start("victoria-metrics", filepath.Join(dir, "victoria-metrics.log"), "victoria-metrics",
 		"-httpListenAddr", fmt.Sprintf("127.0.0.1:%d", port),
@@ -46,14 +42,11 @@ func startVictoriaMetrics(ps *processes, dir string) (*store, error) {
 	return &store{name: "victoria-metrics", base: base, proc: p, ingestMetric: "vm_rows_inserted_total"}, nil
 }
 
-// startPrometheus runs Prometheus on a free loopback port, scraping the
+// startPrometheus runs Prometheus on a free loopback port (from
+// freePorts), scraping the
 // targets in dir/targets.json (file_sd, written by writeTargets) every
 // interval.
-func startPrometheus(ps *processes, dir string, interval time.Duration) (*store, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
+func startPrometheus(ps *processes, dir string, interval time.Duration, port int) (*store, error) {
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	// One job, its targets from a file Prometheus rereads when it
 	// changes; the scrape timeout is the interval's, Prometheus' default
