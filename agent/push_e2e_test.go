@@ -163,8 +163,10 @@ func pushOutage(t *testing.T) time.Duration {
 func TestPushToVictoriaMetrics(t *testing.T) {
 	requireVictoriaMetrics(t)
 	outage := pushOutage(t)
+	start := time.Now()
 	dir := t.TempDir()
 	vm := startVictoriaMetrics(t, "", filepath.Join(dir, "vm"))
+	t.Logf("%v: victoria-metrics answers", time.Since(start).Round(100*time.Millisecond))
 	pwFile := filepath.Join(dir, "push.pass")
 	if err := os.WriteFile(pwFile, []byte(vm.pass+"\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -186,23 +188,16 @@ func TestPushToVictoriaMetrics(t *testing.T) {
 		}
 		r.a = startAgent(t, filepath.Join(dir, r.instance), "--config", conf)
 		r.a.patience = 10 * time.Second
+		t.Logf("%v: agent %s answers", time.Since(start).Round(100*time.Millisecond), r.instance)
 	}
-	// Series arrive with the labels, each once.
-	seen := map[string]bool{}
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !(seen["big"] && seen["tiny"]); time.Sleep(250 * time.Millisecond) {
-		for _, s := range vm.export(`{site="e2e",__name__=~"heimnetz_build_info|heimnetz_plugin_executions_total"}`) {
-			seen[s.Metric["instance"]] = true
-			if s.Metric["__name__"] == "heimnetz_plugin_executions_total" && (s.Metric["plugin"] == "" || s.Metric["result"] == "") {
-				t.Errorf("series lost its own labels: %v", s.Metric)
-			}
-		}
+	// Both agents deliver. Their series are looked for in VictoriaMetrics
+	// after the outage: it finds a new series up to ~10 s after it took
+	// it (it indexes new series of the current hour every 10 s) and
+	// caches an empty answer.
+	for _, r := range runs {
+		r.a.waitForMetrics(t, `(?m)^heimnetz_push_samples_total [1-9]`)
 	}
-	if !seen["big"] || !seen["tiny"] {
-		t.Fatalf("series of instances %v arrived, want big and tiny:\n%s\n%s", seen, runs[0].a.logs, vm.logs)
-	}
-	if strings.Contains(runs[0].a.logs.String(), vm.pass) {
-		t.Errorf("the agent logged the push password:\n%s", runs[0].a.logs)
-	}
+	t.Logf("%v: both agents delivered", time.Since(start).Round(100*time.Millisecond))
 
 	// The outage. Meanwhile both agents' queues are watched.
 	vm.stop()
@@ -245,7 +240,7 @@ func TestPushToVictoriaMetrics(t *testing.T) {
 			t.Fatalf("the big queue was not delivered %v after the outage:\n%s\n%s", time.Since(up), grepLines(body, "heimnetz_push_"), runs[0].a.logs)
 		}
 	}
-	t.Logf("big queue delivered %v after the endpoint came back", time.Since(up).Round(100*time.Millisecond))
+	t.Logf("%v: big queue delivered %v after the endpoint came back", time.Since(start).Round(100*time.Millisecond), time.Since(up).Round(100*time.Millisecond))
 	close(stopWatch)
 	<-watched
 
@@ -276,6 +271,22 @@ func TestPushToVictoriaMetrics(t *testing.T) {
 	} else {
 		t.Logf("big queue: %d samples of heimnetz_build_info stamped inside the %v outage (window %v) arrived", n, outage, window.Round(100*time.Millisecond))
 	}
+	seen := map[string]bool{}
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && !(seen["big"] && seen["tiny"]); time.Sleep(250 * time.Millisecond) {
+		for _, s := range vm.export(`{site="e2e",__name__=~"heimnetz_build_info|heimnetz_plugin_executions_total"}`) {
+			seen[s.Metric["instance"]] = true
+			if s.Metric["__name__"] == "heimnetz_plugin_executions_total" && (s.Metric["plugin"] == "" || s.Metric["result"] == "") {
+				t.Errorf("series lost its own labels: %v", s.Metric)
+			}
+		}
+	}
+	if !seen["big"] || !seen["tiny"] {
+		t.Fatalf("series of instances %v arrived, want big and tiny:\n%s\n%s", seen, runs[0].a.logs, vm.logs)
+	}
+	if strings.Contains(runs[0].a.logs.String(), vm.pass) {
+		t.Errorf("the agent logged the push password:\n%s", runs[0].a.logs)
+	}
+
 	_, bigMetrics := runs[0].a.get(t, "/metrics")
 	promtool.Check(t, bigMetrics) // the heimnetz_push_* families pass too
 	if d := metricOf(bigMetrics, "heimnetz_push_dropped_samples_total"); d != 0 {
@@ -301,9 +312,23 @@ func TestPushToVictoriaMetrics(t *testing.T) {
 		t.Logf("%s: queue bound %d B, peak seen on /metrics %v B, peak pushed %v B", r.instance, r.queue, r.maxQueue, pushed)
 	}
 	t.Logf("tiny queue: %v samples dropped; inside the outage %d samples of heimnetz_build_info arrived", metricOf(tinyMetrics, "heimnetz_push_dropped_samples_total"), inside("tiny"))
+	// Both stop at once, each cleanly.
+	exits := make(chan error, len(runs))
 	for _, r := range runs {
-		r.a.stop(t)
+		r.a.cmd.Process.Signal(syscall.SIGTERM)
+		go func() { exits <- r.a.cmd.Wait() }()
 	}
+	for range runs {
+		select {
+		case err := <-exits:
+			if err != nil {
+				t.Errorf("an agent exited with %v after SIGTERM:\n%s\n%s", err, runs[0].a.logs, runs[1].a.logs)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("an agent did not stop within 15 s of SIGTERM")
+		}
+	}
+	t.Logf("%v: done", time.Since(start).Round(100*time.Millisecond))
 }
 
 // grepLines returns the lines of text that start with prefix.
