@@ -12,7 +12,7 @@ export CGO_ENABLED := 0
 # STATICCHECK: installed at its pinned version by scripts/tools.sh.
 STATICCHECK ?= bin/tools/staticcheck
 
-.PHONY: all build run test test-go test-race test-engine deps lint tools fuzz bench clean
+.PHONY: all build run test test-go test-race test-engine deps lint tools fuzz bench fleet clean
 
 all: build
 
@@ -74,8 +74,9 @@ test-go:
 #   web/webtest           test helpers (a server in front of a backend) with no tests of
 #                         their own; they run inside web's and agent/internal/core's
 #                         tests, which are in
-#   scripts/store/flashbench, scripts/footprint/idle
-#                         measuring tools run by hand, not shipped; no tests
+#   scripts/store/flashbench, scripts/footprint/idle, scripts/fleet
+#                         measuring tools run by hand (fleet: make fleet), not
+#                         shipped; their tests (if any) are single-goroutine
 # Every other package has no goroutines, sync, timers or signals of its own.
 # make lint runs scripts/race-packages.sh, which fails when a package with
 # any of those is in neither list (or a listed one has none).
@@ -88,7 +89,7 @@ test-go:
 # without -race. TestTimeLimit and TestJSONDecodeHoldsTheTimeLimit still run
 # the timer against a running state under the detector.
 RACE_PKGS ?= ./store/ ./web/ ./limits/ ./luaplugins/ ./board/ ./agent/internal/core/ ./agent/internal/push/
-RACE_OUT  ?= ./agent/ ./luaplugins/check/ ./web/fixedgzip/ ./web/webtest/ ./scripts/store/flashbench/ ./scripts/footprint/idle/
+RACE_OUT  ?= ./agent/ ./luaplugins/check/ ./web/fixedgzip/ ./web/webtest/ ./scripts/store/flashbench/ ./scripts/footprint/idle/ ./scripts/fleet/
 RACE_SKIP ?= ^(TestHostileCorpus|TestHostileClasses|TestMetricMemoryBound)$$
 test-race:
 	CGO_ENABLED=1 $(GO) test -race -timeout 10m -skip '$(RACE_SKIP)' $(RACE_PKGS)
@@ -106,6 +107,12 @@ fuzz:
 ## bench: the sandbox benchmarks quoted in issue notes
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./luaplugins/ ./limits/
+
+## fleet: FLEET_N agents (50) pushing to one VictoriaMetrics and scraped by one Prometheus for FLEET_DURATION (60s); reports arrival, RSS, ingest (not part of make test)
+FLEET_N        ?= 50
+FLEET_DURATION ?= 60s
+fleet:
+	$(GO) run ./scripts/fleet -n $(FLEET_N) -duration $(FLEET_DURATION)
 
 clean:
 	rm -rf bin dist out

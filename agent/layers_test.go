@@ -13,6 +13,7 @@ import (
 var importLayers = map[string]int{
 	"agent":                    6,
 	"scripts/cross/sizes":      6,
+	"scripts/fleet":            6,
 	"scripts/footprint/idle":   6,
 	"scripts/homenet":          6,
 	"scripts/monitoring":       6,

@@ -27,6 +27,8 @@ func (s *Server) route(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	defer release()
+	s.handlers.enter()
+	defer s.handlers.leave()
 	switch m.route {
 	case routeHealthz:
 		s.healthz(ctx, m)

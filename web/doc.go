@@ -47,6 +47,10 @@
 //     connection of the address holding the most that is not inside a
 //     handler, so a flood from a few addresses never takes the slot a fresh
 //     client or the admin needs.
+//   - Handler slots (handlerslots.go): at most 2 × GOMAXPROCS requests (at
+//     least 4) run their handler at once, the rest wait parked, so 1000
+//     busy connections leave the Go scheduler's run queue short and the
+//     plugins' goroutines keep their schedule (agent/stress_test.go).
 //   - The Host header must name this agent (host.go): localhost, the
 //     listen host, Config.Hostnames (the agent adds the router's host name),
 //     the address the request arrived on or an IP of one of the machine's

@@ -37,7 +37,8 @@ type Server struct {
 	logins       *rateLimiter // per client address
 	loginsGlobal *rateLimiter // all clients together: bounds PBKDF2 work
 	loginSlots   chan struct{}
-	noise        *noiseLog // counts what anyone can cause into summaries
+	noise        *noiseLog    // counts what anyone can cause into summaries
+	handlers     handlerSlots // requests inside a handler (handlerslots.go)
 	settings     atomic.Pointer[Settings]
 	hosts        *hostCheck
 	gate         *connGate
@@ -96,6 +97,7 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 		logins:       newRateLimiter(cfg.LoginBurst, cfg.LoginRefill, 4096, now),
 		loginsGlobal: newRateLimiter(4*cfg.LoginBurst, cfg.LoginRefill/4, 1, now),
 		loginSlots:   make(chan struct{}, 2),
+		handlers:     newHandlerSlots(),
 		hosts:        newHostCheck(cfg.Addr, cfg.Hostnames, now),
 		gate:         newConnGate(cfg.Concurrency, cfg.MaxConnsPerIP),
 		bodies:       newBodyBudget(cfg.MaxBodyMemory),
