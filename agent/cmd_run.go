@@ -125,7 +125,7 @@ func run(cfg config.Config, log *slog.Logger, level *core.LogLevel, boardRoot st
 	m.StartAlerts(ctx)
 	log.Info("heimnetz started", "version", buildinfo.Version, "listen", ln.Addr().String(), "data", cfg.DataDir, "plugins", m.PluginCount())
 
-	stopPush, err := startPush(cfg.Push, m, set, log)
+	stopPush, err := startPush(cfg.Push, m, srv, set, log)
 	if err != nil {
 		ln.Close()
 		m.Stop()

@@ -271,9 +271,16 @@ func TestPushToVictoriaMetrics(t *testing.T) {
 	} else {
 		t.Logf("big queue: %d samples of heimnetz_build_info stamped inside the %v outage (window %v) arrived", n, outage, window.Round(100*time.Millisecond))
 	}
-	seen := map[string]bool{}
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && !(seen["big"] && seen["tiny"]); time.Sleep(250 * time.Millisecond) {
-		for _, s := range vm.export(`{site="e2e",__name__=~"heimnetz_build_info|heimnetz_plugin_executions_total"}`) {
+	// Both agents' series arrive, with their own labels kept, and web's
+	// heimnetz_server_* families come with the core's (a pushed router
+	// has what a scraped one has).
+	seen, server := map[string]bool{}, map[string]bool{}
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && !(seen["big"] && seen["tiny"] && server["big"] && server["tiny"]); time.Sleep(250 * time.Millisecond) {
+		for _, s := range vm.export(`{site="e2e",__name__=~"heimnetz_build_info|heimnetz_plugin_executions_total|heimnetz_server_active_connections"}`) {
+			if s.Metric["__name__"] == "heimnetz_server_active_connections" {
+				server[s.Metric["instance"]] = true
+				continue
+			}
 			seen[s.Metric["instance"]] = true
 			if s.Metric["__name__"] == "heimnetz_plugin_executions_total" && (s.Metric["plugin"] == "" || s.Metric["result"] == "") {
 				t.Errorf("series lost its own labels: %v", s.Metric)
@@ -282,6 +289,9 @@ func TestPushToVictoriaMetrics(t *testing.T) {
 	}
 	if !seen["big"] || !seen["tiny"] {
 		t.Fatalf("series of instances %v arrived, want big and tiny:\n%s\n%s", seen, runs[0].a.logs, vm.logs)
+	}
+	if !server["big"] || !server["tiny"] {
+		t.Errorf("heimnetz_server_active_connections of instances %v arrived, want big and tiny: the push must carry web's families too", server)
 	}
 	if strings.Contains(runs[0].a.logs.String(), vm.pass) {
 		t.Errorf("the agent logged the push password:\n%s", runs[0].a.logs)

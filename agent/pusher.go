@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -11,13 +12,23 @@ import (
 	"github.com/heimnetz/heimnetz/agent/internal/config"
 	"github.com/heimnetz/heimnetz/agent/internal/core"
 	"github.com/heimnetz/heimnetz/agent/internal/push"
+	"github.com/heimnetz/heimnetz/web"
 )
+
+// pushSource is what a push sends: the agent's rendering and web's own
+// heimnetz_server_* families, as /metrics serves them.
+func pushSource(m *core.Manager, srv *web.Server) []byte {
+	text := m.MetricsText()
+	buf := bytes.NewBuffer(append(make([]byte, 0, len(text)+8<<10), text...))
+	srv.WriteServerMetrics(buf)
+	return buf.Bytes()
+}
 
 // startPush starts pushing the agent's metrics as cfg says (see package
 // push) and returns the function that stops it: that makes the pusher's
 // one bounded last attempt to deliver and waits for it. With push off it
 // starts nothing. The secret files are read here, once.
-func startPush(cfg config.Push, m *core.Manager, set *metrics.Set, log *slog.Logger) (stop func(), err error) {
+func startPush(cfg config.Push, m *core.Manager, srv *web.Server, set *metrics.Set, log *slog.Logger) (stop func(), err error) {
 	if !cfg.Enabled() {
 		return func() {}, nil
 	}
@@ -32,7 +43,7 @@ func startPush(cfg config.Push, m *core.Manager, set *metrics.Set, log *slog.Log
 	p, err := push.New(push.Options{
 		URL: cfg.URL, Interval: time.Duration(cfg.Interval), Labels: labels, Auth: auth,
 		Timeout: time.Duration(cfg.Timeout), QueueBytes: int(cfg.QueueBytes),
-		Source: m.MetricsText, Metrics: set, Log: log,
+		Source: func() []byte { return pushSource(m, srv) }, Metrics: set, Log: log,
 	})
 	if err != nil {
 		return nil, err

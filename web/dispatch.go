@@ -104,8 +104,7 @@ func (s *Server) serveMetrics(ctx *fasthttp.RequestCtx, m *match) {
 	}
 	buf := bytebufferpool.Get()
 	defer bytebufferpool.Put(buf)
-	s.metrics.write(buf)
-	s.gate.writeMetrics(buf)
+	s.WriteServerMetrics(buf)
 	s.b.WriteMetrics(buf)
 	ctx.SetContentType(metricsContentType)
 	ctx.SetBody(buf.B)

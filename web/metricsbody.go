@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"sync"
 	"sync/atomic"
 
@@ -66,8 +67,7 @@ func (s *Server) serveRenderedMetrics(ctx *fasthttp.RequestCtx, mr MetricsRender
 	text := mr.MetricsText()
 	own := bytebufferpool.Get()
 	defer bytebufferpool.Put(own)
-	s.metrics.write(own)
-	s.gate.writeMetrics(own)
+	s.WriteServerMetrics(own)
 	ctx.SetContentType(metricsContentType)
 	addVaryAcceptEncoding(&ctx.Response.Header)
 	if !requestAcceptsGzip(&ctx.Request.Header) {
@@ -83,4 +83,13 @@ func (s *Server) serveRenderedMetrics(ctx *fasthttp.RequestCtx, mr MetricsRender
 	if cap(*buf) <= 256<<10 {
 		gzipScratch.Put(buf)
 	}
+}
+
+// WriteServerMetrics writes web's own families (the heimnetz_server_*
+// series of requests, latency, connections and sheds) to w: the lines
+// /metrics serves with the backend's. The agent's push sends them with
+// the rest, so a pushed router has the same series as a scraped one.
+func (s *Server) WriteServerMetrics(w io.Writer) {
+	s.metrics.write(w)
+	s.gate.writeMetrics(w)
 }
