@@ -178,5 +178,6 @@ func webConfig(cfg config.Config, brd *board.Board, log *slog.Logger) web.Config
 		wcfg.Hostnames = append(wcfg.Hostnames, h)
 	}
 	wcfg.Logger = log
+	fitConnections(&wcfg, openFileLimit(), log)
 	return wcfg
 }

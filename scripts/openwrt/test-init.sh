@@ -125,7 +125,7 @@ for sh in "${shells[@]}"; do
 	expect_trace "$sh defaults: runs as heimnetz" "set user heimnetz"
 	expect_trace "$sh defaults: respawn" "set respawn 300 10 5"
 	expect_trace "$sh defaults: output to logd" "set stdout 1" "set stderr 1"
-	expect_trace "$sh defaults: nofile limit" "set limits nofile=1024 1024"
+	expect_trace "$sh defaults: nofile limit" "set limits nofile=4096 4096"
 	expect_trace "$sh defaults: restart when the config file changes" "set file $conf"
 	expect_trace "$sh defaults: no heap profiling" "set env GODEBUG=memprofilerate=0"
 	expect_trace "$sh defaults: reload on UCI change" "reload_trigger heimnetz"
