@@ -76,7 +76,13 @@ func (b *Board) InterfaceStats() ([]InterfaceStats, error) {
 // a sixth of a collection round. A fixture tree gives the dump in
 // heimnetz-fixture/rtnetlink/links.bin, or is read from sysfs alone.
 func (b *Board) Interfaces() ([]Interface, error) {
-	if ifs, ok, err := b.netlinkInterfaces(); ok {
+	ifs, ok, err := b.netlinkInterfaces()
+	switch {
+	case ok && ifs == nil && err != nil:
+		// The dump itself could not be read (a message the parser
+		// refuses): sysfs has the same facts, at six files an interface.
+		return b.sysfsInterfaces()
+	case ok:
 		return ifs, err
 	}
 	return b.sysfsInterfaces()
