@@ -6,7 +6,8 @@ package lua
 // drop them: small tables never pay for a rebuild.
 const minDeadKeys = 32
 
-// compactKeys runs before a new key is added. Deleting a key leaves it in
+// compactKeys runs before a new key is added, before it is stored in
+// strdict or dict (it may replace them). Deleting a key leaves it in
 // keys and k2i, so that next() can go on from a key cleared during a
 // traversal, as Lua 5.1 allows; when the deleted keys are at least
 // minDeadKeys and at least as many as the live ones, it rebuilds keys and

@@ -32,6 +32,7 @@ base = base or 0
 for i = base + 1, base + ` + itoa(n) + ` do
 	local k = ` + key + `
 	t[k] = i
+	if t[k] ~= i then error("key " .. i .. " lost when set") end
 	local slot = i % 10
 	if ring[slot] ~= nil then t[ring[slot]] = nil end
 	ring[slot] = k
@@ -252,4 +253,90 @@ for k in pairs(t) do t[k] = nil t[{}] = 1 end`, ""},
 			})
 		}
 	}
+}
+
+// TestTableCompactionKeepsContents churns keys of every kind (userdata
+// included) through a table that also has an array part and keys that
+// stay, and checks after every compaction that ForEach, next, #, RawGet,
+// table.insert and table.remove see exactly what the table holds.
+func TestTableCompactionKeepsContents(t *testing.T) {
+	L := NewState()
+	defer L.Close()
+	tb := L.NewTable()
+	want := map[LValue]LValue{}
+	set := func(k, v LValue) {
+		tb.RawSet(k, v)
+		if v == LNil {
+			delete(want, k)
+		} else {
+			want[k] = v
+		}
+	}
+	for i := 1; i <= 5; i++ {
+		set(LNumber(i), LNumber(i*10))
+	}
+	stay := []LValue{LString("name"), LNumber(0), LNumber(-7), LNumber(2.5), LTrue, L.NewTable(), L.NewFunction(func(*LState) int { return 0 }), L.NewUserData()}
+	for i, k := range stay {
+		set(k, LNumber(100+i))
+	}
+	kinds := []func(i int) LValue{
+		func(i int) LValue { return LString("s" + itoa(i)) },
+		func(i int) LValue { return LNumber(float64(i) + 0.25) },
+		func(i int) LValue { return L.NewTable() },
+		func(i int) LValue { return L.NewUserData() },
+	}
+	var ring [6]LValue
+	compactions := 0
+	for i := 0; i < 4000; i++ {
+		before := len(tb.keys)
+		k := kinds[i%len(kinds)](i)
+		set(k, LNumber(i))
+		if old := ring[i%len(ring)]; old != nil {
+			set(old, LNil)
+		}
+		ring[i%len(ring)] = k
+		if len(tb.keys) > before+1 || len(tb.keys) >= before {
+			continue
+		}
+		compactions++
+		got := map[LValue]LValue{}
+		tb.ForEach(func(k, v LValue) { got[k] = v })
+		if len(got) != len(want) {
+			for k, v := range want {
+				if got[k] != v {
+					t.Errorf("ForEach: %v (%T) = %v, want %v", k, k, got[k], v)
+				}
+			}
+			t.Fatalf("after %d keys: ForEach saw %d entries, want %d", i, len(got), len(want))
+		}
+		n := 0
+		for k, v := tb.Next(LNil); k != LNil; k, v = tb.Next(k) {
+			if want[k] != v {
+				t.Fatalf("after %d keys: next gave %v = %v, want %v", i, k, v, want[k])
+			}
+			n++
+		}
+		if n != len(want) {
+			t.Fatalf("after %d keys: next visited %d keys, want %d", i, n, len(want))
+		}
+		for k, v := range want {
+			if got := tb.RawGet(k); got != v {
+				t.Fatalf("after %d keys: t[%v] = %v, want %v", i, k, got, v)
+			}
+		}
+		if tb.Len() != 5 {
+			t.Fatalf("#t = %d, want 5", tb.Len())
+		}
+	}
+	if compactions == 0 {
+		t.Fatal("no compaction happened")
+	}
+	L.SetGlobal("t", tb)
+	if err := L.DoString(`
+		table.insert(t, 1, 5) table.insert(t, 60) assert(#t == 7 and t[1] == 5 and t[7] == 60)
+		assert(table.remove(t, 1) == 5 and table.remove(t) == 60 and #t == 5 and t[5] == 50)
+		assert(t.name == 100 and t[0] == 101 and t[-7] == 102 and t[2.5] == 103 and t[true] == 104)`); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d compactions; %d key slots for %d keys", compactions, len(tb.keys), len(want))
 }

@@ -252,16 +252,16 @@ func (tb *LTable) RawSetString(key string, value LValue) {
 		// from it; compactKeys drops it when a new key is added.
 		delete(tb.strdict, key)
 	} else {
-		tb.strdict[key] = value
 		lkey := LString(key)
 		if _, ok := tb.k2i[lkey]; !ok {
 			if tb.meter != nil { // heimnetz: a new key is charged
 				tb.meter.charge(hashEntryBytes)
 			}
-			tb.compactKeys() // heimnetz patch 15: forget deleted keys
+			tb.compactKeys() // heimnetz patch 15: forget deleted keys (may replace strdict)
 			tb.k2i[lkey] = len(tb.keys)
 			tb.keys = append(tb.keys, lkey)
 		}
+		tb.strdict[key] = value
 	}
 }
 
@@ -287,15 +287,15 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 		// from it; compactKeys drops it when a new key is added.
 		delete(tb.dict, key)
 	} else {
-		tb.dict[key] = value
 		if _, ok := tb.k2i[key]; !ok {
 			if tb.meter != nil { // heimnetz: a new key is charged
 				tb.meter.charge(hashEntryBytes)
 			}
-			tb.compactKeys() // heimnetz patch 15: forget deleted keys
+			tb.compactKeys() // heimnetz patch 15: forget deleted keys (may replace dict)
 			tb.k2i[key] = len(tb.keys)
 			tb.keys = append(tb.keys, key)
 		}
+		tb.dict[key] = value
 	}
 }
 
