@@ -2,6 +2,7 @@ package luaplugins
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,6 +58,13 @@ func TestBundledWifiStationsChurn(t *testing.T) {
 			t.Fatalf("run %d: %v", run, err)
 		}
 		live[run] = st.LiveMemory
+		// A station the plugin forgot while it stayed would have its
+		// counter added again from zero: each must be the fixture's total.
+		for _, s := range seriesText(p) {
+			if strings.HasPrefix(s, "wifi_station_transmit_bytes_total{") && !strings.HasSuffix(s, "} 921033441") {
+				t.Fatalf("run %d: counter added twice: %s", run, s)
+			}
+		}
 	}
 	t.Logf("live memory at runs 10, 100, 500, 1000: %d, %d, %d, %d bytes", live[10], live[100], live[500], live[runs])
 	if got := p.Metrics().Series(); got != 2+5*9 {
