@@ -38,7 +38,7 @@ func (b *rotatingStations) WifiStations() ([]board.WifiStation, error) {
 // seen (gopher-lua patch 15; before it, every station ever seen stayed as
 // a key of the plugin's `known` table: 81,309 bytes live at run 100,
 // 167,709 at run 1000, about 96 bytes a station, until the 2 MiB cap would
-// have disabled it; with it 76,548 and 73,308).
+// have disabled it; with it 72,498 and 73,038).
 func TestBundledWifiStationsChurn(t *testing.T) {
 	const runs = 1000
 	b := &rotatingStations{Board: bundledFixture(t, "wifi-stations"), n: 5}
