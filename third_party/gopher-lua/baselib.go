@@ -244,7 +244,10 @@ func baseNext(L *LState) int {
 	if L.GetTop() >= 2 {
 		index = L.Get(2)
 	}
-	key, value := tb.Next(index)
+	key, value, ok := tb.next(index)
+	if !ok { // heimnetz patch 15
+		L.RaiseError("invalid key to 'next'")
+	}
 	if key == LNil {
 		L.Push(LNil)
 		return 1
@@ -256,7 +259,10 @@ func baseNext(L *LState) int {
 
 func pairsaux(L *LState) int {
 	tb := L.CheckTable(1)
-	key, value := tb.Next(L.Get(2))
+	key, value, ok := tb.next(L.Get(2))
+	if !ok { // heimnetz patch 15
+		L.RaiseError("invalid key to 'next'")
+	}
 	if key == LNil {
 		return 0
 	} else {

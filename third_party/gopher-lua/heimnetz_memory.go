@@ -234,3 +234,12 @@ func (m *Meter) chargeArraySet(index, alen, acap int) {
 	}
 	m.charge(int64(index-alen+1) * slotBytes)
 }
+
+// credit gives back n bytes charged for memory the state no longer holds
+// (heimnetz patch 15: keys a table dropped); a recount would not find them.
+func (m *Meter) credit(n int64) {
+	m.inUse -= n
+	if m.inUse < 0 {
+		m.inUse = 0
+	}
+}

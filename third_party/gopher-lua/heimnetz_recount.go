@@ -144,20 +144,24 @@ func (r *recounter) table(tb *LTable) {
 	}
 	if tb.strdict != nil {
 		r.bytes += mapBaseBytes
-		for k, v := range tb.strdict {
-			r.str(k)
+		for _, v := range tb.strdict {
 			r.push(v)
 		}
 	}
 	if tb.dict != nil {
 		r.bytes += mapBaseBytes
-		for k, v := range tb.dict {
-			r.push(k)
+		for _, v := range tb.dict {
 			r.push(v)
 		}
 	}
-	// keys and k2i never shrink (upstream keeps deleted keys for next()),
-	// and Go maps keep their buckets, so entries ever added are still held.
+	// heimnetz patch 16: keys holds every live key and the deleted ones
+	// kept for next() until compactKeys drops them (patch 15); a deleted
+	// key still holds its string, table or function, so all are counted.
+	for _, k := range tb.keys {
+		r.push(k)
+	}
+	// keys, k2i and the maps keep their slots until compactKeys rebuilds
+	// them, so every entry still in k2i is held.
 	entries := len(tb.k2i)
 	if n := len(tb.strdict) + len(tb.dict); n > entries {
 		entries = n

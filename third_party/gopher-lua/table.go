@@ -248,18 +248,20 @@ func (tb *LTable) RawSetString(key string, value LValue) {
 	}
 
 	if value == LNil {
-		// TODO tb.keys and tb.k2i should also be removed
+		// heimnetz patch 15: the key stays in keys/k2i so next() can go on
+		// from it; compactKeys drops it when a new key is added.
 		delete(tb.strdict, key)
 	} else {
-		tb.strdict[key] = value
 		lkey := LString(key)
 		if _, ok := tb.k2i[lkey]; !ok {
 			if tb.meter != nil { // heimnetz: a new key is charged
 				tb.meter.charge(hashEntryBytes)
 			}
+			tb.compactKeys() // heimnetz patch 15: forget deleted keys (may replace strdict)
 			tb.k2i[lkey] = len(tb.keys)
 			tb.keys = append(tb.keys, lkey)
 		}
+		tb.strdict[key] = value
 	}
 }
 
@@ -281,17 +283,19 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 	}
 
 	if value == LNil {
-		// TODO tb.keys and tb.k2i should also be removed
+		// heimnetz patch 15: the key stays in keys/k2i so next() can go on
+		// from it; compactKeys drops it when a new key is added.
 		delete(tb.dict, key)
 	} else {
-		tb.dict[key] = value
 		if _, ok := tb.k2i[key]; !ok {
 			if tb.meter != nil { // heimnetz: a new key is charged
 				tb.meter.charge(hashEntryBytes)
 			}
+			tb.compactKeys() // heimnetz patch 15: forget deleted keys (may replace dict)
 			tb.k2i[key] = len(tb.keys)
 			tb.keys = append(tb.keys, key)
 		}
+		tb.dict[key] = value
 	}
 }
 
@@ -396,7 +400,15 @@ func (tb *LTable) ForEach(cb func(LValue, LValue)) {
 }
 
 // This function is equivalent to lua_next ( http://www.lua.org/manual/5.1/manual.html#lua_next ).
+// heimnetz patch 15: a key that is not in the table ends the traversal
+// (nil, nil); baselib's next and pairs raise "invalid key to 'next'".
 func (tb *LTable) Next(key LValue) (LValue, LValue) {
+	k, v, _ := tb.next(key)
+	return k, v
+}
+
+// next is Next that also reports whether key was valid.
+func (tb *LTable) next(key LValue) (LValue, LValue, bool) {
 	init := false
 	if key == LNil {
 		key = LNumber(0)
@@ -413,7 +425,7 @@ func (tb *LTable) Next(key LValue) (LValue, LValue) {
 						if tb.meter != nil { // heimnetz: skipping nils is work
 							tb.meter.workSlots(index - from)
 						}
-						return LNumber(index + 1), v
+						return LNumber(index + 1), v, true
 					}
 				}
 				if tb.meter != nil { // heimnetz
@@ -422,28 +434,32 @@ func (tb *LTable) Next(key LValue) (LValue, LValue) {
 			}
 			if tb.array == nil || index == len(tb.array) {
 				if (tb.dict == nil || len(tb.dict) == 0) && (tb.strdict == nil || len(tb.strdict) == 0) {
-					return LNil, LNil
+					return LNil, LNil, true
 				}
 				key = tb.keys[0]
 				if v := tb.RawGetH(key); v != LNil {
-					return key, v
+					return key, v, true
 				}
 			}
 		}
 	}
 
-	from := tb.k2i[key] + 1
+	at, ok := tb.k2i[key]
+	if !ok { // heimnetz patch 15: not a key (or one compactKeys dropped)
+		return LNil, LNil, false
+	}
+	from := at + 1
 	for i := from; i < len(tb.keys); i++ {
 		key := tb.keys[i]
 		if v := tb.RawGetH(key); v != LNil {
 			if tb.meter != nil { // heimnetz: skipping removed keys is work
 				tb.meter.workSlots(i - from)
 			}
-			return key, v
+			return key, v, true
 		}
 	}
 	if tb.meter != nil { // heimnetz
 		tb.meter.workSlots(len(tb.keys) - from)
 	}
-	return LNil, LNil
+	return LNil, LNil, true
 }

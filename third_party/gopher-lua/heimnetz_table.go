@@ -1,0 +1,66 @@
+package lua
+
+// heimnetz patch 15: tables forget deleted keys (see PATCHES.md).
+
+// minDeadKeys is how many deleted keys a table keeps before compactKeys may
+// drop them: small tables never pay for a rebuild.
+const minDeadKeys = 32
+
+// compactKeys runs before a new key is added, before it is stored in
+// strdict or dict (it may replace them). Deleting a key leaves it in
+// keys and k2i, so that next() can go on from a key cleared during a
+// traversal, as Lua 5.1 allows; when the deleted keys are at least
+// minDeadKeys and at least as many as the live ones, it rebuilds keys and
+// k2i from the live keys in their order, and strdict and dict with only
+// their live entries (Go maps never give back their buckets). Each rebuild
+// costs O(live + dead) and follows at least max(live, minDeadKeys) deletions
+// since the last one, so it is amortised O(1) per deletion. It never runs
+// on a deletion: only adding a new key, which Lua 5.1 leaves undefined
+// during a traversal, can make a key unknown to next(), and next() then
+// reports it as invalid instead of failing.
+//
+// The meter is credited hashEntryBytes per dropped key, what it was charged
+// (or found by a recount) when the key was added: it keeps MemoryInUse close
+// to what a recount would find, so a table with changing keys does not force
+// needless recounts.
+func (tb *LTable) compactKeys() {
+	live := len(tb.strdict) + len(tb.dict)
+	dead := len(tb.keys) - live
+	if dead < minDeadKeys || dead < live {
+		return
+	}
+	if tb.meter != nil {
+		tb.meter.workSlots(len(tb.keys))
+	}
+	keys := make([]LValue, 0, live+minDeadKeys)
+	k2i := make(map[LValue]int, live)
+	var strdict map[string]LValue
+	if tb.strdict != nil {
+		strdict = make(map[string]LValue, len(tb.strdict))
+	}
+	var dict map[LValue]LValue
+	if tb.dict != nil {
+		dict = make(map[LValue]LValue, len(tb.dict))
+	}
+	for _, k := range tb.keys {
+		var v LValue = LNil
+		if s, ok := k.(LString); ok {
+			if sv, found := tb.strdict[string(s)]; found {
+				v = sv
+				strdict[string(s)] = sv
+			}
+		} else if dv, found := tb.dict[k]; found {
+			v = dv
+			dict[k] = dv
+		}
+		if v == LNil {
+			continue
+		}
+		k2i[k] = len(keys)
+		keys = append(keys, k)
+	}
+	tb.keys, tb.k2i, tb.strdict, tb.dict = keys, k2i, strdict, dict
+	if tb.meter != nil {
+		tb.meter.credit(int64(dead) * hashEntryBytes)
+	}
+}
