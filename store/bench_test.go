@@ -60,6 +60,26 @@ func BenchmarkAppendEvent(b *testing.B) {
 	}
 }
 
+// BenchmarkAppendNoiseEvent is a noise event into a ring that holds 900
+// audit events: every append evicts the oldest noise event.
+func BenchmarkAppendNoiseEvent(b *testing.B) {
+	db := openTest(b, testOptions(b, nil))
+	for i := range 900 {
+		if _, err := db.AppendEvent(Event{Type: "admin_action", Message: fmt.Sprint("admin action ", i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	i := 0
+	for b.Loop() {
+		if _, err := db.AppendEvent(Event{Type: "login_failed", Severity: Warning, Noise: true, Message: fmt.Sprintf("failed admin login from 10.0.0.%d", i%250)}); err != nil {
+			b.Fatal(err)
+		}
+		if i++; i%500 == 0 {
+			_ = db.Flush()
+		}
+	}
+}
+
 // BenchmarkAppendLog is one plugin log line.
 func BenchmarkAppendLog(b *testing.B) {
 	db := openTest(b, testOptions(b, nil))

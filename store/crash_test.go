@@ -31,7 +31,7 @@ type crashSpec struct {
 // runCrashHelper opens the database and writes kv values from several
 // goroutines (plugins) until it is killed, printing "ack <plugin> <key>
 // <value>" after each Set returns and "ev <seq>" after each Critical
-// event ("ready" first, once the database is open). It returns an exit
+// event (a noise event is appended after each Set too) ("ready" first, once the database is open). It returns an exit
 // status.
 func runCrashHelper(spec string) int {
 	var s crashSpec
@@ -72,6 +72,12 @@ func runCrashHelper(spec string) int {
 						os.Exit(5)
 					}
 					say("ev %d %s", seq, val)
+				}
+				// Noise beside the audit events: evictions by class
+				// (pending and committed) must not cost a critical event.
+				if _, err := db.AppendEvent(Event{Type: "login_failed", Severity: Warning, Noise: true, Message: val}); err != nil {
+					fmt.Fprintln(os.Stderr, "helper: noise event:", err)
+					os.Exit(5)
 				}
 				_ = db.AppendLog(plugin, "info", val, time.Time{})
 				_ = db.PutPlugin(PluginRecord{Name: plugin, Runs: uint64(i)})
@@ -322,6 +328,11 @@ func checkAcknowledged(db *DB, want map[string]string) error {
 
 // checkEvents reports the first acknowledged critical event not kept.
 func checkEvents(db *DB, events map[uint64]string) error {
+	// The classes were read back and hold their shares.
+	auditN, _, noiseN, _ := shares(db.opts.MaxEvents, db.opts.MaxEventBytes)
+	if a, n := db.events.audit.len(), db.events.noise.len(); a > auditN || n > noiseN {
+		return fmt.Errorf("after reopen: %d audit, %d noise events; shares %d and %d", a, n, auditN, noiseN)
+	}
 	for seq, msg := range events {
 		evs, err := db.Events(1, seq+1)
 		if err != nil || len(evs) != 1 || evs[0].Seq != seq || evs[0].Message != msg {

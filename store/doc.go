@@ -1,6 +1,8 @@
 // Package store keeps the agent's state in a bbolt database: the plugin
 // registry, a small key-value store per plugin with quotas, a bounded ring of
-// security and audit events, and a bounded ring of recent log lines per plugin.
+// security and audit events (shared by class, so that noise anyone can cause
+// never evicts the audit trail: eventring.go), and a bounded ring of recent
+// log lines per plugin.
 //
 // # Where the data lives
 //

@@ -91,6 +91,10 @@ type Event struct {
 	Plugin   string    `json:"plugin,omitempty"`
 	Message  string    `json:"message"`
 	Acked    bool      `json:"acked"`
+	// Noise marks an event that anyone on the LAN can cause without
+	// logging in (see eventring.go): at info or warning it is kept in the
+	// noise share of the ring and can never evict an audit event.
+	Noise bool `json:"-"`
 }
 
 // storedEvent is the JSON value of an event; the sequence number is the
@@ -102,48 +106,13 @@ type storedEvent struct {
 	Plugin   string    `json:"p,omitempty"`
 	Message  string    `json:"m"`
 	Acked    bool      `json:"a,omitempty"`
-}
-
-// eventState is the in-memory index of the event ring.
-type eventState struct {
-	ring    ring
-	next    uint64
-	dropped uint64
+	Noise    bool      `json:"n,omitempty"`
 }
 
 // pendingEvent is an appended event not yet committed, with its encoding.
 type pendingEvent struct {
 	ev  Event
 	val []byte
-}
-
-// load builds the index from the events bucket and the meta counters.
-func (st *eventState) load(tx *bolt.Tx) error {
-	*st = eventState{next: 1}
-	meta := tx.Bucket(bucketMeta)
-	if v := meta.Get(keyEventsDropped); v != nil {
-		n, err := decodeUint64(v)
-		if err != nil {
-			return fmt.Errorf("events dropped counter: %w", err)
-		}
-		st.dropped = n
-	}
-	if v := meta.Get(keyEventsNext); v != nil {
-		n, err := decodeUint64(v)
-		if err != nil {
-			return fmt.Errorf("events next counter: %w", err)
-		}
-		st.next = max(n, 1)
-	}
-	return tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
-		seq, err := decodeUint64(k)
-		if err != nil {
-			return fmt.Errorf("event key: %w", err)
-		}
-		st.ring.push(seq, int64(len(k)+len(v)))
-		st.next = max(st.next, seq+1)
-		return nil
-	})
 }
 
 // clip cuts s to at most n bytes at a UTF-8 boundary.
@@ -159,7 +128,7 @@ func clip(s string, n int) string {
 
 // encodeEvent encodes e's stored form.
 func encodeEvent(e Event) ([]byte, error) {
-	return json.Marshal(storedEvent{Time: e.Time.UTC(), Type: e.Type, Severity: e.Severity, Plugin: e.Plugin, Message: e.Message, Acked: e.Acked})
+	return json.Marshal(storedEvent{Time: e.Time.UTC(), Type: e.Type, Severity: e.Severity, Plugin: e.Plugin, Message: e.Message, Acked: e.Acked, Noise: e.Noise})
 }
 
 // decodeEvent decodes a stored event.
@@ -172,7 +141,7 @@ func decodeEvent(k, v []byte) (Event, error) {
 	if err := json.Unmarshal(v, &s); err != nil {
 		return Event{}, fmt.Errorf("%w: event %d: %v", ErrCorrupt, seq, err)
 	}
-	return Event{Seq: seq, Time: s.Time, Type: s.Type, Severity: s.Severity, Plugin: s.Plugin, Message: s.Message, Acked: s.Acked}, nil
+	return Event{Seq: seq, Time: s.Time, Type: s.Type, Severity: s.Severity, Plugin: s.Plugin, Message: s.Message, Acked: s.Acked, Noise: s.Noise}, nil
 }
 
 // AppendEvent adds e to the ring and returns its sequence number. The
@@ -181,7 +150,10 @@ func decodeEvent(k, v []byte) (Event, error) {
 // Time becomes now. A Critical event is committed before AppendEvent
 // returns; others are committed by the next Flush (within FlushInterval)
 // or Close. When the ring exceeds MaxEvents or MaxEventBytes the oldest
-// events are dropped and counted (see EventStats).
+// events are dropped and counted (see EventStats), by class: noise
+// (Event.Noise, info or warning) keeps at most half the ring and only ever
+// drops noise, audit keeps nine tenths, so no flood of noise evicts an
+// admin action, a login or a high or critical event (eventring.go).
 func (db *DB) AppendEvent(e Event) (uint64, error) {
 	if e.Type == "" {
 		return 0, fmt.Errorf("%w: empty type", ErrBadEvent)
@@ -209,7 +181,7 @@ func (db *DB) AppendEvent(e Event) (uint64, error) {
 	db.events.next++
 	db.pending.events = append(db.pending.events, pendingEvent{ev: e, val: val})
 	db.pending.dirty = true
-	db.events.ring.push(e.Seq, int64(8+len(val)))
+	db.events.ringOf(e).push(e.Seq, int64(8+len(val)))
 	db.evictEventsLocked()
 	if e.Severity == Critical {
 		if err := db.flushLocked(); err != nil {
@@ -217,20 +189,6 @@ func (db *DB) AppendEvent(e Event) (uint64, error) {
 		}
 	}
 	return e.Seq, nil
-}
-
-// evictEventsLocked drops the oldest events until the ring is within its
-// bounds; db.mu must be held.
-func (db *DB) evictEventsLocked() {
-	db.events.ring.evict(db.opts.MaxEvents, db.opts.MaxEventBytes, func(r ringEntry) {
-		db.events.dropped++
-		db.pending.dirty = true
-		if len(db.pending.events) > 0 && db.pending.events[0].ev.Seq == r.seq {
-			db.pending.events = db.pending.events[1:]
-			return
-		}
-		db.pending.eventDeletes = append(db.pending.eventDeletes, r.seq)
-	})
 }
 
 // writeEvents commits the pending events, deletions and counters.
@@ -265,8 +223,7 @@ func (db *DB) Events(limit int, beforeSeq uint64) ([]Event, error) {
 	if limit <= 0 || limit > db.opts.MaxEvents {
 		limit = db.opts.MaxEvents
 	}
-	oldest, ok := db.events.ring.oldest()
-	if !ok {
+	if db.events.len() == 0 {
 		return nil, nil
 	}
 	var out []Event
@@ -293,8 +250,8 @@ func (db *DB) Events(limit int, beforeSeq uint64) ([]Event, error) {
 			if err != nil {
 				return err
 			}
-			if e.Seq < oldest.seq {
-				break
+			if !db.events.kept(e.Seq) {
+				continue // evicted, its deletion not yet committed
 			}
 			out = append(out, e)
 		}
@@ -309,10 +266,9 @@ func (db *DB) Events(limit int, beforeSeq uint64) ([]Event, error) {
 func (db *DB) AckEvents(seqs ...uint64) error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	oldest, _ := db.events.ring.oldest()
 	var stored, missing []uint64
 	for _, seq := range seqs {
-		if seq == 0 || seq >= db.events.next || seq < oldest.seq || db.events.ring.len() == 0 {
+		if !db.events.kept(seq) {
 			missing = append(missing, seq)
 			continue
 		}
@@ -329,7 +285,7 @@ func (db *DB) AckEvents(seqs ...uint64) error {
 				return err
 			}
 			pe.val = val
-			db.events.ring.resize(seq, int64(8+len(val)))
+			db.events.resize(seq, int64(8+len(val)))
 			db.pending.dirty = true
 		}
 		if !found {
@@ -360,7 +316,7 @@ func (db *DB) AckEvents(seqs ...uint64) error {
 			if err := b.Put(k, nv); err != nil {
 				return err
 			}
-			db.events.ring.resize(seq, int64(8+len(nv)))
+			db.events.resize(seq, int64(8+len(nv)))
 		}
 		return nil
 	})
@@ -382,5 +338,5 @@ func (db *DB) AckEvents(seqs ...uint64) error {
 func (db *DB) EventStats() (kept int, dropped uint64, bytes int64) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	return db.events.ring.len(), db.events.dropped, db.events.ring.bytes
+	return db.events.len(), db.events.dropped, db.events.bytes()
 }

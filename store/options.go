@@ -47,7 +47,9 @@ type Options struct {
 	// lines may wait in memory before they are committed (default 5 s).
 	FlushInterval time.Duration
 	// MaxEvents and MaxEventBytes bound the event ring; the oldest events are
-	// dropped first (defaults 1000 events, 256 KiB).
+	// dropped first within their class: noise (Event.Noise) keeps at most
+	// half, the audit trail nine tenths, and noise never evicts audit
+	// (eventring.go; defaults 1000 events, 256 KiB).
 	MaxEvents     int
 	MaxEventBytes int64
 	// MaxLogLines and MaxLogBytes bound each plugin's log ring (defaults 200

@@ -63,6 +63,13 @@ func (r *ring) evict(maxCount int, maxBytes int64, drop func(ringEntry)) {
 	}
 }
 
+// contains reports whether the record seq is kept.
+func (r *ring) contains(seq uint64) bool {
+	live := r.items[r.head:]
+	i := sort.Search(len(live), func(i int) bool { return live[i].seq >= seq })
+	return i < len(live) && live[i].seq == seq
+}
+
 // resize changes the recorded size of the record seq, if it is kept.
 func (r *ring) resize(seq uint64, size int64) {
 	live := r.items[r.head:]

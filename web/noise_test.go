@@ -3,6 +3,8 @@ package web
 import (
 	"fmt"
 	"log/slog"
+	"maps"
+	"math"
 	"net"
 	"slices"
 	"strconv"
@@ -35,14 +37,16 @@ func noiseTally(evs []Event, typ string) (total uint64, events int) {
 }
 
 type noiseSink struct {
-	mu  sync.Mutex
-	evs []Event
+	mu          sync.Mutex
+	evs         []Event
+	occurrences uint64 // what the events stand for, as NoiseRecorder is told
 }
 
-func (s *noiseSink) emit(typ, severity, msg string) {
+func (s *noiseSink) emit(typ, severity, msg string, occurrences uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.evs = append(s.evs, Event{Type: typ, Severity: severity, Message: msg})
+	s.occurrences += occurrences
 }
 
 func TestNoiseLogCountsEveryOccurrence(t *testing.T) {
@@ -73,13 +77,94 @@ func TestNoiseLogCountsEveryOccurrence(t *testing.T) {
 			}
 			n.flush(true)
 			total, events := noiseTally(sink.evs, EventTypeLoginFailed)
-			if total != uint64(tc.n) {
-				t.Errorf("events stand for %d occurrences, want %d", total, tc.n)
+			if total != uint64(tc.n) || sink.occurrences != uint64(tc.n) {
+				t.Errorf("events stand for %d occurrences (%d as reported), want %d", total, sink.occurrences, tc.n)
 			}
 			if events > tc.maxEvents {
 				t.Errorf("%d events for %d occurrences, want at most %d", events, tc.n, tc.maxEvents)
 			}
 		})
+	}
+}
+
+// TestNoiseFloodFromManyAddresses: a flood from thousands of rotating
+// addresses within one minute is still a bounded number of events: at most
+// noiseMaxSources first occurrences in all plus one per type for "other
+// clients", and a summary for each; the summaries count every occurrence
+// and estimate the distinct clients.
+func TestNoiseFloodFromManyAddresses(t *testing.T) {
+	types := slices.Sorted(maps.Keys(noiseKinds))
+	tests := []struct {
+		name      string
+		n, addrs  int
+		types     []string
+		maxEvents int
+	}{
+		// 34 and 78 are the bounds the noiseLog doc states.
+		{"10,000 failed logins from 5,000 addresses", 10000, 5000, []string{EventTypeLoginFailed}, 2 * (noiseMaxSources + 1)},
+		{"every kind from 50,000 IPv6 addresses", 70000, 50000, types, 2 * (noiseMaxSources + len(noiseKinds))},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			step := (noiseWindow - time.Second) / time.Duration(tc.n) // all within one window
+			var sink noiseSink
+			n := newNoiseLog(noiseWindow, func() time.Time { return clock }, sink.emit)
+			for i := range tc.n {
+				ip := fmt.Sprintf("fd00::%x", i%tc.addrs)
+				n.add(tc.types[i%len(tc.types)], SeverityWarning, ip, "noise from "+ip)
+				clock = clock.Add(step)
+			}
+			n.flush(true)
+			var total uint64
+			for _, typ := range tc.types {
+				c, _ := noiseTally(sink.evs, typ)
+				total += c
+			}
+			if total != uint64(tc.n) || sink.occurrences != uint64(tc.n) {
+				t.Errorf("events stand for %d occurrences (%d as reported), want %d", total, sink.occurrences, tc.n)
+			}
+			if len(sink.evs) > tc.maxEvents {
+				t.Errorf("%d events for %d occurrences, want at most %d", len(sink.evs), tc.n, tc.maxEvents)
+			}
+			t.Logf("%d occurrences from %d addresses: %d events", tc.n, tc.addrs, len(sink.evs))
+			if len(tc.types) != 1 {
+				return
+			}
+			// The other clients' summary estimates their number: all the
+			// addresses but the noiseMaxSources counted on their own.
+			var got float64
+			for _, e := range sink.evs {
+				if _, rest, ok := strings.Cut(e.Message, "other clients (about "); ok {
+					v, _, _ := strings.Cut(rest, " ")
+					got, _ = strconv.ParseFloat(v, 64)
+				}
+			}
+			if want := float64(tc.addrs - noiseMaxSources); math.Abs(got-want) > want/20 {
+				t.Errorf("distinct other clients estimated %v, want %v within 5%%", got, want)
+			}
+		})
+	}
+}
+
+func TestClientEstimate(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{
+		{1, "1 distinct client"},
+		{3, "about 3 distinct clients"},
+		{40, "about 40 distinct clients"},
+		{200000, "more than 34069 distinct clients"},
+	} {
+		var c clientEstimate
+		for i := range tc.n {
+			c.add(fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))
+			c.add(fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)) // repeats do not count
+		}
+		if got := c.String(); got != tc.want {
+			t.Errorf("%d clients: %q, want %q", tc.n, got, tc.want)
+		}
 	}
 }
 

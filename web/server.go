@@ -106,7 +106,7 @@ func newServer(cfg Config, b Backend, iterations int, now func() time.Time) (*Se
 		clients:      newClientHistory(min(cfg.HistoryPoints, clientPoints), cfg.HistoryInterval),
 		stop:         make(chan struct{}),
 	}
-	s.noise = newNoiseLog(noiseWindow, now, b.SecurityEvent)
+	s.noise = newNoiseLog(noiseWindow, now, noiseEmitter(b))
 	s.gate.onRefuse = func(client string) {
 		s.noise.add(EventTypeConnRefused, SeverityWarning, client, "connection from "+client+" refused: too many open from it")
 	}

@@ -304,6 +304,15 @@ func (b *backend) SecurityEvent(typ, severity, msg string) {
 	b.m.sec.record(typ, parseSeverity(severity), "", msg)
 }
 
+var _ web.NoiseRecorder = (*backend)(nil)
+
+// NoiseEvent records what web's noise log reports (web.NoiseRecorder):
+// kept apart from the audit trail in the store, counted as every
+// occurrence it stands for.
+func (b *backend) NoiseEvent(typ, severity, msg string, occurrences uint64) {
+	b.m.sec.recordNoise(typ, parseSeverity(severity), msg, occurrences)
+}
+
 func (b *backend) WriteMetrics(w io.Writer) { b.m.writeMetrics(w) }
 
 // parseSeverity reads web's severity name; a name the store does not know

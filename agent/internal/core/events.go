@@ -88,11 +88,24 @@ type securityLog struct {
 }
 
 func (s *securityLog) record(typ string, sev store.Severity, plugin, msg string) {
-	typ, plugin, msg = s.announce(typ, sev, plugin, msg)
+	s.store(typ, sev, plugin, msg, false, 1)
+}
+
+// recordNoise records an event that anyone on the LAN can cause without
+// logging in, standing for occurrences occurrences (a summary counts
+// many): the counter adds them all, and the store keeps the event in the
+// ring's noise share, where it can never evict an audit event
+// (store/eventring.go).
+func (s *securityLog) recordNoise(typ string, sev store.Severity, msg string, occurrences uint64) {
+	s.store(typ, sev, "", msg, true, occurrences)
+}
+
+func (s *securityLog) store(typ string, sev store.Severity, plugin, msg string, noise bool, occurrences uint64) {
+	typ, plugin, msg = s.announceN(typ, sev, plugin, msg, occurrences)
 	if s.db == nil {
 		return
 	}
-	ev := store.Event{Type: typ, Severity: sev, Plugin: plugin, Message: msg}
+	ev := store.Event{Type: typ, Severity: sev, Plugin: plugin, Message: msg, Noise: noise}
 	if _, err := s.db.AppendEvent(ev); err != nil {
 		s.log.Error("security event not stored", "err", err)
 	}
@@ -104,6 +117,13 @@ func (s *securityLog) record(typ string, sev store.Severity, plugin, msg string)
 // recorded (an unknown type becomes bad_request; text bounded and
 // redacted).
 func (s *securityLog) announce(typ string, sev store.Severity, plugin, msg string) (string, string, string) {
+	return s.announceN(typ, sev, plugin, msg, 1)
+}
+
+// announceN is announce for an event that stands for occurrences
+// occurrences: heimnetz_security_events_total counts occurrences, not
+// stored events, so a summary of 412 failed logins adds 412.
+func (s *securityLog) announceN(typ string, sev store.Severity, plugin, msg string, occurrences uint64) (string, string, string) {
 	if _, ok := EventTypes[typ]; !ok {
 		typ = EvBadRequest
 	}
@@ -111,7 +131,7 @@ func (s *securityLog) announce(typ string, sev store.Severity, plugin, msg strin
 	// client's text may be megabytes long or hold line breaks.
 	msg = store.RedactLine(msg, store.MaxEventMessage)
 	plugin = oneline.Clean(plugin, store.MaxNameLen)
-	s.set.GetOrCreateCounter(fmt.Sprintf(`heimnetz_security_events_total{type=%q,severity=%q}`, typ, sev.String())).Inc()
+	s.set.GetOrCreateCounter(fmt.Sprintf(`heimnetz_security_events_total{type=%q,severity=%q}`, typ, sev.String())).AddInt64(int64(occurrences))
 	attrs := []any{"type", typ, "severity", sev.String()}
 	if plugin != "" {
 		attrs = append(attrs, "plugin", plugin)
