@@ -118,18 +118,31 @@ func (e *entry) runOnce(ctx context.Context) {
 
 	var stats *luaplugins.Stats
 	var err error
+	// last is the last call alone (the load's, or collect's) and host its
+	// time in host calls: what a break is judged by (breakCause).
+	var last luaplugins.Stats
+	var host time.Duration
 	fresh := p == nil
 	if p == nil {
+		hkv, hboard, hlog, hrep := m.hostEnv(&e.host, kv)
+		h0 := e.host.total()
 		p, stats, err = luaplugins.Load(src, luaplugins.Env{
-			Registry: m.registry, Log: luaplugins.LogFunc(m.pluginLog), KV: kv,
-			Families: m.families, Board: m.board, Reporter: m, RequireCollect: true, Identity: m.identity,
+			Registry: m.registry, Log: hlog, KV: hkv,
+			Families: m.families, Board: hboard, Reporter: hrep, RequireCollect: true, Identity: m.identity,
 			Context: ctx,
 		})
+		host = e.host.total() - h0
+		if stats != nil {
+			last = *stats
+		}
 		e.loaded(src, p, err)
 	}
 	if err == nil { // a stopped loop's ctx ends it with ErrStopped
 		var s *luaplugins.Stats
+		h0 := e.host.total()
 		s, err = p.Collect()
+		host = e.host.total() - h0
+		last = *s
 		if stats != nil {
 			s.Duration += stats.Duration
 			s.CPU += stats.CPU
@@ -143,7 +156,7 @@ func (e *entry) runOnce(ctx context.Context) {
 	if p != nil {
 		m.watchLeak(e, p, fresh)
 	}
-	e.record(stats, err)
+	e.record(stats, err, &last, host)
 }
 
 // loaded keeps a plugin that loaded and records a plugin_error event when
@@ -174,8 +187,12 @@ func (e *entry) throttledText() string {
 	return e.throttled
 }
 
-// record stores the outcome of one run and applies the disable policy.
-func (e *entry) record(stats *luaplugins.Stats, err error) {
+// record stores the outcome of one run and applies the disable policy:
+// breaksBeforeDisable breaks of the plugin's own in a row disable it. A
+// break of load (breakCause: judged by last, the call that broke, and
+// host, its time in host calls) is recorded and counted by cause but
+// neither counts toward disabling nor ends a streak.
+func (e *entry) record(stats *luaplugins.Stats, err error, last *luaplugins.Stats, host time.Duration) {
 	m := e.m
 	name := e.name
 	now := m.clock.Now()
@@ -189,6 +206,16 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 
 	var viol *limits.Violation
 	isBreak := errors.As(err, &viol)
+	cause, errText := causePlugin, ""
+	if isBreak {
+		cause = breakCause(viol, last, host, m.cpuKnown)
+	}
+	if err != nil {
+		errText = err.Error()
+		if cause == causeLoad {
+			errText += loadNote(last, host)
+		}
+	}
 	result := "ok"
 	switch {
 	case isBreak:
@@ -203,7 +230,7 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 		kind := "lua"
 		if isBreak {
 			kind = viol.Name()
-			m.metrics.GetOrCreateCounter(fmt.Sprintf(`heimnetz_plugin_limit_breaks_total{plugin=%q,limit=%q}`, name, kind)).Inc()
+			m.metrics.GetOrCreateCounter(fmt.Sprintf(`heimnetz_plugin_limit_breaks_total{plugin=%q,limit=%q,cause=%q}`, name, kind, cause)).Inc()
 		}
 		m.metrics.GetOrCreateCounter(fmt.Sprintf(`heimnetz_plugin_errors_total{plugin=%q,kind=%q}`, name, kind)).Inc()
 	}
@@ -216,17 +243,21 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 	run := runRecord{Time: now, Duration: stats.Duration, Instructions: stats.Instructions, Memory: stats.PeakMemory}
 	if err != nil {
 		e.rec.Errors++
-		e.rec.LastError = err.Error()
-		run.Err = err.Error()
+		e.rec.LastError = errText
+		run.Err = errText
 		e.state = stateFailed
 	} else {
 		e.rec.LastError = ""
 		e.state = stateIdle
 	}
-	if isBreak {
+	switch {
+	case isBreak && cause == causeLoad:
+		// Neither the plugin's doing nor a run that went well: the
+		// streak stands as it was.
+	case isBreak:
 		e.rec.ConsecutiveBreaks++
 		e.breaks++
-	} else {
+	default:
 		e.rec.ConsecutiveBreaks = 0
 	}
 	e.runs = append(e.runs, run)
@@ -254,7 +285,11 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 		m.log.Warn("plugin error", "plugin", name, "err", err)
 		return
 	}
-	m.sec.record(EvLimitBreak, store.Warning, name, err.Error())
+	if cause == causeLoad {
+		m.sec.record(EvLimitBreak, store.Info, name, errText)
+		return
+	}
+	m.sec.record(EvLimitBreak, store.Warning, name, errText)
 	if limit := m.breaksBeforeDisable(); limit > 0 && breaks >= uint64(limit) {
 		reason := fmt.Sprintf(autoDisabledPrefix+"%d limit breaks in a row; last: %v", breaks, err)
 		go func() {
