@@ -119,6 +119,9 @@ type entry struct {
 	// host adds up the wall time the plugin's calls spend in host calls
 	// (hosttime.go).
 	host hostTime
+	// okOwn is the most a successful call used of its own (CPU and host
+	// time), decaying: what breakCause compares a wall-time break with.
+	okOwn time.Duration
 }
 
 // configOffReason is the disabled reason of a plugin the config turned off.

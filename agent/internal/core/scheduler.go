@@ -118,10 +118,7 @@ func (e *entry) runOnce(ctx context.Context) {
 
 	var stats *luaplugins.Stats
 	var err error
-	// last is the last call alone (the load's, or collect's) and host its
-	// time in host calls: what a break is judged by (breakCause).
-	var last luaplugins.Stats
-	var host time.Duration
+	var use callUse // what a break is judged by (breakCause)
 	fresh := p == nil
 	if p == nil {
 		hkv, hboard, hlog, hrep := m.hostEnv(&e.host, kv)
@@ -131,18 +128,14 @@ func (e *entry) runOnce(ctx context.Context) {
 			Families: m.families, Board: hboard, Reporter: hrep, RequireCollect: true, Identity: m.identity,
 			Context: ctx,
 		})
-		host = e.host.total() - h0
-		if stats != nil {
-			last = *stats
-		}
+		use.add(stats, e.host.total()-h0)
 		e.loaded(src, p, err)
 	}
 	if err == nil { // a stopped loop's ctx ends it with ErrStopped
 		var s *luaplugins.Stats
 		h0 := e.host.total()
 		s, err = p.Collect()
-		host = e.host.total() - h0
-		last = *s
+		use.add(s, e.host.total()-h0)
 		if stats != nil {
 			s.Duration += stats.Duration
 			s.CPU += stats.CPU
@@ -156,7 +149,7 @@ func (e *entry) runOnce(ctx context.Context) {
 	if p != nil {
 		m.watchLeak(e, p, fresh)
 	}
-	e.record(stats, err, &last, host)
+	e.record(stats, err, &use)
 }
 
 // loaded keeps a plugin that loaded and records a plugin_error event when
@@ -189,10 +182,9 @@ func (e *entry) throttledText() string {
 
 // record stores the outcome of one run and applies the disable policy:
 // breaksBeforeDisable breaks of the plugin's own in a row disable it. A
-// break of load (breakCause: judged by last, the call that broke, and
-// host, its time in host calls) is recorded and counted by cause but
-// neither counts toward disabling nor ends a streak.
-func (e *entry) record(stats *luaplugins.Stats, err error, last *luaplugins.Stats, host time.Duration) {
+// break of load (breakCause, judged by use) is recorded and counted by
+// cause but neither counts toward disabling nor ends a streak.
+func (e *entry) record(stats *luaplugins.Stats, err error, use *callUse) {
 	m := e.m
 	name := e.name
 	now := m.clock.Now()
@@ -200,7 +192,7 @@ func (e *entry) record(stats *luaplugins.Stats, err error, last *luaplugins.Stat
 		stats = &luaplugins.Stats{}
 	}
 	e.mu.Lock()
-	cpu := e.cpu
+	cpu, okOwn := e.cpu, e.okOwn
 	e.mu.Unlock()
 	cpu.Charge(now, stats.CPU)
 
@@ -208,12 +200,12 @@ func (e *entry) record(stats *luaplugins.Stats, err error, last *luaplugins.Stat
 	isBreak := errors.As(err, &viol)
 	cause, errText := causePlugin, ""
 	if isBreak {
-		cause = breakCause(viol, last, host, m.cpuKnown)
+		cause = breakCause(viol, use, okOwn, m.cpuKnown)
 	}
 	if err != nil {
 		errText = err.Error()
 		if cause == causeLoad {
-			errText += loadNote(last, host)
+			errText += use.loadNote()
 		}
 	}
 	result := "ok"
@@ -259,6 +251,9 @@ func (e *entry) record(stats *luaplugins.Stats, err error, last *luaplugins.Stat
 		e.breaks++
 	default:
 		e.rec.ConsecutiveBreaks = 0
+	}
+	if err == nil {
+		e.okOwn = max(use.peak, e.okOwn-e.okOwn/okOwnDecay)
 	}
 	e.runs = append(e.runs, run)
 	if len(e.runs) > recentRuns {
