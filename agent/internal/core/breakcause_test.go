@@ -310,3 +310,4 @@ func TestSlotWaitNotInWallTime(t *testing.T) {
 		t.Errorf("a run that waited for its slot: %d errors, %q; want none", rec.Errors, rec.LastError)
 	}
 }
+
