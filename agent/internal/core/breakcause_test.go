@@ -310,4 +310,3 @@ func TestSlotWaitNotInWallTime(t *testing.T) {
 		t.Errorf("a run that waited for its slot: %d errors, %q; want none", rec.Errors, rec.LastError)
 	}
 }
-
