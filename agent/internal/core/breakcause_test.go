@@ -290,15 +290,16 @@ func limitsCPUKnown() bool {
 // than its wall-time limit still has its whole limit once it runs.
 func TestSlotWaitNotInWallTime(t *testing.T) {
 	h := newHarness(t, nil)
-	h.writePlugin("quick", "version: 1.0.0\ninterval: 10s\nlimits: {timeout: 50ms}\n", "function collect() end")
+	h.writePlugin("quick", "version: 1.0.0\ninterval: 10s\nlimits: {timeout: 300ms}\n", "function collect() end")
+	h.m.runSlots.wait = time.Minute // it waits for the slots given back below
 	slots := h.m.runSlots.slots
 	for range cap(slots) {
 		slots <- struct{}{}
 	}
 	h.start()
-	// The first run waits for a slot (at most runSlotWait, 1 s): give the
-	// slots back after three times its wall-time limit.
-	time.Sleep(150 * time.Millisecond)
+	// The first run waits for a slot: give the slots back after more
+	// than its wall-time limit.
+	time.Sleep(400 * time.Millisecond)
 	if n := h.record("quick").Runs; n != 0 {
 		t.Fatalf("the run did not wait for a slot: %d runs", n)
 	}
