@@ -302,7 +302,7 @@ func TestAgentDisablesHostilePlugin(t *testing.T) {
 	a := startAgent(t, t.TempDir(), "--plugins", plugins)
 	a.waitForMetrics(t,
 		`(?m)^heimnetz_plugin_enabled\{plugin="spin"\} 0$`,
-		`(?m)^heimnetz_plugin_limit_breaks_total\{plugin="spin",limit="timeout"\} 3$`,
+		`(?m)^heimnetz_plugin_limit_breaks_total\{plugin="spin",limit="timeout",cause="plugin"\} 3$`,
 		`(?m)^steady_runs\{plugin="steady"\} ([4-9]|[1-9][0-9]+)$`,
 	)
 	logScheduleLag(t, a, "steady")

@@ -454,7 +454,7 @@ func scrapeDuring(addr string, stop time.Time) scrapeLog {
 }
 
 var executionsLine = regexp.MustCompile(`(?m)^heimnetz_plugin_executions_total\{plugin="([^"]+)",result="(\w+)"\} (\d+)$`)
-var breaksLine = regexp.MustCompile(`(?m)^heimnetz_plugin_limit_breaks_total\{plugin="([^"]+)",limit="(\w+)"\} (\d+)$`)
+var breaksLine = regexp.MustCompile(`(?m)^heimnetz_plugin_limit_breaks_total\{plugin="([^"]+)",limit="(\w+)",cause="\w+"\} (\d+)$`)
 var enabledLine = regexp.MustCompile(`(?m)^heimnetz_plugin_enabled\{plugin="([^"]+)"\} (\d+)$`)
 
 // pluginRuns reads each plugin's runs by result from a scrape, its limit

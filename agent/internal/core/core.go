@@ -19,6 +19,7 @@ import (
 
 	"github.com/heimnetz/heimnetz/agent/internal/config"
 	"github.com/heimnetz/heimnetz/board"
+	"github.com/heimnetz/heimnetz/limits"
 	"github.com/heimnetz/heimnetz/luaplugins"
 	"github.com/heimnetz/heimnetz/store"
 	"github.com/heimnetz/heimnetz/web"
@@ -83,6 +84,8 @@ func New(opts Options) (*Manager, error) {
 		metrics: opts.Metrics, log: opts.Log, level: opts.Level, clock: opts.Clock,
 		plugins: map[string]*entry{}, memUsed: goMemoryUsed, runSlots: newRunSlots(),
 	}
+	_, cpuErr := limits.ThreadCPUTime()
+	m.cpuKnown = cpuErr == nil
 	m.loadSettings()
 	m.alerts = newAlertsRunner(m)
 	key, err := opts.DB.ClientIdentityKey()

@@ -46,7 +46,7 @@ const (
 
 // EventTypes lists every event type with its meaning, for the docs.
 var EventTypes = map[string]string{
-	EvLimitBreak:      "a plugin call broke a limit (instructions, memory, time, cpu, depth) and was ended",
+	EvLimitBreak:      "a plugin call broke a limit (instructions, memory, time, cpu, depth) and was ended; info and \"under load\" for a wall-time break the plugin used under a quarter of, which does not count toward disabling",
 	EvOutputLimit:     "a plugin hit an output cap (log lines, metric series, kv quota); the excess was dropped or refused",
 	EvPluginDisabled:  "a plugin was disabled, after repeated limit breaks or by an admin",
 	EvPluginEnabled:   "an admin enabled a plugin",

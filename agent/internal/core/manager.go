@@ -50,6 +50,9 @@ type Manager struct {
 	probe    *wanProber          // the owner's WAN probe; nil when off
 	memUsed  func() int64        // Go memory as memory_limit counts it (health.go)
 	alerts   *alertsRunner       // the built-in alerts (alerts.go)
+	// cpuKnown is whether a plugin call's thread CPU time can be read
+	// here; without it no limit break is one of load (breakCause).
+	cpuKnown bool
 
 	metricsCache metricsCache
 
@@ -110,8 +113,15 @@ type entry struct {
 	// leak is the plugin's leak detector (leak.go).
 	leak leakWatch
 	// breaks counts the plugin's limit breaks since the agent started,
-	// for the PluginLimitBreaks alert.
+	// for the PluginLimitBreaks alert; breaks of load (breakCause) are
+	// not counted.
 	breaks uint64
+	// host adds up the wall time the plugin's calls spend in host calls
+	// (hosttime.go).
+	host hostTime
+	// okOwn is the most a successful call used of its own (CPU and host
+	// time), decaying: what breakCause compares a wall-time break with.
+	okOwn time.Duration
 }
 
 // configOffReason is the disabled reason of a plugin the config turned off.

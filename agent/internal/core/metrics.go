@@ -189,7 +189,7 @@ var helpText = map[string]string{
 	"heimnetz_plugin_memory_live_bytes":             "Bytes the plugin's Lua state still reached at its most recent recount (after load and every few runs): its memory without garbage.",
 	"heimnetz_plugin_memory_growth_bytes_per_run":   "Growth of the plugin's live memory per run, fitted over the leak detector's window (0 when flat).",
 	"heimnetz_plugin_errors_total":                  "Failed plugin runs by kind: lua (an error raised by the plugin) or the limit that was broken.",
-	"heimnetz_plugin_limit_breaks_total":            "Plugin runs ended by a limit, by limit.",
+	"heimnetz_plugin_limit_breaks_total":            "Plugin runs ended by a limit, by limit and cause (plugin: counts toward disabling; load: a wall-time break while the plugin used under a quarter of it).",
 	"heimnetz_plugin_enabled":                       "1 if the plugin is enabled, 0 if disabled.",
 	"heimnetz_plugin_kv_bytes":                      "Bytes the plugin has stored in its key/value store.",
 	"heimnetz_plugin_kv_keys":                       "Keys the plugin has stored in its key/value store.",

@@ -118,18 +118,24 @@ func (e *entry) runOnce(ctx context.Context) {
 
 	var stats *luaplugins.Stats
 	var err error
+	var use callUse // what a break is judged by (breakCause)
 	fresh := p == nil
 	if p == nil {
+		hkv, hboard, hlog, hrep := m.hostEnv(&e.host, kv)
+		h0 := e.host.total()
 		p, stats, err = luaplugins.Load(src, luaplugins.Env{
-			Registry: m.registry, Log: luaplugins.LogFunc(m.pluginLog), KV: kv,
-			Families: m.families, Board: m.board, Reporter: m, RequireCollect: true, Identity: m.identity,
+			Registry: m.registry, Log: hlog, KV: hkv,
+			Families: m.families, Board: hboard, Reporter: hrep, RequireCollect: true, Identity: m.identity,
 			Context: ctx,
 		})
+		use.add(stats, e.host.total()-h0)
 		e.loaded(src, p, err)
 	}
 	if err == nil { // a stopped loop's ctx ends it with ErrStopped
 		var s *luaplugins.Stats
+		h0 := e.host.total()
 		s, err = p.Collect()
+		use.add(s, e.host.total()-h0)
 		if stats != nil {
 			s.Duration += stats.Duration
 			s.CPU += stats.CPU
@@ -143,7 +149,7 @@ func (e *entry) runOnce(ctx context.Context) {
 	if p != nil {
 		m.watchLeak(e, p, fresh)
 	}
-	e.record(stats, err)
+	e.record(stats, err, &use)
 }
 
 // loaded keeps a plugin that loaded and records a plugin_error event when
@@ -174,8 +180,11 @@ func (e *entry) throttledText() string {
 	return e.throttled
 }
 
-// record stores the outcome of one run and applies the disable policy.
-func (e *entry) record(stats *luaplugins.Stats, err error) {
+// record stores the outcome of one run and applies the disable policy:
+// breaksBeforeDisable breaks of the plugin's own in a row disable it. A
+// break of load (breakCause, judged by use) is recorded and counted by
+// cause but neither counts toward disabling nor ends a streak.
+func (e *entry) record(stats *luaplugins.Stats, err error, use *callUse) {
 	m := e.m
 	name := e.name
 	now := m.clock.Now()
@@ -183,12 +192,22 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 		stats = &luaplugins.Stats{}
 	}
 	e.mu.Lock()
-	cpu := e.cpu
+	cpu, okOwn := e.cpu, e.okOwn
 	e.mu.Unlock()
 	cpu.Charge(now, stats.CPU)
 
 	var viol *limits.Violation
 	isBreak := errors.As(err, &viol)
+	cause, errText := causePlugin, ""
+	if isBreak {
+		cause = breakCause(viol, use, okOwn, m.cpuKnown)
+	}
+	if err != nil {
+		errText = err.Error()
+		if cause == causeLoad {
+			errText += use.loadNote()
+		}
+	}
 	result := "ok"
 	switch {
 	case isBreak:
@@ -203,7 +222,7 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 		kind := "lua"
 		if isBreak {
 			kind = viol.Name()
-			m.metrics.GetOrCreateCounter(fmt.Sprintf(`heimnetz_plugin_limit_breaks_total{plugin=%q,limit=%q}`, name, kind)).Inc()
+			m.metrics.GetOrCreateCounter(fmt.Sprintf(`heimnetz_plugin_limit_breaks_total{plugin=%q,limit=%q,cause=%q}`, name, kind, cause)).Inc()
 		}
 		m.metrics.GetOrCreateCounter(fmt.Sprintf(`heimnetz_plugin_errors_total{plugin=%q,kind=%q}`, name, kind)).Inc()
 	}
@@ -216,18 +235,25 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 	run := runRecord{Time: now, Duration: stats.Duration, Instructions: stats.Instructions, Memory: stats.PeakMemory}
 	if err != nil {
 		e.rec.Errors++
-		e.rec.LastError = err.Error()
-		run.Err = err.Error()
+		e.rec.LastError = errText
+		run.Err = errText
 		e.state = stateFailed
 	} else {
 		e.rec.LastError = ""
 		e.state = stateIdle
 	}
-	if isBreak {
+	switch {
+	case isBreak && cause == causeLoad:
+		// Neither the plugin's doing nor a run that went well: the
+		// streak stands as it was.
+	case isBreak:
 		e.rec.ConsecutiveBreaks++
 		e.breaks++
-	} else {
+	default:
 		e.rec.ConsecutiveBreaks = 0
+	}
+	if err == nil {
+		e.okOwn = max(use.peak, e.okOwn-e.okOwn/okOwnDecay)
 	}
 	e.runs = append(e.runs, run)
 	if len(e.runs) > recentRuns {
@@ -254,7 +280,11 @@ func (e *entry) record(stats *luaplugins.Stats, err error) {
 		m.log.Warn("plugin error", "plugin", name, "err", err)
 		return
 	}
-	m.sec.record(EvLimitBreak, store.Warning, name, err.Error())
+	if cause == causeLoad {
+		m.sec.record(EvLimitBreak, store.Info, name, errText)
+		return
+	}
+	m.sec.record(EvLimitBreak, store.Warning, name, errText)
 	if limit := m.breaksBeforeDisable(); limit > 0 && breaks >= uint64(limit) {
 		reason := fmt.Sprintf(autoDisabledPrefix+"%d limit breaks in a row; last: %v", breaks, err)
 		go func() {

@@ -190,7 +190,7 @@ func TestBreaksDisable(t *testing.T) {
 			}
 			h.wantMetric(`heimnetz_plugin_enabled{plugin="breaker"} 0`)
 			h.wantMetric(fmt.Sprintf(`heimnetz_plugin_executions_total{plugin="breaker",result="limit"} %d`, strings.Count(c.runs, "b")))
-			h.wantMetric(`heimnetz_plugin_limit_breaks_total{plugin="breaker",limit="instructions"} ` + fmt.Sprint(strings.Count(c.runs, "b")))
+			h.wantMetric(`heimnetz_plugin_limit_breaks_total{plugin="breaker",limit="instructions",cause="plugin"} ` + fmt.Sprint(strings.Count(c.runs, "b")))
 
 			promtool.Check(t, h.metrics())
 
