@@ -83,14 +83,33 @@ func (r *Registry) install(L *lua.LState, h *Host, granted func(string) bool) {
 		}
 		if m.Permission == "" {
 			for _, f := range m.Funcs {
-				L.SetGlobal(f.Name, L.NewFunction(f.New(h)))
+				L.SetGlobal(f.Name, L.NewFunction(checked(f.New(h))))
 			}
 			continue
 		}
 		t := L.CreateTable(0, len(m.Funcs))
 		for _, f := range m.Funcs {
-			t.RawSetString(f.Name, L.NewFunction(f.New(h)))
+			t.RawSetString(f.Name, L.NewFunction(checked(f.New(h))))
 		}
 		L.SetGlobal(m.Name, t)
+	}
+}
+
+// checked makes fn end the call with the limit in effect before and after
+// it runs: a call whose wall time ran out (or that the agent stopped)
+// while it waited in a host function ends when that function returns,
+// not up to 1024 VM instructions — perhaps hundreds of host calls, each
+// waiting for a commit — later. So a call outlasts its time limit by at
+// most one host call.
+func checked(fn lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		m := L.Meter()
+		if m == nil {
+			return fn(L)
+		}
+		m.Check()
+		n := fn(L)
+		m.Check()
+		return n
 	}
 }

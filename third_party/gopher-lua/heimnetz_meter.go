@@ -132,6 +132,24 @@ func (m *Meter) Stop(err error) {
 
 var errStopped = errors.New("stopped")
 
+// Check raises the Stop request or violation in effect, if any, the way
+// the VM does at the end of an instruction chunk. Go functions called
+// from Lua call it around work that can wait (a commit, a read with a
+// deadline): the VM looks at Stop requests only every 1024 instructions,
+// and a loop of slow Go calls runs few instructions, so without it a
+// call could outlast its wall-time limit many times over. Call it only
+// from the goroutine running the state.
+func (m *Meter) Check() {
+	if m.err == nil {
+		if p := m.stop.Load(); p != nil {
+			m.err = p.err
+		}
+	}
+	if m.err != nil {
+		m.raise()
+	}
+}
+
 // Err returns the violation in effect since Reset, or nil.
 func (m *Meter) Err() error {
 	return m.err
