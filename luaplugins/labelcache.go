@@ -1,0 +1,225 @@
+package luaplugins
+
+import (
+	"math"
+	"unsafe"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// labelCache remembers, for one of metrics.set and metrics.add in one
+// plugin state, which kept series a call's name and label table came to,
+// so a collect() that passes the same label tables run after run (the
+// bundled plugins keep theirs) skips building a label map and a series
+// key and the validation the series passed when it was made.
+//
+// A table is found by its address, but a hit is decided by its contents:
+// the table is walked and each entry compared with what the cache saw
+// when it made the series, so a plugin that changes a table between
+// calls, or whose table was collected and another made at the same
+// address, gets the series of what the table holds now. A new series is
+// only ever made by the uncached path, so every series limit and label
+// rule applies to it.
+//
+// The cache keeps no Lua value alive (an address is a number to it) and
+// no string of the plugin's (it shares the series' own copies); it holds
+// at most max name and table pairs, starts empty when full, and forgets
+// everything when a series of the plugin goes away. It lives in the
+// module function's closure, so it goes with the plugin's state.
+type labelCache struct {
+	metrics *PluginMetrics
+	gen     uint64 // metrics.gen when the entries were made
+	tables  map[uintptr]*cachedTable
+	pairs   int // name and table pairs held
+	max     int
+}
+
+// cachedTable is what one label table held when series were made from
+// it, and those series by name. A nil label argument is the table at
+// address 0 with no entries.
+type cachedTable struct {
+	entries []cachedLabel // in the order Next walks them
+	series  map[string]*series
+}
+
+// cachedLabel is one entry of a label table: a string key and a string,
+// number or boolean value.
+type cachedLabel struct {
+	name string
+	typ  lua.LValueType
+	str  string // a string value
+	num  uint64 // a number's bits, a boolean as 0 or 1
+}
+
+// newLabelCache returns an empty cache for m, holding at most as many
+// pairs as m may have series (and at least 64).
+func newLabelCache(m *PluginMetrics) *labelCache {
+	c := &labelCache{metrics: m, max: max(m.max, 64)}
+	if labelCacheOff {
+		c.max = 0
+	}
+	return c
+}
+
+// labelCacheOff makes every labelCache made afterwards a pass-through, so
+// tests can compare a plugin's output with and without one.
+var labelCacheOff = false
+
+// get returns the kept series that name and the label argument arg (nil
+// or a table) denote, or nil when the cache cannot tell.
+func (c *labelCache) get(name string, arg lua.LValue) *series {
+	if c.max == 0 || c.tables == nil || c.gen != c.metrics.gen.Load() {
+		return nil
+	}
+	addr, ok := tableAddr(arg)
+	if !ok {
+		return nil
+	}
+	ct := c.tables[addr]
+	if ct == nil {
+		return nil
+	}
+	s := ct.series[name]
+	if s == nil || !ct.matches(arg) {
+		return nil
+	}
+	return s
+}
+
+// put records that the label argument arg, as it is now, and the name of
+// the kept series s came to s. The entries share the strings of s's
+// labels.
+func (c *labelCache) put(arg lua.LValue, s *series) {
+	addr, ok := tableAddr(arg)
+	if !ok || c.max == 0 {
+		return
+	}
+	if gen := c.metrics.gen.Load(); c.tables == nil || c.gen != gen || c.pairs >= c.max {
+		c.tables, c.pairs, c.gen = map[uintptr]*cachedTable{}, 0, gen
+	}
+	ct := c.tables[addr]
+	if ct != nil && !ct.matches(arg) {
+		// The table changed, or is another one at the same address:
+		// what was cached for it is stale.
+		c.pairs -= len(ct.series)
+		delete(c.tables, addr)
+		ct = nil
+	}
+	if ct == nil {
+		entries, ok := snapshotLabels(arg, s.labels)
+		if !ok {
+			return
+		}
+		ct = &cachedTable{entries: entries, series: map[string]*series{}}
+		c.tables[addr] = ct
+	}
+	if _, had := ct.series[s.family]; !had {
+		c.pairs++
+	}
+	ct.series[s.family] = s
+}
+
+// tableAddr returns the address a label argument is cached under: 0 for
+// nil, the table's for a table; false for anything else.
+func tableAddr(arg lua.LValue) (uintptr, bool) {
+	switch t := arg.(type) {
+	case *lua.LNilType:
+		return 0, true
+	case *lua.LTable:
+		return uintptr(unsafe.Pointer(t)), true
+	}
+	return 0, false
+}
+
+// snapshotLabels returns the entries of the label argument arg in walk
+// order, their strings taken from labels (the series' own copies, sorted
+// by name), or false if arg holds anything labels does not.
+func snapshotLabels(arg lua.LValue, labels []Label) ([]cachedLabel, bool) {
+	t, ok := arg.(*lua.LTable)
+	if !ok {
+		return nil, len(labels) == 0
+	}
+	entries := make([]cachedLabel, 0, len(labels))
+	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
+		ks, ok := k.(lua.LString)
+		if !ok || len(entries) == len(labels) {
+			return nil, false
+		}
+		var own *Label
+		for i := range labels {
+			if labels[i].Name == string(ks) {
+				own = &labels[i]
+				break
+			}
+		}
+		if own == nil {
+			return nil, false
+		}
+		e := cachedLabel{name: own.Name, typ: v.Type()}
+		switch v := v.(type) {
+		case lua.LString:
+			if string(v) != own.Value {
+				return nil, false
+			}
+			e.str = own.Value
+		case lua.LNumber:
+			if v.String() != own.Value {
+				return nil, false
+			}
+			e.num = math.Float64bits(float64(v))
+		case lua.LBool:
+			if v.String() != own.Value {
+				return nil, false
+			}
+			if v {
+				e.num = 1
+			}
+		default:
+			return nil, false
+		}
+		entries = append(entries, e)
+	}
+	if len(entries) != len(labels) {
+		return nil, false
+	}
+	return entries, true
+}
+
+// matches reports whether the label argument arg holds exactly the
+// entries ct saw, in the same walk order. It stops at the first
+// difference, so a huge table costs no more than one of MaxLabels+1.
+func (ct *cachedTable) matches(arg lua.LValue) bool {
+	t, ok := arg.(*lua.LTable)
+	if !ok {
+		return len(ct.entries) == 0
+	}
+	i := 0
+	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
+		if i == len(ct.entries) {
+			return false
+		}
+		e := &ct.entries[i]
+		ks, ok := k.(lua.LString)
+		if !ok || string(ks) != e.name {
+			return false
+		}
+		switch v := v.(type) {
+		case lua.LString:
+			if e.typ != lua.LTString || string(v) != e.str {
+				return false
+			}
+		case lua.LNumber:
+			if e.typ != lua.LTNumber || math.Float64bits(float64(v)) != e.num {
+				return false
+			}
+		case lua.LBool:
+			if e.typ != lua.LTBool || (e.num == 1) != bool(v) {
+				return false
+			}
+		default:
+			return false
+		}
+		i++
+	}
+	return i == len(ct.entries)
+}
