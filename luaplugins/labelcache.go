@@ -1,6 +1,7 @@
 package luaplugins
 
 import (
+	"hash/maphash"
 	"math"
 	"unsafe"
 
@@ -17,14 +18,18 @@ import (
 // the table is walked and each entry compared with what the cache saw
 // when it made the series, so a plugin that changes a table between
 // calls, or whose table was collected and another made at the same
-// address, gets the series of what the table holds now. A new series is
-// only ever made by the uncached path, so every series limit and label
-// rule applies to it.
+// address, gets the series of what the table holds now. A table the
+// cache has not seen (a plugin that builds its labels afresh) is looked
+// up by a hash of the name and its contents among the series the cache
+// has handed out, and a candidate is used only if its labels are the
+// table's, entry by entry. A new series is only ever made by the
+// uncached path, so every series limit and label rule applies to it.
 //
 // The cache keeps no Lua value alive (an address is a number to it) and
 // no string of the plugin's (it shares the series' own copies); it holds
-// at most max name and table pairs, starts empty when full, and forgets
-// everything when a series of the plugin goes away. It lives in the
+// at most max name and table pairs, starting them afresh when full, and
+// each kept series once in byContent, and forgets everything when a
+// series of the plugin goes away. It lives in the
 // module function's closure, so it goes with the plugin's state.
 type labelCache struct {
 	metrics *PluginMetrics
@@ -32,6 +37,11 @@ type labelCache struct {
 	tables  map[uintptr]*cachedTable
 	pairs   int // name and table pairs held
 	max     int
+	// byContent finds a series by a hash of its name and labels, for a
+	// plugin that builds a fresh label table for each call: each kept
+	// series at most once, checked label by label on a hit.
+	seed      maphash.Seed
+	byContent map[uint64][]*series
 }
 
 // cachedTable is what one label table held when series were made from
@@ -54,7 +64,7 @@ type cachedLabel struct {
 // newLabelCache returns an empty cache for m, holding at most as many
 // pairs as m may have series (and at least 64).
 func newLabelCache(m *PluginMetrics) *labelCache {
-	c := &labelCache{metrics: m, max: max(m.max, 64)}
+	c := &labelCache{metrics: m, max: max(m.max, 64), seed: maphash.MakeSeed()}
 	if labelCacheOff {
 		c.max = 0
 	}
@@ -75,15 +85,21 @@ func (c *labelCache) get(name string, arg lua.LValue) *series {
 	if !ok {
 		return nil
 	}
-	ct := c.tables[addr]
-	if ct == nil {
+	if ct := c.tables[addr]; ct != nil {
+		if s := ct.series[name]; s != nil && ct.matches(arg) {
+			return s
+		}
+	}
+	h, n, ok := c.argHash(name, arg)
+	if !ok {
 		return nil
 	}
-	s := ct.series[name]
-	if s == nil || !ct.matches(arg) {
-		return nil
+	for _, s := range c.byContent[h] {
+		if s.family == name && len(s.labels) == n && holds(arg, s.labels) {
+			return s
+		}
 	}
-	return s
+	return nil
 }
 
 // put records that the label argument arg, as it is now, and the name of
@@ -94,8 +110,16 @@ func (c *labelCache) put(arg lua.LValue, s *series) {
 	if !ok || c.max == 0 {
 		return
 	}
-	if gen := c.metrics.gen.Load(); c.tables == nil || c.gen != gen || c.pairs >= c.max {
+	if gen := c.metrics.gen.Load(); c.tables == nil || c.gen != gen {
 		c.tables, c.pairs, c.gen = map[uintptr]*cachedTable{}, 0, gen
+		c.byContent = map[uint64][]*series{}
+	} else if c.pairs >= c.max {
+		c.tables, c.pairs = map[uintptr]*cachedTable{}, 0
+	}
+	h := c.seriesHash(s)
+	if !slicesContains(c.byContent[h], s) {
+		// Each kept series once: bounded by the series limit.
+		c.byContent[h] = append(c.byContent[h], s)
 	}
 	ct := c.tables[addr]
 	if ct != nil && !ct.matches(arg) {
@@ -222,4 +246,97 @@ func (ct *cachedTable) matches(arg lua.LValue) bool {
 		i++
 	}
 	return i == len(ct.entries)
+}
+
+// slicesContains reports whether ss holds s.
+func slicesContains(ss []*series, s *series) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// labelHash is one label's part of a content hash; the parts are added,
+// so the hash does not depend on the order of the labels.
+func (c *labelCache) labelHash(name, value string) uint64 {
+	return maphash.String(c.seed, name)*0x9e3779b97f4a7c15 + maphash.String(c.seed, value)
+}
+
+// seriesHash is the content hash of the kept series s.
+func (c *labelCache) seriesHash(s *series) uint64 {
+	h := maphash.String(c.seed, s.family)
+	for _, l := range s.labels {
+		h += c.labelHash(l.Name, l.Value)
+	}
+	return h
+}
+
+// argHash is the content hash of name and the label argument arg (nil or
+// a table of string keys and string or boolean values; a number's label
+// text would need formatting, so such a table is left to the uncached
+// path), and the number of labels; false when arg cannot be hashed.
+func (c *labelCache) argHash(name string, arg lua.LValue) (uint64, int, bool) {
+	h := maphash.String(c.seed, name)
+	t, ok := arg.(*lua.LTable)
+	if !ok {
+		return h, 0, true
+	}
+	n := 0
+	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
+		ks, ok := k.(lua.LString)
+		if !ok || n == MaxLabels {
+			return 0, 0, false
+		}
+		vs, ok := labelString(v)
+		if !ok {
+			return 0, 0, false
+		}
+		h += c.labelHash(string(ks), vs)
+		n++
+	}
+	return h, n, true
+}
+
+// labelString is the label text of a string or boolean value.
+func labelString(v lua.LValue) (string, bool) {
+	switch v := v.(type) {
+	case lua.LString:
+		return string(v), true
+	case lua.LBool:
+		if v {
+			return "true", true
+		}
+		return "false", true
+	}
+	return "", false
+}
+
+// holds reports whether every entry of the label argument arg, which has
+// as many entries as labels, is one of labels (names are unique in both,
+// so the two are the same set).
+func holds(arg lua.LValue, labels []Label) bool {
+	t, ok := arg.(*lua.LTable)
+	if !ok {
+		return len(labels) == 0
+	}
+	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
+		ks, _ := k.(lua.LString)
+		vs, ok := labelString(v)
+		if !ok || !hasLabel(labels, string(ks), vs) {
+			return false
+		}
+	}
+	return true
+}
+
+// hasLabel reports whether labels holds name="value".
+func hasLabel(labels []Label, name, value string) bool {
+	for _, l := range labels {
+		if l.Name == name {
+			return l.Value == value
+		}
+	}
+	return false
 }
