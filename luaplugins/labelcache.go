@@ -27,7 +27,8 @@ import (
 //
 // The cache keeps no Lua value alive (an address is a number to it) and
 // no string of the plugin's (it shares the series' own copies); it holds
-// at most max name and table pairs, starting them afresh when full, and
+// at most max name and table pairs in about maxBytes, starting them
+// afresh when full, and
 // each kept series once in byContent, and forgets everything when a
 // series of the plugin goes away. It lives in the
 // module function's closure, so it goes with the plugin's state.
@@ -37,6 +38,10 @@ type labelCache struct {
 	tables  map[uintptr]*cachedTable
 	pairs   int // name and table pairs held
 	max     int
+	bytes   int // what tables holds, about (see the costs below)
+	// maxBytes bounds bytes: a quarter of the plugin's metric byte
+	// budget (64 KB at the default 500 series), at least 16 KB.
+	maxBytes int
 	// byContent finds a series by a hash of its name and labels, for a
 	// plugin that builds a fresh label table for each call: each kept
 	// series at most once, checked label by label on a hit.
@@ -61,10 +66,19 @@ type cachedLabel struct {
 	num  uint64 // a number's bits, a boolean as 0 or 1
 }
 
+// What a cached table costs, about, on 64-bit: its map entry, struct and
+// series map; each of its entries; each name and series pair.
+const (
+	cachedTableCost = 160
+	cachedLabelCost = 48
+	cachedPairCost  = 48
+)
+
 // newLabelCache returns an empty cache for m, holding at most as many
-// pairs as m may have series (and at least 64).
+// pairs as m may have series (and at least 64) and about a quarter of m's
+// metric byte budget.
 func newLabelCache(m *PluginMetrics) *labelCache {
-	c := &labelCache{metrics: m, max: max(m.max, 64), seed: maphash.MakeSeed()}
+	c := &labelCache{metrics: m, max: max(m.max, 64), maxBytes: max(m.maxBytes/4, 16<<10), seed: maphash.MakeSeed()}
 	if labelCacheOff {
 		c.max = 0
 	}
@@ -111,10 +125,10 @@ func (c *labelCache) put(arg lua.LValue, s *series) {
 		return
 	}
 	if gen := c.metrics.gen.Load(); c.tables == nil || c.gen != gen {
-		c.tables, c.pairs, c.gen = map[uintptr]*cachedTable{}, 0, gen
+		c.tables, c.pairs, c.bytes, c.gen = map[uintptr]*cachedTable{}, 0, 0, gen
 		c.byContent = map[uint64][]*series{}
-	} else if c.pairs >= c.max {
-		c.tables, c.pairs = map[uintptr]*cachedTable{}, 0
+	} else if c.pairs >= c.max || c.bytes >= c.maxBytes {
+		c.tables, c.pairs, c.bytes = map[uintptr]*cachedTable{}, 0, 0
 	}
 	h := c.seriesHash(s)
 	if !slicesContains(c.byContent[h], s) {
@@ -126,6 +140,7 @@ func (c *labelCache) put(arg lua.LValue, s *series) {
 		// The table changed, or is another one at the same address:
 		// what was cached for it is stale.
 		c.pairs -= len(ct.series)
+		c.bytes -= ct.cost()
 		delete(c.tables, addr)
 		ct = nil
 	}
@@ -136,11 +151,18 @@ func (c *labelCache) put(arg lua.LValue, s *series) {
 		}
 		ct = &cachedTable{entries: entries, series: map[string]*series{}}
 		c.tables[addr] = ct
+		c.bytes += cachedTableCost + cachedLabelCost*len(entries)
 	}
 	if _, had := ct.series[s.family]; !had {
 		c.pairs++
+		c.bytes += cachedPairCost
 	}
 	ct.series[s.family] = s
+}
+
+// cost is what ct adds to labelCache.bytes.
+func (ct *cachedTable) cost() int {
+	return cachedTableCost + cachedLabelCost*len(ct.entries) + cachedPairCost*len(ct.series)
 }
 
 // tableAddr returns the address a label argument is cached under: 0 for

@@ -5,6 +5,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/heimnetz/heimnetz/limits"
 )
 
 // labelCacheCases are plugins that reuse, change and abuse their label
@@ -171,4 +175,43 @@ func labelCacheRun(t *testing.T, main string, off bool) string {
 		t.Errorf("no series written:\n%s", b.String())
 	}
 	return b.String()
+}
+
+// TestLabelCacheBounded: a plugin passing a fresh table of MaxLabels
+// labels on every call, 5,000 times over 200 series, keeps the cache
+// within its pair and byte bounds and its content index within one entry
+// per series, and each call's series is found again.
+func TestLabelCacheBounded(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	pm := NewPluginMetrics("t", NewFamilies(), limits.Defaults())
+	c := newLabelCache(pm)
+	for i := range 5000 {
+		tb := L.NewTable()
+		labels := map[string]string{}
+		for j := range MaxLabels {
+			k, v := fmt.Sprintf("label_%d", j), fmt.Sprint(i%200)
+			tb.RawSetString(k, lua.LString(v))
+			labels[k] = v
+		}
+		s, err := pm.write("g", KindGauge, float64(i), labels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.put(tb, s)
+		if over := cachedTableCost + cachedLabelCost*MaxLabels + cachedPairCost; c.bytes > c.maxBytes+over || c.pairs > c.max {
+			t.Fatalf("call %d: cache holds %d bytes in %d pairs, bounds %d and %d", i, c.bytes, c.pairs, c.maxBytes, c.max)
+		}
+		if got := c.get("g", tb); got != s {
+			t.Fatalf("call %d: the table just put is not found", i)
+		}
+	}
+	n := 0
+	for _, ss := range c.byContent {
+		n += len(ss)
+	}
+	if n != pm.Series() {
+		t.Errorf("content index holds %d series, the plugin has %d", n, pm.Series())
+	}
+	t.Logf("%d bytes in %d pairs (bounds %d, %d)", c.bytes, c.pairs, c.maxBytes, c.max)
 }
