@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"strings"
 
 	"github.com/heimnetz/heimnetz/board"
@@ -45,15 +46,54 @@ const identityHashHex = 12
 // client id): v itself when exposed, its keyed hash when there is a key,
 // and "" otherwise or when v is "".
 func (id Identity) Mask(v string) string {
+	var m masker
+	return m.mask(id, v)
+}
+
+// masker masks the identities of one board read with one keyed HMAC,
+// reset between values, rather than a new one (two hash states and their
+// key pads) for each. Its zero value is ready; it is not safe for
+// concurrent use.
+type masker struct {
+	mac hash.Hash
+	sum [sha256.Size]byte
+	in  []byte
+}
+
+// mask returns Identity.Mask(v) for id, which must be the same on every
+// call.
+func (m *masker) mask(id Identity, v string) string {
 	switch {
 	case v == "" || id.Expose:
 		return v
 	case len(id.Key) == 0:
 		return ""
 	}
-	m := hmac.New(sha256.New, id.Key)
-	m.Write([]byte(strings.ToLower(v)))
-	return IdentityHashPrefix + hex.EncodeToString(m.Sum(nil))[:identityHashHex]
+	if m.mac == nil {
+		m.mac = hmac.New(sha256.New, id.Key)
+	} else {
+		m.mac.Reset()
+	}
+	// An ASCII lowercase of the value, as strings.ToLower would give for
+	// a MAC address or a client id's hex, without a string for it; other
+	// bytes go through strings.ToLower.
+	m.in = m.in[:0]
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 0x80 {
+			m.in = append(m.in[:0], strings.ToLower(v)...)
+			break
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		m.in = append(m.in, c)
+	}
+	m.mac.Write(m.in)
+	var out [len(IdentityHashPrefix) + identityHashHex]byte
+	copy(out[:], IdentityHashPrefix)
+	hex.Encode(out[len(IdentityHashPrefix):], m.mac.Sum(m.sum[:0])[:identityHashHex/2])
+	return string(out[:])
 }
 
 // hostname returns what a plugin is told of a client's host name: the
@@ -73,9 +113,10 @@ func (id Identity) leases(ls []board.Lease) []board.Lease {
 		return ls
 	}
 	out := make([]board.Lease, len(ls))
+	var m masker
 	for i, l := range ls {
-		l.MAC = id.Mask(l.MAC)
-		l.ClientID = id.Mask(l.ClientID)
+		l.MAC = m.mask(id, l.MAC)
+		l.ClientID = m.mask(id, l.ClientID)
 		l.Hostname = id.hostname(l.Hostname)
 		out[i] = l
 	}
@@ -96,8 +137,9 @@ func (id Identity) stations(ss []board.WifiStation) any {
 		return ss
 	}
 	out := make([]maskedStation, len(ss))
+	var m masker
 	for i, s := range ss {
-		out[i] = maskedStation{WifiStation: s, MAC: id.Mask(s.MAC)}
+		out[i] = maskedStation{WifiStation: s, MAC: m.mask(id, s.MAC)}
 	}
 	return out
 }

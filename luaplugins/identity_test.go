@@ -1,6 +1,9 @@
 package luaplugins
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 )
@@ -90,5 +93,23 @@ func TestIdentityLeavesBoardAlone(t *testing.T) {
 	masked := Identity{}.leases(ls)
 	if ls[0].MAC != "00:00:5e:00:53:a1" || ls[0].Hostname != "laptop-anna" || masked[0].MAC != "" || masked[0].Hostname != "" {
 		t.Errorf("board lease %+v, masked %+v", ls[0], masked[0])
+	}
+}
+
+// TestMaskerReused: one masker reset between values gives each the hash
+// a fresh HMAC gives it, whatever came before (a longer value, a non-ASCII
+// one, the same value twice).
+func TestMaskerReused(t *testing.T) {
+	id := Identity{Key: []byte("heimnetz-test-key")}
+	fresh := func(v string) string {
+		m := hmac.New(sha256.New, id.Key)
+		m.Write([]byte(strings.ToLower(v)))
+		return IdentityHashPrefix + hex.EncodeToString(m.Sum(nil))[:identityHashHex]
+	}
+	var m masker
+	for _, v := range []string{"00:00:5E:00:53:A1", "01:00:00:5e:00:53:a2:ff:ff", "ÄB:CD", "ab", "00:00:5e:00:53:a1", "00:00:5e:00:53:a1", "\xff\xfeAB", "Ω"} {
+		if got, want := m.mask(id, v), fresh(v); got != want {
+			t.Errorf("mask(%q) after others = %q, want %q", v, got, want)
+		}
 	}
 }

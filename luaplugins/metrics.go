@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/VictoriaMetrics/metrics"
 
@@ -88,6 +89,9 @@ type PluginMetrics struct {
 	series   map[string]*series
 	families map[string]string // family name → the copy its series share
 	bytes    int
+	// gen changes whenever a series goes away (Delete, Drop), so a
+	// labelCache never hands out a series that is no longer kept.
+	gen atomic.Uint64
 }
 
 // NewPluginMetrics returns an empty set for plugin under its limits.
@@ -150,37 +154,59 @@ func (p *PluginMetrics) Drop() {
 	p.series = map[string]*series{}
 	p.families = map[string]string{}
 	p.bytes = 0
+	p.gen.Add(1)
 	p.mu.Unlock()
 	p.fam.release(p.plugin)
 }
 
 // SetGauge sets the gauge name{labels} to v.
 func (p *PluginMetrics) SetGauge(name string, v float64, labels map[string]string) error {
-	if !finite(v) {
-		return fmt.Errorf("%w: value of %s must be a finite number, not %g", ErrMetric, clip(name, 40), v)
-	}
-	s, err := p.prepare(name, KindGauge, labels)
-	if err != nil {
-		return err
-	}
-	s.gauge.Set(v)
-	return nil
+	_, err := p.write(name, KindGauge, v, labels)
+	return err
 }
 
 // AddCounter adds delta (≥ 0) to the counter name{labels}.
 func (p *PluginMetrics) AddCounter(name string, delta float64, labels map[string]string) error {
-	if !finite(delta) || delta < 0 {
-		return fmt.Errorf("%w: counter %s cannot go down or by a non-finite amount (delta %g)", ErrMetric, clip(name, 40), delta)
+	_, err := p.write(name, KindCounter, delta, labels)
+	return err
+}
+
+// write sets the gauge or adds to the counter name{labels} and returns
+// the kept series, nil when the series was refused.
+func (p *PluginMetrics) write(name, kind string, v float64, labels map[string]string) (*series, error) {
+	if err := checkValue(name, kind, v); err != nil {
+		return nil, err
 	}
-	s, err := p.prepare(name, KindCounter, labels)
+	s, err := p.prepare(name, kind, labels)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	return s, s.apply(v)
+}
+
+// checkValue reports whether v may be written to a series of kind.
+func checkValue(name, kind string, v float64) error {
+	switch {
+	case kind == KindCounter && (!finite(v) || v < 0):
+		return fmt.Errorf("%w: counter %s cannot go down or by a non-finite amount (delta %g)", ErrMetric, clip(name, 40), v)
+	case !finite(v):
+		return fmt.Errorf("%w: value of %s must be a finite number, not %g", ErrMetric, clip(name, 40), v)
+	}
+	return nil
+}
+
+// apply sets the gauge s to v or adds v to the counter s; v has passed
+// checkValue.
+func (s *series) apply(v float64) error {
+	if s.gauge != nil {
+		s.gauge.Set(v)
+		return nil
 	}
 	// Calls of one plugin are serialised, so nothing adds in between.
-	if !finite(s.counter.Get() + delta) {
-		return fmt.Errorf("%w: counter %s would grow past the largest finite number (delta %g)", ErrMetric, clip(name, 40), delta)
+	if !finite(s.counter.Get() + v) {
+		return fmt.Errorf("%w: counter %s would grow past the largest finite number (delta %g)", ErrMetric, clip(s.family, 40), v)
 	}
-	s.counter.Add(delta)
+	s.counter.Add(v)
 	return nil
 }
 
@@ -309,6 +335,7 @@ func (p *PluginMetrics) Delete(name string, labels map[string]string) bool {
 	p.set.UnregisterMetric(key)
 	delete(p.series, key)
 	p.bytes -= s.cost
+	p.gen.Add(1)
 	return true
 }
 

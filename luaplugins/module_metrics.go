@@ -64,20 +64,30 @@ func metricsModule() Module {
 }
 
 func metricFunc(h *Host, counter bool) lua.LGFunction {
+	kind := KindGauge
+	if counter {
+		kind = KindCounter
+	}
+	cache := newLabelCache(h.Metrics)
 	return func(L *lua.LState) int {
 		name := L.CheckString(1)
 		v := float64(L.CheckNumber(2))
 		if !finite(v) {
 			L.ArgError(2, "value must be a finite number")
 		}
-		labels, err := labelTable(L, 3)
-		if err != nil {
-			L.ArgError(3, err.Error())
-		}
-		if counter {
-			err = h.Metrics.AddCounter(name, v, labels)
+		var err error
+		if s := cache.get(name, L.Get(3)); s != nil {
+			if err = checkValue(name, kind, v); err == nil {
+				err = s.apply(v)
+			}
 		} else {
-			err = h.Metrics.SetGauge(name, v, labels)
+			labels, lerr := labelTable(L, 3)
+			if lerr != nil {
+				L.ArgError(3, lerr.Error())
+			}
+			if s, err = h.Metrics.write(name, kind, v, labels); s != nil {
+				cache.put(L.Get(3), s)
+			}
 		}
 		if err != nil {
 			var viol *limits.Violation

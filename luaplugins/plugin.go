@@ -77,16 +77,24 @@ type Plugin struct {
 	host    *Host
 	metrics *PluginMetrics
 
-	mu      sync.Mutex // serialises calls into L
-	stopMu  sync.Mutex // orders a late wall-time timer against the next call
-	callGen uint64     // bumped when a call ends; guarded by stopMu
-	memory  atomic.Int64
-	live    liveMemory
-	L       *lua.LState
-	meter   *lua.Meter
-	collect *lua.LFunction
-	closed  bool
-	ctx     context.Context // Env.Context; nil never stops
+	mu sync.Mutex // serialises calls into L
+	// stopMu orders the timer and the context, which stop a call from
+	// their own goroutines, against calls starting and ending: they stop
+	// only a call running (and the timer only one that has run its whole
+	// timeout, so a timer that fires late as its call ends cannot stop
+	// the next).
+	stopMu    sync.Mutex
+	running   bool      // a call is in progress; guarded by stopMu
+	callStart time.Time // when it began; guarded by stopMu
+	timer     *time.Timer
+	unwatch   func() bool // ends the context's watch; nil without one
+	memory    atomic.Int64
+	live      liveMemory
+	L         *lua.LState
+	meter     *lua.Meter
+	collect   *lua.LFunction
+	closed    bool
+	ctx       context.Context // Env.Context; nil never stops
 }
 
 // Load opens a sandboxed state for src, installs the host modules its
@@ -118,6 +126,11 @@ func Load(src *Source, env Env) (*Plugin, *Stats, error) {
 		return nil, nil, fmt.Errorf("plugin %q: board permission granted but no board given", m.Name)
 	}
 	p.L, p.meter = newSandbox(m.Limits)
+	if p.ctx != nil {
+		// Once for the plugin's life, not per call: it runs at once if
+		// the context is done already.
+		p.unwatch = context.AfterFunc(p.ctx, p.contextDone)
+	}
 	env.Registry.install(p.L, p.host, m.Allows)
 	for _, f := range env.TestAPI {
 		p.L.SetGlobal(f.Name, p.L.NewFunction(f.New(p.host)))
@@ -207,6 +220,12 @@ func (p *Plugin) Close() {
 		return
 	}
 	p.closed = true
+	if p.unwatch != nil {
+		p.unwatch()
+	}
+	if p.timer != nil {
+		p.timer.Stop()
+	}
 	p.L.Close()
 	p.metrics.Drop()
 }
@@ -226,31 +245,22 @@ func (p *Plugin) call(collect bool, fn func(L *lua.LState) error) (stats *Stats,
 	p.host.beginCall()
 	p.meter.Reset(lim.Instructions)
 	p.meter.ResetPeak()
-	p.stopMu.Lock()
-	gen := p.callGen
-	p.stopMu.Unlock()
-	timer := time.AfterFunc(lim.Timeout, func() {
-		// A timer that fires as its call ends must not stop the next one.
-		p.stopMu.Lock()
-		defer p.stopMu.Unlock()
-		if p.callGen == gen {
-			p.meter.Stop(&limits.Violation{Plugin: p.Name(), Kind: limits.ErrTimeout, Limit: lim.Timeout.String()})
-		}
-	})
-	if p.ctx != nil {
-		// Runs at once if the context is already done.
-		unwatch := context.AfterFunc(p.ctx, func() {
-			p.stopMu.Lock()
-			defer p.stopMu.Unlock()
-			if p.callGen == gen {
-				p.meter.Stop(ErrStopped)
-			}
-		})
-		defer unwatch()
-	}
 	runtime.LockOSThread()
 	cpu0, cpuErr := limits.ThreadCPUTime()
 	start := time.Now()
+	// After the meter's Reset, which would clear a stop made before.
+	p.stopMu.Lock()
+	p.running, p.callStart = true, start
+	p.stopMu.Unlock()
+	if p.ctx != nil && p.ctx.Err() != nil {
+		// contextDone ran, or will, before running was set.
+		p.meter.Stop(ErrStopped)
+	}
+	if p.timer == nil {
+		p.timer = time.AfterFunc(lim.Timeout, p.timedOut)
+	} else {
+		p.timer.Reset(lim.Timeout)
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("plugin %q: internal error: %v", p.Name(), oneline.Clean(fmt.Sprint(r), maxErrorText))
@@ -258,9 +268,9 @@ func (p *Plugin) call(collect bool, fn func(L *lua.LState) error) (stats *Stats,
 				err = fmt.Errorf("%w\n%s", err, debug.Stack())
 			}
 		}
-		timer.Stop()
+		p.timer.Stop()
 		p.stopMu.Lock()
-		p.callGen++
+		p.running = false
 		p.stopMu.Unlock()
 		stats.Duration = time.Since(start)
 		if cpu1, err2 := limits.ThreadCPUTime(); cpuErr == nil && err2 == nil {
@@ -283,6 +293,28 @@ func (p *Plugin) call(collect bool, fn func(L *lua.LState) error) (stats *Stats,
 		err = p.classify(err)
 	}
 	return stats, err
+}
+
+// timedOut stops the call in progress if it has run its whole wall-time
+// limit. It runs on the timer's goroutine, possibly late: a call that
+// began after the one the timer was set for has not run as long.
+func (p *Plugin) timedOut() {
+	lim := p.src.Manifest.Limits
+	p.stopMu.Lock()
+	defer p.stopMu.Unlock()
+	if p.running && time.Since(p.callStart) >= lim.Timeout {
+		p.meter.Stop(&limits.Violation{Plugin: p.Name(), Kind: limits.ErrTimeout, Limit: lim.Timeout.String()})
+	}
+}
+
+// contextDone stops the call in progress when Env.Context is done; calls
+// that begin later see the context's error themselves.
+func (p *Plugin) contextDone() {
+	p.stopMu.Lock()
+	defer p.stopMu.Unlock()
+	if p.running {
+		p.meter.Stop(ErrStopped)
+	}
 }
 
 // debugPanics adds Go stacks to recovered panics (tests set it).
