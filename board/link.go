@@ -49,43 +49,25 @@ type link struct {
 // of the machine that produced it.
 func parseLinks(data []byte, order binary.ByteOrder) ([]link, error) {
 	var out []link
-	for len(data) > 0 {
-		if len(data) < nlmsgHeaderLen {
-			return nil, fmt.Errorf("%w: %d trailing bytes", errNetlink, len(data))
-		}
-		n := int(order.Uint32(data[0:4]))
-		typ := order.Uint16(data[4:6])
-		if n < nlmsgHeaderLen || n > len(data) {
-			return nil, fmt.Errorf("%w: length %d of %d bytes", errNetlink, n, len(data))
-		}
-		body := data[nlmsgHeaderLen:n]
-		data = data[min(align4(n), len(data)):]
-		switch typ {
-		case nlmsgDone:
-			return out, nil
-		case nlmsgError:
-			if len(body) < 4 {
-				return nil, fmt.Errorf("%w: short error message", errNetlink)
-			}
-			if code := int32(order.Uint32(body[0:4])); code != 0 {
-				return nil, fmt.Errorf("netlink: error %d", -code)
-			}
-			continue
-		case rtmNewLink:
-		default:
-			continue
+	err := netlinkMessages(data, order, func(typ uint16, body []byte) error {
+		if typ != rtmNewLink {
+			return nil
 		}
 		if len(out) == maxNetlinkMessages {
-			return nil, fmt.Errorf("%w: more than %d links", errNetlink, maxNetlinkMessages)
+			return fmt.Errorf("%w: more than %d links", errNetlink, maxNetlinkMessages)
 		}
 		if len(body) < ifinfomsgLen {
-			return nil, fmt.Errorf("%w: short ifinfomsg", errNetlink)
+			return fmt.Errorf("%w: short ifinfomsg", errNetlink)
 		}
 		l, err := parseLink(body, order)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, l)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -96,17 +78,7 @@ func parseLinks(data []byte, order binary.ByteOrder) ([]link, error) {
 func parseLink(body []byte, order binary.ByteOrder) (link, error) {
 	flags := order.Uint32(body[8:12])
 	l := link{up: flags&iffUp != 0, operState: "unknown"}
-	for data := body[ifinfomsgLen:]; len(data) > 0; {
-		if len(data) < nlattrHeaderLen {
-			return link{}, fmt.Errorf("%w: %d trailing attribute bytes", errNetlink, len(data))
-		}
-		n := int(order.Uint16(data[0:2]))
-		typ := order.Uint16(data[2:4]) & nlaTypeMask
-		if n < nlattrHeaderLen || n > len(data) {
-			return link{}, fmt.Errorf("%w: attribute %d length %d of %d bytes", errNetlink, typ, n, len(data))
-		}
-		v := data[nlattrHeaderLen:n]
-		data = data[min(align4(n), len(data)):]
+	err := netlinkAttrWalk(body[ifinfomsgLen:], order, func(typ uint16, v []byte) {
 		switch typ {
 		case iflaIfname:
 			l.name = nulTerminated(v)
@@ -135,6 +107,9 @@ func parseLink(body []byte, order binary.ByteOrder) (link, error) {
 				l.mac = formatHardwareAddr(v)
 			}
 		}
+	})
+	if err != nil {
+		return link{}, err
 	}
 	return l, nil
 }

@@ -28,62 +28,87 @@ type genlMessage struct {
 	attrs []byte
 }
 
-// parseGenlMessages splits a dump reply (the bytes of every datagram read,
-// concatenated) into generic netlink messages, stopping at NLMSG_DONE. An
-// NLMSG_ERROR with a non-zero code is returned as an error. order is the
-// byte order of the machine that produced the reply (netlink uses the
-// host's order).
-func parseGenlMessages(data []byte, order binary.ByteOrder) ([]genlMessage, error) {
-	var out []genlMessage
+// netlinkMessages walks a dump reply (the bytes of every datagram read,
+// concatenated) up to NLMSG_DONE and calls each with every message's type
+// and body. A malformed header, an NLMSG_ERROR with a non-zero code, or
+// an error from each ends the walk with that error. order is the byte
+// order of the machine that produced the reply (netlink uses the host's
+// order).
+func netlinkMessages(data []byte, order binary.ByteOrder, each func(typ uint16, body []byte) error) error {
 	for len(data) > 0 {
 		if len(data) < nlmsgHeaderLen {
-			return nil, fmt.Errorf("%w: %d trailing bytes", errNetlink, len(data))
+			return fmt.Errorf("%w: %d trailing bytes", errNetlink, len(data))
 		}
 		n := int(order.Uint32(data[0:4]))
 		typ := order.Uint16(data[4:6])
 		if n < nlmsgHeaderLen || n > len(data) {
-			return nil, fmt.Errorf("%w: length %d of %d bytes", errNetlink, n, len(data))
+			return fmt.Errorf("%w: length %d of %d bytes", errNetlink, n, len(data))
 		}
 		body := data[nlmsgHeaderLen:n]
 		data = data[min(align4(n), len(data)):]
 		switch typ {
 		case nlmsgDone:
-			return out, nil
+			return nil
 		case nlmsgError:
 			if len(body) < 4 {
-				return nil, fmt.Errorf("%w: short error message", errNetlink)
+				return fmt.Errorf("%w: short error message", errNetlink)
 			}
 			if code := int32(order.Uint32(body[0:4])); code != 0 {
-				return nil, fmt.Errorf("netlink: error %d", -code)
+				return fmt.Errorf("netlink: error %d", -code)
 			}
 			continue
 		}
+		if err := each(typ, body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseGenlMessages splits a dump reply into generic netlink messages
+// (netlinkMessages), at most maxNetlinkMessages.
+func parseGenlMessages(data []byte, order binary.ByteOrder) ([]genlMessage, error) {
+	var out []genlMessage
+	err := netlinkMessages(data, order, func(_ uint16, body []byte) error {
 		if len(out) == maxNetlinkMessages {
-			return nil, fmt.Errorf("%w: more than %d messages", errNetlink, maxNetlinkMessages)
+			return fmt.Errorf("%w: more than %d messages", errNetlink, maxNetlinkMessages)
 		}
 		if len(body) < genlHeaderLen {
-			return nil, fmt.Errorf("%w: no generic netlink header", errNetlink)
+			return fmt.Errorf("%w: no generic netlink header", errNetlink)
 		}
 		out = append(out, genlMessage{cmd: body[0], attrs: body[genlHeaderLen:]})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// netlinkAttrWalk calls each with every attribute of a run, in order,
+// its type without the nested and byte-order flags.
+func netlinkAttrWalk(data []byte, order binary.ByteOrder, each func(typ uint16, v []byte)) error {
+	for len(data) > 0 {
+		if len(data) < nlattrHeaderLen {
+			return fmt.Errorf("%w: %d trailing attribute bytes", errNetlink, len(data))
+		}
+		n := int(order.Uint16(data[0:2]))
+		typ := order.Uint16(data[2:4]) & nlaTypeMask
+		if n < nlattrHeaderLen || n > len(data) {
+			return fmt.Errorf("%w: attribute %d length %d of %d bytes", errNetlink, typ, n, len(data))
+		}
+		each(typ, data[nlattrHeaderLen:n])
+		data = data[min(align4(n), len(data)):]
+	}
+	return nil
 }
 
 // netlinkAttrs decodes a run of attributes into type → payload; a later
 // attribute of the same type replaces an earlier one.
 func netlinkAttrs(data []byte, order binary.ByteOrder) (map[uint16][]byte, error) {
 	m := make(map[uint16][]byte)
-	for len(data) > 0 {
-		if len(data) < nlattrHeaderLen {
-			return nil, fmt.Errorf("%w: %d trailing attribute bytes", errNetlink, len(data))
-		}
-		n := int(order.Uint16(data[0:2]))
-		typ := order.Uint16(data[2:4]) & nlaTypeMask
-		if n < nlattrHeaderLen || n > len(data) {
-			return nil, fmt.Errorf("%w: attribute %d length %d of %d bytes", errNetlink, typ, n, len(data))
-		}
-		m[typ] = data[nlattrHeaderLen:n]
-		data = data[min(align4(n), len(data)):]
+	if err := netlinkAttrWalk(data, order, func(typ uint16, v []byte) { m[typ] = v }); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
