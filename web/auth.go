@@ -170,9 +170,16 @@ func (s *Server) login(ctx *fasthttp.RequestCtx, password string) (session, logi
 		s.noisy(ctx, EventTypeLoginRateLimited, SeverityWarning, "login attempts from "+ip+" rate-limited")
 		return session{}, loginLimited, max(wait, waitAll)
 	}
+	// The password hash is seconds of CPU on a router and loginSlots
+	// already bounds how many run at once: while it waits and hashes, the
+	// request gives its handler slot back, so a burst of wrong passwords
+	// cannot hold every slot and queue the admin's pages and /metrics
+	// behind it.
+	s.handlers.leave()
 	s.loginSlots <- struct{}{}
 	good := s.creds.checkPassword(password)
 	<-s.loginSlots
+	s.handlers.enter()
 	if !good {
 		s.noisy(ctx, EventTypeLoginFailed, SeverityWarning, "failed admin login from "+ip)
 		return session{}, loginBad, 0

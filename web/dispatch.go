@@ -27,11 +27,16 @@ func (s *Server) route(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	defer release()
+	if m.route == routeHealthz {
+		// Outside the handler slots: a watchdog's or monitor's probe
+		// must answer while strangers keep every slot busy (it is cheap:
+		// the backend answers from state it keeps).
+		s.healthz(ctx, m)
+		return
+	}
 	s.handlers.enter()
 	defer s.handlers.leave()
 	switch m.route {
-	case routeHealthz:
-		s.healthz(ctx, m)
 	case routeMetrics:
 		s.serveMetrics(ctx, m)
 	case routeStatic:

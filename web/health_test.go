@@ -60,3 +60,59 @@ func TestHealthzReportsBackendHealth(t *testing.T) {
 		}
 	}
 }
+
+// TestHealthzWhileEveryHandlerSlotIsBusy: /healthz answers while strangers
+// hold every handler slot (say, a burst of logins hashing wrong
+// passwords), and a login waiting to hash gives its slot back.
+func TestHealthzWhileEveryHandlerSlotIsBusy(t *testing.T) {
+	srv, err := newServer(Config{AdminTokenHash: HashToken(NewToken()), Logger: slog.New(slog.DiscardHandler)}, newMemBackend(time.Now), minIterations, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range cap(srv.handlers) {
+		srv.handlers.enter()
+	}
+	done := make(chan int, 1)
+	go func() {
+		var ctx fasthttp.RequestCtx
+		ctx.Request.SetRequestURI("/healthz")
+		ctx.Request.Header.SetMethod("GET")
+		ctx.Request.Header.SetHost("10.0.0.1:9110")
+		srv.Handler()(&ctx)
+		done <- ctx.Response.StatusCode()
+	}()
+	if code := <-done; code != fasthttp.StatusOK {
+		t.Fatalf("/healthz = %d with every handler slot busy, want 200", code)
+	}
+	for range cap(srv.handlers) {
+		srv.handlers.leave()
+	}
+
+	// A login that waits for the password-hash slots holds no handler
+	// slot meanwhile.
+	for range cap(srv.loginSlots) {
+		srv.loginSlots <- struct{}{}
+	}
+	waiting, entered := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(waiting)
+		var ctx fasthttp.RequestCtx
+		ctx.Request.SetRequestURI("/login")
+		ctx.Request.Header.SetMethod("POST")
+		ctx.Request.Header.SetHost("10.0.0.1:9110")
+		srv.handlers.enter() // as dispatch does
+		close(entered)
+		srv.login(&ctx, "wrong")
+		srv.handlers.leave()
+	}()
+	<-entered
+	for deadline := time.Now().Add(10 * time.Second); len(srv.handlers) != 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("a login waiting for the password-hash slots still holds %d handler slot(s)", len(srv.handlers))
+		}
+	}
+	for range cap(srv.loginSlots) {
+		<-srv.loginSlots
+	}
+	<-waiting
+}
