@@ -54,7 +54,7 @@ func startPush(cfg config.Push, m *core.Manager, srv *web.Server, set *metrics.S
 		defer close(done)
 		p.Run(ctx)
 	}()
-	log.Info("pushing metrics", "url", cfg.URL, "interval", time.Duration(cfg.Interval).String(), "auth", auth.String(), "queue_bytes", int64(cfg.QueueBytes))
+	log.Info("pushing metrics", "url", push.LoggedURL(cfg.URL), "interval", time.Duration(cfg.Interval).String(), "auth", auth.String(), "queue_bytes", int64(cfg.QueueBytes))
 	return func() {
 		cancel()
 		select {

@@ -30,6 +30,12 @@ func CheckURL(raw string) error {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
+		// url.Error repeats the whole URL, query and all: a token kept
+		// there would reach the log.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return fmt.Errorf("not a URL: %w", err)
 	}
 	switch u.Scheme {
@@ -64,4 +70,19 @@ func CheckURL(raw string) error {
 		}
 	}
 	return nil
+}
+
+// LoggedURL is raw as the log shows it: without a query string (which
+// may carry a token; shown as "?…") and without user information.
+func LoggedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	u.User = nil
+	if u.RawQuery != "" || u.ForceQuery {
+		u.RawQuery, u.ForceQuery = "", false
+		return u.String() + "?…"
+	}
+	return u.String()
 }

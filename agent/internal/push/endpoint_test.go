@@ -41,3 +41,20 @@ func TestCheckURL(t *testing.T) {
 		t.Errorf("https with TLSBuilt=%v: %v", TLSBuilt, err)
 	}
 }
+
+func TestLoggedURLHidesQueryAndUser(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"http://10.8.0.1:8428/api/v1/import/prometheus", "http://10.8.0.1:8428/api/v1/import/prometheus"},
+		{"http://10.8.0.1:8428/api/v1/import/prometheus?token=s3cret", "http://10.8.0.1:8428/api/v1/import/prometheus?…"},
+		{"http://u:pw@10.8.0.1/p", "http://10.8.0.1/p"},
+		{"http://[::1]:8428/p?", "http://[::1]:8428/p?…"},
+		{"http://%zz/", "(unparsable URL)"},
+	} {
+		if got := LoggedURL(c.in); got != c.want {
+			t.Errorf("LoggedURL(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if err := CheckURL("http://10.0.0.1:8428/p?token=s3cret%zz"); err != nil && strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("CheckURL's error repeats the query: %v", err)
+	}
+}

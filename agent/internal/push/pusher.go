@@ -284,7 +284,7 @@ func (p *Pusher) sendChunk(deadline time.Time) bool {
 		p.rejecting = 0
 		if p.failing {
 			p.failing = false
-			p.log.Info("push: delivering again", "url", p.opts.URL)
+			p.log.Info("push: delivering again", "url", LoggedURL(p.opts.URL))
 		}
 	case rejected:
 		p.queue.drop(n)
@@ -295,12 +295,12 @@ func (p *Pusher) sendChunk(deadline time.Time) bool {
 			level = slog.LevelDebug // the same refusal again: said already
 		}
 		p.rejecting = status
-		p.log.Log(context.Background(), level, "push: endpoint refused a batch; dropped", "url", p.opts.URL, "status", status, "samples", samples, "answer", detail)
+		p.log.Log(context.Background(), level, "push: endpoint refused a batch; dropped", "url", LoggedURL(p.opts.URL), "status", status, "samples", samples, "answer", detail)
 	default:
 		p.failures.Inc()
 		if !p.failing {
 			p.failing = true
-			p.log.Warn("push: delivery failed; retrying with back-off", "url", p.opts.URL, "status", status, "err", detail)
+			p.log.Warn("push: delivery failed; retrying with back-off", "url", LoggedURL(p.opts.URL), "status", status, "err", detail)
 		}
 	}
 	p.queueBytes.Store(int64(p.queue.bytes))
