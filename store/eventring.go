@@ -11,9 +11,11 @@ import (
 // The event ring keeps two classes of events under one bound (MaxEvents,
 // MaxEventBytes) and one sequence:
 //
-//   - noise: events anyone on the LAN can cause without logging in (failed
-//     logins, bad tokens, refused requests and their counted summaries),
-//     marked Event.Noise by the producer, at severity info or warning;
+//   - noise: events an untrusted party can cause at will: anyone on the
+//     LAN without logging in (failed logins, bad tokens, refused requests
+//     and their counted summaries) and a plugin's own code (its limit
+//     breaks, output caps, load errors, CPU throttling), marked
+//     Event.Noise by the producer, at severity info or warning;
 //   - audit: everything else, above all admin actions, logins and high or
 //     critical events.
 //

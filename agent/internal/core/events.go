@@ -87,8 +87,18 @@ type securityLog struct {
 	syslog *syslogSink // set on OpenWrt: events go to logd with their priority
 }
 
+// pluginCaused are the event types a plugin's own code can cause at will,
+// run after run: its limit breaks, output caps, load errors and CPU
+// throttling. At info or warning they go to the ring's noise share, with
+// what strangers on the LAN cause (store/eventring.go): a plugin that hits
+// every cap in every run (about five events a run) must not push admin
+// actions and logins out of the audit trail. What the agent or the owner
+// does about a plugin (disable, enable, install, an alert) stays in the
+// audit trail, and so does anything a plugin causes at high or critical.
+var pluginCaused = map[string]bool{EvLimitBreak: true, EvOutputLimit: true, EvPluginError: true, EvCPUThrottled: true}
+
 func (s *securityLog) record(typ string, sev store.Severity, plugin, msg string) {
-	s.store(typ, sev, plugin, msg, false, 1)
+	s.store(typ, sev, plugin, msg, plugin != "" && pluginCaused[typ], 1)
 }
 
 // recordNoise records an event that anyone on the LAN can cause without

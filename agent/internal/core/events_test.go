@@ -200,3 +200,49 @@ func TestEventTypesKnownAndDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestPluginEventsCannotEraseTheAuditTrail: a plugin that hits its caps
+// and limits in every run causes events at will; they are kept in the
+// ring's noise share, so a login and an admin action recorded before
+// 10,000 of them are still listed, while a plugin's disabling (what the
+// agent did) stays in the audit trail too.
+func TestPluginEventsCannotEraseTheAuditTrail(t *testing.T) {
+	db, err := store.Open(store.DefaultOptions(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxEvents(20)
+	s := &securityLog{db: db, set: metrics.NewSet(), log: slog.New(slog.DiscardHandler)}
+	s.record(EvLogin, store.Info, "", "logged in from 10.0.0.7")
+	s.record(EvAdminAction, store.Info, "", "plugin net: reload by admin token from 10.0.0.7")
+	for i := range 10_000 {
+		switch i % 4 {
+		case 0:
+			s.record(EvOutputLimit, store.Info, "hostile", "log lines: per-call cap reached")
+		case 1:
+			s.record(EvLimitBreak, store.Warning, "hostile", `plugin "hostile": memory limit exceeded (8 MiB)`)
+		case 2:
+			s.record(EvPluginError, store.Warning, "hostile", "collect: attempt to call a nil value")
+		default:
+			s.record(EvCPUThrottled, store.Warning, "hostile", "CPU share used up; run skipped")
+		}
+	}
+	s.record(EvPluginDisabled, store.Warning, "hostile", "disabled after 3 limit breaks in a row")
+	evs, err := db.Events(100, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := map[string]bool{}
+	for _, e := range evs {
+		kept[e.Type] = true
+	}
+	for _, typ := range []string{EvLogin, EvAdminAction, EvPluginDisabled} {
+		if !kept[typ] {
+			t.Errorf("the %s event is gone after 10,000 plugin-caused events; kept: %v", typ, kept)
+		}
+	}
+	if len(evs) > 20 {
+		t.Errorf("%d events kept, want at most the retention 20", len(evs))
+	}
+}
