@@ -25,6 +25,19 @@ const loadShare = 4
 // it was cut off before it had used what its work takes.
 const okOwnMargin = 2
 
+// maxLoadRuns: when load ended this many of a plugin's last 16 runs, its
+// next load break counts as its own. A plugin whose calls keep running
+// into their time limit does not fit the router as it is, whatever the
+// cause, and a hostile plugin that first sets a high okOwn with one heavy
+// successful run, then spins whenever the router is loaded, has at most
+// maxLoadRuns of every 16 runs exempted: past that its breaks count, so
+// it is disabled as any plugin is (breaks_before_disable in a row) and
+// fires PluginLimitBreaks, instead of holding its run slot to its time
+// limit run after run. A healthy plugin on a
+// router that is briefly overloaded (the stress test: about one run in
+// four) stays below it.
+const maxLoadRuns = 8
+
 // okOwnDecay: each successful run lowers entry.okOwn by 1/okOwnDecay
 // before taking the larger of it and the run's own use, so one heavy run
 // long ago does not widen the margin for ever.

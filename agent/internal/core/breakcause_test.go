@@ -1,6 +1,7 @@
 package core
 
 import (
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -92,19 +93,19 @@ func TestLoadBreaksNotCounted(t *testing.T) {
 		u.add(&luaplugins.Stats{CPU: 490 * time.Millisecond, Duration: 500 * time.Millisecond}, 0)
 		return &u
 	}
-	for range 10 {
+	for range 6 {
 		e.record(&luaplugins.Stats{}, timeoutBreak("netstat"), starved())
 	}
 	rec := h.record("netstat")
 	if !rec.Enabled || rec.ConsecutiveBreaks != 0 || !strings.Contains(rec.LastError, "under load: 40ms of CPU and 2ms in host calls in 500ms") {
-		t.Fatalf("after 10 load breaks: enabled %v, %d breaks in a row, last error %q; want enabled, 0, the load named", rec.Enabled, rec.ConsecutiveBreaks, rec.LastError)
+		t.Fatalf("after 6 load breaks: enabled %v, %d breaks in a row, last error %q; want enabled, 0, the load named", rec.Enabled, rec.ConsecutiveBreaks, rec.LastError)
 	}
 	evs := h.events(EvLimitBreak, "netstat")
-	if len(evs) != 10 || !strings.Contains(evs[9].Message, "time limit exceeded (500ms) under load") || evs[9].Severity != "info" {
-		t.Fatalf("want 10 limit_break events of severity info naming the load, got %d: %+v", len(evs), evs)
+	if len(evs) != 6 || !strings.Contains(evs[5].Message, "time limit exceeded (500ms) under load") || evs[5].Severity != "info" {
+		t.Fatalf("want 6 limit_break events of severity info naming the load, got %d: %+v", len(evs), evs)
 	}
-	h.wantMetric(`heimnetz_plugin_limit_breaks_total{plugin="netstat",limit="timeout",cause="load"} 10`)
-	h.wantMetric(`heimnetz_plugin_executions_total{plugin="netstat",result="limit"} 10`)
+	h.wantMetric(`heimnetz_plugin_limit_breaks_total{plugin="netstat",limit="timeout",cause="load"} 6`)
+	h.wantMetric(`heimnetz_plugin_executions_total{plugin="netstat",result="limit"} 6`)
 	e.mu.Lock()
 	alertBreaks := e.breaks
 	e.mu.Unlock()
@@ -125,7 +126,39 @@ func TestLoadBreaksNotCounted(t *testing.T) {
 		t.Errorf("disabled reason %q", r)
 	}
 	h.wantMetric(`heimnetz_plugin_limit_breaks_total{plugin="netstat",limit="timeout",cause="plugin"} 3`)
-	h.wantMetric(`heimnetz_plugin_limit_breaks_total{plugin="netstat",limit="timeout",cause="load"} 12`)
+	h.wantMetric(`heimnetz_plugin_limit_breaks_total{plugin="netstat",limit="timeout",cause="load"} 8`)
+}
+
+// TestLoadBreaksBounded: at most maxLoadRuns of a plugin's last 16 runs
+// are exempted as load. A plugin that set a high baseline with one heavy
+// successful run and then keeps running into its time limit whenever the
+// router is loaded has its further breaks counted, and is disabled.
+func TestLoadBreaksBounded(t *testing.T) {
+	h := newHarness(t, nil) // breaks_before_disable: the default 3
+	h.writePlugin("sly", "version: 1.0.0\ninterval: 10s\nlimits: {timeout: 500ms}\n", "function collect() end")
+	h.start()
+	h.runs("sly", 1)
+	e, err := h.m.get("sly")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.mu.Lock()
+	e.okOwn = 490 * time.Millisecond // one successful run that used nearly its whole limit
+	e.mu.Unlock()
+	starved := func() *callUse {
+		var u callUse
+		u.add(&luaplugins.Stats{CPU: 100 * time.Millisecond, Duration: 500 * time.Millisecond}, 0)
+		return &u
+	}
+	for i := range maxLoadRuns + 3 {
+		if !h.record("sly").Enabled {
+			t.Fatalf("disabled after %d breaks, want %d", i, maxLoadRuns+3)
+		}
+		e.record(&luaplugins.Stats{}, timeoutBreak("sly"), starved())
+	}
+	waitFor(t, func() bool { return !h.record("sly").Enabled }, "sly to be disabled")
+	h.wantMetric(fmt.Sprintf(`heimnetz_plugin_limit_breaks_total{plugin="sly",limit="timeout",cause="load"} %d`, maxLoadRuns))
+	h.wantMetric(`heimnetz_plugin_limit_breaks_total{plugin="sly",limit="timeout",cause="plugin"} 3`)
 }
 
 // TestOkOwnDecays: successful runs set the baseline a load break is
@@ -173,7 +206,7 @@ func hog(t *testing.T, n int) {
 
 // TestContendedPluginNotDisabled runs a plugin whose calls are starved
 // of CPU by others (7 busy goroutines on one P): each call passes its
-// wall time and is ended, as a break of load, and after ten of them the
+// wall time and is ended, as a break of load, and after maxLoadRuns of them the
 // plugin is still enabled.
 func TestContendedPluginNotDisabled(t *testing.T) {
 	if !limitsCPUKnown() {
@@ -193,16 +226,16 @@ func TestContendedPluginNotDisabled(t *testing.T) {
 	e.mu.Unlock()
 	hog(t, 7)
 	h.runs("starved", 1)
-	for range 9 {
+	for range maxLoadRuns - 1 { // at most maxLoadRuns of 16 runs are exempted (TestLoadBreaksBounded)
 		h.next("starved", 10*time.Second)
 	}
 	rec := h.record("starved")
-	if !rec.Enabled || rec.ConsecutiveBreaks != 0 || rec.Errors != 10 {
-		t.Fatalf("after 10 starved runs: %+v; want enabled, 10 errors, none counted", rec)
+	if !rec.Enabled || rec.ConsecutiveBreaks != 0 || rec.Errors != maxLoadRuns {
+		t.Fatalf("after %d starved runs: %+v; want enabled, as many errors, none counted", maxLoadRuns, rec)
 	}
 	t.Logf("last run: %s", rec.LastError)
-	h.wantMetric(`heimnetz_plugin_limit_breaks_total{plugin="starved",limit="timeout",cause="load"} 10`)
-	if evs := h.events(EvLimitBreak, "starved"); len(evs) != 10 || !strings.Contains(evs[0].Message, "time limit exceeded (100ms) under load") {
+	h.wantMetric(fmt.Sprintf(`heimnetz_plugin_limit_breaks_total{plugin="starved",limit="timeout",cause="load"} %d`, maxLoadRuns))
+	if evs := h.events(EvLimitBreak, "starved"); len(evs) != maxLoadRuns || !strings.Contains(evs[0].Message, "time limit exceeded (100ms) under load") {
 		t.Errorf("limit_break events: %+v", evs)
 	}
 }

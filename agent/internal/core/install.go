@@ -271,7 +271,7 @@ func (m *Manager) install(archive []byte, sig *pack.Signature, opts InstallOptio
 	}
 	e.src, e.kv = st.src, kv
 	e.cpu = limits.NewCPUShare(lim.CPU, lim.CPUWindow, m.clock.Now())
-	e.okOwn = 0 // a new version shows anew what its calls use (breakCause)
+	e.okOwn, e.loadRuns = 0, 0 // a new version shows anew what its calls use (breakCause)
 	e.rec.Version = st.src.Manifest.Version
 	e.rec.Signer = st.signer
 	e.runs = nil

@@ -122,6 +122,10 @@ type entry struct {
 	// okOwn is the most a successful call used of its own (CPU and host
 	// time), decaying: what breakCause compares a wall-time break with.
 	okOwn time.Duration
+	// loadRuns has one bit per recent run (newest lowest): set when load
+	// ended it (breakCause); maxLoadRuns of the last 16 make the next
+	// load break count as the plugin's own.
+	loadRuns uint16
 }
 
 // configOffReason is the disabled reason of a plugin the config turned off.

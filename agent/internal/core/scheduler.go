@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
 	"time"
 
 	"github.com/heimnetz/heimnetz/limits"
@@ -192,7 +193,7 @@ func (e *entry) record(stats *luaplugins.Stats, err error, use *callUse) {
 		stats = &luaplugins.Stats{}
 	}
 	e.mu.Lock()
-	cpu, okOwn := e.cpu, e.okOwn
+	cpu, okOwn, loadRuns := e.cpu, e.okOwn, e.loadRuns
 	e.mu.Unlock()
 	cpu.Charge(now, stats.CPU)
 
@@ -201,6 +202,13 @@ func (e *entry) record(stats *luaplugins.Stats, err error, use *callUse) {
 	cause, errText := causePlugin, ""
 	if isBreak {
 		cause = breakCause(viol, use, okOwn, m.cpuKnown)
+		if cause == causeLoad && bits.OnesCount16(loadRuns) >= maxLoadRuns {
+			// Load has ended most of its recent runs: whatever the
+			// cause, the plugin does not fit this router as it is now,
+			// and a plugin must not hold its run slot to its time limit
+			// run after run under a load exemption (breakcause.go).
+			cause = causePlugin
+		}
 	}
 	if err != nil {
 		errText = err.Error()
@@ -254,6 +262,11 @@ func (e *entry) record(stats *luaplugins.Stats, err error, use *callUse) {
 	}
 	if err == nil {
 		e.okOwn = max(use.peak, e.okOwn-e.okOwn/okOwnDecay)
+	}
+	// The last 16 runs, one bit each: ended by load or not.
+	e.loadRuns <<= 1
+	if isBreak && cause == causeLoad {
+		e.loadRuns |= 1
 	}
 	e.runs = append(e.runs, run)
 	if len(e.runs) > recentRuns {
