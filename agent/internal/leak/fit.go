@@ -79,13 +79,5 @@ func (ft *fitter) theilSen(w []sample, pair func(a, b sample)) float64 {
 			ft.slopes = append(ft.slopes, float64(w[j].bytes-w[i].bytes)/dx)
 		}
 	}
-	if len(ft.slopes) == 0 {
-		return 0
-	}
-	slices.Sort(ft.slopes)
-	n := len(ft.slopes)
-	if n%2 == 1 {
-		return ft.slopes[n/2]
-	}
-	return (ft.slopes[n/2-1] + ft.slopes[n/2]) / 2
+	return ft.mid()
 }
