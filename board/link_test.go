@@ -26,17 +26,7 @@ func TestLinksAgreeWithSysfs(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer b.Close()
-			nl, ok, err := b.netlinkInterfaces()
-			if !ok || err != nil {
-				t.Fatalf("no netlink interfaces: ok=%v, %v", ok, err)
-			}
-			fs, err := b.sysfsInterfaces()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(nl) == 0 || !reflect.DeepEqual(nl, fs) {
-				t.Fatalf("netlink:\n%s\nsysfs:\n%s", describe(nl), describe(fs))
-			}
+			wantLinksAgree(t, b)
 		})
 	}
 }
@@ -233,14 +223,28 @@ func TestLinksLiveAgreeWithSysfs(t *testing.T) {
 		// router's order; this machine's kernel is little-endian.
 		t.Skip("big-endian guest under qemu-user: qemu does not byte-swap nested rtnetlink attributes it does not know")
 	}
-	if _, err := os.Stat("/sys/class/net/lo"); err != nil {
-		t.Skipf("no /sys/class/net/lo (%v): not Linux with sysfs mounted", err)
-	}
-	b, err := New("/")
+	wantLinksAgree(t, liveBoard(t))
+}
+
+// TestInterfacesLiveHasLoopback: on the live root Interfaces answers,
+// whatever the rtnetlink dump looks like. Under qemu-mips (whose dump
+// this parser refuses, see TestLinksLiveAgreeWithSysfs) it answers from
+// sysfs instead of failing.
+func TestInterfacesLiveHasLoopback(t *testing.T) {
+	b := liveBoard(t)
+	ifs, err := b.Interfaces()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("Interfaces() error = %v", err)
 	}
-	defer b.Close()
+	if !slices.ContainsFunc(ifs, func(i Interface) bool { return i.Name == "lo" }) {
+		t.Fatalf("Interfaces() = %v, want lo among them", ifs)
+	}
+}
+
+// wantLinksAgree fails t unless b's rtnetlink dump and its sysfs tree give
+// the same interfaces.
+func wantLinksAgree(t *testing.T, b *Board) {
+	t.Helper()
 	nl, ok, err := b.netlinkInterfaces()
 	if !ok || err != nil {
 		t.Fatalf("no netlink interfaces: ok=%v, %v", ok, err)
@@ -254,11 +258,10 @@ func TestLinksLiveAgreeWithSysfs(t *testing.T) {
 	}
 }
 
-// TestInterfacesLiveHasLoopback: on the live root Interfaces answers,
-// whatever the rtnetlink dump looks like. Under qemu-mips (whose dump
-// this parser refuses, see TestLinksLiveAgreeWithSysfs) it answers from
-// sysfs instead of failing.
-func TestInterfacesLiveHasLoopback(t *testing.T) {
+// liveBoard is the running machine's board, closed when t ends; t is
+// skipped where there is no sysfs with a loopback interface.
+func liveBoard(t *testing.T) *Board {
+	t.Helper()
 	if _, err := os.Stat("/sys/class/net/lo"); err != nil {
 		t.Skipf("no /sys/class/net/lo (%v): not Linux with sysfs mounted", err)
 	}
@@ -266,12 +269,6 @@ func TestInterfacesLiveHasLoopback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
-	ifs, err := b.Interfaces()
-	if err != nil {
-		t.Fatalf("Interfaces() error = %v", err)
-	}
-	if !slices.ContainsFunc(ifs, func(i Interface) bool { return i.Name == "lo" }) {
-		t.Fatalf("Interfaces() = %v, want lo among them", ifs)
-	}
+	t.Cleanup(func() { b.Close() })
+	return b
 }
