@@ -160,6 +160,9 @@ func (r *recounter) table(tb *LTable) {
 	for _, k := range tb.keys {
 		r.push(k)
 	}
+	for _, s := range tb.sorder { // patch 18: the keys before orderKeys
+		r.str(s)
+	}
 	// keys, k2i and the maps keep their slots until compactKeys rebuilds
 	// them, so every entry still in k2i is held.
 	entries := len(tb.k2i)

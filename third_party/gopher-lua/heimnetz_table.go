@@ -64,3 +64,26 @@ func (tb *LTable) compactKeys() {
 		tb.meter.credit(int64(dead) * hashEntryBytes)
 	}
 }
+
+// heimnetz patch 18: key order is built on demand (see PATCHES.md).
+
+// orderKeys gives the table its keys slice and k2i map, which next()
+// walks and patch 15 keeps deleted keys in. Until then a table whose
+// keys are all strings keeps their order in sorder alone: a table that
+// is only filled and read by name, as most tables a host function
+// returns and most label tables are, never pays for an interface value
+// and a k2i entry per key. The order is the one keys would have had:
+// that of first insertion, which sorder keeps because a key leaves it
+// only here (a deletion calls orderKeys first). It runs once per table;
+// the meter was charged for every key as it was added.
+func (tb *LTable) orderKeys() {
+	n := len(tb.sorder)
+	keys := make([]LValue, n, n+n/4+1)
+	k2i := make(map[LValue]int, n)
+	for i, s := range tb.sorder {
+		k := LValue(LString(s))
+		keys[i] = k
+		k2i[k] = i
+	}
+	tb.keys, tb.k2i, tb.sorder = keys, k2i, nil
+}

@@ -42,6 +42,7 @@ func newLTable(acap int, hcap int) *LTable {
 	}
 	if hcap != 0 {
 		tb.strdict = make(map[string]LValue, hcap)
+		tb.sorder = make([]string, 0, hcap) // heimnetz patch 18
 	}
 	return tb
 }
@@ -242,9 +243,22 @@ func (tb *LTable) RawSetString(key string, value LValue) {
 		}
 		tb.strdict = make(map[string]LValue, defaultHashCap)
 	}
-	if tb.keys == nil {
-		tb.keys = []LValue{}
-		tb.k2i = map[LValue]int{}
+	if tb.keys == nil { // heimnetz patch 18: only strdict and sorder so far
+		_, had := tb.strdict[key]
+		if value != LNil {
+			if !had {
+				if tb.meter != nil { // heimnetz: a new key is charged
+					tb.meter.charge(hashEntryBytes)
+				}
+				tb.sorder = append(tb.sorder, key)
+			}
+			tb.strdict[key] = value
+			return
+		}
+		if !had {
+			return
+		}
+		tb.orderKeys()
 	}
 
 	if value == LNil {
@@ -278,8 +292,7 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 		tb.dict = make(map[LValue]LValue, len(tb.strdict))
 	}
 	if tb.keys == nil {
-		tb.keys = []LValue{}
-		tb.k2i = map[LValue]int{}
+		tb.orderKeys() // heimnetz patch 18
 	}
 
 	if value == LNil {
@@ -409,6 +422,9 @@ func (tb *LTable) Next(key LValue) (LValue, LValue) {
 
 // next is Next that also reports whether key was valid.
 func (tb *LTable) next(key LValue) (LValue, LValue, bool) {
+	if tb.keys == nil && len(tb.sorder) != 0 {
+		tb.orderKeys() // heimnetz patch 18
+	}
 	init := false
 	if key == LNil {
 		key = LNumber(0)

@@ -150,6 +150,7 @@ type LTable struct {
 	strdict map[string]LValue
 	keys    []LValue
 	k2i     map[LValue]int
+	sorder  []string // heimnetz patch 18: strdict's keys in order while keys is nil
 }
 
 func (tb *LTable) String() string   { return fmt.Sprintf("table: %p", tb) }
