@@ -41,6 +41,11 @@ type Board struct {
 	probe wanProbe
 	// reads keeps, for the current second, what several readers read.
 	reads readCache
+	// static keeps the sysfs attributes that do not change while the
+	// system runs (staticAttribute).
+	static staticAttrs
+	// speeds keeps each link's speed while its state stays (linkSpeed).
+	speeds speedCache
 }
 
 // New returns a Board reading the tree below the directory root ("/" in
