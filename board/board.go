@@ -18,7 +18,9 @@ const MaxFileSize = 1 << 20
 // Board reads device facts from the files below one root directory. A Board
 // is safe for concurrent use. It caches little: the few sources that
 // several readers read in one collection round are read once per second
-// of its clock (see readCache), the rest afresh on every call (and it
+// of its clock (see readCache), the sysfs attributes that do not change
+// while the system runs once (staticAttrs), each link's speed once per
+// link state (speedCache), the rest afresh on every call (and it
 // remembers which mounts' statfs has not returned).
 type Board struct {
 	fsys fs.FS
@@ -41,6 +43,11 @@ type Board struct {
 	probe wanProbe
 	// reads keeps, for the current second, what several readers read.
 	reads readCache
+	// static keeps the sysfs attributes that do not change while the
+	// system runs (staticAttribute).
+	static staticAttrs
+	// speeds keeps each link's speed while its state stays (linkSpeed).
+	speeds speedCache
 }
 
 // New returns a Board reading the tree below the directory root ("/" in

@@ -15,14 +15,22 @@ type Entropy struct {
 }
 
 // Entropy reads /proc/sys/kernel/random/entropy_avail and poolsize. Only
-// entropy_avail is required.
+// entropy_avail is required. poolsize is read-only and fixed while the
+// kernel runs, so it is read once (see staticAttribute).
 func (b *Board) Entropy() (Entropy, error) {
 	var e Entropy
 	var err error
 	if e.AvailableBits, err = b.readUintAttribute(fileEntropyAvail); err != nil {
 		return Entropy{}, err
 	}
-	if e.PoolSizeBits, err = b.readUintAttribute(filePoolSize); err != nil && !isNotExist(err) {
+	pool, err := b.staticAttribute(filePoolSize, 0)
+	if err != nil {
+		if isNotExist(err) {
+			return e, nil
+		}
+		return Entropy{}, err
+	}
+	if e.PoolSizeBits, err = parseUintAttribute(filePoolSize, []byte(pool)); err != nil {
 		return Entropy{}, err
 	}
 	return e, nil

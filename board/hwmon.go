@@ -78,7 +78,12 @@ func (b *Board) hwmonChip(chip string) (HwmonChip, error) {
 	if err != nil {
 		return c, fileError(dir, err)
 	}
-	if name, err := b.readAttribute(dir + "/name"); err == nil {
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	sig := entrySignature(names)
+	if name, err := b.staticAttribute(dir+"/name", sig); err == nil {
 		c.Name = name
 	}
 	var errs []error
@@ -105,7 +110,7 @@ func (b *Board) hwmonChip(chip string) (HwmonChip, error) {
 			continue
 		}
 		t := HwmonTemp{Sensor: sensor, Celsius: v}
-		if l, err := b.readAttribute(dir + "/" + sensor + "_label"); err == nil {
+		if l, err := b.staticAttribute(dir+"/"+sensor+"_label", sig); err == nil {
 			t.Label = l
 		}
 		if data, err := b.readFile(dir + "/" + sensor + "_crit"); err == nil {

@@ -210,7 +210,7 @@ func (b *Board) netlinkInterfaces() (ifs []Interface, ok bool, err error) {
 		if l.up {
 			carrier := l.carrier
 			ifc.Carrier = &carrier
-			speed, err := b.readSpeed(dirNet + "/" + l.name + "/speed")
+			speed, err := b.linkSpeed(l)
 			if err != nil {
 				errs = append(errs, err)
 				continue

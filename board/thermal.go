@@ -35,8 +35,9 @@ func (b *Board) Thermal() ([]ThermalZone, error) {
 		out  []ThermalZone
 		errs []error
 	)
+	sig := entrySignature(zones)
 	for _, z := range zones {
-		tz, err := b.thermalZone(z)
+		tz, err := b.thermalZone(z, sig)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -46,10 +47,12 @@ func (b *Board) Thermal() ([]ThermalZone, error) {
 	return out, errors.Join(errs...)
 }
 
-// thermalZone reads the type and temp files of one zone directory.
-func (b *Board) thermalZone(name string) (ThermalZone, error) {
+// thermalZone reads the type and temp files of one zone directory. The
+// type is read once while the set of zones (whose signature is sig) stays
+// the same.
+func (b *Board) thermalZone(name string, sig uint64) (ThermalZone, error) {
 	dir := dirThermal + "/" + name
-	typ, err := b.readAttribute(dir + "/type")
+	typ, err := b.staticAttribute(dir+"/type", sig)
 	if err != nil {
 		return ThermalZone{}, err
 	}

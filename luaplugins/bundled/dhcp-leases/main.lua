@@ -17,6 +17,8 @@
 local max_leases = 200
 
 local last = {}   -- key → labels of the previous round
+-- family → { family = ... }, made once (the host copies labels).
+local family_labels = { ipv4 = { family = "ipv4" }, ipv6 = { family = "ipv6" } }
 local warned = false
 
 -- A host name is what the client sent: up to 253 bytes, longer than a
@@ -45,6 +47,7 @@ function collect()
     if n < max_leases then
       local lb = labels_of(l)
       local key = key_of(lb)
+      lb = last[key] or lb -- the same labels as last round: reuse that table
       if seen[key] == nil then
         n = n + 1
         seen[key] = lb
@@ -62,10 +65,11 @@ function collect()
   end
   last = seen
   for family, c in pairs(counts) do
+    local fl = family_labels[family] or { family = family }
     if #leases == 0 and why ~= nil then
-      metrics.delete("heimnetz_dhcp_leases", { family = family })
+      metrics.delete("heimnetz_dhcp_leases", fl)
     else
-      metrics.set("heimnetz_dhcp_leases", c, { family = family })
+      metrics.set("heimnetz_dhcp_leases", c, fl)
     end
   end
 end

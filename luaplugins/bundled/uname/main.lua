@@ -1,12 +1,26 @@
 -- uname: node_uname_info{sysname,release,version,machine,nodename,domainname} 1.
 
+local fields = { "sysname", "release", "version", "machine", "nodename", "domainname" }
+local last = nil -- the labels of the last run, reused while uname says the same
+
 function collect()
   local u, why = board.uname()
   if why ~= nil then
     return
   end
-  metrics.set("node_uname_info", 1, {
-    sysname = u.sysname, release = u.release, version = u.version,
-    machine = u.machine, nodename = u.nodename, domainname = u.domainname,
-  })
+  if last ~= nil then
+    for _, f in ipairs(fields) do
+      if last[f] ~= u[f] then
+        last = nil
+        break
+      end
+    end
+  end
+  if last == nil then
+    last = {
+      sysname = u.sysname, release = u.release, version = u.version,
+      machine = u.machine, nodename = u.nodename, domainname = u.domainname,
+    }
+  end
+  metrics.set("node_uname_info", 1, last)
 end

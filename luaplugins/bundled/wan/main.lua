@@ -16,6 +16,8 @@
 -- two families of that name on /metrics.
 
 local last = {} -- family → labels of the info series exported last
+-- family → { family = ... }, made once: the host copies labels.
+local up_labels = { ipv4 = { family = "ipv4" }, ipv6 = { family = "ipv6" } }
 
 local function link_up(name)
   for _, ifc in ipairs(board.interfaces({ counters = false })) do
@@ -28,17 +30,21 @@ end
 
 local function family(fam, interface, gateway, up)
   local labels = nil
-  if interface ~= nil then
-    labels = { family = fam, interface = interface, gateway = gateway or "" }
-  end
   local before = last[fam]
+  if interface ~= nil then
+    if before ~= nil and before.interface == interface and before.gateway == (gateway or "") then
+      labels = before
+    else
+      labels = { family = fam, interface = interface, gateway = gateway or "" }
+    end
+  end
   if before ~= nil and (labels == nil or before.interface ~= labels.interface or before.gateway ~= labels.gateway) then
     metrics.delete("heimnetz_wan_info", before)
   end
   if labels ~= nil then
     metrics.set("heimnetz_wan_info", 1, labels)
   end
-  metrics.set("heimnetz_wan_up", (labels ~= nil and up) and 1 or 0, { family = fam })
+  metrics.set("heimnetz_wan_up", (labels ~= nil and up) and 1 or 0, up_labels[fam])
   last[fam] = labels
 end
 
@@ -49,8 +55,8 @@ function collect()
     for fam, labels in pairs(last) do
       metrics.delete("heimnetz_wan_info", labels)
     end
-    metrics.delete("heimnetz_wan_up", { family = "ipv4" })
-    metrics.delete("heimnetz_wan_up", { family = "ipv6" })
+    metrics.delete("heimnetz_wan_up", up_labels.ipv4)
+    metrics.delete("heimnetz_wan_up", up_labels.ipv6)
     last = {}
     return
   end

@@ -37,6 +37,7 @@ local counters = {
 
 local known = {}       -- key → { labels = ..., last = { field = value } }
 local counted = {}     -- ifname → true, interfaces with a wifi_stations series
+local if_labels = {}   -- ifname → { ifname = ... }, kept while the interface has a series
 local warned = false
 
 local function forget(key)
@@ -104,11 +105,17 @@ function collect()
     end
   end
   for ifname, c in pairs(count) do
-    metrics.set("wifi_stations", c, { ifname = ifname })
+    local l = if_labels[ifname]
+    if l == nil then
+      l = { ifname = ifname }
+      if_labels[ifname] = l
+    end
+    metrics.set("wifi_stations", c, l)
   end
   for ifname in pairs(counted) do
     if count[ifname] == nil then
-      metrics.delete("wifi_stations", { ifname = ifname })
+      metrics.delete("wifi_stations", if_labels[ifname] or { ifname = ifname })
+      if_labels[ifname] = nil
     end
   end
   counted = count

@@ -38,13 +38,18 @@ function collect()
     local before = last[w.name]
     if before ~= nil then
       -- A changed channel or SSID is a new series; drop the old one.
+      local changed = false
       for k, v in pairs(labels) do
         if tostring(before[k]) ~= tostring(v) then
           metrics.delete("wifi_network_info", before)
           metrics.delete("wifi_network_noise_dbm", before)
           metrics.delete("wifi_network_txpower_dbm", before)
+          changed = true
           break
         end
+      end
+      if not changed then
+        labels = before -- the host copies labels; the same table serves again
       end
     end
     metrics.set("wifi_network_info", 1, labels)
