@@ -5,7 +5,9 @@
 -- The host's counters only go up by what is added, so the plugin keeps the
 -- last reading and adds the difference; the first reading adds the whole
 -- value. A counter that went down (the interface was re-created, or a
--- 32-bit counter wrapped) is added afresh from its new value.
+-- 32-bit counter wrapped) is added afresh from its new value. A counter
+-- that was 0 and still is needs no call: its series exists at 0 already
+-- (most error, fifo and compression counters of a router stay 0).
 
 local counters = {
   { "rx_bytes", "node_network_receive_bytes_total" },
@@ -44,12 +46,14 @@ function collect()
         local field, name = c[1], c[2]
         local now = dev[field]
         local before = prev[field]
-        local delta = now
-        if before ~= nil and now >= before then
-          delta = now - before
+        if now ~= 0 or before ~= 0 then
+          local delta = now
+          if before ~= nil and now >= before then
+            delta = now - before
+          end
+          metrics.add(name, delta, labels)
+          prev[field] = now
         end
-        metrics.add(name, delta, labels)
-        prev[field] = now
       end
       last[dev.name] = prev
     end
