@@ -4,7 +4,9 @@
 -- The host's counters only go up by what is added, so the plugin keeps the
 -- last reading per CPU and mode and adds the difference. The first reading
 -- adds the whole value, so the series equals /proc/stat's; a value that
--- went down (a CPU taken offline and back) is added afresh.
+-- went down (a CPU taken offline and back) is added afresh. A mode that
+-- was 0 and still is needs no call: its series exists at 0 already (nice,
+-- irq, steal and guest time stay 0 on most routers).
 
 local modes = { "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal" }
 -- node_cpu_guest_seconds_total{cpu,mode}: guest time, already in user and nice.
@@ -18,6 +20,9 @@ local label_cache = {}
 local function add(c, prev, labels, name, field, mode)
   local now = c[field]
   local before = prev[field]
+  if now == 0 and before == 0 then
+    return
+  end
   local delta = now
   if before ~= nil and now >= before then
     delta = now - before
