@@ -27,6 +27,21 @@ local function labels(t)
   return t
 end
 
+-- system_name is system() of the first complete /proc/cpuinfo: the kernel
+-- fixes the processor's names at boot, so one reading serves every run.
+local system_name = nil
+
+-- made holds the labels of the last run and the values they were made
+-- from. The release and the board seldom change, so most runs pass the
+-- same two tables again (the host copies labels) instead of making them
+-- and passing every value through metrics.label anew.
+local made = nil
+
+local function same(m, rel, board_id, model, sys)
+  return m ~= nil and m.id == rel.id and m.release == rel.release and m.revision == rel.revision
+    and m.target == rel.target and m.board_id == board_id and m.model == model and m.system == sys
+end
+
 function collect()
   local rel, why = board.openwrt_release()
   if why ~= nil or rel.id == nil then
@@ -37,21 +52,37 @@ function collect()
   if model == "unknown" then
     model = ""
   end
-  metrics.set("node_openwrt_info", 1, labels({
-    board_name = dev.board_id or "",
-    id = rel.id,
-    model = model or "",
-    release = rel.release or "",
-    revision = rel.revision or "",
-    system = system(board.cpuinfo()),
-    target = rel.target or "",
-  }))
-  metrics.set("node_os_info", 1, labels({
-    build_id = rel.revision or "",
-    id = rel.id:lower(),
-    name = rel.id,
-    pretty_name = rel.id .. " " .. (rel.release or ""),
-    version = rel.release or "",
-    version_id = rel.release or "",
-  }))
+  local sys = system_name
+  if sys == nil then
+    local cpu, cpu_why = board.cpuinfo()
+    sys = system(cpu)
+    if cpu_why == nil then
+      system_name = sys
+    end
+  end
+  if not same(made, rel, dev.board_id, model, sys) then
+    made = {
+      id = rel.id, release = rel.release, revision = rel.revision, target = rel.target,
+      board_id = dev.board_id, model = model, system = sys,
+      openwrt = labels({
+        board_name = dev.board_id or "",
+        id = rel.id,
+        model = model or "",
+        release = rel.release or "",
+        revision = rel.revision or "",
+        system = sys,
+        target = rel.target or "",
+      }),
+      os = labels({
+        build_id = rel.revision or "",
+        id = rel.id:lower(),
+        name = rel.id,
+        pretty_name = rel.id .. " " .. (rel.release or ""),
+        version = rel.release or "",
+        version_id = rel.release or "",
+      }),
+    }
+  end
+  metrics.set("node_openwrt_info", 1, made.openwrt)
+  metrics.set("node_os_info", 1, made.os)
 end
