@@ -6,35 +6,50 @@
 -- interface) the series is left out; node_exporter writes -125000 for an
 -- unknown speed.
 
-local last_changes = {} -- last carrier_changes per device
--- label_cache[device] = { device = device }, made once: the host copies
--- labels, so one table serves every run.
-local label_cache = {}
+-- known[device] holds the device's labels, made once (the host copies
+-- labels, so one table serves every run), its last carrier_changes and
+-- the last value set for each gauge. Link state changes seldom, so a
+-- gauge is set again only when its value changes. Like the series, an
+-- entry stays when its interface goes.
+local known = {}
+
+local no_counters = { counters = false }
+
+-- set_changed sets the gauge name of k's labels to v, unless k holds
+-- that v was set already.
+local function set_changed(k, name, v)
+  if k[name] ~= v then
+    metrics.set(name, v, k.labels)
+    k[name] = v
+  end
+end
 
 function collect()
-  for _, ifc in ipairs(board.interfaces({ counters = false })) do
-    local labels = label_cache[ifc.name]
-    if labels == nil then
-      labels = { device = ifc.name }
-      label_cache[ifc.name] = labels
+  for _, ifc in ipairs(board.interfaces(no_counters)) do
+    local k = known[ifc.name]
+    if k == nil then
+      k = { labels = { device = ifc.name } }
+      known[ifc.name] = k
     end
-    metrics.set("node_network_up", ifc.operstate == "up" and 1 or 0, labels)
-    metrics.set("node_network_mtu_bytes", ifc.mtu, labels)
+    set_changed(k, "node_network_up", ifc.operstate == "up" and 1 or 0)
+    set_changed(k, "node_network_mtu_bytes", ifc.mtu)
     if ifc.carrier ~= nil then
-      metrics.set("node_network_carrier", ifc.carrier and 1 or 0, labels)
+      set_changed(k, "node_network_carrier", ifc.carrier and 1 or 0)
     end
     if ifc.speed_mbps ~= nil then
-      metrics.set("node_network_speed_bytes", ifc.speed_mbps * 125000, labels)
+      set_changed(k, "node_network_speed_bytes", ifc.speed_mbps * 125000)
     end
     local changes = ifc.carrier_changes
     if changes ~= nil then
-      local before = last_changes[ifc.name]
-      local delta = changes
-      if before ~= nil and changes >= before then
-        delta = changes - before
+      local before = k.changes
+      if before == nil or changes ~= before then
+        local delta = changes
+        if before ~= nil and changes >= before then
+          delta = changes - before
+        end
+        metrics.add("node_network_carrier_changes_total", delta, k.labels)
+        k.changes = changes
       end
-      metrics.add("node_network_carrier_changes_total", delta, labels)
-      last_changes[ifc.name] = changes
     end
   end
 end
