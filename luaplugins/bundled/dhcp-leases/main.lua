@@ -17,6 +17,10 @@
 local max_leases = 200
 
 local last = {}   -- key → labels of the previous round
+-- made[ip] is what the previous round made of the lease at ip: its raw
+-- values, labels and key, so an unchanged lease (the usual round) costs
+-- neither a metrics.label call nor new tables.
+local made = {}
 -- family → { family = ... }, made once (the host copies labels).
 local family_labels = { ipv4 = { family = "ipv4" }, ipv6 = { family = "ipv6" } }
 local warned = false
@@ -35,29 +39,46 @@ local function key_of(lb)
   return table.concat({ lb.source, lb.family, lb.ip, lb.mac or "", lb.hostname or "" }, " ")
 end
 
+-- entry_of returns the labels and key of lease l, from the previous round
+-- when l is the same as then.
+local function entry_of(l)
+  local e = made[l.ip]
+  if e ~= nil and e.source == l.source and e.family == l.family and e.mac == l.mac and e.hostname == l.hostname then
+    return e
+  end
+  local lb = labels_of(l)
+  return { source = l.source, family = l.family, mac = l.mac, hostname = l.hostname, labels = lb, key = key_of(lb) }
+end
+
 function collect()
   local leases, why = clients.dhcp_leases()
   if why ~= nil and #leases == 0 then
     leases = {} -- no source: no series, and earlier ones go below
   end
   local counts = { ipv4 = 0, ipv6 = 0 }
-  local seen, n = {}, 0
+  local seen, n, now_made = {}, 0, {}
   for _, l in ipairs(leases) do
     counts[l.family] = (counts[l.family] or 0) + 1
     if n < max_leases then
-      local lb = labels_of(l)
-      local key = key_of(lb)
-      lb = last[key] or lb -- the same labels as last round: reuse that table
+      local e = entry_of(l)
+      now_made[l.ip] = e
+      local key = e.key
       if seen[key] == nil then
         n = n + 1
+        local lb = last[key]
+        if lb == nil then
+          lb = e.labels
+          metrics.set("heimnetz_dhcp_lease_info", 1, lb)
+        end
+        -- else the series is there, at 1, from the previous round
         seen[key] = lb
-        metrics.set("heimnetz_dhcp_lease_info", 1, lb)
       end
     elseif not warned then
       log.warn("more than " .. max_leases .. " leases; the rest are only counted")
       warned = true
     end
   end
+  made = now_made
   for key, lb in pairs(last) do
     if seen[key] == nil then
       metrics.delete("heimnetz_dhcp_lease_info", lb)
