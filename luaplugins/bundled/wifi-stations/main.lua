@@ -35,20 +35,24 @@ local counters = {
   { "rx_bytes", "wifi_station_receive_bytes_total" },
 }
 
-local known = {}       -- key → { labels = ..., last = { field = value } }
+-- known[ifname][mac] = { labels = ..., last = { field = value },
+-- set = { gauge name = true } }: a station's labels, its counters' last
+-- readings and the gauges it has a series of, so a gauge the driver does
+-- not give (0 or nil) is deleted once, not every round.
+local known = {}
 local counted = {}     -- ifname → true, interfaces with a wifi_stations series
 local if_labels = {}   -- ifname → { ifname = ... }, kept while the interface has a series
 local warned = false
 
-local function forget(key)
-  local k = known[key]
+local function forget(stations, mac)
+  local k = stations[mac]
   for _, g in ipairs(gauges) do
     metrics.delete(g[2], k.labels)
   end
   for _, c in ipairs(counters) do
     metrics.delete(c[2], k.labels)
   end
-  known[key] = nil
+  stations[mac] = nil
 end
 
 function collect()
@@ -61,12 +65,12 @@ function collect()
       count[w.name] = 0
     end
   end
-  local seen, n = {}, 0
+  local seen, n = {}, 0 -- seen[k] for each station's entry in known
   for _, st in ipairs(stations) do
     count[st.interface] = (count[st.interface] or 0) + 1
     if st.mac ~= nil then
-      local key = st.interface .. " " .. st.mac
-      local k = known[key]
+      local on_if = known[st.interface]
+      local k = on_if and on_if[st.mac]
       if k == nil and n >= max_stations then
         if not warned then
           log.warn("more than " .. max_stations .. " stations; the rest are only counted")
@@ -75,16 +79,22 @@ function collect()
       else
         n = n + 1
         if k == nil then
-          k = { labels = { ifname = st.interface, mac = st.mac }, last = {} }
-          known[key] = k
+          k = { labels = { ifname = st.interface, mac = st.mac }, last = {}, set = {} }
+          if on_if == nil then
+            on_if = {}
+            known[st.interface] = on_if
+          end
+          on_if[st.mac] = k
         end
-        seen[key] = true
+        seen[k] = true
         for _, g in ipairs(gauges) do
           local v = st[g[1]]
           if v ~= nil and not (g[3] and v == 0) then
             metrics.set(g[2], v, k.labels)
-          else
+            k.set[g[2]] = true
+          elseif k.set[g[2]] then
             metrics.delete(g[2], k.labels)
+            k.set[g[2]] = nil
           end
         end
         for _, c in ipairs(counters) do
@@ -99,9 +109,14 @@ function collect()
       end
     end
   end
-  for key in pairs(known) do
-    if not seen[key] then
-      forget(key)
+  for ifname, on_if in pairs(known) do
+    for mac, k in pairs(on_if) do
+      if not seen[k] then
+        forget(on_if, mac)
+      end
+    end
+    if next(on_if) == nil then
+      known[ifname] = nil
     end
   end
   for ifname, c in pairs(count) do
