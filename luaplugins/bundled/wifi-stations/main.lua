@@ -36,9 +36,9 @@ local counters = {
 }
 
 -- known[ifname][mac] = { labels = ..., last = { field = value },
--- set = { gauge name = true } }: a station's labels, its counters' last
--- readings and the gauges it has a series of, so a gauge the driver does
--- not give (0 or nil) is deleted once, not every round.
+-- [gauge name] = true }: a station's labels, its counters' last readings
+-- and the gauges it has no series of, so a gauge the driver does not give
+-- (0 or nil) is deleted once, not every round.
 local known = {}
 local counted = {}     -- ifname → true, interfaces with a wifi_stations series
 local if_labels = {}   -- ifname → { ifname = ... }, kept while the interface has a series
@@ -79,7 +79,7 @@ function collect()
       else
         n = n + 1
         if k == nil then
-          k = { labels = { ifname = st.interface, mac = st.mac }, last = {}, set = {} }
+          k = { labels = { ifname = st.interface, mac = st.mac }, last = {} }
           if on_if == nil then
             on_if = {}
             known[st.interface] = on_if
@@ -91,10 +91,10 @@ function collect()
           local v = st[g[1]]
           if v ~= nil and not (g[3] and v == 0) then
             metrics.set(g[2], v, k.labels)
-            k.set[g[2]] = true
-          elseif k.set[g[2]] then
+            k[g[2]] = nil
+          elseif not k[g[2]] then
             metrics.delete(g[2], k.labels)
-            k.set[g[2]] = nil
+            k[g[2]] = true
           end
         end
         for _, c in ipairs(counters) do
