@@ -12,21 +12,15 @@ local function metric_name(field)
 end
 
 local names = {} -- field -> metric name, computed once
--- at_zero[field] is true while its gauge is 0: a field that stays 0 (swap
--- on a router without swap, high memory, bounce buffers) needs no call.
-local at_zero = {}
 
 function collect()
   local mem = board.meminfo()
   for field, value in pairs(mem.fields or {}) do
-    if value ~= 0 or not at_zero[field] then
-      local name = names[field]
-      if name == nil then
-        name = metric_name(field)
-        names[field] = name
-      end
-      metrics.set(name, value)
-      at_zero[field] = value == 0
+    local name = names[field]
+    if name == nil then
+      name = metric_name(field)
+      names[field] = name
     end
+    metrics.set(name, value)
   end
 end
