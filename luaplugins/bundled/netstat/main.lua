@@ -81,7 +81,7 @@ function collect()
       end
       if name and (value ~= 0 or not at_zero[name]) then
         metrics.set(name, value)
-        at_zero[name] = value == 0
+        at_zero[name] = value == 0 or nil
       end
     end
   end
