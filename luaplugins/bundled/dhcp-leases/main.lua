@@ -17,8 +17,8 @@
 local max_leases = 200
 
 local last = {}   -- key → labels of the previous round
--- made[ip] is what the previous round made of the lease at ip: its raw
--- values, labels and key, so an unchanged lease (the usual round) costs
+-- made[ip] is the key of the lease at ip in the previous round, so an
+-- unchanged lease (the usual round) reuses its labels from last and costs
 -- neither a metrics.label call nor new tables.
 local made = {}
 -- family → { family = ... }, made once (the host copies labels).
@@ -39,15 +39,17 @@ local function key_of(lb)
   return table.concat({ lb.source, lb.family, lb.ip, lb.mac or "", lb.hostname or "" }, " ")
 end
 
--- entry_of returns the labels and key of lease l, from the previous round
--- when l is the same as then.
-local function entry_of(l)
-  local e = made[l.ip]
-  if e ~= nil and e.source == l.source and e.family == l.family and e.mac == l.mac and e.hostname == l.hostname then
-    return e
+-- key_for returns the key and labels of lease l: those of the previous
+-- round when l is the same as then (a host name metrics.label had to cut
+-- is never the same, and is made again each round).
+local function key_for(l)
+  local key = made[l.ip]
+  local lb = key and last[key]
+  if lb and lb.source == l.source and lb.family == l.family and lb.mac == l.mac and lb.hostname == l.hostname then
+    return key, lb
   end
-  local lb = labels_of(l)
-  return { source = l.source, family = l.family, mac = l.mac, hostname = l.hostname, labels = lb, key = key_of(lb) }
+  lb = labels_of(l)
+  return key_of(lb), lb
 end
 
 function collect()
@@ -60,17 +62,15 @@ function collect()
   for _, l in ipairs(leases) do
     counts[l.family] = (counts[l.family] or 0) + 1
     if n < max_leases then
-      local e = entry_of(l)
-      now_made[l.ip] = e
-      local key = e.key
+      local key, lb = key_for(l)
+      now_made[l.ip] = key
       if seen[key] == nil then
         n = n + 1
-        local lb = last[key]
-        if lb == nil then
-          lb = e.labels
+        if last[key] == nil then
           metrics.set("heimnetz_dhcp_lease_info", 1, lb)
+        else
+          lb = last[key] -- its series is there, at 1, from the previous round
         end
-        -- else the series is there, at 1, from the previous round
         seen[key] = lb
       end
     elseif not warned then
