@@ -29,15 +29,20 @@ local last = {} -- last[cpu][field] = seconds
 -- host copies labels, so one table serves every run.
 local label_cache = {}
 
+-- The loops count with numeric for rather than ipairs, whose every step
+-- is a call of a host function.
 function collect()
-  for _, c in ipairs(board.cpu()) do
+  local cpus = board.cpu()
+  for i = 1, #cpus do
+    local c = cpus[i]
     local prev = last[c.cpu] or {}
     local labels = label_cache[c.cpu]
     if labels == nil then
       labels = {}
       label_cache[c.cpu] = labels
     end
-    for _, s in ipairs(series) do
+    for j = 1, #series do
+      local s = series[j]
       local field = s[2]
       local now, before = c[field], prev[field]
       if now ~= 0 or before ~= 0 then

@@ -59,7 +59,8 @@ function collect()
   end
   local counts = { ipv4 = 0, ipv6 = 0 }
   local seen, n, now_made = {}, 0, {}
-  for _, l in ipairs(leases) do
+  for i = 1, #leases do -- numeric for: a step of ipairs is a host call
+    local l = leases[i]
     counts[l.family] = (counts[l.family] or 0) + 1
     if n < max_leases then
       local key, lb = key_for(l)

@@ -5,6 +5,16 @@
 -- A mount whose statfs failed is left out by the host; the reason is not
 -- a series here, so node_filesystem_device_error is always 0.
 
+-- Each gauge: the board.filesystems() field, the metric, and whether it
+-- changes only with the filesystem itself (its size and inode count).
+local gauges = {
+  { "size", "node_filesystem_size_bytes", true },
+  { "free", "node_filesystem_free_bytes", false },
+  { "avail", "node_filesystem_avail_bytes", false },
+  { "files", "node_filesystem_files", true },
+  { "files_free", "node_filesystem_files_free", false },
+}
+
 -- known[mountpoint] holds the labels of what is mounted there, made again
 -- only when the device or type mounted there changes (the host copies
 -- labels, so one table serves every run), and the last values of the
@@ -14,30 +24,35 @@
 -- mount that is gone leaves known (its series stay).
 local known = {}
 
--- set_changed sets the gauge name of k's labels to v, unless k holds
--- that v was set already.
-local function set_changed(k, name, v)
-  if k[name] ~= v then
-    metrics.set(name, v, k.labels)
-    k[name] = v
-  end
-end
-
 function collect()
   local seen = {}
-  for _, fs in ipairs(board.filesystems()) do
+  local mounts = board.filesystems()
+  for i = 1, #mounts do -- numeric for: a step of ipairs is a host call
+    local fs = mounts[i]
     local k = known[fs.mountpoint]
     if k == nil or k.labels.device ~= fs.device or k.labels.fstype ~= fs.fstype then
       k = { labels = { device = fs.device, fstype = fs.fstype, mountpoint = fs.mountpoint } }
     end
     seen[fs.mountpoint] = k
-    set_changed(k, "node_filesystem_size_bytes", fs.size)
-    metrics.set("node_filesystem_free_bytes", fs.free, k.labels)
-    metrics.set("node_filesystem_avail_bytes", fs.avail, k.labels)
-    set_changed(k, "node_filesystem_files", fs.files)
-    metrics.set("node_filesystem_files_free", fs.files_free, k.labels)
-    set_changed(k, "node_filesystem_readonly", fs.readonly and 1 or 0)
-    set_changed(k, "node_filesystem_device_error", 0)
+    for j = 1, #gauges do
+      local g = gauges[j]
+      local v = fs[g[1]]
+      if not g[3] or k[g[2]] ~= v then
+        metrics.set(g[2], v, k.labels)
+        if g[3] then
+          k[g[2]] = v
+        end
+      end
+    end
+    local readonly = fs.readonly and 1 or 0
+    if k.readonly ~= readonly then
+      metrics.set("node_filesystem_readonly", readonly, k.labels)
+      k.readonly = readonly
+    end
+    if k.device_error == nil then
+      metrics.set("node_filesystem_device_error", 0, k.labels)
+      k.device_error = 0
+    end
   end
   known = seen
 end

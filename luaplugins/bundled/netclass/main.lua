@@ -15,41 +15,47 @@ local known = {}
 
 local no_counters = { counters = false }
 
--- set_changed sets the gauge name of k's labels to v, unless k holds
--- that v was set already.
-local function set_changed(k, name, v)
-  if k[name] ~= v then
-    metrics.set(name, v, k.labels)
-    k[name] = v
-  end
-end
-
 function collect()
-  for _, ifc in ipairs(board.interfaces(no_counters)) do
+  local ifcs = board.interfaces(no_counters)
+  for i = 1, #ifcs do -- numeric for: a step of ipairs is a host call
+    local ifc = ifcs[i]
     local k = known[ifc.name]
     if k == nil then
       k = { labels = { device = ifc.name } }
       known[ifc.name] = k
     end
-    set_changed(k, "node_network_up", ifc.operstate == "up" and 1 or 0)
-    set_changed(k, "node_network_mtu_bytes", ifc.mtu)
+    local up = ifc.operstate == "up" and 1 or 0
+    if k.up ~= up then
+      metrics.set("node_network_up", up, k.labels)
+      k.up = up
+    end
+    if k.mtu ~= ifc.mtu then
+      metrics.set("node_network_mtu_bytes", ifc.mtu, k.labels)
+      k.mtu = ifc.mtu
+    end
     if ifc.carrier ~= nil then
-      set_changed(k, "node_network_carrier", ifc.carrier and 1 or 0)
+      local carrier = ifc.carrier and 1 or 0
+      if k.carrier ~= carrier then
+        metrics.set("node_network_carrier", carrier, k.labels)
+        k.carrier = carrier
+      end
     end
     if ifc.speed_mbps ~= nil then
-      set_changed(k, "node_network_speed_bytes", ifc.speed_mbps * 125000)
+      local speed = ifc.speed_mbps * 125000
+      if k.speed ~= speed then
+        metrics.set("node_network_speed_bytes", speed, k.labels)
+        k.speed = speed
+      end
     end
     local changes = ifc.carrier_changes
-    if changes ~= nil then
+    if changes ~= nil and changes ~= k.changes then
       local before = k.changes
-      if before == nil or changes ~= before then
-        local delta = changes
-        if before ~= nil and changes >= before then
-          delta = changes - before
-        end
-        metrics.add("node_network_carrier_changes_total", delta, k.labels)
-        k.changes = changes
+      local delta = changes
+      if before ~= nil and changes >= before then
+        delta = changes - before
       end
+      metrics.add("node_network_carrier_changes_total", delta, k.labels)
+      k.changes = changes
     end
   end
 end

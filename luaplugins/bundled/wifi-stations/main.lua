@@ -66,7 +66,9 @@ function collect()
     end
   end
   local seen, n = {}, 0 -- seen[k] for each station's entry in known
-  for _, st in ipairs(stations) do
+  -- Numeric for loops below: a step of ipairs is a host call.
+  for i = 1, #stations do
+    local st = stations[i]
     count[st.interface] = (count[st.interface] or 0) + 1
     if st.mac ~= nil then
       local on_if = known[st.interface]
@@ -87,7 +89,8 @@ function collect()
           on_if[st.mac] = k
         end
         seen[k] = true
-        for _, g in ipairs(gauges) do
+        for j = 1, #gauges do
+          local g = gauges[j]
           local v = st[g[1]]
           if v ~= nil and not (g[3] and v == 0) then
             metrics.set(g[2], v, k.labels)
@@ -97,7 +100,8 @@ function collect()
             k[g[2]] = true
           end
         end
-        for _, c in ipairs(counters) do
+        for j = 1, #counters do
+          local c = counters[j]
           local now, before = st[c[1]] or 0, k.last[c[1]]
           local delta = now
           if before ~= nil and now >= before then
