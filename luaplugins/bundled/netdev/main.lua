@@ -28,6 +28,13 @@ local counters = {
   { "tx_compressed", "node_network_transmit_compressed_total" },
 }
 
+-- The same as two arrays, so the loop below reads a counter's name only
+-- when it calls metrics.add.
+local fields, names = {}, {}
+for i, c in ipairs(counters) do
+  fields[i], names[i] = c[1], c[2]
+end
+
 local last = {} -- last[device][field] = value
 -- label_cache[device] = { device = device }, made once: the host copies
 -- labels, so one table serves every run.
@@ -46,17 +53,15 @@ function collect()
         labels = { device = dev.name }
         label_cache[dev.name] = labels
       end
-      for j = 1, #counters do
-        local c = counters[j]
-        local field, name = c[1], c[2]
-        local now = dev[field]
-        local before = prev[field]
+      for j = 1, #fields do
+        local field = fields[j]
+        local now, before = dev[field], prev[field]
         if now ~= 0 or before ~= 0 then
           local delta = now
           if before ~= nil and now >= before then
             delta = now - before
           end
-          metrics.add(name, delta, labels)
+          metrics.add(names[j], delta, labels)
           prev[field] = now
         end
       end
