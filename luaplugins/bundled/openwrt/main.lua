@@ -37,10 +37,10 @@ local system_name = nil
 -- base-files upgrade) or a reading was incomplete.
 local hw = nil
 
--- made holds the labels of the last run and the values they were made
--- from. The release and the board seldom change, so most runs make
--- nothing: the two info series, always 1, are set when their labels are
--- made, and their series stay.
+-- made holds the values the info series' labels were last made from.
+-- The release and the board seldom change, so most runs make nothing: the
+-- two info series, always 1, are set when their labels are made, and
+-- their series stay.
 local made = nil
 
 local function same_release(m, rel)

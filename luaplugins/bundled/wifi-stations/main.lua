@@ -44,15 +44,17 @@ local counted = {}     -- ifname → true, interfaces with a wifi_stations serie
 local if_labels = {}   -- ifname → { ifname = ... }, kept while the interface has a series
 local warned = false
 
-local function forget(stations, mac)
-  local k = stations[mac]
+-- forget deletes the series of the station mac in on_if, an interface's
+-- table in known, and drops its entry.
+local function forget(on_if, mac)
+  local k = on_if[mac]
   for _, g in ipairs(gauges) do
     metrics.delete(g[2], k.labels)
   end
   for _, c in ipairs(counters) do
     metrics.delete(c[2], k.labels)
   end
-  stations[mac] = nil
+  on_if[mac] = nil
 end
 
 function collect()
