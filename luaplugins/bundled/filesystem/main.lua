@@ -5,30 +5,54 @@
 -- A mount whose statfs failed is left out by the host; the reason is not
 -- a series here, so node_filesystem_device_error is always 0.
 
+-- Each gauge: the board.filesystems() field, the metric, and whether it
+-- changes only with the filesystem itself (its size and inode count).
 local gauges = {
-  { "size", "node_filesystem_size_bytes" },
-  { "free", "node_filesystem_free_bytes" },
-  { "avail", "node_filesystem_avail_bytes" },
-  { "files", "node_filesystem_files" },
-  { "files_free", "node_filesystem_files_free" },
+  { "size", "node_filesystem_size_bytes", true },
+  { "free", "node_filesystem_free_bytes", false },
+  { "avail", "node_filesystem_avail_bytes", false },
+  { "files", "node_filesystem_files", true },
+  { "files_free", "node_filesystem_files_free", false },
 }
 
--- label_cache[mountpoint] = its labels, made again only when the device
--- or type mounted there changes: the host copies labels, so one table
--- serves every run.
-local label_cache = {}
+-- known[mountpoint] holds the labels of what is mounted there, made again
+-- only when the device or type mounted there changes (the host copies
+-- labels, so one table serves every run), and the last values of the
+-- series that change only with the filesystem itself: its size, inode
+-- count and read-only flag, and device_error, always 0. Those are set
+-- again only when they change; the free figures are set every run. A
+-- mount that is gone leaves known (its series stay).
+local known = {}
 
 function collect()
-  for _, fs in ipairs(board.filesystems()) do
-    local labels = label_cache[fs.mountpoint]
-    if labels == nil or labels.device ~= fs.device or labels.fstype ~= fs.fstype then
-      labels = { device = fs.device, fstype = fs.fstype, mountpoint = fs.mountpoint }
-      label_cache[fs.mountpoint] = labels
+  local seen = {}
+  local mounts = board.filesystems()
+  for i = 1, #mounts do -- numeric for: a step of ipairs is a host call
+    local fs = mounts[i]
+    local k = known[fs.mountpoint]
+    if k == nil or k.labels.device ~= fs.device or k.labels.fstype ~= fs.fstype then
+      k = { labels = { device = fs.device, fstype = fs.fstype, mountpoint = fs.mountpoint } }
     end
-    for _, g in ipairs(gauges) do
-      metrics.set(g[2], fs[g[1]], labels)
+    seen[fs.mountpoint] = k
+    for j = 1, #gauges do
+      local g = gauges[j]
+      local v = fs[g[1]]
+      if not g[3] or k[g[2]] ~= v then
+        metrics.set(g[2], v, k.labels)
+        if g[3] then
+          k[g[2]] = v
+        end
+      end
     end
-    metrics.set("node_filesystem_readonly", fs.readonly and 1 or 0, labels)
-    metrics.set("node_filesystem_device_error", 0, labels)
+    local readonly = fs.readonly and 1 or 0
+    if k.readonly ~= readonly then
+      metrics.set("node_filesystem_readonly", readonly, k.labels)
+      k.readonly = readonly
+    end
+    if k.device_error == nil then
+      metrics.set("node_filesystem_device_error", 0, k.labels)
+      k.device_error = 0
+    end
   end
+  known = seen
 end

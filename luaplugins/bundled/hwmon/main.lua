@@ -3,56 +3,52 @@
 -- e.g. platform_..., which the host does not read); node_hwmon_chip_names
 -- ties it to the driver's name.
 
--- Label tables are kept across runs (the host copies labels, so one table
--- serves every run), keyed by what they hold; the cache starts afresh when
--- it grows past max_cached, so chips that come and go cannot grow it.
-local max_cached = 256
-local cache, cached = {}, 0
+-- chips[chip] keeps a chip's label tables across runs (the host copies
+-- labels, so one table serves every run): name_labels for its name,
+-- sensors[sensor] and labelled[sensor] for its sensors. The info series
+-- (node_hwmon_chip_names and node_hwmon_sensor_label, always 1) are set
+-- when their labels are made; their series stay, so that is enough. Only
+-- the chips of the last run are kept, so chips that come and go cannot
+-- grow it.
+local chips = {}
 
-local function labels_of(key, make, a, b, c)
-  local l = cache[key]
+local function sensor_labels(e, chip, sensor)
+  local l = e.sensors[sensor]
   if l == nil then
-    if cached >= max_cached then
-      cache, cached = {}, 0
-    end
-    l = make(a, b, c)
-    cache[key] = l
-    cached = cached + 1
+    l = { chip = chip, sensor = sensor }
+    e.sensors[sensor] = l
   end
   return l
 end
 
-local function chip_labels(chip, name)
-  return { chip = chip, chip_name = name }
-end
-
-local function sensor_labels(chip, sensor)
-  return { chip = chip, sensor = sensor }
-end
-
-local function label_labels(chip, sensor, label)
-  return { chip = chip, sensor = sensor, label = label }
-end
-
 function collect()
+  local seen = {}
   for _, chip in ipairs(board.hwmon()) do
     local c = chip.chip
-    if chip.name ~= "" then
-      metrics.set("node_hwmon_chip_names", 1, labels_of("n " .. c .. " " .. chip.name, chip_labels, c, chip.name))
+    local e = seen[c] or chips[c] or { sensors = {}, labelled = {} }
+    seen[c] = e
+    if chip.name ~= "" and (e.name_labels == nil or e.name_labels.chip_name ~= chip.name) then
+      e.name_labels = { chip = c, chip_name = chip.name }
+      metrics.set("node_hwmon_chip_names", 1, e.name_labels)
     end
     for _, t in ipairs(chip.temps) do
-      local labels = labels_of("s " .. c .. " " .. t.sensor, sensor_labels, c, t.sensor)
+      local labels = sensor_labels(e, c, t.sensor)
       metrics.set("node_hwmon_temp_celsius", t.celsius, labels)
       if t.crit_celsius ~= nil then
         metrics.set("node_hwmon_temp_crit_celsius", t.crit_celsius, labels)
       end
       if t.label ~= nil then
-        metrics.set("node_hwmon_sensor_label", 1,
-          labels_of("l " .. c .. " " .. t.sensor .. " " .. t.label, label_labels, c, t.sensor, t.label))
+        local l = e.labelled[t.sensor]
+        if l == nil or l.label ~= t.label then
+          l = { chip = c, sensor = t.sensor, label = t.label }
+          e.labelled[t.sensor] = l
+          metrics.set("node_hwmon_sensor_label", 1, l)
+        end
       end
     end
     for _, f in ipairs(chip.fans) do
-      metrics.set("node_hwmon_fan_rpm", f.rpm, labels_of("s " .. c .. " " .. f.sensor, sensor_labels, c, f.sensor))
+      metrics.set("node_hwmon_fan_rpm", f.rpm, sensor_labels(e, c, f.sensor))
     end
   end
+  chips = seen
 end

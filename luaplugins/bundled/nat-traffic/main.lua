@@ -75,7 +75,8 @@ function collect()
   for i = 1, math.min(#list, max_clients) do
     local c = list[i]
     local l = labels_of(c.ip)
-    for _, n in ipairs(names) do
+    for j = 1, #names do -- numeric for: a step of ipairs is a host call
+      local n = names[j]
       metrics.set(n[1], n[3](c), l[n[2]])
     end
     seen[c.ip] = true

@@ -6,35 +6,56 @@
 -- interface) the series is left out; node_exporter writes -125000 for an
 -- unknown speed.
 
-local last_changes = {} -- last carrier_changes per device
--- label_cache[device] = { device = device }, made once: the host copies
--- labels, so one table serves every run.
-local label_cache = {}
+-- known[device] holds the device's labels, made once (the host copies
+-- labels, so one table serves every run), its last carrier_changes and
+-- the last value set for each gauge. Link state changes seldom, so a
+-- gauge is set again only when its value changes. Like the series, an
+-- entry stays when its interface goes.
+local known = {}
+
+local no_counters = { counters = false }
 
 function collect()
-  for _, ifc in ipairs(board.interfaces({ counters = false })) do
-    local labels = label_cache[ifc.name]
-    if labels == nil then
-      labels = { device = ifc.name }
-      label_cache[ifc.name] = labels
+  local ifcs = board.interfaces(no_counters)
+  for i = 1, #ifcs do -- numeric for: a step of ipairs is a host call
+    local ifc = ifcs[i]
+    local k = known[ifc.name]
+    if k == nil then
+      k = { labels = { device = ifc.name } }
+      known[ifc.name] = k
     end
-    metrics.set("node_network_up", ifc.operstate == "up" and 1 or 0, labels)
-    metrics.set("node_network_mtu_bytes", ifc.mtu, labels)
+    local up = ifc.operstate == "up" and 1 or 0
+    if k.up ~= up then
+      metrics.set("node_network_up", up, k.labels)
+      k.up = up
+    end
+    if k.mtu ~= ifc.mtu then
+      metrics.set("node_network_mtu_bytes", ifc.mtu, k.labels)
+      k.mtu = ifc.mtu
+    end
     if ifc.carrier ~= nil then
-      metrics.set("node_network_carrier", ifc.carrier and 1 or 0, labels)
+      local carrier = ifc.carrier and 1 or 0
+      if k.carrier ~= carrier then
+        metrics.set("node_network_carrier", carrier, k.labels)
+        k.carrier = carrier
+      end
     end
     if ifc.speed_mbps ~= nil then
-      metrics.set("node_network_speed_bytes", ifc.speed_mbps * 125000, labels)
+      local speed = ifc.speed_mbps * 125000
+      if k.speed ~= speed then
+        metrics.set("node_network_speed_bytes", speed, k.labels)
+        k.speed = speed
+      end
     end
     local changes = ifc.carrier_changes
-    if changes ~= nil then
-      local before = last_changes[ifc.name]
+    if changes ~= nil and changes ~= k.changes then
+      local before = k.changes
       local delta = changes
       if before ~= nil and changes >= before then
         delta = changes - before
       end
-      metrics.add("node_network_carrier_changes_total", delta, labels)
-      last_changes[ifc.name] = changes
+      metrics.add("node_network_carrier_changes_total", delta, k.labels)
+      k.changes = changes
     end
   end
 end

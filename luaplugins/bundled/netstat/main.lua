@@ -61,6 +61,9 @@ for proto, f in pairs(fields) do
 end
 
 local names = {} -- names[proto][field] = metric name, or false when not exported
+-- at_zero[name] is true while the gauge name is 0: a counter that stays 0
+-- (most error and overflow counters of a healthy router) needs no call.
+local at_zero = {}
 
 function collect()
   local stats = board.netstat(want)
@@ -76,8 +79,9 @@ function collect()
         name = wanted(proto, field) and ("node_netstat_" .. proto .. "_" .. field)
         known[field] = name
       end
-      if name then
+      if name and (value ~= 0 or not at_zero[name]) then
         metrics.set(name, value)
+        at_zero[name] = value == 0 or nil
       end
     end
   end

@@ -27,3 +27,25 @@ function test_not_openwrt_gives_no_series()
   if not ok then error(err, 0) end
   assert_eq(writes, 0)
 end
+
+function test_board_read_again_only_after_an_upgrade()
+  local device, release, reads = board.device, board.openwrt_release, 0
+  board.device = function() reads = reads + 1 return device() end
+  local ok, err = pcall(function()
+    collect()
+    collect()
+    board.openwrt_release = function()
+      local r = release()
+      r.release = "23.05.4"
+      return r
+    end
+    collect()
+  end)
+  board.device, board.openwrt_release = device, release
+  if not ok then error(err, 0) end
+  assert_eq(reads, 2, "board.device read on the first run and after the release changed")
+  assert_eq(metric("node_os_info", {
+    build_id = "r23809-234f1a2efa", id = "openwrt", name = "OpenWrt", pretty_name = "OpenWrt 23.05.4",
+    version = "23.05.4", version_id = "23.05.4",
+  }), 1)
+end

@@ -1,7 +1,9 @@
 -- uname: node_uname_info{sysname,release,version,machine,nodename,domainname} 1.
 
 local fields = { "sysname", "release", "version", "machine", "nodename", "domainname" }
-local last = nil -- the labels of the last run, reused while uname says the same
+-- last holds the labels of the last run, reused while uname says the
+-- same; the series, always 1, is set when they are made and then stays.
+local last = nil
 
 function collect()
   local u, why = board.uname()
@@ -17,10 +19,11 @@ function collect()
     end
   end
   if last == nil then
-    last = {
+    local labels = {
       sysname = u.sysname, release = u.release, version = u.version,
       machine = u.machine, nodename = u.nodename, domainname = u.domainname,
     }
+    metrics.set("node_uname_info", 1, labels)
+    last = labels
   end
-  metrics.set("node_uname_info", 1, last)
 end

@@ -41,7 +41,8 @@ local function family(fam, interface, gateway, up)
   if before ~= nil and (labels == nil or before.interface ~= labels.interface or before.gateway ~= labels.gateway) then
     metrics.delete("heimnetz_wan_info", before)
   end
-  if labels ~= nil then
+  if labels ~= nil and labels ~= before then
+    -- Always 1: set when new; while the route stays, the series stays.
     metrics.set("heimnetz_wan_info", 1, labels)
   end
   metrics.set("heimnetz_wan_up", (labels ~= nil and up) and 1 or 0, up_labels[fam])

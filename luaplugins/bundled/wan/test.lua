@@ -35,7 +35,9 @@ function test_link_down()
   collect()
   local calls = with({ interface = "wan", gateway = "198.51.100.1", up = false, operstate = "down", addresses = {} })
   assert_match(calls, "set heimnetz_wan_up ipv4 0")
-  assert_match(calls, "set heimnetz_wan_info ipv4 1")
+  -- The route is still there: its info series stays, at 1.
+  assert_eq(calls:find("delete heimnetz_wan_info ipv4"), nil)
+  assert_eq(metric("heimnetz_wan_info", { family = "ipv4", interface = "wan", gateway = "198.51.100.1" }), 1)
 end
 
 function test_no_routing_table_gives_no_series()

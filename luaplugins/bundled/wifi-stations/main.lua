@@ -35,20 +35,26 @@ local counters = {
   { "rx_bytes", "wifi_station_receive_bytes_total" },
 }
 
-local known = {}       -- key → { labels = ..., last = { field = value } }
+-- known[ifname][mac] = { labels = ..., last = { field = value },
+-- [gauge name] = true }: a station's labels, its counters' last readings
+-- and the gauges it has no series of, so a gauge the driver does not give
+-- (0 or nil) is deleted once, not every round.
+local known = {}
 local counted = {}     -- ifname → true, interfaces with a wifi_stations series
 local if_labels = {}   -- ifname → { ifname = ... }, kept while the interface has a series
 local warned = false
 
-local function forget(key)
-  local k = known[key]
+-- forget deletes the series of the station mac in on_if, an interface's
+-- table in known, and drops its entry.
+local function forget(on_if, mac)
+  local k = on_if[mac]
   for _, g in ipairs(gauges) do
     metrics.delete(g[2], k.labels)
   end
   for _, c in ipairs(counters) do
     metrics.delete(c[2], k.labels)
   end
-  known[key] = nil
+  on_if[mac] = nil
 end
 
 function collect()
@@ -61,12 +67,14 @@ function collect()
       count[w.name] = 0
     end
   end
-  local seen, n = {}, 0
-  for _, st in ipairs(stations) do
+  local seen, n = {}, 0 -- seen[k] for each station's entry in known
+  -- Numeric for loops below: a step of ipairs is a host call.
+  for i = 1, #stations do
+    local st = stations[i]
     count[st.interface] = (count[st.interface] or 0) + 1
     if st.mac ~= nil then
-      local key = st.interface .. " " .. st.mac
-      local k = known[key]
+      local on_if = known[st.interface]
+      local k = on_if and on_if[st.mac]
       if k == nil and n >= max_stations then
         if not warned then
           log.warn("more than " .. max_stations .. " stations; the rest are only counted")
@@ -76,18 +84,26 @@ function collect()
         n = n + 1
         if k == nil then
           k = { labels = { ifname = st.interface, mac = st.mac }, last = {} }
-          known[key] = k
+          if on_if == nil then
+            on_if = {}
+            known[st.interface] = on_if
+          end
+          on_if[st.mac] = k
         end
-        seen[key] = true
-        for _, g in ipairs(gauges) do
+        seen[k] = true
+        for j = 1, #gauges do
+          local g = gauges[j]
           local v = st[g[1]]
           if v ~= nil and not (g[3] and v == 0) then
             metrics.set(g[2], v, k.labels)
-          else
+            k[g[2]] = nil
+          elseif not k[g[2]] then
             metrics.delete(g[2], k.labels)
+            k[g[2]] = true
           end
         end
-        for _, c in ipairs(counters) do
+        for j = 1, #counters do
+          local c = counters[j]
           local now, before = st[c[1]] or 0, k.last[c[1]]
           local delta = now
           if before ~= nil and now >= before then
@@ -99,9 +115,14 @@ function collect()
       end
     end
   end
-  for key in pairs(known) do
-    if not seen[key] then
-      forget(key)
+  for ifname, on_if in pairs(known) do
+    for mac, k in pairs(on_if) do
+      if not seen[k] then
+        forget(on_if, mac)
+      end
+    end
+    if next(on_if) == nil then
+      known[ifname] = nil
     end
   end
   for ifname, c in pairs(count) do
