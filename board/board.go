@@ -20,8 +20,10 @@ const MaxFileSize = 1 << 20
 // several readers read in one collection round are read once per second
 // of its clock (see readCache), the sysfs attributes that do not change
 // while the system runs once (staticAttrs), each link's speed once per
-// link state (speedCache), the rest afresh on every call (and it
-// remembers which mounts' statfs has not returned).
+// link state (speedCache), the router's ordinary files (release files,
+// board.json, DHCP leases) until stat shows they changed (stableFiles),
+// the rest afresh on every call (and it remembers which mounts' statfs
+// has not returned).
 type Board struct {
 	fsys fs.FS
 	root *os.Root
@@ -48,6 +50,9 @@ type Board struct {
 	static staticAttrs
 	// speeds keeps each link's speed while its state stays (linkSpeed).
 	speeds speedCache
+	// stable keeps the parsed values of the router's ordinary files
+	// (release files, leases) until they change (stableRead).
+	stable stableCache
 }
 
 // New returns a Board reading the tree below the directory root ("/" in

@@ -3,6 +3,7 @@ package board
 import (
 	"errors"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -57,34 +58,45 @@ type Lease struct {
 // /var/lib/misc/dnsmasq.leases) and odhcpd's (/tmp/hosts/odhcpd), at most
 // maxLeases leases in all. A source that is missing is left out and named
 // in err (matching fs.ErrNotExist) while the other's leases are returned.
+//
+// Both files are kept parsed until they change (stableRead); the result
+// is the caller's own.
 func (b *Board) DHCPLeases() ([]Lease, error) {
-	var (
-		out  []Lease
-		errs []error
-	)
-	file := fileDnsmasqLeases
-	data, err := b.readFile(file)
+	var errs []error
+	dn, err := stableRead(b, fileDnsmasqLeases, 0, func(data []byte) ([]Lease, error) {
+		return parseDnsmasqLeases(fileDnsmasqLeases, data, maxLeases)
+	})
 	if isNotExist(err) {
-		if d, err2 := b.readFile(fileDnsmasqLeasesDebian); err2 == nil {
-			file, data, err = fileDnsmasqLeasesDebian, d, nil
+		// Debian's file is used when it could be read, even if it is
+		// malformed; otherwise OpenWrt's absence is the reason given.
+		deb, err2 := stableRead(b, fileDnsmasqLeasesDebian, 0, func(data []byte) ([]Lease, error) {
+			return parseDnsmasqLeases(fileDnsmasqLeasesDebian, data, maxLeases)
+		})
+		if err2 == nil || errors.Is(err2, ErrMalformed) {
+			dn, err = deb, err2
 		}
 	}
-	if err == nil {
-		var l []Lease
-		l, err = parseDnsmasqLeases(file, data, maxLeases)
-		out = append(out, l...)
-	}
 	if err != nil {
 		errs = append(errs, err)
 	}
-	data, err = b.readFile(fileOdhcpdLeases)
-	if err == nil {
-		var l []Lease
-		l, err = parseOdhcpdLeases(fileOdhcpdLeases, data, maxLeases-len(out))
-		out = append(out, l...)
-	}
+	// odhcpd's leases are bounded by what dnsmasq's left; the bound is
+	// the variant, so its parse is kept per bound.
+	room := maxLeases - len(dn)
+	od, err := stableRead(b, fileOdhcpdLeases, room, func(data []byte) ([]Lease, error) {
+		return parseOdhcpdLeases(fileOdhcpdLeases, data, room)
+	})
 	if err != nil {
 		errs = append(errs, err)
+	}
+	var out []Lease
+	if len(dn)+len(od) > 0 {
+		out = make([]Lease, 0, len(dn)+len(od))
+		for _, ls := range [][]Lease{dn, od} {
+			for _, l := range ls {
+				l.Addresses = slices.Clone(l.Addresses)
+				out = append(out, l)
+			}
+		}
 	}
 	return out, errors.Join(errs...)
 }
