@@ -1,6 +1,7 @@
 package board
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -50,6 +51,14 @@ type Board struct {
 	static staticAttrs
 	// speeds keeps each link's speed while its state stays (linkSpeed).
 	speeds speedCache
+	// cpuInfo keeps /proc/cpuinfo's parsed value while it cannot change
+	// (CPUInfo).
+	cpuInfo cpuInfoCache
+	// fixtureOrder is a fixture tree's byte order (hostOrder).
+	fixtureOrder struct {
+		once  sync.Once
+		order binary.ByteOrder
+	}
 	// stable keeps the parsed values of the router's ordinary files
 	// (release files, leases) until they change (stableRead).
 	stable stableCache

@@ -37,15 +37,20 @@ type Route struct {
 	Metric  uint32 `json:"metric"`
 }
 
-// hostOrder is the byte order /proc/net/route's hex numbers are in.
+// hostOrder is the byte order /proc/net/route's hex numbers are in. A
+// fixture tree's is a property of the tree, read once: a live Board
+// knows its own without reading anything.
 func (b *Board) hostOrder() binary.ByteOrder {
 	if b.live {
 		return binary.NativeEndian
 	}
-	if s, err := b.readAttribute(fileFixtureByteOrder); err == nil && s == "big" {
-		return binary.BigEndian
-	}
-	return binary.LittleEndian
+	b.fixtureOrder.once.Do(func() {
+		b.fixtureOrder.order = binary.LittleEndian
+		if s, err := b.readAttribute(fileFixtureByteOrder); err == nil && s == "big" {
+			b.fixtureOrder.order = binary.BigEndian
+		}
+	})
+	return b.fixtureOrder.order
 }
 
 // Routes reads the IPv4 (/proc/net/route) and IPv6 (/proc/net/ipv6_route)
