@@ -56,6 +56,7 @@ func (b *Board) MemInfo() (MemInfo, error) {
 // parseMemInfo parses lines like "MemTotal:         245516 kB".
 func parseMemInfo(file string, data []byte) (MemInfo, error) {
 	m := MemInfo{Fields: make(map[string]uint64, 48)}
+	var fb [3]string
 	for n, line := range lines(string(data)) {
 		if strings.TrimSpace(line) == "" {
 			continue
@@ -64,7 +65,7 @@ func parseMemInfo(file string, data []byte) (MemInfo, error) {
 		if !ok || key == "" || strings.ContainsAny(key, " \t") {
 			return MemInfo{}, malformed(file, n, "want \"Name: value [kB]\", got %q", line)
 		}
-		f := strings.Fields(val)
+		f := appendFields(fb[:0], val)
 		if len(f) == 0 || len(f) > 2 {
 			return MemInfo{}, malformed(file, n, "%s: want a number and an optional unit, got %q", key, val)
 		}
@@ -84,7 +85,9 @@ func parseMemInfo(file string, data []byte) (MemInfo, error) {
 		if _, dup := m.Fields[key]; dup {
 			return MemInfo{}, malformed(file, n, "%s: repeated", key)
 		}
-		m.Fields[strings.Clone(key)] = v
+		// The key shares the text of the file (a few KB, allocated once
+		// for all its lines) rather than a copy of its own per line.
+		m.Fields[key] = v
 	}
 	if _, ok := m.Fields["MemTotal"]; !ok {
 		return MemInfo{}, malformed(file, 0, "no MemTotal line")

@@ -54,6 +54,7 @@ func parseNetstat(file string, data []byte, out NetStats) error {
 		names     []string
 		proto     string
 		namesLine int
+		buf       []string // names' backing, reused by every protocol
 	)
 	for n, line := range lines(string(data)) {
 		if strings.TrimSpace(line) == "" {
@@ -63,32 +64,37 @@ func parseNetstat(file string, data []byte, out NetStats) error {
 		if !ok || p == "" || strings.ContainsAny(p, " \t") {
 			return malformed(file, n, "no \"Protocol:\" in %q", line)
 		}
-		f := strings.Fields(rest)
 		if names == nil {
-			if len(f) == 0 {
+			buf = appendFields(buf[:0], rest)
+			if len(buf) == 0 {
 				return malformed(file, n, "%s: no field names", p)
 			}
 			if _, dup := out[p]; dup {
 				return malformed(file, n, "%s repeated", p)
 			}
-			names, proto, namesLine = f, p, n
+			names, proto, namesLine = buf, p, n
 			continue
 		}
 		if p != proto {
 			return malformed(file, n, "values of %s follow names of %s (line %d)", p, proto, namesLine)
 		}
-		if len(f) != len(names) {
-			return malformed(file, n, "%s: %d names but %d values", p, len(names), len(f))
+		if c := countFields(rest); c != len(names) {
+			return malformed(file, n, "%s: %d names but %d values", p, len(names), c)
 		}
-		m := make(map[string]float64, len(f))
-		for i, s := range f {
+		// The names and the protocol share the text of the file (a few
+		// KB, allocated once for all its lines) rather than a copy of
+		// their own each: a few hundred allocations a collection round.
+		m := make(map[string]float64, len(names))
+		i := 0
+		for s := range fieldSeq(rest) {
 			v, err := parseCounter(s)
 			if err != nil {
 				return malformed(file, n, "%s %s: %w", p, names[i], err)
 			}
-			m[strings.Clone(names[i])] = v
+			m[names[i]] = v
+			i++
 		}
-		out[strings.Clone(p)] = m
+		out[p] = m
 		names = nil
 	}
 	if names != nil {
@@ -100,8 +106,9 @@ func parseNetstat(file string, data []byte, out NetStats) error {
 // parseSNMP6 parses "Ip6InReceives   1" lines; the protocol is the name up
 // to and including its first '6' ("Ip6", "Icmp6", "Udp6", "UdpLite6").
 func parseSNMP6(file string, data []byte, out NetStats) error {
+	var fb [3]string
 	for n, line := range lines(string(data)) {
-		f := strings.Fields(line)
+		f := appendFields(fb[:0], line)
 		if len(f) == 0 {
 			continue
 		}
@@ -120,12 +127,12 @@ func parseSNMP6(file string, data []byte, out NetStats) error {
 		m := out[p]
 		if m == nil {
 			m = make(map[string]float64)
-			out[strings.Clone(p)] = m
+			out[p] = m // p and field share the file's text, as parseNetstat's names do
 		}
 		if _, dup := m[field]; dup {
 			return malformed(file, n, "%s repeated", f[0])
 		}
-		m[strings.Clone(field)] = v
+		m[field] = v
 	}
 	return nil
 }

@@ -82,8 +82,9 @@ func (b *Board) Routes() (v4, v6 []Route, err error) {
 //	wan	00000000	0100A8C0	0003	0	0	0	00000000	0	0	0
 func parseRoutes(file string, data []byte, order binary.ByteOrder) ([]Route, error) {
 	var out []Route
+	var fb [12]string
 	for n, line := range lines(string(data)) {
-		f := strings.Fields(line)
+		f := appendFields(fb[:0], line)
 		if len(f) == 0 || n == 1 && f[0] == "Iface" {
 			continue
 		}
@@ -123,8 +124,9 @@ func parseRoutes(file string, data []byte, order binary.ByteOrder) ([]Route, err
 //	DEST(32 hex) PLEN SRC SPLEN NEXTHOP METRIC REFCNT USE FLAGS IFACE
 func parseIPv6Routes(file string, data []byte) ([]Route, error) {
 	var out []Route
+	var fb [11]string
 	for n, line := range lines(string(data)) {
-		f := strings.Fields(line)
+		f := appendFields(fb[:0], line)
 		if len(f) == 0 {
 			continue
 		}

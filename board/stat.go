@@ -64,8 +64,9 @@ func parseStat(file string, data []byte) (Stat, error) {
 	var st Stat
 	haveTotal := false
 	seen := make(map[string]bool)
+	var fb [16]string // a cpu line; intr's hundreds of counters go to the heap
 	for n, line := range lines(string(data)) {
-		f := strings.Fields(line)
+		f := appendFields(fb[:0], line)
 		if len(f) == 0 {
 			continue
 		}
