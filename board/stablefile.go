@@ -115,7 +115,13 @@ func stableRead[T any](b *Board, name string, variant int, parse func(data []byt
 		wall = c.wall
 	}
 	start := wall()
-	stamp, ok := b.stamp(name)
+	stamp, ok, err := b.stamp(name)
+	if isNotExist(err) {
+		// Absent: no need to try opening it, and the entry is gone.
+		c.forget(name)
+		var zero T
+		return zero, fileError(name, err)
+	}
 	if ok {
 		c.mu.Lock()
 		e, hit := c.entries[name]
