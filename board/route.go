@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -58,6 +59,27 @@ func (b *Board) hostOrder() binary.ByteOrder {
 // Both files are read; an error of one does not hide the other's routes.
 // A missing ipv6_route (IPv6 disabled) is no error.
 func (b *Board) Routes() (v4, v6 []Route, err error) {
+	v4, v6, err = b.routes()
+	return slices.Clone(v4), slices.Clone(v6), err
+}
+
+// routeSet is routes' result.
+type routeSet struct {
+	v4, v6 []Route
+}
+
+// routes is Routes parsed once a second for all its readers
+// (cachedValue): the slices are shared and must not be changed.
+func (b *Board) routes() (v4, v6 []Route, err error) {
+	s, err := cachedValue(b, "routes", func() (routeSet, error) {
+		v4, v6, err := b.parseRouteFiles()
+		return routeSet{v4, v6}, err
+	})
+	return s.v4, s.v6, err
+}
+
+// parseRouteFiles reads and parses both route tables.
+func (b *Board) parseRouteFiles() (v4, v6 []Route, err error) {
 	var err4, err6 error
 	data, err4 := b.readFile(fileRoute)
 	if err4 == nil {
