@@ -163,6 +163,32 @@ func (b *Board) readFileNow(name string) ([]byte, error) {
 	return data, nil
 }
 
+// open opens name, a slash-separated path relative to the root, for a
+// reader that streams it.
+func (b *Board) open(name string) (io.ReadCloser, error) {
+	if b.dir != "" {
+		return openPath(b.dir, name)
+	}
+	return b.fsys.Open(name)
+}
+
+// readDirNames returns the names of the entries of the directory name,
+// a slash-separated path relative to the root, sorted.
+func (b *Board) readDirNames(name string) ([]string, error) {
+	if b.dir != "" {
+		return readDirNames(b.dir, name)
+	}
+	entries, err := fs.ReadDir(b.fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	return names, nil
+}
+
 // fileError names the file in err once, dropping the duplicate path that
 // *fs.PathError would add.
 func fileError(name string, err error) error {

@@ -63,7 +63,7 @@ type Traffic struct {
 // so). Lines it cannot parse are counted in Skipped, not fatal: newer
 // kernels may add fields.
 func (b *Board) ClientTraffic(lan []netip.Prefix) (Traffic, error) {
-	f, err := b.fsys.Open(fileConntrack)
+	f, err := b.open(fileConntrack)
 	if err != nil {
 		return Traffic{Clients: []ClientTraffic{}}, fileError(fileConntrack, err)
 	}
