@@ -44,9 +44,7 @@ type boardJSON struct {
 
 // BoardInfo reads /etc/board.json.
 func (b *Board) BoardInfo() (BoardInfo, error) {
-	info, err := stableRead(b, fileBoardJSON, 0, func(data []byte) (BoardInfo, error) {
-		return parseBoardJSON(fileBoardJSON, data)
-	})
+	info, err := b.boardInfo()
 	// The parsed value is kept for the next call: the caller gets its
 	// own map and slices.
 	if info.Network != nil {
@@ -58,6 +56,14 @@ func (b *Board) BoardInfo() (BoardInfo, error) {
 		info.Network = nets
 	}
 	return info, err
+}
+
+// boardInfo is BoardInfo kept until the file changes (stableRead): the
+// network map is shared and must not be changed.
+func (b *Board) boardInfo() (BoardInfo, error) {
+	return stableRead(b, fileBoardJSON, 0, func(data []byte) (BoardInfo, error) {
+		return parseBoardJSON(fileBoardJSON, data)
+	})
 }
 
 // parseBoardJSON decodes board.json and requires model.id.

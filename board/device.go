@@ -94,7 +94,7 @@ func (b *Board) Device() (Device, error) {
 		errs = append(errs, err)
 	}
 
-	if info, err := b.BoardInfo(); optional(err) {
+	if info, err := b.boardInfo(); optional(err) { // only its model is read
 		d.BoardID = info.ModelID
 		if info.ModelName != "" {
 			d.Model, d.ModelSource = info.ModelName, "/"+fileBoardJSON

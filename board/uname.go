@@ -67,38 +67,35 @@ func (b *Board) Uname() (Utsname, error) {
 // six-file form; an unknown or repeated field is an error.
 func parseFixtureUname(file string, data []byte) (Utsname, error) {
 	var u Utsname
-	seen := map[string]bool{}
+	fields := [...]struct {
+		key string
+		dst *string
+	}{
+		{"sysname", &u.Sysname}, {"release", &u.Release}, {"nodename", &u.Nodename},
+		{"version", &u.Version}, {"machine", &u.Machine}, {"domainname", &u.Domainname},
+	}
+	var seen [len(fields)]bool
 	for n, line := range lines(string(data)) {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
 		key, val, _ := strings.Cut(line, " ")
-		var dst *string
-		switch key {
-		case "sysname":
-			dst = &u.Sysname
-		case "nodename":
-			dst = &u.Nodename
-		case "release":
-			dst = &u.Release
-		case "version":
-			dst = &u.Version
-		case "machine":
-			dst = &u.Machine
-		case "domainname":
-			dst = &u.Domainname
-		default:
+		i := 0
+		for i < len(fields) && fields[i].key != key {
+			i++
+		}
+		if i == len(fields) {
 			return Utsname{}, malformed(file, n, "unknown field %q", key)
 		}
-		if seen[key] {
+		if seen[i] {
 			return Utsname{}, malformed(file, n, "%s: given twice", key)
 		}
-		seen[key] = true
-		*dst = strings.TrimSpace(val)
+		seen[i] = true
+		*fields[i].dst = strings.TrimSpace(val)
 	}
-	for _, key := range []string{"sysname", "release"} {
-		if !seen[key] {
-			return Utsname{}, malformed(file, 0, "no %s", key)
+	for i := range 2 { // sysname and release
+		if !seen[i] {
+			return Utsname{}, malformed(file, 0, "no %s", fields[i].key)
 		}
 	}
 	return u, nil
