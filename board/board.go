@@ -59,6 +59,8 @@ type Board struct {
 		once  sync.Once
 		order binary.ByteOrder
 	}
+	// names interns the kernel's counter names (nameTable).
+	names nameTable
 	// stable keeps the parsed values of the router's ordinary files
 	// (release files, leases) until they change (stableRead).
 	stable stableCache

@@ -143,7 +143,7 @@ func parseDnsmasqLeases(file string, data []byte, max int) ([]Lease, error) {
 		if v6 || ip.Is6() && !ip.Is4In6() {
 			l.Family, l.IAID = "ipv6", strings.Clone(f[1])
 		} else {
-			l.Family, l.MAC = "ipv4", strings.ToLower(f[1])
+			l.Family, l.MAC = "ipv4", ownLower(f[1])
 		}
 		out = append(out, l)
 	}
@@ -189,7 +189,7 @@ func parseOdhcpdLeases(file string, data []byte, max int) ([]Lease, error) {
 		}
 		l := Lease{Source: "odhcpd", Interface: strings.Clone(f[0]), Expires: exp, Hostname: leaseHostname(unescapeHex(f[3]))}
 		if f[2] == "ipv4" {
-			l.Family, l.MAC = "ipv4", strings.ToLower(f[1])
+			l.Family, l.MAC = "ipv4", ownLower(f[1])
 		} else {
 			l.Family, l.ClientID, l.IAID = "ipv6", hexPairs(f[1]), strings.Clone(f[2])
 		}
@@ -212,9 +212,21 @@ func parseOdhcpdLeases(file string, data []byte, max int) ([]Lease, error) {
 	return out, nil
 }
 
+// ownLower is strings.ToLower(s) in memory of its own: ToLower gives s
+// back when it has no upper case, and a lease, which the board keeps
+// until its file changes and a plugin may keep longer, must not hold on
+// to the text of the whole file.
+func ownLower(s string) string {
+	l := strings.ToLower(s)
+	if l == s {
+		return strings.Clone(s)
+	}
+	return l
+}
+
 // leaseHostname maps "*" and "-" to "" and makes what the client sent
 // safe to show: at most maxHostname bytes of valid UTF-8 without control
-// characters.
+// characters, in memory of its own (see ownLower).
 func leaseHostname(s string) string {
 	if s == "*" || s == "-" {
 		return ""
@@ -229,7 +241,7 @@ func leaseHostname(s string) string {
 	if len(s) > maxHostname {
 		s = strings.ToValidUTF8(s[:maxHostname], "")
 	}
-	return s
+	return strings.Clone(s)
 }
 
 // starEmpty maps "*" to "".

@@ -50,11 +50,14 @@ func (b *Board) MemInfo() (MemInfo, error) {
 	if err != nil {
 		return MemInfo{}, err
 	}
-	return parseMemInfo(fileMemInfo, data)
+	b.names.mu.Lock()
+	defer b.names.mu.Unlock()
+	return parseMemInfo(fileMemInfo, data, &b.names)
 }
 
-// parseMemInfo parses lines like "MemTotal:         245516 kB".
-func parseMemInfo(file string, data []byte) (MemInfo, error) {
+// parseMemInfo parses lines like "MemTotal:         245516 kB"; names are
+// taken from table (nil: copied).
+func parseMemInfo(file string, data []byte, table *nameTable) (MemInfo, error) {
 	m := MemInfo{Fields: make(map[string]uint64, 48)}
 	var fb [3]string
 	for n, line := range lines(string(data)) {
@@ -85,9 +88,7 @@ func parseMemInfo(file string, data []byte) (MemInfo, error) {
 		if _, dup := m.Fields[key]; dup {
 			return MemInfo{}, malformed(file, n, "%s: repeated", key)
 		}
-		// The key shares the text of the file (a few KB, allocated once
-		// for all its lines) rather than a copy of its own per line.
-		m.Fields[key] = v
+		m.Fields[table.intern(key)] = v
 	}
 	if _, ok := m.Fields["MemTotal"]; !ok {
 		return MemInfo{}, malformed(file, 0, "no MemTotal line")

@@ -29,11 +29,13 @@ func (b *Board) NetStats() (NetStats, error) {
 	var errs []error
 	for _, f := range []struct {
 		file  string
-		parse func(string, []byte, NetStats) error
+		parse func(string, []byte, NetStats, *nameTable) error
 	}{{fileNetstat, parseNetstat}, {fileSNMP, parseNetstat}, {fileSNMP6, parseSNMP6}} {
 		data, err := b.readFile(f.file)
 		if err == nil {
-			err = f.parse(f.file, data, out)
+			b.names.mu.Lock()
+			err = f.parse(f.file, data, out, &b.names)
+			b.names.mu.Unlock()
 		} else if f.file == fileSNMP6 && isNotExist(err) {
 			continue // a kernel without IPv6
 		}
@@ -49,7 +51,9 @@ func (b *Board) NetStats() (NetStats, error) {
 //
 //	Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens ...
 //	Tcp: 1 200 120000 -1 396 ...
-func parseNetstat(file string, data []byte, out NetStats) error {
+//
+// Names are taken from table (nil: copied).
+func parseNetstat(file string, data []byte, out NetStats, table *nameTable) error {
 	var (
 		names     []string
 		proto     string
@@ -81,9 +85,6 @@ func parseNetstat(file string, data []byte, out NetStats) error {
 		if c := countFields(rest); c != len(names) {
 			return malformed(file, n, "%s: %d names but %d values", p, len(names), c)
 		}
-		// The names and the protocol share the text of the file (a few
-		// KB, allocated once for all its lines) rather than a copy of
-		// their own each: a few hundred allocations a collection round.
 		m := make(map[string]float64, len(names))
 		i := 0
 		for s := range fieldSeq(rest) {
@@ -91,10 +92,10 @@ func parseNetstat(file string, data []byte, out NetStats) error {
 			if err != nil {
 				return malformed(file, n, "%s %s: %w", p, names[i], err)
 			}
-			m[names[i]] = v
+			m[table.intern(names[i])] = v
 			i++
 		}
-		out[p] = m
+		out[table.intern(p)] = m
 		names = nil
 	}
 	if names != nil {
@@ -105,7 +106,8 @@ func parseNetstat(file string, data []byte, out NetStats) error {
 
 // parseSNMP6 parses "Ip6InReceives   1" lines; the protocol is the name up
 // to and including its first '6' ("Ip6", "Icmp6", "Udp6", "UdpLite6").
-func parseSNMP6(file string, data []byte, out NetStats) error {
+// Names are taken from table (nil: copied).
+func parseSNMP6(file string, data []byte, out NetStats, table *nameTable) error {
 	var fb [3]string
 	for n, line := range lines(string(data)) {
 		f := appendFields(fb[:0], line)
@@ -127,12 +129,12 @@ func parseSNMP6(file string, data []byte, out NetStats) error {
 		m := out[p]
 		if m == nil {
 			m = make(map[string]float64)
-			out[p] = m // p and field share the file's text, as parseNetstat's names do
+			out[table.intern(p)] = m
 		}
 		if _, dup := m[field]; dup {
 			return malformed(file, n, "%s repeated", f[0])
 		}
-		m[field] = v
+		m[table.intern(field)] = v
 	}
 	return nil
 }
