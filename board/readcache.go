@@ -18,10 +18,13 @@ const (
 // the sources that several readers or several plugins read in one
 // collection round gave: /proc/stat (cpu and stat), the routing tables
 // (wan and the LAN prefixes of nat-traffic), /proc/cpuinfo, the
-// release files and board.json (device and openwrt), the RTM_GETLINK
-// dump (netclass and wan) and the nl80211 dumps (wifi and
-// wifi-stations). A collection round reads each once instead of two or
-// three times; a value is never older than the second it was read in.
+// RTM_GETLINK dump (netclass and wan), the nl80211 dumps (wifi and
+// wifi-stations) and a fixture's stand-ins (uname, for the uname plugin
+// and device), and what was parsed from some of them (cachedValue). A
+// collection round reads each once instead of two or three times; a
+// value is never older than the second it was read in. (The release
+// files and board.json, which device and openwrt share, are kept by
+// stableRead, checked once a second.)
 type readCache struct {
 	mu      sync.Mutex
 	second  int64
@@ -48,7 +51,6 @@ const maxCachedValues = 8
 // every fixture file below FixtureDir.
 var sharedFiles = map[string]bool{
 	fileStat: true, fileRoute: true, fileIPv6Route: true, fileCPUInfo: true,
-	fileOpenWrtRelease: true, fileOSRelease: true, fileBoardJSON: true,
 	fileKernelRelease: true, fileHostname: true,
 }
 
