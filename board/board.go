@@ -1,6 +1,7 @@
 package board
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -20,8 +21,10 @@ const MaxFileSize = 1 << 20
 // several readers read in one collection round are read once per second
 // of its clock (see readCache), the sysfs attributes that do not change
 // while the system runs once (staticAttrs), each link's speed once per
-// link state (speedCache), the rest afresh on every call (and it
-// remembers which mounts' statfs has not returned).
+// link state (speedCache), the router's ordinary files (release files,
+// board.json, DHCP leases) until stat shows they changed (stableFiles),
+// the rest afresh on every call (and it remembers which mounts' statfs
+// has not returned).
 type Board struct {
 	fsys fs.FS
 	root *os.Root
@@ -48,6 +51,19 @@ type Board struct {
 	static staticAttrs
 	// speeds keeps each link's speed while its state stays (linkSpeed).
 	speeds speedCache
+	// cpuInfo keeps /proc/cpuinfo's parsed value while it cannot change
+	// (CPUInfo).
+	cpuInfo cpuInfoCache
+	// fixtureOrder is a fixture tree's byte order (hostOrder).
+	fixtureOrder struct {
+		once  sync.Once
+		order binary.ByteOrder
+	}
+	// names interns the kernel's counter names (nameTable).
+	names nameTable
+	// stable keeps the parsed values of the router's ordinary files
+	// (release files, leases) until they change (stableRead).
+	stable stableCache
 }
 
 // New returns a Board reading the tree below the directory root ("/" in
@@ -147,6 +163,32 @@ func (b *Board) readFileNow(name string) ([]byte, error) {
 		return nil, fmt.Errorf("board: /%s: %w (more than %d bytes)", name, ErrTooLarge, MaxFileSize)
 	}
 	return data, nil
+}
+
+// open opens name, a slash-separated path relative to the root, for a
+// reader that streams it.
+func (b *Board) open(name string) (io.ReadCloser, error) {
+	if b.dir != "" {
+		return openPath(b.dir, name)
+	}
+	return b.fsys.Open(name)
+}
+
+// readDirNames returns the names of the entries of the directory name,
+// a slash-separated path relative to the root, sorted.
+func (b *Board) readDirNames(name string) ([]string, error) {
+	if b.dir != "" {
+		return readDirNames(b.dir, name)
+	}
+	entries, err := fs.ReadDir(b.fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	return names, nil
 }
 
 // fileError names the file in err once, dropping the duplicate path that

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"slices"
 )
 
 const fileBoardJSON = "etc/board.json"
@@ -43,11 +44,26 @@ type boardJSON struct {
 
 // BoardInfo reads /etc/board.json.
 func (b *Board) BoardInfo() (BoardInfo, error) {
-	data, err := b.readFile(fileBoardJSON)
-	if err != nil {
-		return BoardInfo{}, err
+	info, err := b.boardInfo()
+	// The parsed value is kept for the next call: the caller gets its
+	// own map and slices.
+	if info.Network != nil {
+		nets := make(map[string]BoardNetwork, len(info.Network))
+		for role, n := range info.Network {
+			n.Ports = slices.Clone(n.Ports)
+			nets[role] = n
+		}
+		info.Network = nets
 	}
-	return parseBoardJSON(fileBoardJSON, data)
+	return info, err
+}
+
+// boardInfo is BoardInfo kept until the file changes (stableRead): the
+// network map is shared and must not be changed.
+func (b *Board) boardInfo() (BoardInfo, error) {
+	return stableRead(b, fileBoardJSON, 0, func(data []byte) (BoardInfo, error) {
+		return parseBoardJSON(fileBoardJSON, data)
+	})
 }
 
 // parseBoardJSON decodes board.json and requires model.id.

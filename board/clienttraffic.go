@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -62,7 +63,7 @@ type Traffic struct {
 // so). Lines it cannot parse are counted in Skipped, not fatal: newer
 // kernels may add fields.
 func (b *Board) ClientTraffic(lan []netip.Prefix) (Traffic, error) {
-	f, err := b.fsys.Open(fileConntrack)
+	f, err := b.open(fileConntrack)
 	if err != nil {
 		return Traffic{Clients: []ClientTraffic{}}, fileError(fileConntrack, err)
 	}
@@ -247,15 +248,15 @@ var privatePrefixes = []netip.Prefix{
 // the routing tables cannot be read or give none, it returns the private
 // ranges (10/8, 172.16/12, 192.168/16, fc00::/7) and the reason in err.
 func (b *Board) LANPrefixes() ([]netip.Prefix, error) {
-	v4, v6, err := b.Routes()
+	v4, v6, err := b.routes() // shared: read, never changed
 	wan := map[string]bool{}
-	for _, r := range append(slices.Clone(v4), v6...) {
+	for r := range routeSeq(v4, v6) {
 		if r.Prefix == "0.0.0.0/0" || r.Prefix == "::/0" {
 			wan[r.Interface] = true
 		}
 	}
 	var out []netip.Prefix
-	for _, r := range append(v4, v6...) {
+	for r := range routeSeq(v4, v6) {
 		if r.Gateway != "" || wan[r.Interface] || r.Interface == "lo" {
 			continue
 		}
@@ -274,4 +275,17 @@ func (b *Board) LANPrefixes() ([]netip.Prefix, error) {
 		return slices.Clone(privatePrefixes), err
 	}
 	return out, nil
+}
+
+// routeSeq yields the routes of v4 and then of v6.
+func routeSeq(v4, v6 []Route) iter.Seq[Route] {
+	return func(yield func(Route) bool) {
+		for _, rs := range [2][]Route{v4, v6} {
+			for _, r := range rs {
+				if !yield(r) {
+					return
+				}
+			}
+		}
+	}
 }

@@ -1,7 +1,10 @@
 package board
 
 import (
+	"bytes"
 	"strings"
+	"sync"
+	"time"
 )
 
 const fileCPUInfo = "proc/cpuinfo"
@@ -36,13 +39,50 @@ type CPUInfo struct {
 	MHz float64 `json:"mhz,omitempty"`
 }
 
-// CPUInfo reads /proc/cpuinfo.
+// maxCPUInfoAge is how long CPUInfo keeps a parsed /proc/cpuinfo that
+// has no changing field.
+const maxCPUInfoAge = 10 * time.Minute
+
+// cpuInfoCache keeps the last /proc/cpuinfo CPUInfo parsed, when it had
+// no "cpu MHz" line. Everything else CPUInfo takes from the file is
+// fixed at boot: the model, vendor, architecture, ISA, system type,
+// machine, hardware and board model are what the kernel found, and
+// BogoMIPS is its calibration at boot. Only the processor count could
+// change, when a CPU is taken offline or brought back (hotplug, which
+// router firmware does not do); maxCPUInfoAge bounds how long such a
+// change goes unseen. On x86 the file reports each CPU's current
+// frequency, so there it is read at every call. /proc/cpuinfo is a
+// pseudo-file: its stamp says nothing, so the age is the only bound.
+type cpuInfoCache struct {
+	mu    sync.Mutex
+	at    time.Time
+	ok    bool
+	value CPUInfo
+}
+
+// CPUInfo reads /proc/cpuinfo; where it has no field that changes while
+// the system runs, the parsed value is kept for up to maxCPUInfoAge of
+// the board's clock (see cpuInfoCache).
 func (b *Board) CPUInfo() (CPUInfo, error) {
+	now := b.now()
+	c := &b.cpuInfo
+	c.mu.Lock()
+	if c.ok && now.Sub(c.at) >= 0 && now.Sub(c.at) < maxCPUInfoAge {
+		v := c.value
+		c.mu.Unlock()
+		return v, nil
+	}
+	c.mu.Unlock()
 	data, err := b.readFile(fileCPUInfo)
 	if err != nil {
 		return CPUInfo{}, err
 	}
-	return parseCPUInfo(fileCPUInfo, data)
+	v, err := parseCPUInfo(fileCPUInfo, data)
+	c.mu.Lock()
+	c.ok = err == nil && !bytes.Contains(data, []byte("cpu MHz"))
+	c.at, c.value = now, v
+	c.mu.Unlock()
+	return v, err
 }
 
 // parseCPUInfo reads "key<tabs>: value" lines; blank lines separate the

@@ -2,7 +2,10 @@ package board
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 )
 
 func TestCPUInfoFixtures(t *testing.T) {
@@ -91,4 +94,45 @@ func FuzzCPUInfo(f *testing.F) {
 			t.Fatalf("parsed value does not encode: %v", err)
 		}
 	})
+}
+
+// TestCPUInfoKept: a /proc/cpuinfo without a changing field is parsed
+// once per maxCPUInfoAge of the board's clock; one with "cpu MHz" (x86)
+// at every call.
+func TestCPUInfoKept(t *testing.T) {
+	const mips = "system type\t\t: MediaTek MT7621 ver:1 eco:3\nprocessor\t\t: 0\ncpu model\t\t: MIPS 1004Kc V2.15\n"
+	const x86 = "processor\t: 0\nmodel name\t: Celeron\ncpu MHz\t\t: 800.000\n"
+	tests := []struct {
+		name     string
+		before   string
+		after    string
+		wait     time.Duration
+		wantMHz  float64
+		wantType string
+	}{
+		{"static fields kept", mips, strings.Replace(mips, "eco:3", "eco:4", 1), time.Minute, 0, "MediaTek MT7621 ver:1 eco:3"},
+		{"read again when old", mips, strings.Replace(mips, "eco:3", "eco:4", 1), maxCPUInfoAge, 0, "MediaTek MT7621 ver:1 eco:4"},
+		{"clock gone back", mips, strings.Replace(mips, "eco:3", "eco:4", 1), -time.Second, 0, "MediaTek MT7621 ver:1 eco:4"},
+		{"frequency read every time", x86, strings.Replace(x86, "800.000", "2400.000", 1), 0, 2400, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := fstest.MapFS{fileCPUInfo: {Data: []byte(tt.before)}}
+			b := NewFS(m)
+			now := time.Unix(1000, 0)
+			b.SetClock(func() time.Time { return now })
+			if _, err := b.CPUInfo(); err != nil {
+				t.Fatal(err)
+			}
+			m[fileCPUInfo] = &fstest.MapFile{Data: []byte(tt.after)}
+			now = now.Add(tt.wait)
+			if tt.wait >= 0 {
+				now = now.Add(time.Second) // past the read cache's second
+			}
+			got, err := b.CPUInfo()
+			if err != nil || got.MHz != tt.wantMHz || got.SystemType != tt.wantType {
+				t.Fatalf("CPUInfo() = %+v, %v; want MHz %v, system type %q", got, err, tt.wantMHz, tt.wantType)
+			}
+		})
+	}
 }

@@ -30,7 +30,7 @@ type CPUSeconds struct {
 // CPUTimes reads /proc/stat and returns each CPU's times in seconds, in
 // the kernel's order (online CPUs only).
 func (b *Board) CPUTimes() ([]CPUSeconds, error) {
-	st, err := b.Stat()
+	st, err := b.stat()
 	if err != nil {
 		return nil, err
 	}

@@ -94,7 +94,7 @@ func (b *Board) Device() (Device, error) {
 		errs = append(errs, err)
 	}
 
-	if info, err := b.BoardInfo(); optional(err) {
+	if info, err := b.boardInfo(); optional(err) { // only its model is read
 		d.BoardID = info.ModelID
 		if info.ModelName != "" {
 			d.Model, d.ModelSource = info.ModelName, "/"+fileBoardJSON
@@ -125,11 +125,32 @@ func (b *Board) Device() (Device, error) {
 		d.Model = UnknownModel
 	}
 
-	if k, err := b.KernelRelease(); required(err) {
-		d.Kernel = k
-	}
-	if h, err := b.Hostname(); required(err) {
-		d.Hostname = h
+	if u, ok := b.kernelNames(); ok {
+		d.Kernel, d.Hostname = u.Release, u.Nodename
+	} else {
+		if k, err := b.KernelRelease(); required(err) {
+			d.Kernel = k
+		}
+		if h, err := b.Hostname(); required(err) {
+			d.Hostname = h
+		}
 	}
 	return d, errors.Join(errs...)
+}
+
+// kernelNames is what uname(2) says, on a live Board, or a fixture
+// tree's stand-in for it, when there is one: the kernel release and host
+// name in one request instead of two files. ok is false when neither
+// answers; then they are read from /proc/sys/kernel.
+func (b *Board) kernelNames() (Utsname, bool) {
+	if b.live {
+		u, err := b.Uname()
+		return u, err == nil
+	}
+	data, err := b.readFile(fileFixtureUname)
+	if err != nil {
+		return Utsname{}, false
+	}
+	u, err := parseFixtureUname(fileFixtureUname, data)
+	return u, err == nil
 }

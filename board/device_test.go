@@ -2,6 +2,7 @@ package board
 
 import (
 	"errors"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -115,5 +116,24 @@ func TestDevicePartialErrors(t *testing.T) {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)
 		}
+	}
+}
+
+// TestDeviceLiveKernelNames: on the live root, Device's kernel release
+// and host name (from uname(2)) are what /proc/sys/kernel says.
+func TestDeviceLiveKernelNames(t *testing.T) {
+	release, err1 := os.ReadFile("/proc/sys/kernel/osrelease")
+	host, err2 := os.ReadFile("/proc/sys/kernel/hostname")
+	if err1 != nil || err2 != nil {
+		t.Skipf("no /proc/sys/kernel here: %v, %v", err1, err2)
+	}
+	b, err := New("/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	d, _ := b.Device()
+	if d.Kernel != strings.TrimSpace(string(release)) || d.Hostname != strings.TrimSpace(string(host)) {
+		t.Fatalf("Device kernel %q hostname %q; /proc/sys/kernel says %q %q", d.Kernel, d.Hostname, release, host)
 	}
 }

@@ -47,4 +47,15 @@
 // 8 MiB, read as a stream), and lists by a count (1024 leases, stations and
 // clients, 64 hwmon chips, ...). Readers of lists return what they could
 // read alongside an error naming what they could not.
+//
+// What a Board keeps between calls, all of it bounded: what several
+// readers read in one collection round, bytes and parsed value, for the
+// second of its clock (readCache); the files of a router that are
+// ordinary files, not pseudo-files (the release files, board.json,
+// /tmp/sysinfo, the DHCP lease files), parsed, until stat shows they
+// changed (stableFiles); sysfs attributes fixed while their directory
+// stays the same (staticAttrs); link speeds while the link's state stays
+// (speedCache); /proc/cpuinfo for 10 minutes where it has no changing
+// field (CPUInfo). Pseudo-files of /proc and /sys are otherwise read at
+// every call, on a router and in a fixture tree alike.
 package board

@@ -15,6 +15,15 @@ import (
 //	heimnetz-fixture/nl80211/survey-IF.bin   NL80211_CMD_GET_SURVEY dump reply for IF
 //	heimnetz-fixture/rtnetlink/links.bin     RTM_GETLINK dump reply (optional: without it
 //	                                         interfaces are read from /sys/class/net alone)
+//	heimnetz-fixture/uname                   uname(2): "FIELD VALUE" per field of struct utsname
+//	                                         (optional: without it the six files of
+//	                                         /proc/sys/kernel are read; see Board.Uname)
+//	heimnetz-fixture/addresses               "IFNAME ADDRESS/PREFIXLEN" per line (WAN addresses)
+//	heimnetz-fixture/byteorder               "big" for a tree captured on a big-endian machine;
+//	                                         read once, when first needed
+//
+// Each stands in for one request to the kernel and is read as one file,
+// so that a fixture round costs about what a live one does.
 const FixtureDir = "heimnetz-fixture"
 
 const fileFixtureStatfs = FixtureDir + "/statfs"

@@ -20,11 +20,15 @@ func (b *Board) KernelRelease() (string, error) {
 // Model reads /tmp/sysinfo/model, the model name OpenWrt's boot scripts
 // write, e.g. "Xiaomi Mi Router 4A Gigabit Edition".
 func (b *Board) Model() (string, error) {
-	return b.readAttribute(fileSysinfoModel)
+	return stableRead(b, fileSysinfoModel, 0, func(data []byte) (string, error) {
+		return parseAttribute(fileSysinfoModel, data)
+	})
 }
 
 // BoardName reads /tmp/sysinfo/board_name, the board id OpenWrt's boot
 // scripts write, e.g. "xiaomi,mi-router-4a-gigabit".
 func (b *Board) BoardName() (string, error) {
-	return b.readAttribute(fileSysinfoBoard)
+	return stableRead(b, fileSysinfoBoard, 0, func(data []byte) (string, error) {
+		return parseAttribute(fileSysinfoBoard, data)
+	})
 }

@@ -3,7 +3,6 @@ package board
 import (
 	"cmp"
 	"errors"
-	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,13 +73,9 @@ func (b *Board) Hwmon() ([]HwmonChip, error) {
 func (b *Board) hwmonChip(chip string) (HwmonChip, error) {
 	dir := dirHwmon + "/" + chip
 	c := HwmonChip{Chip: chip, Temps: []HwmonTemp{}, Fans: []HwmonFanRPM{}}
-	entries, err := fs.ReadDir(b.fsys, dir)
+	names, err := b.readDirNames(dir)
 	if err != nil {
 		return c, fileError(dir, err)
-	}
-	names := make([]string, len(entries))
-	for i, e := range entries {
-		names[i] = e.Name()
 	}
 	sig := entrySignature(names)
 	if name, err := b.staticAttribute(dir+"/name", sig); err == nil {
@@ -88,10 +83,10 @@ func (b *Board) hwmonChip(chip string) (HwmonChip, error) {
 	}
 	var errs []error
 	var temps, fans []uint64
-	for _, e := range entries {
-		if n, ok := sensorNumber(e.Name(), "temp"); ok {
+	for _, e := range names {
+		if n, ok := sensorNumber(e, "temp"); ok {
 			temps = append(temps, n)
-		} else if n, ok := sensorNumber(e.Name(), "fan"); ok {
+		} else if n, ok := sensorNumber(e, "fan"); ok {
 			fans = append(fans, n)
 		}
 	}
@@ -149,7 +144,7 @@ func sensorNumber(file, prefix string) (uint64, bool) {
 // numberedDirs lists the entries PREFIX + N of dir in number order, at
 // most max of them. A missing dir gives nil and no error.
 func (b *Board) numberedDirs(dir, prefix string, max int) ([]string, error) {
-	entries, err := fs.ReadDir(b.fsys, dir)
+	names, err := b.readDirNames(dir)
 	if err != nil {
 		if isNotExist(err) {
 			return nil, nil
@@ -161,8 +156,8 @@ func (b *Board) numberedDirs(dir, prefix string, max int) ([]string, error) {
 		name string
 	}
 	var found []numbered
-	for _, e := range entries {
-		num, ok := strings.CutPrefix(e.Name(), prefix)
+	for _, e := range names {
+		num, ok := strings.CutPrefix(e, prefix)
 		if !ok {
 			continue
 		}
@@ -170,7 +165,7 @@ func (b *Board) numberedDirs(dir, prefix string, max int) ([]string, error) {
 		if err != nil {
 			continue
 		}
-		found = append(found, numbered{n, e.Name()})
+		found = append(found, numbered{n, e})
 	}
 	slices.SortFunc(found, func(a, b numbered) int { return cmp.Compare(a.n, b.n) })
 	out := make([]string, 0, min(len(found), max))

@@ -3,6 +3,7 @@ package board
 import (
 	"errors"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -57,34 +58,45 @@ type Lease struct {
 // /var/lib/misc/dnsmasq.leases) and odhcpd's (/tmp/hosts/odhcpd), at most
 // maxLeases leases in all. A source that is missing is left out and named
 // in err (matching fs.ErrNotExist) while the other's leases are returned.
+//
+// Both files are kept parsed until they change (stableRead); the result
+// is the caller's own.
 func (b *Board) DHCPLeases() ([]Lease, error) {
-	var (
-		out  []Lease
-		errs []error
-	)
-	file := fileDnsmasqLeases
-	data, err := b.readFile(file)
+	var errs []error
+	dn, err := stableRead(b, fileDnsmasqLeases, 0, func(data []byte) ([]Lease, error) {
+		return parseDnsmasqLeases(fileDnsmasqLeases, data, maxLeases)
+	})
 	if isNotExist(err) {
-		if d, err2 := b.readFile(fileDnsmasqLeasesDebian); err2 == nil {
-			file, data, err = fileDnsmasqLeasesDebian, d, nil
+		// Debian's file is used when it could be read, even if it is
+		// malformed; otherwise OpenWrt's absence is the reason given.
+		deb, err2 := stableRead(b, fileDnsmasqLeasesDebian, 0, func(data []byte) ([]Lease, error) {
+			return parseDnsmasqLeases(fileDnsmasqLeasesDebian, data, maxLeases)
+		})
+		if err2 == nil || errors.Is(err2, ErrMalformed) {
+			dn, err = deb, err2
 		}
 	}
-	if err == nil {
-		var l []Lease
-		l, err = parseDnsmasqLeases(file, data, maxLeases)
-		out = append(out, l...)
-	}
 	if err != nil {
 		errs = append(errs, err)
 	}
-	data, err = b.readFile(fileOdhcpdLeases)
-	if err == nil {
-		var l []Lease
-		l, err = parseOdhcpdLeases(fileOdhcpdLeases, data, maxLeases-len(out))
-		out = append(out, l...)
-	}
+	// odhcpd's leases are bounded by what dnsmasq's left; the bound is
+	// the variant, so its parse is kept per bound.
+	room := maxLeases - len(dn)
+	od, err := stableRead(b, fileOdhcpdLeases, room, func(data []byte) ([]Lease, error) {
+		return parseOdhcpdLeases(fileOdhcpdLeases, data, room)
+	})
 	if err != nil {
 		errs = append(errs, err)
+	}
+	var out []Lease
+	if len(dn)+len(od) > 0 {
+		out = make([]Lease, 0, len(dn)+len(od))
+		for _, ls := range [][]Lease{dn, od} {
+			for _, l := range ls {
+				l.Addresses = slices.Clone(l.Addresses)
+				out = append(out, l)
+			}
+		}
 	}
 	return out, errors.Join(errs...)
 }
@@ -131,7 +143,7 @@ func parseDnsmasqLeases(file string, data []byte, max int) ([]Lease, error) {
 		if v6 || ip.Is6() && !ip.Is4In6() {
 			l.Family, l.IAID = "ipv6", strings.Clone(f[1])
 		} else {
-			l.Family, l.MAC = "ipv4", strings.ToLower(f[1])
+			l.Family, l.MAC = "ipv4", ownLower(f[1])
 		}
 		out = append(out, l)
 	}
@@ -177,7 +189,7 @@ func parseOdhcpdLeases(file string, data []byte, max int) ([]Lease, error) {
 		}
 		l := Lease{Source: "odhcpd", Interface: strings.Clone(f[0]), Expires: exp, Hostname: leaseHostname(unescapeHex(f[3]))}
 		if f[2] == "ipv4" {
-			l.Family, l.MAC = "ipv4", strings.ToLower(f[1])
+			l.Family, l.MAC = "ipv4", ownLower(f[1])
 		} else {
 			l.Family, l.ClientID, l.IAID = "ipv6", hexPairs(f[1]), strings.Clone(f[2])
 		}
@@ -200,9 +212,21 @@ func parseOdhcpdLeases(file string, data []byte, max int) ([]Lease, error) {
 	return out, nil
 }
 
+// ownLower is strings.ToLower(s) in memory of its own: ToLower gives s
+// back when it has no upper case, and a lease, which the board keeps
+// until its file changes and a plugin may keep longer, must not hold on
+// to the text of the whole file.
+func ownLower(s string) string {
+	l := strings.ToLower(s)
+	if l == s {
+		return strings.Clone(s)
+	}
+	return l
+}
+
 // leaseHostname maps "*" and "-" to "" and makes what the client sent
 // safe to show: at most maxHostname bytes of valid UTF-8 without control
-// characters.
+// characters, in memory of its own (see ownLower).
 func leaseHostname(s string) string {
 	if s == "*" || s == "-" {
 		return ""
@@ -217,7 +241,7 @@ func leaseHostname(s string) string {
 	if len(s) > maxHostname {
 		s = strings.ToValidUTF8(s[:maxHostname], "")
 	}
-	return s
+	return strings.Clone(s)
 }
 
 // starEmpty maps "*" to "".

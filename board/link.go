@@ -149,21 +149,32 @@ func (b *Board) linkDump() ([]byte, error) {
 	return b.readFile(fileFixtureLinks)
 }
 
-// links reads and decodes the board's RTM_GETLINK dump. ok is false when
-// there is none to read (not Linux, or a fixture tree without one).
+// links reads and decodes the board's RTM_GETLINK dump, once a second
+// for all its readers (cachedValue): the links are shared and must not
+// be changed. ok is false when there is none to read (not Linux, or a
+// fixture tree without one).
 func (b *Board) links() (links []link, ok bool, err error) {
-	data, err := b.linkDump()
-	if err != nil {
-		if isNotExist(err) || errors.Is(err, ErrNotSupported) {
-			return nil, false, nil
+	s, err := cachedValue(b, "links", func() (linkSet, error) {
+		data, err := b.linkDump()
+		if err != nil {
+			if isNotExist(err) || errors.Is(err, ErrNotSupported) {
+				return linkSet{}, nil
+			}
+			return linkSet{}, err
 		}
-		return nil, false, err
-	}
-	links, err = parseLinks(data, b.nlOrder())
-	if err != nil {
-		return nil, true, fmt.Errorf("board: rtnetlink links: %w", err)
-	}
-	return links, true, nil
+		links, err := parseLinks(data, b.nlOrder())
+		if err != nil {
+			return linkSet{ok: true}, fmt.Errorf("board: rtnetlink links: %w", err)
+		}
+		return linkSet{links: links, ok: true}, nil
+	})
+	return s.links, s.ok, err
+}
+
+// linkSet is links' result.
+type linkSet struct {
+	links []link
+	ok    bool
 }
 
 // linkState is the operstate and carrier of the interface called name,
@@ -206,7 +217,11 @@ func (b *Board) netlinkInterfaces() (ifs []Interface, ok bool, err error) {
 		if !ValidInterfaceName(l.name) {
 			continue
 		}
-		ifc := Interface{Name: l.name, OperState: l.operState, MTU: l.mtu, MAC: l.mac, CarrierChanges: l.carrierChanges}
+		ifc := Interface{Name: l.name, OperState: l.operState, MTU: l.mtu, MAC: l.mac}
+		if l.carrierChanges != nil {
+			n := *l.carrierChanges // the link is shared (links)
+			ifc.CarrierChanges = &n
+		}
 		if l.up {
 			carrier := l.carrier
 			ifc.Carrier = &carrier

@@ -50,12 +50,16 @@ func (b *Board) MemInfo() (MemInfo, error) {
 	if err != nil {
 		return MemInfo{}, err
 	}
-	return parseMemInfo(fileMemInfo, data)
+	b.names.mu.Lock()
+	defer b.names.mu.Unlock()
+	return parseMemInfo(fileMemInfo, data, &b.names)
 }
 
-// parseMemInfo parses lines like "MemTotal:         245516 kB".
-func parseMemInfo(file string, data []byte) (MemInfo, error) {
+// parseMemInfo parses lines like "MemTotal:         245516 kB"; names are
+// taken from table (nil: copied).
+func parseMemInfo(file string, data []byte, table *nameTable) (MemInfo, error) {
 	m := MemInfo{Fields: make(map[string]uint64, 48)}
+	var fb [3]string
 	for n, line := range lines(string(data)) {
 		if strings.TrimSpace(line) == "" {
 			continue
@@ -64,7 +68,7 @@ func parseMemInfo(file string, data []byte) (MemInfo, error) {
 		if !ok || key == "" || strings.ContainsAny(key, " \t") {
 			return MemInfo{}, malformed(file, n, "want \"Name: value [kB]\", got %q", line)
 		}
-		f := strings.Fields(val)
+		f := appendFields(fb[:0], val)
 		if len(f) == 0 || len(f) > 2 {
 			return MemInfo{}, malformed(file, n, "%s: want a number and an optional unit, got %q", key, val)
 		}
@@ -84,7 +88,7 @@ func parseMemInfo(file string, data []byte) (MemInfo, error) {
 		if _, dup := m.Fields[key]; dup {
 			return MemInfo{}, malformed(file, n, "%s: repeated", key)
 		}
-		m.Fields[strings.Clone(key)] = v
+		m.Fields[table.intern(key)] = v
 	}
 	if _, ok := m.Fields["MemTotal"]; !ok {
 		return MemInfo{}, malformed(file, 0, "no MemTotal line")

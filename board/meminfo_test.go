@@ -87,7 +87,7 @@ func TestParseMemInfo(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseMemInfo(fileMemInfo, []byte(tt.in))
+			got, err := parseMemInfo(fileMemInfo, []byte(tt.in), nil)
 			checkParseErr(t, fileMemInfo, err)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("error = %v, wantErr %v", err, tt.wantErr)
@@ -105,7 +105,7 @@ func TestParseMemInfo(t *testing.T) {
 func FuzzMemInfo(f *testing.F) {
 	addFixtureSeeds(f, fileMemInfo)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := parseMemInfo(fileMemInfo, data)
+		m, err := parseMemInfo(fileMemInfo, data, nil)
 		checkParseErr(t, fileMemInfo, err)
 		if err != nil {
 			return
@@ -127,7 +127,7 @@ func BenchmarkParseMemInfo(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := parseMemInfo(fileMemInfo, data); err != nil {
+		if _, err := parseMemInfo(fileMemInfo, data, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -45,8 +45,9 @@ func (b *Board) Mounts() ([]Mount, error) {
 // escapes (\040).
 func parseMounts(file string, data []byte) ([]Mount, error) {
 	var out []Mount
+	var fb [7]string
 	for n, line := range lines(string(data)) {
-		f := strings.Fields(line)
+		f := appendFields(fb[:0], line)
 		if len(f) == 0 {
 			continue
 		}

@@ -86,6 +86,7 @@ func (b *Board) NetDev() ([]NetDevStats, error) {
 func parseNetDev(file string, data []byte) ([]NetDevStats, error) {
 	var out []NetDevStats
 	seen := make(map[string]bool)
+	var fb [17]string
 	for n, line := range lines(string(data)) {
 		if strings.TrimSpace(line) == "" {
 			continue
@@ -107,7 +108,7 @@ func parseNetDev(file string, data []byte) ([]NetDevStats, error) {
 		if seen[name] {
 			return nil, malformed(file, n, "interface %q repeated", name)
 		}
-		f := strings.Fields(rest)
+		f := appendFields(fb[:0], rest)
 		if len(f) != 16 {
 			return nil, malformed(file, n, "%s: want 16 counters, got %d", name, len(f))
 		}

@@ -29,11 +29,13 @@ func (b *Board) NetStats() (NetStats, error) {
 	var errs []error
 	for _, f := range []struct {
 		file  string
-		parse func(string, []byte, NetStats) error
+		parse func(string, []byte, NetStats, *nameTable) error
 	}{{fileNetstat, parseNetstat}, {fileSNMP, parseNetstat}, {fileSNMP6, parseSNMP6}} {
 		data, err := b.readFile(f.file)
 		if err == nil {
-			err = f.parse(f.file, data, out)
+			b.names.mu.Lock()
+			err = f.parse(f.file, data, out, &b.names)
+			b.names.mu.Unlock()
 		} else if f.file == fileSNMP6 && isNotExist(err) {
 			continue // a kernel without IPv6
 		}
@@ -49,11 +51,14 @@ func (b *Board) NetStats() (NetStats, error) {
 //
 //	Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens ...
 //	Tcp: 1 200 120000 -1 396 ...
-func parseNetstat(file string, data []byte, out NetStats) error {
+//
+// Names are taken from table (nil: copied).
+func parseNetstat(file string, data []byte, out NetStats, table *nameTable) error {
 	var (
 		names     []string
 		proto     string
 		namesLine int
+		buf       []string // names' backing, reused by every protocol
 	)
 	for n, line := range lines(string(data)) {
 		if strings.TrimSpace(line) == "" {
@@ -63,32 +68,34 @@ func parseNetstat(file string, data []byte, out NetStats) error {
 		if !ok || p == "" || strings.ContainsAny(p, " \t") {
 			return malformed(file, n, "no \"Protocol:\" in %q", line)
 		}
-		f := strings.Fields(rest)
 		if names == nil {
-			if len(f) == 0 {
+			buf = appendFields(buf[:0], rest)
+			if len(buf) == 0 {
 				return malformed(file, n, "%s: no field names", p)
 			}
 			if _, dup := out[p]; dup {
 				return malformed(file, n, "%s repeated", p)
 			}
-			names, proto, namesLine = f, p, n
+			names, proto, namesLine = buf, p, n
 			continue
 		}
 		if p != proto {
 			return malformed(file, n, "values of %s follow names of %s (line %d)", p, proto, namesLine)
 		}
-		if len(f) != len(names) {
-			return malformed(file, n, "%s: %d names but %d values", p, len(names), len(f))
+		if c := countFields(rest); c != len(names) {
+			return malformed(file, n, "%s: %d names but %d values", p, len(names), c)
 		}
-		m := make(map[string]float64, len(f))
-		for i, s := range f {
+		m := make(map[string]float64, len(names))
+		i := 0
+		for s := range fieldSeq(rest) {
 			v, err := parseCounter(s)
 			if err != nil {
 				return malformed(file, n, "%s %s: %w", p, names[i], err)
 			}
-			m[strings.Clone(names[i])] = v
+			m[table.intern(names[i])] = v
+			i++
 		}
-		out[strings.Clone(p)] = m
+		out[table.intern(p)] = m
 		names = nil
 	}
 	if names != nil {
@@ -99,9 +106,11 @@ func parseNetstat(file string, data []byte, out NetStats) error {
 
 // parseSNMP6 parses "Ip6InReceives   1" lines; the protocol is the name up
 // to and including its first '6' ("Ip6", "Icmp6", "Udp6", "UdpLite6").
-func parseSNMP6(file string, data []byte, out NetStats) error {
+// Names are taken from table (nil: copied).
+func parseSNMP6(file string, data []byte, out NetStats, table *nameTable) error {
+	var fb [3]string
 	for n, line := range lines(string(data)) {
-		f := strings.Fields(line)
+		f := appendFields(fb[:0], line)
 		if len(f) == 0 {
 			continue
 		}
@@ -120,12 +129,12 @@ func parseSNMP6(file string, data []byte, out NetStats) error {
 		m := out[p]
 		if m == nil {
 			m = make(map[string]float64)
-			out[strings.Clone(p)] = m
+			out[table.intern(p)] = m
 		}
 		if _, dup := m[field]; dup {
 			return malformed(file, n, "%s repeated", f[0])
 		}
-		m[strings.Clone(field)] = v
+		m[table.intern(field)] = v
 	}
 	return nil
 }

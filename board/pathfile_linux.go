@@ -2,7 +2,9 @@ package board
 
 import (
 	"bytes"
+	"io"
 	"io/fs"
+	"slices"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -70,3 +72,103 @@ var scratchPool = sync.Pool{New: func() any {
 	b := make([]byte, 0, scratchSize)
 	return &b
 }}
+
+// readDirNames returns the names of the entries of the directory
+// dir+name (dir ends in "/"), sorted, with plain system calls: open,
+// getdents until it gives nothing, close. os.ReadDir costs three more
+// (it sets the descriptor non-blocking and offers it to the network
+// poller, which refuses it), for each of the few directories a
+// collection round lists (hwmon chips, thermal zones).
+func readDirNames(dir, name string) ([]string, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	var fd int
+	var err error
+	for {
+		fd, err = unix.Open(dir+name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	defer unix.Close(fd)
+	sp := scratchPool.Get().(*[]byte)
+	defer scratchPool.Put(sp)
+	buf := (*sp)[:cap(*sp)]
+	var names []string
+	for {
+		n, err := unix.ReadDirent(fd, buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "readdirent", Path: name, Err: err}
+		}
+		if n <= 0 {
+			break
+		}
+		_, _, names = unix.ParseDirent(buf[:n], -1, names)
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// openPath opens the file dir+name (dir ends in "/") for reading with a
+// plain open(2), for a reader that streams a file too large to read
+// whole (the conntrack table): os.Open would offer the descriptor to
+// the network poller first (five more system calls for a /proc file,
+// which never waits).
+func openPath(dir, name string) (io.ReadCloser, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	for {
+		fd, err := unix.Open(dir+name, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+		}
+		return &pathFile{fd: fd, name: name}, nil
+	}
+}
+
+// pathFile is a file opened by openPath.
+type pathFile struct {
+	fd   int
+	name string
+}
+
+// Read reads with read(2); 0 bytes read is the end of the file.
+func (f *pathFile) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for {
+		n, err := unix.Read(f.fd, p)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return 0, &fs.PathError{Op: "read", Path: f.name, Err: err}
+		}
+		if n == 0 {
+			return 0, io.EOF
+		}
+		return n, nil
+	}
+}
+
+// Close closes the descriptor; a second Close does nothing.
+func (f *pathFile) Close() error {
+	if f.fd < 0 {
+		return nil
+	}
+	fd := f.fd
+	f.fd = -1
+	return unix.Close(fd)
+}

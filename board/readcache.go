@@ -18,28 +18,39 @@ const (
 // the sources that several readers or several plugins read in one
 // collection round gave: /proc/stat (cpu and stat), the routing tables
 // (wan and the LAN prefixes of nat-traffic), /proc/cpuinfo, the
-// release files and board.json (device and openwrt), the RTM_GETLINK
-// dump (netclass and wan) and the nl80211 dumps (wifi and
-// wifi-stations). A collection round reads each once instead of two or
-// three times; a value is never older than the second it was read in.
+// RTM_GETLINK dump (netclass and wan), the nl80211 dumps (wifi and
+// wifi-stations) and a fixture's stand-ins (uname, for the uname plugin
+// and device), and what was parsed from some of them (cachedValue). A
+// collection round reads each once instead of two or three times; a
+// value is never older than the second it was read in. (The release
+// files and board.json, which device and openwrt share, are kept by
+// stableRead, checked once a second.)
 type readCache struct {
 	mu      sync.Mutex
 	second  int64
 	entries map[string]cachedRead
 	bytes   int
+	// values holds what was parsed from shared sources this second
+	// (cachedValue).
+	values map[string]cachedRead
 }
 
-// cachedRead is one source's bytes (or error) in the current second.
+// cachedRead is one source's bytes, or the value parsed from them, (or
+// error) in the current second.
 type cachedRead struct {
-	data []byte
-	err  error
+	data  []byte
+	value any
+	err   error
 }
+
+// maxCachedValues bounds the parsed values the read cache holds at once
+// (there are three kinds: links, routes, /proc/stat).
+const maxCachedValues = 8
 
 // sharedFiles are the files readFile keeps in the read cache, besides
 // every fixture file below FixtureDir.
 var sharedFiles = map[string]bool{
 	fileStat: true, fileRoute: true, fileIPv6Route: true, fileCPUInfo: true,
-	fileOpenWrtRelease: true, fileOSRelease: true, fileBoardJSON: true,
 	fileKernelRelease: true, fileHostname: true,
 }
 
@@ -56,7 +67,7 @@ func (b *Board) cached(key string, read func() ([]byte, error)) ([]byte, error) 
 	c := &b.reads
 	c.mu.Lock()
 	if c.second != sec {
-		c.second, c.entries, c.bytes = sec, nil, 0
+		c.second, c.entries, c.values, c.bytes = sec, nil, nil, 0
 	}
 	if e, ok := c.entries[key]; ok {
 		c.mu.Unlock()
@@ -72,10 +83,45 @@ func (b *Board) cached(key string, read func() ([]byte, error)) ([]byte, error) 
 		}
 		if _, ok := c.entries[key]; !ok {
 			c.bytes += len(data)
-			c.entries[key] = cachedRead{data, err}
+			c.entries[key] = cachedRead{data: data, err: err}
 		}
 	}
 	return data, err
+}
+
+// cachedValue returns what parse gave for key in the current second of
+// the board's clock, calling it when this second has not parsed key yet:
+// the value parsed from a source that several readers read in one
+// collection round (the RTM_GETLINK dump for netclass and wan, the
+// routing tables for wan and nat-traffic's LAN prefixes, /proc/stat for
+// cpu and stat), so that a round parses it once, as it reads it once.
+// The value is shared: callers must not change it, and exported readers
+// hand out copies.
+func cachedValue[T any](b *Board, key string, parse func() (T, error)) (T, error) {
+	sec := b.now().Unix()
+	c := &b.reads
+	c.mu.Lock()
+	if c.second != sec {
+		c.second, c.entries, c.values, c.bytes = sec, nil, nil, 0
+	}
+	if e, ok := c.values[key]; ok {
+		c.mu.Unlock()
+		v, _ := e.value.(T)
+		return v, e.err
+	}
+	c.mu.Unlock()
+	v, err := parse()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.second == sec && len(c.values) < maxCachedValues {
+		if c.values == nil {
+			c.values = make(map[string]cachedRead)
+		}
+		if _, ok := c.values[key]; !ok {
+			c.values[key] = cachedRead{value: v, err: err}
+		}
+	}
+	return v, err
 }
 
 // SetClock makes now the board's clock: Clock reports it and the read

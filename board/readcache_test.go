@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -83,4 +84,99 @@ func TestReadCacheBytes(t *testing.T) {
 	if calls != 3 {
 		t.Fatalf("%d reads, want 3 (a cached, b read twice)", calls)
 	}
+}
+
+// TestCachedValue: a parsed value is made once per second of the
+// board's clock and shared by its readers; the exported readers hand
+// out copies.
+func TestCachedValue(t *testing.T) {
+	b := mapFS(map[string]string{})
+	now := time.Unix(100, 0)
+	b.SetClock(func() time.Time { return now })
+	calls := 0
+	parse := func() ([]int, error) { calls++; return []int{calls}, nil }
+	a, _ := cachedValue(b, "k", parse)
+	c, _ := cachedValue(b, "k", parse)
+	if calls != 1 || a[0] != 1 || c[0] != 1 {
+		t.Fatalf("same second: %d parses, values %v %v", calls, a, c)
+	}
+	now = now.Add(time.Second)
+	if v, _ := cachedValue(b, "k", parse); calls != 2 || v[0] != 2 {
+		t.Fatalf("next second: %d parses, value %v", calls, v)
+	}
+
+	f := fixture(t, "openwrt-mt7621")
+	f.SetClock(func() time.Time { return now })
+	v4, _, err := f.Routes()
+	if err != nil || len(v4) == 0 {
+		t.Fatalf("Routes: %v, %v", v4, err)
+	}
+	want := v4[0].Interface
+	v4[0].Interface = "changed"
+	if again, _, _ := f.Routes(); again[0].Interface != want {
+		t.Fatalf("a caller's change reached the shared routes: %+v", again[0])
+	}
+	st, err := f.Stat()
+	if err != nil || len(st.CPUs) == 0 {
+		t.Fatalf("Stat: %+v, %v", st, err)
+	}
+	st.CPUs[0].User = 1 << 60
+	if again, _ := f.Stat(); again.CPUs[0].User == 1<<60 {
+		t.Fatal("a caller's change reached the shared /proc/stat")
+	}
+	ifs, err := f.Interfaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ifc := range ifs {
+		if ifc.CarrierChanges != nil {
+			*ifc.CarrierChanges = 1 << 60
+		}
+	}
+	again, _ := f.Interfaces()
+	for _, ifc := range again {
+		if ifc.CarrierChanges != nil && *ifc.CarrierChanges == 1<<60 {
+			t.Fatal("a caller's change reached the shared links")
+		}
+	}
+}
+
+// TestCachedValueConcurrent runs the readers that share parsed values
+// from several goroutines (run with -race).
+func TestCachedValueConcurrent(t *testing.T) {
+	f := fixture(t, "openwrt-mt7621")
+	var mu sync.Mutex
+	now := time.Unix(100, 0)
+	f.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 30 {
+				if g == 0 && i%5 == 0 {
+					mu.Lock()
+					now = now.Add(time.Second)
+					mu.Unlock()
+				}
+				if _, err := f.WAN(); err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := f.LANPrefixes(); err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := f.Interfaces(); err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := f.CPUTimes(); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

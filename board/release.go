@@ -27,11 +27,9 @@ type OpenWrtRelease struct {
 // OpenWrtRelease reads /etc/openwrt_release. Its absence (an error
 // matching fs.ErrNotExist) means the system is not OpenWrt.
 func (b *Board) OpenWrtRelease() (OpenWrtRelease, error) {
-	data, err := b.readFile(fileOpenWrtRelease)
-	if err != nil {
-		return OpenWrtRelease{}, err
-	}
-	return parseOpenWrtRelease(fileOpenWrtRelease, data)
+	return stableRead(b, fileOpenWrtRelease, 0, func(data []byte) (OpenWrtRelease, error) {
+		return parseOpenWrtRelease(fileOpenWrtRelease, data)
+	})
 }
 
 // parseOpenWrtRelease requires DISTRIB_ID; other variables may be absent.
@@ -70,11 +68,9 @@ type OSRelease struct {
 
 // OSRelease reads /etc/os-release.
 func (b *Board) OSRelease() (OSRelease, error) {
-	data, err := b.readFile(fileOSRelease)
-	if err != nil {
-		return OSRelease{}, err
-	}
-	return parseOSRelease(fileOSRelease, data)
+	return stableRead(b, fileOSRelease, 0, func(data []byte) (OSRelease, error) {
+		return parseOSRelease(fileOSRelease, data)
+	})
 }
 
 // parseOSRelease applies the defaults of os-release(5) for ID and NAME.

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -37,15 +38,20 @@ type Route struct {
 	Metric  uint32 `json:"metric"`
 }
 
-// hostOrder is the byte order /proc/net/route's hex numbers are in.
+// hostOrder is the byte order /proc/net/route's hex numbers are in. A
+// fixture tree's is a property of the tree, read once: a live Board
+// knows its own without reading anything.
 func (b *Board) hostOrder() binary.ByteOrder {
 	if b.live {
 		return binary.NativeEndian
 	}
-	if s, err := b.readAttribute(fileFixtureByteOrder); err == nil && s == "big" {
-		return binary.BigEndian
-	}
-	return binary.LittleEndian
+	b.fixtureOrder.once.Do(func() {
+		b.fixtureOrder.order = binary.LittleEndian
+		if s, err := b.readAttribute(fileFixtureByteOrder); err == nil && s == "big" {
+			b.fixtureOrder.order = binary.BigEndian
+		}
+	})
+	return b.fixtureOrder.order
 }
 
 // Routes reads the IPv4 (/proc/net/route) and IPv6 (/proc/net/ipv6_route)
@@ -53,6 +59,27 @@ func (b *Board) hostOrder() binary.ByteOrder {
 // Both files are read; an error of one does not hide the other's routes.
 // A missing ipv6_route (IPv6 disabled) is no error.
 func (b *Board) Routes() (v4, v6 []Route, err error) {
+	v4, v6, err = b.routes()
+	return slices.Clone(v4), slices.Clone(v6), err
+}
+
+// routeSet is routes' result.
+type routeSet struct {
+	v4, v6 []Route
+}
+
+// routes is Routes parsed once a second for all its readers
+// (cachedValue): the slices are shared and must not be changed.
+func (b *Board) routes() (v4, v6 []Route, err error) {
+	s, err := cachedValue(b, "routes", func() (routeSet, error) {
+		v4, v6, err := b.parseRouteFiles()
+		return routeSet{v4, v6}, err
+	})
+	return s.v4, s.v6, err
+}
+
+// parseRouteFiles reads and parses both route tables.
+func (b *Board) parseRouteFiles() (v4, v6 []Route, err error) {
 	var err4, err6 error
 	data, err4 := b.readFile(fileRoute)
 	if err4 == nil {
@@ -77,8 +104,9 @@ func (b *Board) Routes() (v4, v6 []Route, err error) {
 //	wan	00000000	0100A8C0	0003	0	0	0	00000000	0	0	0
 func parseRoutes(file string, data []byte, order binary.ByteOrder) ([]Route, error) {
 	var out []Route
+	var fb [12]string
 	for n, line := range lines(string(data)) {
-		f := strings.Fields(line)
+		f := appendFields(fb[:0], line)
 		if len(f) == 0 || n == 1 && f[0] == "Iface" {
 			continue
 		}
@@ -118,8 +146,9 @@ func parseRoutes(file string, data []byte, order binary.ByteOrder) ([]Route, err
 //	DEST(32 hex) PLEN SRC SPLEN NEXTHOP METRIC REFCNT USE FLAGS IFACE
 func parseIPv6Routes(file string, data []byte) ([]Route, error) {
 	var out []Route
+	var fb [11]string
 	for n, line := range lines(string(data)) {
-		f := strings.Fields(line)
+		f := appendFields(fb[:0], line)
 		if len(f) == 0 {
 			continue
 		}

@@ -2,6 +2,7 @@ package board
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -51,11 +52,21 @@ type Stat struct {
 
 // Stat reads /proc/stat.
 func (b *Board) Stat() (Stat, error) {
-	data, err := b.readFile(fileStat)
-	if err != nil {
-		return Stat{}, err
-	}
-	return parseStat(fileStat, data)
+	st, err := b.stat()
+	st.CPUs = slices.Clone(st.CPUs)
+	return st, err
+}
+
+// stat is Stat parsed once a second for all its readers (cachedValue):
+// CPUs is shared and must not be changed.
+func (b *Board) stat() (Stat, error) {
+	return cachedValue(b, "stat", func() (Stat, error) {
+		data, err := b.readFile(fileStat)
+		if err != nil {
+			return Stat{}, err
+		}
+		return parseStat(fileStat, data)
+	})
 }
 
 // parseStat reads the cpu lines (4 to 10 columns depending on the kernel
@@ -64,8 +75,9 @@ func parseStat(file string, data []byte) (Stat, error) {
 	var st Stat
 	haveTotal := false
 	seen := make(map[string]bool)
+	var fb [16]string // a cpu line; intr's hundreds of counters go to the heap
 	for n, line := range lines(string(data)) {
-		f := strings.Fields(line)
+		f := appendFields(fb[:0], line)
 		if len(f) == 0 {
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // lines yields the 1-based number and text of each line of s, without the
@@ -70,4 +71,61 @@ func numError(s string, err error) error {
 		return fmt.Errorf("%q: %w", s, ne.Err)
 	}
 	return fmt.Errorf("%q: %w", s, err)
+}
+
+// asciiSpace marks the bytes strings.Fields splits ASCII text at.
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// fieldSeq yields the fields of s, split exactly as strings.Fields
+// splits them, without allocating for ASCII text.
+func fieldSeq(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for i := 0; i < len(s); i++ {
+			if s[i] >= utf8.RuneSelf {
+				for _, f := range strings.Fields(s) { // Unicode spaces
+					if !yield(f) {
+						return
+					}
+				}
+				return
+			}
+		}
+		start := -1
+		for i := 0; i < len(s); i++ {
+			switch {
+			case !asciiSpace[s[i]]:
+				if start < 0 {
+					start = i
+				}
+			case start >= 0:
+				if !yield(s[start:i]) {
+					return
+				}
+				start = -1
+			}
+		}
+		if start >= 0 {
+			yield(s[start:])
+		}
+	}
+}
+
+// appendFields appends the fields of s (fieldSeq) to dst and returns
+// the extended slice. With dst backed by a caller's array, the parsers
+// split their lines without allocating (strings.Fields allocates a
+// slice per line: a few hundred per collection round).
+func appendFields(dst []string, s string) []string {
+	for f := range fieldSeq(s) {
+		dst = append(dst, f)
+	}
+	return dst
+}
+
+// countFields is len(strings.Fields(s)) without the slice.
+func countFields(s string) int {
+	n := 0
+	for range fieldSeq(s) {
+		n++
+	}
+	return n
 }

@@ -41,7 +41,7 @@ type WAN struct {
 // ("IFNAME ADDRESS/PREFIXLEN" lines).
 func (b *Board) WAN() (WAN, error) {
 	w := WAN{Addresses: []string{}}
-	v4, v6, err := b.Routes()
+	v4, v6, err := b.routes()
 	if err != nil && len(v4) == 0 && len(v6) == 0 {
 		return WAN{}, err
 	}

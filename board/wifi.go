@@ -252,10 +252,10 @@ func parseWifiInterfaces(data []byte, order binary.ByteOrder) ([]WifiInterface, 
 				ifc.Mode = fmt.Sprintf("type %d", t)
 			}
 		}
-		if mac := a.m[nl80211AttrMAC]; len(mac) == 6 {
+		if mac := a.bytes(nl80211AttrMAC); len(mac) == 6 {
 			ifc.MAC = net.HardwareAddr(mac).String()
 		}
-		ifc.SSID = string(a.m[nl80211AttrSSID])
+		ifc.SSID = string(a.bytes(nl80211AttrSSID))
 		if f, ok := a.u32(nl80211AttrWiphyFreq); ok {
 			ifc.FrequencyMHz = f
 			ifc.Channel = channelOf(f)
@@ -291,7 +291,7 @@ func parseWifiStations(data []byte, order binary.ByteOrder, ifname string, max i
 		if err != nil {
 			return nil, err
 		}
-		mac := a.m[nl80211AttrMAC]
+		mac := a.bytes(nl80211AttrMAC)
 		if len(mac) != 6 {
 			return nil, fmt.Errorf("%w: station without a MAC address", errNetlink)
 		}
@@ -369,7 +369,7 @@ func parseSurveyNoise(data []byte, order binary.ByteOrder) (*int, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, inUse := info.m[surveyInfoInUse]; !inUse {
+		if _, inUse := info.get(surveyInfoInUse); !inUse {
 			continue
 		}
 		if v, ok := info.u8(surveyInfoNoise); ok {
