@@ -21,18 +21,41 @@ local gauges = {
 -- series that change only with the filesystem itself: its size, inode
 -- count and read-only flag, and device_error, always 0. Those are set
 -- again only when they change; the free figures are set every run. A
--- mount that is gone leaves known (its series stay).
+-- mount that is gone (a USB disk unplugged) or now holds another device
+-- or type takes its series with it, as in node_exporter, instead of
+-- leaving them frozen; a failed read removes nothing.
 local known = {}
 
+-- Every series a mount has.
+local series = {
+  "node_filesystem_size_bytes", "node_filesystem_free_bytes",
+  "node_filesystem_avail_bytes", "node_filesystem_files",
+  "node_filesystem_files_free", "node_filesystem_readonly",
+  "node_filesystem_device_error",
+}
+
+local function forget(k)
+  for j = 1, #series do
+    metrics.delete(series[j], k.labels)
+  end
+end
+
 function collect()
+  local mounts, why = board.filesystems()
+  if why ~= nil and #mounts == 0 then
+    return
+  end
   local seen = {}
-  local mounts = board.filesystems()
   for i = 1, #mounts do -- numeric for: a step of ipairs is a host call
     local fs = mounts[i]
     local k = known[fs.mountpoint]
     if k == nil or k.labels.device ~= fs.device or k.labels.fstype ~= fs.fstype then
+      if k ~= nil then
+        forget(k)
+      end
       k = { labels = { device = fs.device, fstype = fs.fstype, mountpoint = fs.mountpoint } }
     end
+    known[fs.mountpoint] = nil
     seen[fs.mountpoint] = k
     for j = 1, #gauges do
       local g = gauges[j]
@@ -53,6 +76,9 @@ function collect()
       metrics.set("node_filesystem_device_error", 0, k.labels)
       k.device_error = 0
     end
+  end
+  for _, k in pairs(known) do -- what is left was not listed this round
+    forget(k)
   end
   known = seen
 end

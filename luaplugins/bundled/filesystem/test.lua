@@ -21,3 +21,45 @@ function test_pseudo_filesystems_left_out()
   collect()
   assert_eq(metric("node_filesystem_size_bytes", { device = "proc", fstype = "proc", mountpoint = "/proc" }), nil)
 end
+
+-- with_mounts runs collect() with board.filesystems() replaced by f.
+local function with_mounts(f)
+  local filesystems = board.filesystems
+  board.filesystems = function() return f(filesystems()) end
+  local ok, err = pcall(collect)
+  board.filesystems = filesystems
+  if not ok then error(err, 0) end
+end
+
+function test_unmounted_takes_its_series()
+  collect()
+  with_mounts(function(all)
+    local out = {}
+    for _, fs in ipairs(all) do
+      if fs.mountpoint ~= "/rom" then out[#out + 1] = fs end
+    end
+    return out
+  end)
+  local rom = { device = "/dev/root", fstype = "squashfs", mountpoint = "/rom" }
+  assert_eq(metric("node_filesystem_readonly", rom), nil)
+  assert_eq(metric("node_filesystem_size_bytes", rom), nil)
+  assert_eq(metric("node_filesystem_size_bytes", overlay), 110813184)
+end
+
+function test_other_device_on_a_mountpoint()
+  collect()
+  with_mounts(function(all)
+    for _, fs in ipairs(all) do
+      if fs.mountpoint == "/rom" then fs.device = "/dev/sda1" end
+    end
+    return all
+  end)
+  assert_eq(metric("node_filesystem_readonly", { device = "/dev/root", fstype = "squashfs", mountpoint = "/rom" }), nil)
+  assert_eq(metric("node_filesystem_readonly", { device = "/dev/sda1", fstype = "squashfs", mountpoint = "/rom" }), 1)
+end
+
+function test_failed_read_keeps_series()
+  collect()
+  with_mounts(function() return {}, "board.filesystems: open /proc/mounts: permission denied" end)
+  assert_eq(metric("node_filesystem_size_bytes", overlay), 110813184)
+end

@@ -9,14 +9,26 @@
 -- known[device] holds the device's labels, made once (the host copies
 -- labels, so one table serves every run), its last carrier_changes and
 -- the last value set for each gauge. Link state changes seldom, so a
--- gauge is set again only when its value changes. Like the series, an
--- entry stays when its interface goes.
+-- gauge is set again only when its value changes. k.round is the last
+-- round that listed the interface: one that is gone takes its series
+-- with it, as in node_exporter; a failed read removes nothing.
 local known = {}
+local round = 0
+
+-- Every series an interface can have.
+local series = {
+  "node_network_up", "node_network_mtu_bytes", "node_network_carrier",
+  "node_network_speed_bytes", "node_network_carrier_changes_total",
+}
 
 local no_counters = { counters = false }
 
 function collect()
-  local ifcs = board.interfaces(no_counters)
+  local ifcs, why = board.interfaces(no_counters)
+  if why ~= nil and #ifcs == 0 then
+    return
+  end
+  round = round + 1
   for i = 1, #ifcs do -- numeric for: a step of ipairs is a host call
     local ifc = ifcs[i]
     local k = known[ifc.name]
@@ -24,6 +36,7 @@ function collect()
       k = { labels = { device = ifc.name } }
       known[ifc.name] = k
     end
+    k.round = round
     local up = ifc.operstate == "up" and 1 or 0
     if k.up ~= up then
       metrics.set("node_network_up", up, k.labels)
@@ -56,6 +69,14 @@ function collect()
       end
       metrics.add("node_network_carrier_changes_total", delta, k.labels)
       k.changes = changes
+    end
+  end
+  for name, k in pairs(known) do
+    if k.round ~= round then
+      for j = 1, #series do
+        metrics.delete(series[j], k.labels)
+      end
+      known[name] = nil
     end
   end
 end

@@ -31,3 +31,32 @@ function test_changes_counted_once()
   collect()
   assert_eq(metric("node_network_carrier_changes_total", { device = "lan2" }), 7)
 end
+
+function test_gone_interface_takes_its_series()
+  collect()
+  local interfaces = board.interfaces
+  board.interfaces = function(opts)
+    local out = {}
+    for _, ifc in ipairs(interfaces(opts)) do
+      if ifc.name ~= "lan2" then out[#out + 1] = ifc end
+    end
+    return out
+  end
+  local ok, err = pcall(collect)
+  board.interfaces = interfaces
+  if not ok then error(err, 0) end
+  local lan2 = { device = "lan2" }
+  assert_eq(metric("node_network_up", lan2), nil)
+  assert_eq(metric("node_network_carrier_changes_total", lan2), nil)
+  assert_eq(metric("node_network_up", { device = "wan" }), 1)
+end
+
+function test_failed_read_keeps_series()
+  collect()
+  local interfaces = board.interfaces
+  board.interfaces = function() return {}, "board.interfaces: netlink: permission denied" end
+  local ok, err = pcall(collect)
+  board.interfaces = interfaces
+  if not ok then error(err, 0) end
+  assert_eq(metric("node_network_mtu_bytes", { device = "lan2" }), 1500)
+end

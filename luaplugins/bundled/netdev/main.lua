@@ -40,12 +40,23 @@ local last = {} -- last[device][field] = value
 -- labels, so one table serves every run.
 local label_cache = {}
 
+-- seen[device] is the number of the last round that listed the device.
+-- An interface that is gone (a USB modem unplugged, a VPN tunnel down)
+-- takes its series with it, as in node_exporter, instead of leaving its
+-- counters frozen; a failed read removes nothing.
+local seen, round = {}, 0
+
 -- The loops count with numeric for rather than ipairs: a step of ipairs
 -- is a call of a host function, and this one runs 150 steps a round.
 function collect()
-  local devs = board.netdev()
+  local devs, why = board.netdev()
+  if why ~= nil and #devs == 0 then
+    return
+  end
+  round = round + 1
   for i = 1, #devs do
     local dev = devs[i]
+    seen[dev.name] = round
     if dev.name ~= "lo" then
       local prev = last[dev.name] or {}
       local labels = label_cache[dev.name]
@@ -66,6 +77,14 @@ function collect()
         end
       end
       last[dev.name] = prev
+    end
+  end
+  for name, labels in pairs(label_cache) do
+    if seen[name] ~= round then
+      for j = 1, #names do
+        metrics.delete(names[j], labels)
+      end
+      label_cache[name], last[name], seen[name] = nil, nil, nil
     end
   end
 end
