@@ -62,7 +62,8 @@ type Meter struct {
 	tight      int // consecutive recounts that left little free
 	recounts   int64
 	recounting bool
-	held       int64 // bytes held by running Go builtins, unseen by Recount
+	held       int64      // bytes held by running Go builtins, unseen by Recount
+	recounter  *recounter // kept between walks (patch 19); nil before the first
 }
 
 // NewMeter returns a Meter with an unlimited instruction budget, no memory

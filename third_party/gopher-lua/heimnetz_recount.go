@@ -3,19 +3,38 @@ package lua
 // heimnetz patch: Recount walks every Lua object reachable from a state
 // (see PATCHES.md).
 
-import "unsafe"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // recounter is one walk over a state's objects. The walk is iterative (an
 // explicit work list), so deep structures cannot overflow the Go stack, and
 // visits every table, function, proto, upvalue, userdata, thread and long
-// string once (a visited set keyed by pointer), so cycles and shared values
-// are counted once.
+// string once, so cycles and shared values are counted once: tables and
+// functions carry the generation of the last walk that visited them
+// (patch 19), the others are kept in a visited set keyed by pointer.
+//
+// A meter keeps its recounter between walks (patch 19), so the set and
+// the work lists are allocated once, not per walk; both are emptied at the
+// end of each walk, so they keep nothing alive in between.
 type recounter struct {
-	m     *Meter
-	seen  map[unsafe.Pointer]struct{}
-	work  []LValue
-	bytes int64
+	m      *Meter
+	gen    uint64
+	seen   map[unsafe.Pointer]struct{}
+	work   []LValue
+	protos []*FunctionProto
+	bytes  int64
 }
+
+// recountGen numbers the walks of all meters (patch 19), so a mark left by
+// one walk never equals that of another, whichever state it was in.
+var recountGen atomic.Uint64
+
+// keptRecounter bounds what a meter keeps between walks: a walk that
+// needed a larger visited set or work list (a state with many objects)
+// leaves it to the garbage collector rather than holding it for good.
+const keptRecounter = 4096
 
 // Recount walks every Lua object reachable from the state of ls (globals,
 // registry, the data and call stacks of all live threads, upvalues,
@@ -27,8 +46,17 @@ func (m *Meter) Recount(ls *LState) int64 {
 		m.main = ls
 	}
 	m.recounting = true
-	defer func() { m.recounting = false }()
-	r := &recounter{m: m, seen: make(map[unsafe.Pointer]struct{}, 256)}
+	r := m.recounter
+	if r == nil {
+		r = &recounter{m: m, seen: make(map[unsafe.Pointer]struct{}, 256)}
+		m.recounter = r
+	}
+	defer func() {
+		r.reset()
+		m.recounting = false
+	}()
+	r.gen = recountGen.Add(1)
+	r.bytes = 0
 	g := ls.G
 	r.push(g.Registry)
 	r.push(g.Global)
@@ -56,6 +84,28 @@ func (m *Meter) Recount(ls *LState) int64 {
 	}
 	m.recounts++
 	return r.bytes
+}
+
+// reset empties the recounter after a walk (or drops what is too large
+// to keep), so it holds no Lua object until the next.
+func (r *recounter) reset() {
+	if len(r.seen) > keptRecounter {
+		r.seen = make(map[unsafe.Pointer]struct{}, 256)
+	} else {
+		clear(r.seen)
+	}
+	if cap(r.work) > keptRecounter {
+		r.work = nil
+	} else {
+		clear(r.work[:cap(r.work)])
+		r.work = r.work[:0]
+	}
+	if cap(r.protos) > keptRecounter {
+		r.protos = nil
+	} else {
+		clear(r.protos[:cap(r.protos)])
+		r.protos = r.protos[:0]
+	}
 }
 
 // push schedules v; values without heap objects are counted right away.
@@ -132,9 +182,10 @@ func (r *recounter) visit(v LValue) {
 }
 
 func (r *recounter) table(tb *LTable) {
-	if !r.mark(unsafe.Pointer(tb)) {
+	if tb.recountGen == r.gen {
 		return
 	}
+	tb.recountGen = r.gen
 	if tb.meter == nil {
 		tb.meter = r.m
 	}
@@ -174,9 +225,10 @@ func (r *recounter) table(tb *LTable) {
 }
 
 func (r *recounter) function(fn *LFunction) {
-	if !r.mark(unsafe.Pointer(fn)) {
+	if fn.recountGen == r.gen {
 		return
 	}
+	fn.recountGen = r.gen
 	r.bytes += functionBytes + int64(cap(fn.Upvalues))*8
 	if fn.Env != nil {
 		r.push(fn.Env)
@@ -194,10 +246,10 @@ func (r *recounter) function(fn *LFunction) {
 }
 
 func (r *recounter) proto(p *FunctionProto) {
-	protos := []*FunctionProto{p}
-	for len(protos) > 0 {
-		p := protos[len(protos)-1]
-		protos = protos[:len(protos)-1]
+	r.protos = append(r.protos[:0], p)
+	for len(r.protos) > 0 {
+		p := r.protos[len(r.protos)-1]
+		r.protos = r.protos[:len(r.protos)-1]
 		if !r.mark(unsafe.Pointer(p)) {
 			continue
 		}
@@ -205,7 +257,7 @@ func (r *recounter) proto(p *FunctionProto) {
 		for _, c := range p.Constants {
 			r.push(c)
 		}
-		protos = append(protos, p.FunctionPrototypes...)
+		r.protos = append(r.protos, p.FunctionPrototypes...)
 	}
 }
 

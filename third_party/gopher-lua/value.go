@@ -151,6 +151,8 @@ type LTable struct {
 	keys    []LValue
 	k2i     map[LValue]int
 	sorder  []string // heimnetz patch 18: strdict's keys in order while keys is nil
+
+	recountGen uint64 // heimnetz patch 19: the last Recount walk that visited it
 }
 
 func (tb *LTable) String() string   { return fmt.Sprintf("table: %p", tb) }
@@ -162,6 +164,8 @@ type LFunction struct {
 	Proto     *FunctionProto
 	GFunction LGFunction
 	Upvalues  []*Upvalue
+
+	recountGen uint64 // heimnetz patch 19: the last Recount walk that visited it
 }
 type LGFunction func(*LState) int
 
