@@ -1,6 +1,7 @@
 package luaplugins
 
 import (
+	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -34,6 +35,12 @@ func (c *roundClock) tick()          { c.now = c.now.Add(time.Second) }
 // path, through os.File).
 func loadRound(tb testing.TB, clock *roundClock, dirFS bool) []*Plugin {
 	tb.Helper()
+	// The path is relative to the package directory: a test binary run
+	// from anywhere else would find no fixture and measure plugins that
+	// report nothing, so that is an error, not a quiet figure.
+	if _, err := os.Stat(filepath.Join(roundFixture, "proc", "stat")); err != nil {
+		tb.Fatalf("fixture board not found (run the benchmark from luaplugins/): %v", err)
+	}
 	var b *board.Board
 	if dirFS {
 		b = board.NewDir(roundFixture)
