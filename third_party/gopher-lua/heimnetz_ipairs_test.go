@@ -40,7 +40,7 @@ function walk() local s = 0 for i, v in ipairs(t) do s = s + v end return s end`
 	}
 	walk := L.GetGlobal("walk")
 	b.ReportAllocs()
-	for b.Loop() {
+	for i := 0; i < b.N; i++ {
 		L.Push(walk)
 		L.Call(0, 1)
 		L.Pop(1)

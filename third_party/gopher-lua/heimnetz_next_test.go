@@ -163,7 +163,7 @@ func BenchmarkPairsFresh(b *testing.B) {
 	}
 	walk := L.GetGlobal("walk")
 	b.ReportAllocs()
-	for b.Loop() {
+	for i := 0; i < b.N; i++ {
 		L.Push(walk)
 		L.Call(0, 1)
 		L.Pop(1)

@@ -4,6 +4,7 @@ package lua
 // (see PATCHES.md).
 
 import (
+	"math"
 	"sync/atomic"
 	"unsafe"
 )
@@ -14,13 +15,17 @@ import (
 // string once, so cycles and shared values are counted once: tables and
 // functions carry the generation of the last walk that visited them
 // (patch 19), the others are kept in a visited set keyed by pointer.
+// The generation is 32 bits, so that neither type grows, on 32-bit
+// targets either; after 2^32 walks in one process, when generations
+// would repeat, tables and functions go to the visited set too.
 //
 // A meter keeps its recounter between walks (patch 19), so the set and
 // the work lists are allocated once, not per walk; both are emptied at the
 // end of each walk, so they keep nothing alive in between.
 type recounter struct {
 	m      *Meter
-	gen    uint64
+	gen    uint32
+	marks  bool // gen is unique: tables and functions are marked with it
 	seen   map[unsafe.Pointer]struct{}
 	work   []LValue
 	protos []*FunctionProto
@@ -55,7 +60,8 @@ func (m *Meter) Recount(ls *LState) int64 {
 		r.reset()
 		m.recounting = false
 	}()
-	r.gen = recountGen.Add(1)
+	n := recountGen.Add(1)
+	r.gen, r.marks = uint32(n), n <= math.MaxUint32
 	r.bytes = 0
 	g := ls.G
 	r.push(g.Registry)
@@ -182,10 +188,14 @@ func (r *recounter) visit(v LValue) {
 }
 
 func (r *recounter) table(tb *LTable) {
-	if tb.recountGen == r.gen {
+	if r.marks {
+		if tb.recountGen == r.gen {
+			return
+		}
+		tb.recountGen = r.gen
+	} else if !r.mark(unsafe.Pointer(tb)) {
 		return
 	}
-	tb.recountGen = r.gen
 	if tb.meter == nil {
 		tb.meter = r.m
 	}
@@ -225,10 +235,14 @@ func (r *recounter) table(tb *LTable) {
 }
 
 func (r *recounter) function(fn *LFunction) {
-	if fn.recountGen == r.gen {
+	if r.marks {
+		if fn.recountGen == r.gen {
+			return
+		}
+		fn.recountGen = r.gen
+	} else if !r.mark(unsafe.Pointer(fn)) {
 		return
 	}
-	fn.recountGen = r.gen
 	r.bytes += functionBytes + int64(cap(fn.Upvalues))*8
 	if fn.Env != nil {
 		r.push(fn.Env)

@@ -1,6 +1,7 @@
 package lua
 
 import (
+	"math"
 	"sync"
 	"testing"
 )
@@ -114,5 +115,29 @@ func TestRecountConcurrentStates(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Fatal(e)
+	}
+}
+
+// TestRecountPastGenerations checks the walks after 2^32 of them in one
+// process, when a 32-bit mark could repeat: they count with the visited
+// set alone and find what the walks before found.
+func TestRecountPastGenerations(t *testing.T) {
+	L, m := newMeteredState(t, 0)
+	if err := runChunk(L, recountProgram); err != nil {
+		t.Fatal(err)
+	}
+	want := m.Recount(L)
+	saved := recountGen.Load()
+	// Only this test's states are walked from here until the counter is
+	// put back, and their marks are above saved, so none repeats later.
+	defer recountGen.Store(saved)
+	recountGen.Store(math.MaxUint32 - 1)
+	for i := range 4 {
+		if got := m.Recount(L); got != want {
+			t.Fatalf("walk %d around 2^32: %d bytes, want %d", i+1, got, want)
+		}
+		if r := m.recounter; r.marks != (i == 0) {
+			t.Fatalf("walk %d around 2^32: marks %v", i+1, r.marks)
+		}
 	}
 }
