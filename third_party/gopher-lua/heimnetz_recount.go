@@ -36,6 +36,11 @@ type recounter struct {
 // one walk never equals that of another, whichever state it was in.
 var recountGen atomic.Uint64
 
+// The visited set starts small: with tables and functions marked, a
+// bundled plugin's walk puts 1 to 11 values in it (protos, upvalues,
+// long strings), and what a meter keeps between walks is memory no plugin
+// is charged for.
+//
 // keptRecounter bounds what a meter keeps between walks: a walk that
 // needed a larger visited set or work list (a state with many objects)
 // leaves it to the garbage collector rather than holding it for good.
@@ -53,7 +58,7 @@ func (m *Meter) Recount(ls *LState) int64 {
 	m.recounting = true
 	r := m.recounter
 	if r == nil {
-		r = &recounter{m: m, seen: make(map[unsafe.Pointer]struct{}, 256)}
+		r = &recounter{m: m, seen: make(map[unsafe.Pointer]struct{}, 16)}
 		m.recounter = r
 	}
 	defer func() {
@@ -96,7 +101,7 @@ func (m *Meter) Recount(ls *LState) int64 {
 // to keep), so it holds no Lua object until the next.
 func (r *recounter) reset() {
 	if len(r.seen) > keptRecounter {
-		r.seen = make(map[unsafe.Pointer]struct{}, 256)
+		r.seen = make(map[unsafe.Pointer]struct{}, 16)
 	} else {
 		clear(r.seen)
 	}
