@@ -32,6 +32,27 @@ type Identity struct {
 	// the same value from a lease and from a Wi-Fi station, so plugins can
 	// join the two. With no Key the three are removed.
 	Key []byte
+
+	// masks remembers the hashes already made, when set (each plugin's
+	// Host has its own, see withMemo): the same few MAC addresses come
+	// back in every read, and an HMAC is a tenth of a clients read.
+	masks *maskMemo
+}
+
+// maskMemoSize bounds a maskMemo: a home's devices fit many times over;
+// a network that keeps inventing MAC addresses only empties it more often.
+const maskMemoSize = 512
+
+// maskMemo maps a value to its keyed hash, for one Identity. It is not
+// safe for concurrent use (a plugin's calls are serialised).
+type maskMemo struct{ m map[string]string }
+
+// withMemo returns id with a memo of its own for the hashes it makes.
+func (id Identity) withMemo() Identity {
+	if !id.Expose && len(id.Key) != 0 {
+		id.masks = &maskMemo{m: make(map[string]string)}
+	}
+	return id
 }
 
 // IdentityHashPrefix starts every hashed identity.
@@ -69,6 +90,26 @@ func (m *masker) mask(id Identity, v string) string {
 	case len(id.Key) == 0:
 		return ""
 	}
+	if id.masks != nil {
+		if h, ok := id.masks.m[v]; ok {
+			return h
+		}
+	}
+	h := m.hash(id, v)
+	if id.masks != nil {
+		if len(id.masks.m) >= maskMemoSize {
+			clear(id.masks.m)
+		}
+		// The memo keeps its own copy of v, not a slice of a file's
+		// text the board read.
+		id.masks.m[strings.Clone(v)] = h
+	}
+	return h
+}
+
+// hash is the keyed hash of v: "h:" and the first hex digits of
+// HMAC-SHA256(id.Key, lowercase v).
+func (m *masker) hash(id Identity, v string) string {
 	if m.mac == nil {
 		m.mac = hmac.New(sha256.New, id.Key)
 	} else {

@@ -4,8 +4,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/heimnetz/heimnetz/board"
 )
 
 // identityProbe prints what the clients module tells of the fixture's
@@ -111,5 +114,58 @@ func TestMaskerReused(t *testing.T) {
 		if got, want := m.mask(id, v), fresh(v); got != want {
 			t.Errorf("mask(%q) after others = %q, want %q", v, got, want)
 		}
+	}
+}
+
+// TestMaskMemo checks that a plugin's memo of hashes gives what Mask
+// gives, for values seen before and not, in either case of letters, and
+// stays within its bound when devices keep changing.
+func TestMaskMemo(t *testing.T) {
+	id := Identity{Key: []byte("heimnetz-test-key")}
+	memo := id.withMemo()
+	if memo.masks == nil {
+		t.Fatal("no memo for a keyed identity")
+	}
+	var m masker
+	for i := range 3000 {
+		v := fmt.Sprintf("02:00:00:00:%02x:%02x", (i%700)/256, (i%700)%256)
+		if i%3 == 0 {
+			v = strings.ToUpper(v)
+		}
+		if got, want := m.mask(memo, v), id.Mask(v); got != want {
+			t.Fatalf("%s: memo gives %q, Mask %q", v, got, want)
+		}
+		if n := len(memo.masks.m); n > maskMemoSize {
+			t.Fatalf("memo holds %d values, bound %d", n, maskMemoSize)
+		}
+	}
+	for _, plain := range []Identity{{}, {Expose: true, Key: []byte("k")}} {
+		if plain.withMemo().masks != nil {
+			t.Errorf("%+v: a memo where nothing is hashed", plain)
+		}
+	}
+}
+
+// BenchmarkIdentityStations masks the MT7621 fixture's Wi-Fi stations as
+// clients.stations does, with a fresh masker per read, without and with
+// the plugin's memo of hashes.
+func BenchmarkIdentityStations(b *testing.B) {
+	brd := board.NewDir(roundFixture)
+	defer brd.Close()
+	ss, err := brd.WifiStations()
+	if err != nil || len(ss) == 0 {
+		b.Fatal(len(ss), err)
+	}
+	id := Identity{Key: []byte("0123456789abcdef0123456789abcdef")}
+	for _, c := range []struct {
+		name string
+		id   Identity
+	}{{"hmac", id}, {"memo", id.withMemo()}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				c.id.stations(ss)
+			}
+		})
 	}
 }

@@ -15,10 +15,11 @@ import (
 // key and the validation the series passed when it was made.
 //
 // A table is found by its address, but a hit is decided by its contents:
-// the table is walked and each entry compared with what the cache saw
-// when it made the series, so a plugin that changes a table between
-// calls, or whose table was collected and another made at the same
-// address, gets the series of what the table holds now. A table the
+// each entry the cache saw when it made the series is read from the
+// table by name and compared, and the table must hold no other, so a
+// plugin that changes a table between calls, or whose table was
+// collected and another made at the same address, gets the series of
+// what the table holds now. A table the
 // cache has not seen (a plugin that builds its labels afresh) is looked
 // up by a hash of the name and its contents among the series the cache
 // has handed out, and a candidate is used only if its labels are the
@@ -53,7 +54,7 @@ type labelCache struct {
 // it, and those series by name. A nil label argument is the table at
 // address 0 with no entries.
 type cachedTable struct {
-	entries []cachedLabel // in the order Next walks them
+	entries []cachedLabel // in the order Next walked them; matches reads them by name
 	series  map[string]*series
 }
 
@@ -232,24 +233,20 @@ func snapshotLabels(arg lua.LValue, labels []Label) ([]cachedLabel, bool) {
 }
 
 // matches reports whether the label argument arg holds exactly the
-// entries ct saw, in the same walk order. It stops at the first
-// difference, so a huge table costs no more than one of MaxLabels+1.
+// entries ct saw: the same string keys, no other key, each with a value
+// of the same type and content. It reads the entries by name (patch 20's
+// StringKeyCount), so a table of any size costs one look-up per label.
 func (ct *cachedTable) matches(arg lua.LValue) bool {
 	t, ok := arg.(*lua.LTable)
 	if !ok {
 		return len(ct.entries) == 0
 	}
-	i := 0
-	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
-		if i == len(ct.entries) {
-			return false
-		}
+	if n, only := t.StringKeyCount(); !only || n != len(ct.entries) {
+		return false
+	}
+	for i := range ct.entries {
 		e := &ct.entries[i]
-		ks, ok := k.(lua.LString)
-		if !ok || string(ks) != e.name {
-			return false
-		}
-		switch v := v.(type) {
+		switch v := t.RawGetString(e.name).(type) {
 		case lua.LString:
 			if e.typ != lua.LTString || string(v) != e.str {
 				return false
@@ -265,9 +262,8 @@ func (ct *cachedTable) matches(arg lua.LValue) bool {
 		default:
 			return false
 		}
-		i++
 	}
-	return i == len(ct.entries)
+	return true
 }
 
 // slicesContains reports whether ss holds s.
@@ -298,25 +294,31 @@ func (c *labelCache) seriesHash(s *series) uint64 {
 // argHash is the content hash of name and the label argument arg (nil or
 // a table of string keys and string or boolean values; a number's label
 // text would need formatting, so such a table is left to the uncached
-// path), and the number of labels; false when arg cannot be hashed.
+// path), and the number of labels; false when arg cannot be hashed. The
+// hash does not depend on the order of the entries, so the table is
+// walked as its map holds it (ForEachString), not with Next, which
+// would build a key index in every fresh table (patch 18).
 func (c *labelCache) argHash(name string, arg lua.LValue) (uint64, int, bool) {
 	h := maphash.String(c.seed, name)
 	t, ok := arg.(*lua.LTable)
 	if !ok {
 		return h, 0, true
 	}
-	n := 0
-	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
-		ks, ok := k.(lua.LString)
-		if !ok || n == MaxLabels {
-			return 0, 0, false
+	n, only := t.StringKeyCount()
+	if !only || n > MaxLabels {
+		return 0, 0, false
+	}
+	ok = true
+	t.ForEachString(func(k string, v lua.LValue) {
+		vs, good := labelString(v)
+		if !good {
+			ok = false
+			return
 		}
-		vs, ok := labelString(v)
-		if !ok {
-			return 0, 0, false
-		}
-		h += c.labelHash(string(ks), vs)
-		n++
+		h += c.labelHash(k, vs)
+	})
+	if !ok {
+		return 0, 0, false
 	}
 	return h, n, true
 }
@@ -335,30 +337,19 @@ func labelString(v lua.LValue) (string, bool) {
 	return "", false
 }
 
-// holds reports whether every entry of the label argument arg, which has
-// as many entries as labels, is one of labels (names are unique in both,
-// so the two are the same set).
+// holds reports whether the label argument arg, a table of as many
+// string keys as labels has (argHash counted them), holds each of labels
+// (names are unique in both, so the two are the same set).
 func holds(arg lua.LValue, labels []Label) bool {
 	t, ok := arg.(*lua.LTable)
 	if !ok {
 		return len(labels) == 0
 	}
-	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
-		ks, _ := k.(lua.LString)
-		vs, ok := labelString(v)
-		if !ok || !hasLabel(labels, string(ks), vs) {
+	for _, l := range labels {
+		vs, ok := labelString(t.RawGetString(l.Name))
+		if !ok || vs != l.Value {
 			return false
 		}
 	}
 	return true
-}
-
-// hasLabel reports whether labels holds name="value".
-func hasLabel(labels []Label, name, value string) bool {
-	for _, l := range labels {
-		if l.Name == name {
-			return l.Value == value
-		}
-	}
-	return false
 }

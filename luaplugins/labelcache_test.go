@@ -215,3 +215,47 @@ func TestLabelCacheBounded(t *testing.T) {
 	}
 	t.Logf("%d bytes in %d pairs (bounds %d, %d)", c.bytes, c.pairs, c.maxBytes, c.max)
 }
+
+// BenchmarkLabelCacheGet is a cache hit for a kept label table of three
+// labels (the bundled plugins' way) and for a fresh table with the same
+// labels each call.
+func BenchmarkLabelCacheGet(b *testing.B) {
+	L := lua.NewState()
+	defer L.Close()
+	pm := NewPluginMetrics("t", NewFamilies(), limits.Defaults())
+	c := newLabelCache(pm)
+	labels := map[string]string{"device": "eth0", "duplex": "full", "operstate": "up"}
+	fill := func() *lua.LTable {
+		tb := L.NewTable()
+		for k, v := range labels {
+			tb.RawSetString(k, lua.LString(v))
+		}
+		return tb
+	}
+	kept := fill()
+	s, err := pm.write("node_network_info", KindGauge, 1, labels)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c.put(kept, s)
+	b.Run("kept", func(b *testing.B) {
+		for b.Loop() {
+			if c.get("node_network_info", kept) != s {
+				b.Fatal("miss")
+			}
+		}
+	})
+	fresh := make([]*lua.LTable, 1024)
+	for i := range fresh {
+		fresh[i] = fill()
+	}
+	b.Run("fresh", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if c.get("node_network_info", fresh[i%len(fresh)]) != s {
+				b.Fatal("miss")
+			}
+			i++
+		}
+	})
+}

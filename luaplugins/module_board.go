@@ -252,9 +252,19 @@ func (f netstatFilter) apply(all board.NetStats) board.NetStats {
 			continue
 		}
 		kept := make(map[string]float64, len(w.names))
-		for field, v := range fields {
-			if w.names[field] || hasAnyPrefix(field, w.prefixes) {
-				kept[field] = v
+		if len(w.prefixes) == 0 {
+			// Look the few names up rather than test every field of
+			// the protocol: the same fields kept.
+			for name := range w.names {
+				if v, ok := fields[name]; ok {
+					kept[name] = v
+				}
+			}
+		} else {
+			for field, v := range fields {
+				if w.names[field] || hasAnyPrefix(field, w.prefixes) {
+					kept[field] = v
+				}
 			}
 		}
 		out[proto] = kept

@@ -117,7 +117,7 @@ func Load(src *Source, env Env) (*Plugin, *Stats, error) {
 	p.host = &Host{
 		Plugin: m.Name, Limits: m.Limits, Log: env.Log, KV: env.KV,
 		Metrics: p.metrics, Board: env.Board, Reporter: env.Reporter,
-		Identity: env.Identity,
+		Identity: env.Identity.withMemo(),
 	}
 	if m.Allows("kv") && env.KV == nil {
 		return nil, nil, fmt.Errorf("plugin %q: kv permission granted but no store given", m.Name)

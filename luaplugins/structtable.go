@@ -1,13 +1,11 @@
 package luaplugins
 
 import (
-	"encoding"
-	"encoding/json"
+	"cmp"
 	"errors"
 	"math"
 	"reflect"
-	"sort"
-	"strings"
+	"slices"
 	"sync"
 	"unicode/utf8"
 
@@ -21,145 +19,290 @@ import (
 // round's CPU time. A value the direct walk does not cover exactly (a type
 // with its own JSON or text form, float32, NaN, invalid UTF-8, []byte, …)
 // makes it give up, and structToLua takes the round trip as before.
+//
+// What a type needs is decided once per type, as encoding/json does: a
+// typeConv holds the function that converts values of that type, with
+// the converters of its fields and elements already looked up, so a
+// conversion asks reflect nothing about types (a tenth of a round went to
+// ownForm's Implements checks, the plan look-up and FieldByIndex).
 
 // errIndirect makes structToLua fall back to the JSON round trip.
 var errIndirect = errors.New("not convertible directly")
 
-// structField is one JSON field of a struct type.
-type structField struct {
-	name      string
-	index     []int
-	omitEmpty bool
-}
+// converter converts v, a value of the type it was built for; depth
+// counts JSON levels as toLua does.
+type converter func(L *lua.LState, v reflect.Value, depth int) (lua.LValue, error)
 
-// structPlan is the fields of a struct type in name order, or ok false
-// for a type the direct walk does not cover.
-type structPlan struct {
-	fields []structField
-	ok     bool
-}
-
-// structPlans caches a *structPlan per reflect.Type.
-var structPlans sync.Map
+// typeConv is the converter of one type. Converters of other types hold
+// a *typeConv, not its function, so a recursive type's converter can
+// refer to itself before it is complete.
+type typeConv struct{ fn converter }
 
 var (
-	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
-	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+	// convs holds the complete *typeConv of each reflect.Type met.
+	convs sync.Map
+	// convMu serialises building, so that a converter under construction
+	// is seen only by the build that makes it.
+	convMu sync.Mutex
 )
 
-// ownForm reports whether t (or *t) chooses its own JSON or text form.
-func ownForm(t reflect.Type) bool {
-	p := reflect.PointerTo(t)
-	return t.Implements(jsonMarshaler) || t.Implements(textMarshaler) || p.Implements(jsonMarshaler) || p.Implements(textMarshaler)
+// convOf returns the converter of t, building it on first use.
+func convOf(t reflect.Type) *typeConv {
+	if c, ok := convs.Load(t); ok {
+		return c.(*typeConv)
+	}
+	convMu.Lock()
+	defer convMu.Unlock()
+	building := map[reflect.Type]*typeConv{}
+	c := buildConv(t, building)
+	for bt, bc := range building {
+		convs.Store(bt, bc)
+	}
+	return c
 }
 
-// planOf returns the plan of struct type t.
-func planOf(t reflect.Type) *structPlan {
-	if p, ok := structPlans.Load(t); ok {
-		return p.(*structPlan)
+// buildConv returns the converter of t; building holds those of the
+// current build, complete or not. The caller holds convMu.
+func buildConv(t reflect.Type, building map[reflect.Type]*typeConv) *typeConv {
+	if c, ok := convs.Load(t); ok {
+		return c.(*typeConv)
 	}
-	p := &structPlan{ok: true}
-	type candidate struct {
-		structField
-		depth  int
-		tagged bool
+	if c, ok := building[t]; ok {
+		return c
 	}
-	var all []candidate
-	var walk func(t reflect.Type, index []int, depth int)
-	walk = func(t reflect.Type, index []int, depth int) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag := f.Tag.Get("json")
-			if tag == "-" {
-				continue
-			}
-			name, opts, _ := strings.Cut(tag, ",")
-			for _, o := range strings.Split(opts, ",") {
-				if o != "" && o != "omitempty" {
-					p.ok = false // string, omitzero, …
-				}
-			}
-			idx := append(append([]int(nil), index...), i)
-			if f.Anonymous && name == "" {
-				ft := f.Type
-				if ft.Kind() == reflect.Pointer {
-					p.ok = false
-					continue
-				}
-				if ft.Kind() == reflect.Struct {
-					if ownForm(ft) {
-						p.ok = false
-					}
-					walk(ft, idx, depth+1)
-					continue
-				}
-			}
-			if !f.IsExported() {
-				continue
-			}
-			if name != "" && strings.ContainsAny(name, "\"\\") {
-				p.ok = false
-			}
-			tagged := name != ""
-			if !tagged {
-				name = f.Name
-			}
-			all = append(all, candidate{structField{name, idx, strings.Contains(","+opts+",", ",omitempty,")}, depth, tagged})
-		}
-	}
-	walk(t, nil, 0)
-	// encoding/json's rule: of the fields with one name, the shallowest
-	// wins; at equal depth a single tagged one wins; else none does.
-	byName := map[string][]candidate{}
-	for _, c := range all {
-		byName[c.name] = append(byName[c.name], c)
-	}
-	for _, cs := range byName {
-		minDepth := cs[0].depth
-		for _, c := range cs {
-			minDepth = min(minDepth, c.depth)
-		}
-		var top []candidate
-		for _, c := range cs {
-			if c.depth == minDepth {
-				top = append(top, c)
-			}
-		}
-		if len(top) > 1 {
-			var tagged []candidate
-			for _, c := range top {
-				if c.tagged {
-					tagged = append(tagged, c)
-				}
-			}
-			top = tagged
-		}
-		if len(top) == 1 {
-			p.fields = append(p.fields, top[0].structField)
-		}
-	}
-	sort.Slice(p.fields, func(i, j int) bool { return p.fields[i].name < p.fields[j].name })
-	actual, _ := structPlans.LoadOrStore(t, p)
-	return actual.(*structPlan)
+	c := &typeConv{}
+	building[t] = c
+	c.fn = makeConv(t, building)
+	return c
 }
 
-// isEmptyJSON is encoding/json's omitempty test.
-func isEmptyJSON(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
-		return v.Len() == 0
+// smallInts are the LValues of the integers 0 to len-1, boxed once: an
+// LNumber stored in an interface otherwise costs an allocation (Go boxes
+// only the all-zero bits, 0.0, for free), and flags, counts, indexes,
+// channel numbers and small counters are common in board results.
+var smallInts = func() []lua.LValue {
+	s := make([]lua.LValue, 1024)
+	for i := range s {
+		s[i] = lua.LNumber(i)
+	}
+	return s
+}()
+
+// intValue is the Lua number of n.
+func intValue(n int64) lua.LValue {
+	if n >= 0 && n < int64(len(smallInts)) {
+		return smallInts[n]
+	}
+	return lua.LNumber(float64(n))
+}
+
+// uintValue is the Lua number of n.
+func uintValue(n uint64) lua.LValue {
+	if n < uint64(len(smallInts)) {
+		return smallInts[n]
+	}
+	return lua.LNumber(float64(n))
+}
+
+// indirect is the converter of a type the direct walk leaves to JSON.
+func indirect(_ *lua.LState, _ reflect.Value, depth int) (lua.LValue, error) {
+	if depth < 0 {
+		return lua.LNil, errNestedTooDeeply
+	}
+	return lua.LNil, errIndirect
+}
+
+// makeConv builds the converter of t.
+func makeConv(t reflect.Type, building map[reflect.Type]*typeConv) converter {
+	switch t.Kind() {
+	case reflect.Pointer:
+		if ownForm(t.Elem()) {
+			return func(_ *lua.LState, v reflect.Value, depth int) (lua.LValue, error) {
+				if v.IsNil() {
+					return lua.LNil, depthCheck(depth)
+				}
+				return lua.LNil, errIndirect
+			}
+		}
+		elem := buildConv(t.Elem(), building)
+		return func(L *lua.LState, v reflect.Value, depth int) (lua.LValue, error) {
+			if v.IsNil() {
+				return lua.LNil, depthCheck(depth)
+			}
+			return elem.fn(L, v.Elem(), depth)
+		}
+	case reflect.Interface:
+		return func(L *lua.LState, v reflect.Value, depth int) (lua.LValue, error) {
+			if v.IsNil() {
+				return lua.LNil, depthCheck(depth)
+			}
+			e := v.Elem()
+			return convOf(e.Type()).fn(L, e, depth)
+		}
+	}
+	if ownForm(t) {
+		return indirect
+	}
+	switch t.Kind() {
 	case reflect.Bool:
-		return !v.Bool()
+		return func(_ *lua.LState, v reflect.Value, depth int) (lua.LValue, error) {
+			if depth < 0 {
+				return lua.LNil, errNestedTooDeeply
+			}
+			return lua.LBool(v.Bool()), nil
+		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return v.Int() == 0
+		return func(_ *lua.LState, v reflect.Value, depth int) (lua.LValue, error) {
+			if depth < 0 {
+				return lua.LNil, errNestedTooDeeply
+			}
+			return intValue(v.Int()), nil
+		}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return v.Uint() == 0
-	case reflect.Float32, reflect.Float64:
-		return v.Float() == 0
-	case reflect.Interface, reflect.Pointer:
-		return v.IsNil()
+		return func(_ *lua.LState, v reflect.Value, depth int) (lua.LValue, error) {
+			if depth < 0 {
+				return lua.LNil, errNestedTooDeeply
+			}
+			return uintValue(v.Uint()), nil
+		}
+	case reflect.Float64:
+		return func(_ *lua.LState, v reflect.Value, depth int) (lua.LValue, error) {
+			if depth < 0 {
+				return lua.LNil, errNestedTooDeeply
+			}
+			f := v.Float()
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				return lua.LNil, errIndirect
+			}
+			return lua.LNumber(f), nil
+		}
+	case reflect.String:
+		return func(_ *lua.LState, v reflect.Value, depth int) (lua.LValue, error) {
+			if depth < 0 {
+				return lua.LNil, errNestedTooDeeply
+			}
+			s := v.String()
+			if !utf8.ValidString(s) {
+				return lua.LNil, errIndirect
+			}
+			return lua.LString(s), nil
+		}
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return indirect // base64 in JSON
+		}
+		return sliceConv(t, buildConv(t.Elem(), building))
+	case reflect.Map:
+		if t.Key().Kind() != reflect.String || ownForm(t.Key()) {
+			return indirect
+		}
+		return mapConv(buildConv(t.Elem(), building))
+	case reflect.Struct:
+		p := planOf(t)
+		if !p.ok {
+			return indirect
+		}
+		for i := range p.fields {
+			f := &p.fields[i]
+			f.conv = buildConv(t.FieldByIndex(f.index).Type, building)
+		}
+		return p.convert
 	}
-	return false
+	return indirect
+}
+
+// sliceConv is the converter of slice or array type t with elements
+// converted by elem.
+func sliceConv(t reflect.Type, elem *typeConv) converter {
+	isSlice := t.Kind() == reflect.Slice
+	return func(L *lua.LState, v reflect.Value, depth int) (lua.LValue, error) {
+		if depth < 0 {
+			return lua.LNil, errNestedTooDeeply
+		}
+		if isSlice && v.IsNil() {
+			return lua.LNil, nil
+		}
+		n := v.Len()
+		t := L.CreateTable(n, 0)
+		for i := range n {
+			lv, err := elem.fn(L, v.Index(i), depth-1)
+			if err != nil {
+				return lua.LNil, err
+			}
+			t.Append(lv)
+		}
+		return t, nil
+	}
+}
+
+// mapEntry is one entry of a map with string keys, for sorting.
+type mapEntry struct {
+	key   string
+	value reflect.Value
+}
+
+// mapConv is the converter of a map type with string keys and values
+// converted by elem. Keys are set in sorted order, as the JSON round trip
+// sets them.
+func mapConv(elem *typeConv) converter {
+	return func(L *lua.LState, v reflect.Value, depth int) (lua.LValue, error) {
+		if depth < 0 {
+			return lua.LNil, errNestedTooDeeply
+		}
+		if v.IsNil() {
+			return lua.LNil, nil
+		}
+		entries := make([]mapEntry, 0, v.Len())
+		it := v.MapRange()
+		for it.Next() {
+			k := it.Key().String()
+			if !utf8.ValidString(k) {
+				return lua.LNil, errIndirect
+			}
+			entries = append(entries, mapEntry{k, it.Value()})
+		}
+		slices.SortFunc(entries, func(a, b mapEntry) int { return cmp.Compare(a.key, b.key) })
+		t := L.CreateTable(0, len(entries))
+		for _, e := range entries {
+			lv, err := elem.fn(L, e.value, depth-1)
+			if err != nil {
+				return lua.LNil, err
+			}
+			t.RawSetString(e.key, lv)
+		}
+		return t, nil
+	}
+}
+
+// convert is the converter of the struct type p was planned for.
+func (p *structPlan) convert(L *lua.LState, v reflect.Value, depth int) (lua.LValue, error) {
+	if depth < 0 {
+		return lua.LNil, errNestedTooDeeply
+	}
+	n := len(p.fields)
+	if p.anyOmit {
+		n = 0
+		for i := range p.fields {
+			f := &p.fields[i]
+			if !f.omitEmpty || !isEmptyJSON(f.field(v)) {
+				n++
+			}
+		}
+	}
+	t := L.CreateTable(0, n)
+	for i := range p.fields {
+		f := &p.fields[i]
+		fv := f.field(v)
+		if f.omitEmpty && isEmptyJSON(fv) {
+			continue
+		}
+		lv, err := f.conv.fn(L, fv, depth-1)
+		if err != nil {
+			return lua.LNil, err
+		}
+		t.RawSetString(f.name, lv)
+	}
+	return t, nil
 }
 
 // directToLua converts v as structToLua would, or returns errIndirect.
@@ -168,106 +311,7 @@ func directToLua(L *lua.LState, v reflect.Value, depth int) (lua.LValue, error) 
 	if !v.IsValid() {
 		return lua.LNil, depthCheck(depth)
 	}
-	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
-		if v.IsNil() {
-			return lua.LNil, depthCheck(depth)
-		}
-		if v.Kind() == reflect.Pointer && ownForm(v.Type().Elem()) {
-			return lua.LNil, errIndirect
-		}
-		v = v.Elem()
-	}
-	if err := depthCheck(depth); err != nil {
-		return lua.LNil, err
-	}
-	if ownForm(v.Type()) {
-		return lua.LNil, errIndirect
-	}
-	switch v.Kind() {
-	case reflect.Bool:
-		return lua.LBool(v.Bool()), nil
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return lua.LNumber(float64(v.Int())), nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return lua.LNumber(float64(v.Uint())), nil
-	case reflect.Float64:
-		f := v.Float()
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return lua.LNil, errIndirect
-		}
-		return lua.LNumber(f), nil
-	case reflect.String:
-		s := v.String()
-		if !utf8.ValidString(s) {
-			return lua.LNil, errIndirect
-		}
-		return lua.LString(s), nil
-	case reflect.Slice, reflect.Array:
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return lua.LNil, errIndirect // base64 in JSON
-		}
-		if v.Kind() == reflect.Slice && v.IsNil() {
-			return lua.LNil, nil
-		}
-		t := L.CreateTable(v.Len(), 0)
-		for i := range v.Len() {
-			lv, err := directToLua(L, v.Index(i), depth-1)
-			if err != nil {
-				return lua.LNil, err
-			}
-			t.Append(lv)
-		}
-		return t, nil
-	case reflect.Map:
-		if v.Type().Key().Kind() != reflect.String || ownForm(v.Type().Key()) {
-			return lua.LNil, errIndirect
-		}
-		if v.IsNil() {
-			return lua.LNil, nil
-		}
-		keys := make([]string, 0, v.Len())
-		for _, k := range v.MapKeys() {
-			if !utf8.ValidString(k.String()) {
-				return lua.LNil, errIndirect
-			}
-			keys = append(keys, k.String())
-		}
-		sort.Strings(keys)
-		t := L.CreateTable(0, len(keys))
-		for _, k := range keys {
-			lv, err := directToLua(L, v.MapIndex(reflect.ValueOf(k).Convert(v.Type().Key())), depth-1)
-			if err != nil {
-				return lua.LNil, err
-			}
-			t.RawSetString(k, lv)
-		}
-		return t, nil
-	case reflect.Struct:
-		p := planOf(v.Type())
-		if !p.ok {
-			return lua.LNil, errIndirect
-		}
-		n := 0
-		for _, f := range p.fields {
-			if !f.omitEmpty || !isEmptyJSON(v.FieldByIndex(f.index)) {
-				n++
-			}
-		}
-		t := L.CreateTable(0, n)
-		for _, f := range p.fields {
-			fv := v.FieldByIndex(f.index)
-			if f.omitEmpty && isEmptyJSON(fv) {
-				continue
-			}
-			lv, err := directToLua(L, fv, depth-1)
-			if err != nil {
-				return lua.LNil, err
-			}
-			t.RawSetString(f.name, lv)
-		}
-		return t, nil
-	}
-	return lua.LNil, errIndirect
+	return convOf(v.Type()).fn(L, v, depth)
 }
 
 // errNestedTooDeeply is toLua's error for a value past the nesting cap.

@@ -152,28 +152,109 @@ func TestStructTableMatchesJSON(t *testing.T) {
 	}
 }
 
-// BenchmarkStructToLua converts the MT7621's interface states (the
-// netclass plugin's read) by the direct walk and by the JSON round trip.
+// BenchmarkStructToLua converts typical board results of the MT7621
+// fixture (the netclass plugin's interface states, the netdev plugin's
+// counters, the wifi-stations plugin's stations, meminfo with its map of
+// fields) by the direct walk and by the JSON round trip.
 func BenchmarkStructToLua(b *testing.B) {
 	brd, err := board.New(roundFixture)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer brd.Close()
-	v, _ := brd.InterfaceStats()
+	ifs, _ := brd.InterfaceStats()
+	nd, _ := brd.NetDev()
+	st, _ := brd.WifiStations()
+	mi, _ := brd.MemInfo()
 	L := lua.NewState(lua.Options{SkipOpenLibs: true})
 	defer L.Close()
-	for _, c := range []struct {
+	for _, v := range []struct {
 		name string
-		fn   func(*lua.LState, any, int) (lua.LValue, error)
-	}{{"direct", structToLua}, {"json", jsonToLua}} {
-		b.Run(c.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := c.fn(L, v, 32); err != nil {
-					b.Fatal(err)
+		v    any
+	}{{"interfaces", ifs}, {"netdev", nd}, {"stations", st}, {"meminfo", mi}} {
+		for _, c := range []struct {
+			name string
+			fn   func(*lua.LState, any, int) (lua.LValue, error)
+		}{{"direct", structToLua}, {"json", jsonToLua}} {
+			b.Run(v.name+"/"+c.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := c.fn(L, v.v, 32); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
+}
+
+// fuzzShape is a struct with the field kinds the board's types use, and
+// the ones the direct walk leaves to JSON, for FuzzStructToLua.
+type fuzzShape struct {
+	Name    string            `json:"name"`
+	Opt     string            `json:"opt,omitempty"`
+	N       int64             `json:"n"`
+	U       uint64            `json:"u,omitempty"`
+	U8      uint8             `json:"u8"`
+	F       float64           `json:"f"`
+	On      bool              `json:"on,omitempty"`
+	Ptr     *fuzzShape        `json:"ptr,omitempty"`
+	List    []fuzzShape       `json:"list"`
+	Fields  map[string]uint64 `json:"fields,omitempty"`
+	Any     any               `json:"any"`
+	Arr     [2]int32          `json:"arr"`
+	private int               // unexported: never in the table
+}
+
+// fuzzValue builds a fuzzShape from fuzz input: strings may be invalid
+// UTF-8, numbers NaN or huge, pointers and slices nil or nested.
+func fuzzValue(s string, n int64, f float64, shape uint8) fuzzShape {
+	v := fuzzShape{Name: s, N: n, U: uint64(n) * 3, U8: shape, F: f, On: shape&1 != 0, Arr: [2]int32{int32(n), -1}, private: int(n)}
+	if shape&2 != 0 {
+		v.Opt = s + s
+	}
+	if shape&4 != 0 {
+		v.Ptr = &fuzzShape{Name: "inner", N: -n, Any: s}
+	}
+	if shape&8 != 0 {
+		v.List = []fuzzShape{{Name: s}, {F: float64(n)}}
+	}
+	if shape&16 != 0 {
+		v.Fields = map[string]uint64{s: uint64(n), "b": 2, "a": 1}
+	}
+	switch shape >> 5 {
+	case 1:
+		v.Any = float32(f)
+	case 2:
+		v.Any = []any{s, n, nil}
+	case 3:
+		v.Any = map[string]any{s: f}
+	case 4:
+		v.Any = []byte(s)
+	}
+	return v
+}
+
+// FuzzStructToLua checks that the direct conversion and the JSON round
+// trip give the same table, or both an error, for generated values, at
+// nesting caps that cut them anywhere.
+func FuzzStructToLua(f *testing.F) {
+	f.Add("eth0", int64(7), 1.5, uint8(0xff), uint8(32))
+	f.Add("bad \xff", int64(-1), math.NaN(), uint8(0x1f), uint8(3))
+	f.Add("", int64(1<<60), math.Inf(1), uint8(0x40), uint8(1))
+	f.Add("wlan0", int64(1023), math.Copysign(0, -1), uint8(0x9c), uint8(0))
+	f.Fuzz(func(t *testing.T, s string, n int64, fl float64, shape, depth uint8) {
+		v := fuzzValue(s, n, fl, shape)
+		for _, x := range []any{v, &v, []fuzzShape{v, v}, map[string]fuzzShape{s: v}} {
+			d, j, errD, errJ := convertBoth(t, x, int(depth%8))
+			if errD != nil && errJ != nil {
+				// Both fail. With two faults (a NaN past the nesting
+				// cap) each names the one it meets first.
+				continue
+			}
+			if d != j || fmt.Sprint(errD) != fmt.Sprint(errJ) {
+				t.Fatalf("%#v, depth %d:\ndirect %v %.600s\njson   %v %.600s", x, depth%8, errD, d, errJ, j)
+			}
+		}
+	})
 }

@@ -152,8 +152,12 @@ func ipairsaux(L *LState) int {
 		return 0
 	} else {
 		L.Pop(1)
-		L.Push(LNumber(i))
-		L.Push(LNumber(i))
+		// heimnetz patch 21: the index from the state's number allocator
+		// (shared values below 128, then bulk blocks), not two boxes
+		// of 8 bytes per step.
+		n := L.reg.alloc.LNumber2I(LNumber(i))
+		L.Push(n)
+		L.Push(n)
 		L.Push(v)
 		return 2
 	}

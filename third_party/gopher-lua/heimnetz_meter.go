@@ -62,7 +62,14 @@ type Meter struct {
 	tight      int // consecutive recounts that left little free
 	recounts   int64
 	recounting bool
-	held       int64 // bytes held by running Go builtins, unseen by Recount
+	held       int64      // bytes held by running Go builtins, unseen by Recount
+	recounter  *recounter // kept between walks (patch 19); nil before the first
+
+	// Patch 22: where the traversals of tables in patch 18's form are
+	// (the place of the key each was last given), and the slot the next
+	// new traversal takes.
+	orderAt   [orderHints]int32
+	orderNext int
 }
 
 // NewMeter returns a Meter with an unlimited instruction budget, no memory

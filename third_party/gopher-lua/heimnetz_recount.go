@@ -3,19 +3,48 @@ package lua
 // heimnetz patch: Recount walks every Lua object reachable from a state
 // (see PATCHES.md).
 
-import "unsafe"
+import (
+	"math"
+	"sync/atomic"
+	"unsafe"
+)
 
 // recounter is one walk over a state's objects. The walk is iterative (an
 // explicit work list), so deep structures cannot overflow the Go stack, and
 // visits every table, function, proto, upvalue, userdata, thread and long
-// string once (a visited set keyed by pointer), so cycles and shared values
-// are counted once.
+// string once, so cycles and shared values are counted once: tables and
+// functions carry the generation of the last walk that visited them
+// (patch 19), the others are kept in a visited set keyed by pointer.
+// The generation is 32 bits, so that neither type grows, on 32-bit
+// targets either; after 2^32 walks in one process, when generations
+// would repeat, tables and functions go to the visited set too.
+//
+// A meter keeps its recounter between walks (patch 19), so the set and
+// the work lists are allocated once, not per walk; both are emptied at the
+// end of each walk, so they keep nothing alive in between.
 type recounter struct {
-	m     *Meter
-	seen  map[unsafe.Pointer]struct{}
-	work  []LValue
-	bytes int64
+	m      *Meter
+	gen    uint32
+	marks  bool // gen is unique: tables and functions are marked with it
+	seen   map[unsafe.Pointer]struct{}
+	work   []LValue
+	protos []*FunctionProto
+	bytes  int64
 }
+
+// recountGen numbers the walks of all meters (patch 19), so a mark left by
+// one walk never equals that of another, whichever state it was in.
+var recountGen atomic.Uint64
+
+// The visited set starts small: with tables and functions marked, a
+// bundled plugin's walk puts 1 to 11 values in it (protos, upvalues,
+// long strings), and what a meter keeps between walks is memory no plugin
+// is charged for.
+//
+// keptRecounter bounds what a meter keeps between walks: a walk that
+// needed a larger visited set or work list (a state with many objects)
+// leaves it to the garbage collector rather than holding it for good.
+const keptRecounter = 4096
 
 // Recount walks every Lua object reachable from the state of ls (globals,
 // registry, the data and call stacks of all live threads, upvalues,
@@ -27,8 +56,18 @@ func (m *Meter) Recount(ls *LState) int64 {
 		m.main = ls
 	}
 	m.recounting = true
-	defer func() { m.recounting = false }()
-	r := &recounter{m: m, seen: make(map[unsafe.Pointer]struct{}, 256)}
+	r := m.recounter
+	if r == nil {
+		r = &recounter{m: m, seen: make(map[unsafe.Pointer]struct{}, 16)}
+		m.recounter = r
+	}
+	defer func() {
+		r.reset()
+		m.recounting = false
+	}()
+	n := recountGen.Add(1)
+	r.gen, r.marks = uint32(n), n <= math.MaxUint32
+	r.bytes = 0
 	g := ls.G
 	r.push(g.Registry)
 	r.push(g.Global)
@@ -56,6 +95,28 @@ func (m *Meter) Recount(ls *LState) int64 {
 	}
 	m.recounts++
 	return r.bytes
+}
+
+// reset empties the recounter after a walk (or drops what is too large
+// to keep), so it holds no Lua object until the next.
+func (r *recounter) reset() {
+	if len(r.seen) > keptRecounter {
+		r.seen = make(map[unsafe.Pointer]struct{}, 16)
+	} else {
+		clear(r.seen)
+	}
+	if cap(r.work) > keptRecounter {
+		r.work = nil
+	} else {
+		clear(r.work[:cap(r.work)])
+		r.work = r.work[:0]
+	}
+	if cap(r.protos) > keptRecounter {
+		r.protos = nil
+	} else {
+		clear(r.protos[:cap(r.protos)])
+		r.protos = r.protos[:0]
+	}
 }
 
 // push schedules v; values without heap objects are counted right away.
@@ -132,7 +193,12 @@ func (r *recounter) visit(v LValue) {
 }
 
 func (r *recounter) table(tb *LTable) {
-	if !r.mark(unsafe.Pointer(tb)) {
+	if r.marks {
+		if tb.recountGen == r.gen {
+			return
+		}
+		tb.recountGen = r.gen
+	} else if !r.mark(unsafe.Pointer(tb)) {
 		return
 	}
 	if tb.meter == nil {
@@ -174,7 +240,12 @@ func (r *recounter) table(tb *LTable) {
 }
 
 func (r *recounter) function(fn *LFunction) {
-	if !r.mark(unsafe.Pointer(fn)) {
+	if r.marks {
+		if fn.recountGen == r.gen {
+			return
+		}
+		fn.recountGen = r.gen
+	} else if !r.mark(unsafe.Pointer(fn)) {
 		return
 	}
 	r.bytes += functionBytes + int64(cap(fn.Upvalues))*8
@@ -194,10 +265,10 @@ func (r *recounter) function(fn *LFunction) {
 }
 
 func (r *recounter) proto(p *FunctionProto) {
-	protos := []*FunctionProto{p}
-	for len(protos) > 0 {
-		p := protos[len(protos)-1]
-		protos = protos[:len(protos)-1]
+	r.protos = append(r.protos[:0], p)
+	for len(r.protos) > 0 {
+		p := r.protos[len(r.protos)-1]
+		r.protos = r.protos[:len(r.protos)-1]
 		if !r.mark(unsafe.Pointer(p)) {
 			continue
 		}
@@ -205,7 +276,7 @@ func (r *recounter) proto(p *FunctionProto) {
 		for _, c := range p.Constants {
 			r.push(c)
 		}
-		protos = append(protos, p.FunctionPrototypes...)
+		r.protos = append(r.protos, p.FunctionPrototypes...)
 	}
 }
 

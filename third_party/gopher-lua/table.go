@@ -423,7 +423,11 @@ func (tb *LTable) Next(key LValue) (LValue, LValue) {
 // next is Next that also reports whether key was valid.
 func (tb *LTable) next(key LValue) (LValue, LValue, bool) {
 	if tb.keys == nil && len(tb.sorder) != 0 {
-		tb.orderKeys() // heimnetz patch 18
+		if tb.meter == nil {
+			tb.orderKeys() // heimnetz patch 18
+		} else if k, v, valid, done := tb.nextInOrder(key); done { // heimnetz patch 22
+			return k, v, valid
+		}
 	}
 	init := false
 	if key == LNil {

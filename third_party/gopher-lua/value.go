@@ -151,17 +151,20 @@ type LTable struct {
 	keys    []LValue
 	k2i     map[LValue]int
 	sorder  []string // heimnetz patch 18: strdict's keys in order while keys is nil
+
+	recountGen uint32 // heimnetz patch 19: the last Recount walk that visited it
 }
 
 func (tb *LTable) String() string   { return fmt.Sprintf("table: %p", tb) }
 func (tb *LTable) Type() LValueType { return LTTable }
 
 type LFunction struct {
-	IsG       bool
-	Env       *LTable
-	Proto     *FunctionProto
-	GFunction LGFunction
-	Upvalues  []*Upvalue
+	IsG        bool
+	recountGen uint32 // heimnetz patch 19: the last Recount walk that visited it (in IsG's padding)
+	Env        *LTable
+	Proto      *FunctionProto
+	GFunction  LGFunction
+	Upvalues   []*Upvalue
 }
 type LGFunction func(*LState) int
 
