@@ -31,11 +31,23 @@ local label_cache = {}
 
 -- The loops count with numeric for rather than ipairs, whose every step
 -- is a call of a host function.
+-- add_after_record: a counter's new reading is recorded before the
+-- metrics.add that passes its difference on. A call stopped by a limit
+-- between the two then misses one difference next round, where the
+-- other order would add it twice (a first reading twice is a spike of
+-- its whole value in rate()).
+
 function collect()
   local cpus = board.cpu()
   for i = 1, #cpus do
     local c = cpus[i]
-    local prev = last[c.cpu] or {}
+    local prev = last[c.cpu]
+    if prev == nil then
+      -- kept at once: a collect that ends part-way (a limit) must not
+      -- add the whole value again next time
+      prev = {}
+      last[c.cpu] = prev
+    end
     local labels = label_cache[c.cpu]
     if labels == nil then
       labels = {}
@@ -56,10 +68,9 @@ function collect()
           l = { cpu = c.cpu, mode = mode }
           labels[mode] = l
         end
+        prev[field] = now -- first: see add_after_record
         metrics.add(s[1], delta, l)
-        prev[field] = now
       end
     end
-    last[c.cpu] = prev
   end
 end

@@ -19,3 +19,20 @@ function test_guest_time()
   assert_eq(metric("node_cpu_guest_seconds_total", { cpu = "0", mode = "user" }), 0)
   assert_eq(metric("node_cpu_guest_seconds_total", { cpu = "0", mode = "nice" }), 0)
 end
+
+-- A first collect stopped part-way (a limit) right after a host call
+-- succeeded: the next collect adds no mode a second time.
+function test_stopped_collect_adds_nothing_twice()
+  local add, n = metrics.add, 0
+  metrics.add = function(name, d, l)
+    add(name, d, l)
+    if l.cpu == "0" then
+      n = n + 1
+      if n == 5 then error("stopped", 0) end
+    end
+  end
+  pcall(collect)
+  metrics.add = add
+  collect()
+  assert_eq(metric("node_cpu_seconds_total", { cpu = "0", mode = "idle" }), 106312.01)
+end

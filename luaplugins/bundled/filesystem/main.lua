@@ -40,12 +40,14 @@ local function forget(k)
   end
 end
 
+local round = 0
+
 function collect()
   local mounts, why = board.filesystems()
   if why ~= nil and #mounts == 0 then
     return
   end
-  local seen = {}
+  round = round + 1
   for i = 1, #mounts do -- numeric for: a step of ipairs is a host call
     local fs = mounts[i]
     local k = known[fs.mountpoint]
@@ -54,9 +56,11 @@ function collect()
         forget(k)
       end
       k = { labels = { device = fs.device, fstype = fs.fstype, mountpoint = fs.mountpoint } }
+      known[fs.mountpoint] = k
     end
-    known[fs.mountpoint] = nil
-    seen[fs.mountpoint] = k
+    -- known is changed in place, entry by entry, so a collect that ends
+    -- part-way (a limit) leaves every series it made findable
+    k.round = round
     for j = 1, #gauges do
       local g = gauges[j]
       local v = fs[g[1]]
@@ -77,8 +81,10 @@ function collect()
       k.device_error = 0
     end
   end
-  for _, k in pairs(known) do -- what is left was not listed this round
-    forget(k)
+  for mountpoint, k in pairs(known) do
+    if k.round ~= round then -- not listed this round
+      forget(k)
+      known[mountpoint] = nil
+    end
   end
-  known = seen
 end

@@ -63,3 +63,28 @@ function test_failed_read_keeps_series()
   with_mounts(function() return {}, "board.filesystems: open /proc/mounts: permission denied" end)
   assert_eq(metric("node_filesystem_size_bytes", overlay), 110813184)
 end
+
+-- A collect stopped part-way (a limit) after /rom's series were set, then
+-- /rom unmounted: its series still go.
+function test_stopped_collect_then_unmount()
+  collect()
+  local set, n = metrics.set, 0
+  metrics.set = function(name, v, l)
+    set(name, v, l)
+    n = n + 1
+    if l.mountpoint ~= "/rom" and n > 3 then error("stopped", 0) end
+  end
+  pcall(with_mounts, function(all)
+    table.sort(all, function(a, b) return (a.mountpoint == "/rom" and 0 or 1) < (b.mountpoint == "/rom" and 0 or 1) end)
+    return all
+  end)
+  metrics.set = set
+  with_mounts(function(all)
+    local out = {}
+    for _, fs in ipairs(all) do
+      if fs.mountpoint ~= "/rom" then out[#out + 1] = fs end
+    end
+    return out
+  end)
+  assert_eq(metric("node_filesystem_size_bytes", { device = "/dev/root", fstype = "squashfs", mountpoint = "/rom" }), nil)
+end

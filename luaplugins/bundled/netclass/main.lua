@@ -23,6 +23,12 @@ local series = {
 
 local no_counters = { counters = false }
 
+-- add_after_record: a counter's new reading is recorded before the
+-- metrics.add that passes its difference on. A call stopped by a limit
+-- between the two then misses one difference next round, where the
+-- other order would add it twice (a first reading twice is a spike of
+-- its whole value in rate()).
+
 function collect()
   local ifcs, why = board.interfaces(no_counters)
   if why ~= nil and #ifcs == 0 then
@@ -67,8 +73,8 @@ function collect()
       if before ~= nil and changes >= before then
         delta = changes - before
       end
+      k.changes = changes -- first: see add_after_record
       metrics.add("node_network_carrier_changes_total", delta, k.labels)
-      k.changes = changes
     end
   end
   for name, k in pairs(known) do

@@ -48,6 +48,12 @@ local seen, round = {}, 0
 
 -- The loops count with numeric for rather than ipairs: a step of ipairs
 -- is a call of a host function, and this one runs 150 steps a round.
+-- add_after_record: a counter's new reading is recorded before the
+-- metrics.add that passes its difference on. A call stopped by a limit
+-- between the two then misses one difference next round, where the
+-- other order would add it twice (a first reading twice is a spike of
+-- its whole value in rate()).
+
 function collect()
   local devs, why = board.netdev()
   if why ~= nil and #devs == 0 then
@@ -58,7 +64,13 @@ function collect()
     local dev = devs[i]
     seen[dev.name] = round
     if dev.name ~= "lo" then
-      local prev = last[dev.name] or {}
+      local prev = last[dev.name]
+      if prev == nil then
+        -- kept at once: a collect that ends part-way (a limit) must not
+        -- add the whole value again next time
+        prev = {}
+        last[dev.name] = prev
+      end
       local labels = label_cache[dev.name]
       if labels == nil then
         labels = { device = dev.name }
@@ -72,11 +84,10 @@ function collect()
           if before ~= nil and now >= before then
             delta = now - before
           end
+          prev[field] = now -- first: see add_after_record
           metrics.add(names[j], delta, labels)
-          prev[field] = now
         end
       end
-      last[dev.name] = prev
     end
   end
   for name, labels in pairs(label_cache) do

@@ -54,3 +54,23 @@ function test_failed_read_keeps_series()
   keep_only(nil)
   assert_eq(metric("node_network_transmit_bytes_total", { device = "br-lan" }), 46532099871)
 end
+
+-- A first collect stopped part-way (a limit) right after a host call
+-- succeeded: the next collect adds no counter a second time.
+function test_stopped_collect_adds_nothing_twice()
+  local add, n = metrics.add, 0
+  metrics.add = function(name, d, l)
+    add(name, d, l)
+    if l.device == "wan" then
+      n = n + 1
+      if n == 2 or n == 3 then error("stopped", 0) end
+    end
+  end
+  pcall(collect)
+  pcall(collect)
+  metrics.add = add
+  collect()
+  local wan = { device = "wan" }
+  assert_eq(metric("node_network_receive_bytes_total", wan), 86944211334)
+  assert_eq(metric("node_network_receive_drop_total", wan), 112)
+end

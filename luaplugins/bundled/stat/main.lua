@@ -15,6 +15,12 @@ local counters = {
 
 local last = {}
 
+-- add_after_record: a counter's new reading is recorded before the
+-- metrics.add that passes its difference on. A call stopped by a limit
+-- between the two then misses one difference next round, where the
+-- other order would add it twice (a first reading twice is a spike of
+-- its whole value in rate()).
+
 function collect()
   local st, why = board.stat()
   if why ~= nil and st.boot_time == nil then
@@ -30,8 +36,8 @@ function collect()
       if before ~= nil and now >= before then
         delta = now - before
       end
+      last[c[1]] = now -- first: see add_after_record
       metrics.add(c[2], delta)
-      last[c[1]] = now
     end
   end
 end

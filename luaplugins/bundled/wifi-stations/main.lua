@@ -57,6 +57,12 @@ local function forget(on_if, mac)
   on_if[mac] = nil
 end
 
+-- add_after_record: a counter's new reading is recorded before the
+-- metrics.add that passes its difference on. A call stopped by a limit
+-- between the two then misses one difference next round, where the
+-- other order would add it twice (a first reading twice is a spike of
+-- its whole value in rate()).
+
 function collect()
   local stations, why = clients.wifi_stations()
   local count = {}
@@ -109,8 +115,8 @@ function collect()
           if before ~= nil and now >= before then
             delta = now - before
           end
+          k.last[c[1]] = now -- first: see add_after_record
           metrics.add(c[2], delta, k.labels)
-          k.last[c[1]] = now
         end
       end
     end
