@@ -9,16 +9,17 @@ import "unsafe"
 const (
 	slotBytes      = 16 // one LValue interface slot
 	stringHdrBytes = 16 // the boxed string header of an LString in a slot
-	numberBytes    = 8  // the boxed float64 of an LNumber in a slot
-	tableBytes     = 96 // LTable struct
+	// numberBytes is what one LNumber held in a slot keeps alive: its
+	// float64 lives in a 16-byte allocation, two to a block from a metered
+	// state's allocator (patch 23) or a Go tiny block when Go boxes it.
+	numberBytes    = 16
 	hashEntryBytes = 96 // one new key: map entry, keys slot and k2i entry
-	mapBaseBytes   = 48 // an empty map header
-	functionBytes  = 80 // LFunction struct
-	upvalueBytes   = 48 // Upvalue struct
-	userDataBytes  = 64 // LUserData struct, not counting its Go value
-	stateBytes     = 512
-	protoBytes     = 160 // FunctionProto struct
-	frameBytes     = int64(unsafe.Sizeof(callFrame{}))
+	// reservedEntryBytes is a key slot a table was made with room for and
+	// has not used: its map slot and its patch 18 order slot.
+	reservedEntryBytes = 64
+	mapBaseBytes       = 48 // an empty map header
+	stateBytes         = 512
+	frameBytes         = int64(unsafe.Sizeof(callFrame{}))
 
 	// smallString is the length from which strings pushed by Go builtins
 	// are charged and from which Recount dedupes strings by data pointer.
@@ -29,6 +30,34 @@ const (
 	// program living at its cap would otherwise recount forever.
 	tightRecounts = 8
 )
+
+// The structs' sizes follow the structs (heimnetz patches add fields to
+// LTable and LFunction), rounded up to the Go allocator's size class, and
+// never below the 64-bit figures these estimates started from.
+var (
+	tableBytes    = objectBytes(unsafe.Sizeof(LTable{}), 96)
+	functionBytes = objectBytes(unsafe.Sizeof(LFunction{}), 80)
+	upvalueBytes  = objectBytes(unsafe.Sizeof(Upvalue{}), 48)
+	userDataBytes = objectBytes(unsafe.Sizeof(LUserData{}), 64) // not counting its Go value
+	protoBytes    = objectBytes(unsafe.Sizeof(FunctionProto{}), 160)
+)
+
+// sizeClasses are the Go allocator's object sizes up to 1 KiB.
+var sizeClasses = [...]uintptr{8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160,
+	176, 192, 208, 224, 240, 256, 288, 320, 352, 384, 416, 448, 480, 512,
+	576, 640, 704, 768, 896, 1024}
+
+// objectBytes is the allocation an object of n bytes takes, at least floor.
+func objectBytes(n uintptr, floor int64) int64 {
+	size := (n + 127) &^ 127 // past the table: a multiple of 128, an upper bound
+	for _, c := range sizeClasses {
+		if n <= c {
+			size = c
+			break
+		}
+	}
+	return max(int64(size), floor)
+}
 
 // SetMemoryLimit sets the cap in bytes on the estimated size of the state's
 // Lua values; 0 means no cap (charges are still counted).
@@ -142,7 +171,7 @@ func newTableBytes(acap, hcap int) int64 {
 		n += int64(acap) * slotBytes
 	}
 	if hcap > 0 {
-		n += mapBaseBytes + int64(hcap)*hashEntryBytes/2
+		n += mapBaseBytes + int64(hcap)*reservedEntryBytes
 	}
 	return n
 }

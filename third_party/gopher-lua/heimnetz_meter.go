@@ -72,6 +72,11 @@ type Meter struct {
 	orderNext int
 }
 
+// meteredNumberBlock is how many numbers share an allocation in a
+// metered state (patch 23): a block stays alive while any of its numbers
+// is held, and Recount counts numberBytes for each number it finds.
+const meteredNumberBlock = int(numberBytes / 8)
+
 // NewMeter returns a Meter with an unlimited instruction budget, no memory
 // cap and a maximum Go→Lua nesting of 200.
 func NewMeter() *Meter {
@@ -91,6 +96,13 @@ func (ls *LState) SetMeter(m *Meter) {
 			ls.mainLoop = mainLoop
 		}
 		return
+	}
+	// heimnetz patch 23: numbers come two to an allocation instead of 32,
+	// so one number a program keeps holds 16 bytes, what Recount counts,
+	// not a 256-byte block.
+	if ls.alloc.size != meteredNumberBlock {
+		ls.alloc = newAllocator(meteredNumberBlock)
+		ls.reg.alloc = ls.alloc
 	}
 	if m.main == nil {
 		m.main = ls

@@ -41,10 +41,12 @@ var recountGen atomic.Uint64
 // long strings), and what a meter keeps between walks is memory no plugin
 // is charged for.
 //
-// keptRecounter bounds what a meter keeps between walks: a walk that
-// needed a larger visited set or work list (a state with many objects)
-// leaves it to the garbage collector rather than holding it for good.
-const keptRecounter = 4096
+// keptRecounter bounds what a meter keeps between walks, which no plugin
+// is charged for (at most a visited set and work lists of 512 entries, a
+// few tens of KB; patch 23 lowered it from 4096, whose visited set could
+// hold ~190 KB): a walk that needed more leaves it to the garbage
+// collector rather than holding it for good.
+const keptRecounter = 512
 
 // Recount walks every Lua object reachable from the state of ls (globals,
 // registry, the data and call stacks of all live threads, upvalues,
@@ -236,6 +238,11 @@ func (r *recounter) table(tb *LTable) {
 		entries = n
 	}
 	r.bytes += int64(entries) * hashEntryBytes
+	// patch 23: the room a table was made with is held whether or not
+	// keys were set in it ({a = nil, b = nil, ...} makes room for both).
+	if h := int(tb.hint); h > entries {
+		r.bytes += int64(h-entries) * reservedEntryBytes
+	}
 	r.push(tb.Metatable)
 }
 

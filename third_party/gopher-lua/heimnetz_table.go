@@ -60,6 +60,7 @@ func (tb *LTable) compactKeys() {
 		keys = append(keys, k)
 	}
 	tb.keys, tb.k2i, tb.strdict, tb.dict = keys, k2i, strdict, dict
+	tb.hint = 0 // patch 23: the new maps are made for the live keys only
 	if tb.meter != nil {
 		tb.meter.credit(int64(dead) * hashEntryBytes)
 	}

@@ -1,5 +1,7 @@
 package lua
 
+import "math"
+
 const defaultArrayCap = 32
 const defaultHashCap = 32
 
@@ -42,7 +44,8 @@ func newLTable(acap int, hcap int) *LTable {
 	}
 	if hcap != 0 {
 		tb.strdict = make(map[string]LValue, hcap)
-		tb.sorder = make([]string, 0, hcap) // heimnetz patch 18
+		tb.sorder = make([]string, 0, hcap)       // heimnetz patch 18
+		tb.hint = int32(min(hcap, math.MaxInt32)) // heimnetz patch 23
 	}
 	return tb
 }

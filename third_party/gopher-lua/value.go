@@ -153,6 +153,7 @@ type LTable struct {
 	sorder  []string // heimnetz patch 18: strdict's keys in order while keys is nil
 
 	recountGen uint32 // heimnetz patch 19: the last Recount walk that visited it
+	hint       int32  // heimnetz patch 23: key slots it was made with room for
 }
 
 func (tb *LTable) String() string   { return fmt.Sprintf("table: %p", tb) }
