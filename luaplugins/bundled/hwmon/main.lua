@@ -7,9 +7,10 @@
 -- labels, so one table serves every run): name_labels for its name,
 -- sensors[sensor] and labelled[sensor] for its sensors. The info series
 -- (node_hwmon_chip_names and node_hwmon_sensor_label, always 1) are set
--- when their labels are made; their series stay, so that is enough. Only
--- the chips of the last run are kept, so chips that come and go cannot
--- grow it.
+-- when their labels are made; their series stay, so that is enough. A
+-- chip that goes takes its series with it, and a name or label that
+-- changes takes its old info series (a failed read removes nothing), so
+-- chips that come and go grow neither chips nor the series.
 local chips = {}
 
 local function sensor_labels(e, chip, sensor)
@@ -21,13 +22,39 @@ local function sensor_labels(e, chip, sensor)
   return l
 end
 
+-- forget deletes every series of chip entry e.
+local function forget(e)
+  if e.name_labels ~= nil then
+    metrics.delete("node_hwmon_chip_names", e.name_labels)
+  end
+  for _, l in pairs(e.sensors) do
+    metrics.delete("node_hwmon_temp_celsius", l)
+    metrics.delete("node_hwmon_temp_crit_celsius", l)
+    metrics.delete("node_hwmon_fan_rpm", l)
+  end
+  for _, l in pairs(e.labelled) do
+    metrics.delete("node_hwmon_sensor_label", l)
+  end
+end
+
 function collect()
+  local list, why = board.hwmon()
+  if why ~= nil and #list == 0 then
+    return
+  end
   local seen = {}
-  for _, chip in ipairs(board.hwmon()) do
+  for _, chip in ipairs(list) do
     local c = chip.chip
-    local e = seen[c] or chips[c] or { sensors = {}, labelled = {} }
-    seen[c] = e
+    local e = chips[c]
+    if e == nil then
+      e = { sensors = {}, labelled = {} }
+      chips[c] = e
+    end
+    seen[c] = true
     if chip.name ~= "" and (e.name_labels == nil or e.name_labels.chip_name ~= chip.name) then
+      if e.name_labels ~= nil then
+        metrics.delete("node_hwmon_chip_names", e.name_labels)
+      end
       e.name_labels = { chip = c, chip_name = chip.name }
       metrics.set("node_hwmon_chip_names", 1, e.name_labels)
     end
@@ -40,6 +67,9 @@ function collect()
       if t.label ~= nil then
         local l = e.labelled[t.sensor]
         if l == nil or l.label ~= t.label then
+          if l ~= nil then
+            metrics.delete("node_hwmon_sensor_label", l)
+          end
           l = { chip = c, sensor = t.sensor, label = t.label }
           e.labelled[t.sensor] = l
           metrics.set("node_hwmon_sensor_label", 1, l)
@@ -50,5 +80,10 @@ function collect()
       metrics.set("node_hwmon_fan_rpm", f.rpm, sensor_labels(e, c, f.sensor))
     end
   end
-  chips = seen
+  for c, e in pairs(chips) do
+    if not seen[c] then
+      forget(e)
+      chips[c] = nil
+    end
+  end
 end
