@@ -17,19 +17,9 @@ import (
 // read in microseconds and never waits); that was a third of a
 // collection round. At most max+1 bytes are read.
 func readPath(dir, name string, max int) ([]byte, error) {
-	if !fs.ValidPath(name) {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
-	}
-	var fd int
-	var err error
-	for {
-		fd, err = unix.Open(dir+name, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
-		if err != unix.EINTR {
-			break
-		}
-	}
+	fd, err := openFD(dir, name, unix.O_NOCTTY)
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+		return nil, err
 	}
 	defer unix.Close(fd)
 	sp := scratchPool.Get().(*[]byte)
@@ -80,19 +70,9 @@ var scratchPool = sync.Pool{New: func() any {
 // poller, which refuses it), for each of the few directories a
 // collection round lists (hwmon chips, thermal zones).
 func readDirNames(dir, name string) ([]string, error) {
-	if !fs.ValidPath(name) {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
-	}
-	var fd int
-	var err error
-	for {
-		fd, err = unix.Open(dir+name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-		if err != unix.EINTR {
-			break
-		}
-	}
+	fd, err := openFD(dir, name, unix.O_DIRECTORY)
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+		return nil, err
 	}
 	defer unix.Close(fd)
 	sp := scratchPool.Get().(*[]byte)
@@ -171,4 +151,24 @@ func (f *pathFile) Close() error {
 	fd := f.fd
 	f.fd = -1
 	return unix.Close(fd)
+}
+
+// openFD opens dir+name (dir ends in "/") read-only with the extra flags
+// and returns the descriptor, for readPath and readDirNames: a name that
+// is not a valid fs path is refused, and an open interrupted by a signal
+// is tried again.
+func openFD(dir, name string, flags int) (int, error) {
+	if !fs.ValidPath(name) {
+		return -1, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	for {
+		fd, err := unix.Open(dir+name, unix.O_RDONLY|unix.O_CLOEXEC|flags, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return -1, &fs.PathError{Op: "open", Path: name, Err: err}
+		}
+		return fd, nil
+	}
 }
