@@ -255,6 +255,19 @@ func writeBadge(w htmlWriter, kind markup, value string) {
 	w.raw(`</span>`)
 }
 
+// writePluginLink writes a link to a plugin's page, or nothing for no
+// plugin.
+func writePluginLink(w htmlWriter, name string) {
+	if name == "" {
+		return
+	}
+	w.raw(`<a href="/plugins/`)
+	w.pathSegment(name)
+	w.raw(`">`)
+	w.text(name)
+	w.raw(`</a>`)
+}
+
 // writeMeter writes a horizontal bar for a percentage, 0..100.
 func writeMeter(w htmlWriter, pct float64) {
 	w.raw(`<svg class="meter" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="`)

@@ -88,13 +88,7 @@ func writeAlerts(w htmlWriter, d *pageData, sts []AlertStatus) {
 		w.raw(`</code></td><td>`)
 		writeBadge(w, "sev", a.Severity)
 		w.raw(`</td><td>`)
-		if p := a.Labels["plugin"]; p != "" {
-			w.raw(`<a href="/plugins/`)
-			w.pathSegment(p)
-			w.raw(`">`)
-			w.text(p)
-			w.raw(`</a>`)
-		}
+		writePluginLink(w, a.Labels["plugin"])
 		w.raw(`</td><td class="msg">`)
 		w.text(a.Summary)
 		w.raw("</td></tr>\n")

@@ -127,13 +127,7 @@ func writeEventTable(w htmlWriter, d *pageData, evs []Event) {
 		w.raw(`</td><td><code>`)
 		w.text(e.Type)
 		w.raw(`</code></td><td>`)
-		if e.Plugin != "" {
-			w.raw(`<a href="/plugins/`)
-			w.pathSegment(e.Plugin)
-			w.raw(`">`)
-			w.text(e.Plugin)
-			w.raw(`</a>`)
-		}
+		writePluginLink(w, e.Plugin)
 		w.raw(`</td><td class="msg">`)
 		w.text(e.Message)
 		w.raw("</td></tr>\n")
