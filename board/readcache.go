@@ -63,30 +63,14 @@ func cacheable(name string) bool {
 // board's clock, calling it when this second has not read key yet. The
 // bytes are shared: callers must not change them.
 func (b *Board) cached(key string, read func() ([]byte, error)) ([]byte, error) {
-	sec := b.now().Unix()
 	c := &b.reads
-	c.mu.Lock()
-	if c.second != sec {
-		c.second, c.entries, c.values, c.bytes = sec, nil, nil, 0
-	}
-	if e, ok := c.entries[key]; ok {
-		c.mu.Unlock()
-		return e.data, e.err
-	}
-	c.mu.Unlock()
-	data, err := read()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.second == sec && len(c.entries) < maxCachedReads && c.bytes+len(data) <= maxCachedBytes {
-		if c.entries == nil {
-			c.entries = make(map[string]cachedRead)
-		}
-		if _, ok := c.entries[key]; !ok {
-			c.bytes += len(data)
-			c.entries[key] = cachedRead{data: data, err: err}
-		}
-	}
-	return data, err
+	e := b.thisSecond(&c.entries, key, func() cachedRead {
+		data, err := read()
+		return cachedRead{data: data, err: err}
+	}, func(e cachedRead) bool {
+		return len(c.entries) < maxCachedReads && c.bytes+len(e.data) <= maxCachedBytes
+	})
+	return e.data, e.err
 }
 
 // cachedValue returns what parse gave for key in the current second of
@@ -98,30 +82,45 @@ func (b *Board) cached(key string, read func() ([]byte, error)) ([]byte, error) 
 // The value is shared: callers must not change it, and exported readers
 // hand out copies.
 func cachedValue[T any](b *Board, key string, parse func() (T, error)) (T, error) {
+	c := &b.reads
+	e := b.thisSecond(&c.values, key, func() cachedRead {
+		v, err := parse()
+		return cachedRead{value: v, err: err}
+	}, func(cachedRead) bool { return len(c.values) < maxCachedValues })
+	v, _ := e.value.(T)
+	return v, e.err
+}
+
+// thisSecond returns the entry of table (one of the read cache's maps)
+// for key in the current second of the board's clock, calling fill when
+// this second has none. The cache starts afresh each second; a new
+// entry is kept when fits (called with the cache locked) allows it.
+// fill runs unlocked, so a slow source does not hold up the others.
+func (b *Board) thisSecond(table *map[string]cachedRead, key string, fill func() cachedRead, fits func(cachedRead) bool) cachedRead {
 	sec := b.now().Unix()
 	c := &b.reads
 	c.mu.Lock()
 	if c.second != sec {
 		c.second, c.entries, c.values, c.bytes = sec, nil, nil, 0
 	}
-	if e, ok := c.values[key]; ok {
+	if e, ok := (*table)[key]; ok {
 		c.mu.Unlock()
-		v, _ := e.value.(T)
-		return v, e.err
+		return e
 	}
 	c.mu.Unlock()
-	v, err := parse()
+	e := fill()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.second == sec && len(c.values) < maxCachedValues {
-		if c.values == nil {
-			c.values = make(map[string]cachedRead)
+	if c.second == sec && fits(e) {
+		if *table == nil {
+			*table = make(map[string]cachedRead)
 		}
-		if _, ok := c.values[key]; !ok {
-			c.values[key] = cachedRead{value: v, err: err}
+		if _, ok := (*table)[key]; !ok {
+			c.bytes += len(e.data)
+			(*table)[key] = e
 		}
 	}
-	return v, err
+	return e
 }
 
 // SetClock makes now the board's clock: Clock reports it and the read
