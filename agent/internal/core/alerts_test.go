@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -208,12 +207,7 @@ func TestAlertWANFromProbe(t *testing.T) {
 // snapshot directory was) fire StoreWriteFailing as critical; once they
 // work again it resolves.
 func TestAlertStoreWriteFailing(t *testing.T) {
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	opts := cfg.StoreOptions()
-	opts.SnapshotInterval = 5 * time.Millisecond
-	var logs lockedBuffer
-	m, db := settingsManager(t, opts, cfg, &logs)
+	m, db, opts, logs := snapshottingManager(t)
 	defer db.Close()
 	firing := func() bool {
 		m.evaluateAlerts()
@@ -227,13 +221,7 @@ func TestAlertStoreWriteFailing(t *testing.T) {
 	if firing() {
 		t.Fatal("StoreWriteFailing fires before anything failed")
 	}
-	dir := filepath.Dir(opts.SnapshotPath)
-	if err := os.Rename(dir, dir+".aside"); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(dir, []byte("not a directory"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir := breakSnapshots(t, opts)
 	keepWriting := func() {
 		if err := db.PutPlugin(store.PluginRecord{Name: "p", Runs: uint64(time.Now().UnixNano())}); err != nil {
 			t.Fatal(err)

@@ -33,26 +33,42 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// TestStoreFailureReported makes the store's background snapshots fail
-// (a file where the snapshot directory was, which stops root too) and
-// sees the failure in the agent's log, in /metrics and as an event.
-func TestStoreFailureReported(t *testing.T) {
+// snapshottingManager is a settings manager whose store takes a snapshot
+// every 5 ms, logging to the buffer it returns.
+func snapshottingManager(t *testing.T) (*Manager, *store.DB, store.Options, *lockedBuffer) {
+	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
 	opts := cfg.StoreOptions()
 	opts.SnapshotInterval = 5 * time.Millisecond
-	var logs lockedBuffer
-	m, db := settingsManager(t, opts, cfg, &logs)
-	defer db.Close()
+	logs := new(lockedBuffer)
+	m, db := settingsManager(t, opts, cfg, logs)
+	return m, db, opts, logs
+}
+
+// breakSnapshots puts a file where the snapshot directory was, so every
+// snapshot fails (and so does root's), and returns the directory's path.
+// The directory is moved aside in one step: the store may be writing a
+// snapshot into it right now, which a RemoveAll would race with.
+func breakSnapshots(t *testing.T, opts store.Options) string {
+	t.Helper()
 	dir := filepath.Dir(opts.SnapshotPath)
-	// Moved aside in one step: the store may be writing a snapshot into
-	// it right now, which a RemoveAll would race with.
 	if err := os.Rename(dir, dir+".aside"); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(dir, []byte("not a directory"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return dir
+}
+
+// TestStoreFailureReported makes the store's background snapshots fail
+// (a file where the snapshot directory was, which stops root too) and
+// sees the failure in the agent's log, in /metrics and as an event.
+func TestStoreFailureReported(t *testing.T) {
+	m, db, opts, logs := snapshottingManager(t)
+	defer db.Close()
+	dir := breakSnapshots(t, opts)
 	defer os.Remove(dir)
 	deadline := time.Now().Add(10 * time.Second)
 	for i := uint64(0); ; i++ {
@@ -71,7 +87,7 @@ func TestStoreFailureReported(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	// The count goes up before the failure hook logs and records it.
-	waitFor(t, func() bool { return strings.Contains(logs.String(), "store snapshot failing") }, "the log to report the failure:\n%s", &logs)
+	waitFor(t, func() bool { return strings.Contains(logs.String(), "store snapshot failing") }, "the log to report the failure:\n%s", logs)
 	waitFor(t, func() bool {
 		evs, _, err := m.Backend(time.Now()).Events(web.EventQuery{Type: store.EventTypeStore})
 		return err == nil && len(evs) > 0
