@@ -1,7 +1,6 @@
 package config
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
@@ -45,16 +44,7 @@ func TestPushValidate(t *testing.T) {
 			c := Default()
 			c.Push = on
 			tt.edit(&c.Push)
-			err := c.Validate()
-			if tt.want == "" {
-				if err != nil {
-					t.Fatalf("Validate() = %v, want nil", err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Validate() = %v, want an error naming %q", err, tt.want)
-			}
+			checkValidate(t, c, tt.want)
 		})
 	}
 }

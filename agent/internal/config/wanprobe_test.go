@@ -6,6 +6,22 @@ import (
 	"time"
 )
 
+// checkValidate checks c.Validate(): no error when want is empty, else
+// an error whose text contains want.
+func checkValidate(t *testing.T, c Config, want string) {
+	t.Helper()
+	err := c.Validate()
+	if want == "" {
+		if err != nil {
+			t.Fatalf("Validate() = %v, want nil", err)
+		}
+		return
+	}
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Validate() = %v, want an error naming %q", err, want)
+	}
+}
+
 func TestWANProbeValidate(t *testing.T) {
 	ok := Default().WANProbe
 	ok.Target = "192.0.2.1"
@@ -29,16 +45,7 @@ func TestWANProbeValidate(t *testing.T) {
 			c := Default()
 			c.WANProbe = ok
 			tt.edit(&c.WANProbe)
-			err := c.Validate()
-			if tt.want == "" {
-				if err != nil {
-					t.Fatalf("Validate() = %v, want nil", err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Validate() = %v, want an error naming %q", err, tt.want)
-			}
+			checkValidate(t, c, tt.want)
 		})
 	}
 }
