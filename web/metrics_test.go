@@ -54,7 +54,6 @@ func TestMetricsPassPromtool(t *testing.T) {
 		`heimnetz_server_requests_total{route="api_plugin_action",code="401"} 1`,
 		`heimnetz_server_request_duration_seconds_bucket{route="overview",le="+Inf"} 1`,
 		`heimnetz_server_request_duration_seconds_count{route="api_plugins"} 1`,
-		"# TYPE heimnetz_server_active_connections gauge\nheimnetz_server_active_connections 1\n",
 		"# TYPE heimnetz_server_memory_usage_bytes gauge\nheimnetz_server_memory_usage_bytes ",
 		`heimnetz_plugin_executions_total{plugin="net"} 240`,
 		`heimnetz_server_connections_shed_total{reason="displaced"} 0`,
@@ -62,6 +61,12 @@ func TestMetricsPassPromtool(t *testing.T) {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
+	}
+	// This request's connection; the client may have let an earlier one
+	// go (a keep-alive it did not trust), which the server counts out
+	// a moment later.
+	if !regexp.MustCompile(`# TYPE heimnetz_server_active_connections gauge\nheimnetz_server_active_connections [12]\n`).MatchString(r.body) {
+		t.Errorf("/metrics lacks heimnetz_server_active_connections 1")
 	}
 	checkWithPromtool(t, r.body)
 }

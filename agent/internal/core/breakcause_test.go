@@ -235,6 +235,8 @@ func TestContendedPluginNotDisabled(t *testing.T) {
 	}
 	t.Logf("last run: %s", rec.LastError)
 	h.wantMetric(fmt.Sprintf(`heimnetz_plugin_limit_breaks_total{plugin="starved",limit="timeout",cause="load"} %d`, maxLoadRuns))
+	// The last run's event is recorded after its record is stored.
+	waitFor(t, func() bool { return len(h.events(EvLimitBreak, "starved")) >= maxLoadRuns }, "%d limit_break events", maxLoadRuns)
 	if evs := h.events(EvLimitBreak, "starved"); len(evs) != maxLoadRuns || !strings.Contains(evs[0].Message, "time limit exceeded (100ms) under load") {
 		t.Errorf("limit_break events: %+v", evs)
 	}
