@@ -174,6 +174,21 @@ func (a *agentProc) waitFor(t *testing.T, path string, patterns ...string) strin
 	for i, p := range patterns {
 		res[i] = regexp.MustCompile(p)
 	}
+	return a.waitUntil(t, path, func(body string) bool {
+		return !slices.ContainsFunc(res, func(re *regexp.Regexp) bool { return !re.MatchString(body) })
+	}, func(body string) {
+		for _, re := range res {
+			if !re.MatchString(body) {
+				t.Errorf("%s lacks %s", path, re)
+			}
+		}
+	})
+}
+
+// waitUntil polls path until done accepts its body, and returns the body;
+// when the agent's patience runs out, report says what is missing.
+func (a *agentProc) waitUntil(t *testing.T, path string, done func(body string) bool, report func(body string)) string {
+	t.Helper()
 	patience := a.patience
 	if patience == 0 {
 		patience = 20 * time.Second
@@ -181,15 +196,11 @@ func (a *agentProc) waitFor(t *testing.T, path string, patterns ...string) strin
 	var body string
 	for deadline := time.Now().Add(patience); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		_, body = a.get(t, path)
-		if !slices.ContainsFunc(res, func(re *regexp.Regexp) bool { return !re.MatchString(body) }) {
+		if done(body) {
 			return body
 		}
 	}
-	for _, re := range res {
-		if !re.MatchString(body) {
-			t.Errorf("%s lacks %s", path, re)
-		}
-	}
+	report(body)
 	t.Fatalf("%s incomplete; last body:\n%.1500s\nagent log:\n%s", path, body, a.logs)
 	return ""
 }
@@ -229,16 +240,10 @@ func TestAgentEndToEnd(t *testing.T) {
 
 	// The metrics above come from five plugins; the others' first runs
 	// share the run slots and may not all have ended yet.
-	var body string
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		if code, body = a.get(t, "/api/v1/plugins"); code != 200 {
-			t.Fatalf("/api/v1/plugins: %d %s", code, body)
-		}
-		notYet := func(p apiPluginSummary) bool { return p.Runs == 0 }
-		if !slices.ContainsFunc(checkPluginList(t, []byte(body)).Plugins, notYet) || time.Now().After(deadline) {
-			break
-		}
-	}
+	notYet := func(p apiPluginSummary) bool { return p.Runs == 0 }
+	body := a.waitUntil(t, "/api/v1/plugins", func(body string) bool {
+		return !slices.ContainsFunc(checkPluginList(t, []byte(body)).Plugins, notYet)
+	}, func(string) { t.Errorf("not every plugin has run") })
 	// Only the shape web/API.md documents: {"plugins": [PluginSummary…]}.
 	names := []string{}
 	for _, p := range checkPluginList(t, []byte(body)).Plugins {
